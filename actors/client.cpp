@@ -1,0 +1,52 @@
+#include "actors/client.hpp"
+
+namespace troupe {
+
+batch client_state::take_due(caf::timespan now) {
+  batch out;
+  out.from = source_stage;
+  const auto& arrivals = *options.arrivals;
+  while (next < arrivals.size() && arrivals[next] <= now) {
+    request req;
+    req.id = next;
+    req.arrival = arrivals[next];
+    req.deadline = arrivals[next] + options.slo;
+    out.requests.push_back(std::move(req));
+    ++next;
+  }
+  return out;
+}
+
+std::optional<caf::timespan> client_state::next_wakeup(caf::timespan now) const {
+  const auto& arrivals = *options.arrivals;
+  if (next >= arrivals.size())
+    return std::nullopt;
+  return std::max(caf::timespan{0}, arrivals[next] - now);
+}
+
+client_actor::behavior_type client(client_pointer self, client_options options,
+                                   std::vector<stage_input_actor> roots,
+                                   sink_actor sink, run_probe* probe) {
+  auto& st = self->state;
+  st.options = std::move(options);
+  st.roots = std::move(roots);
+  st.sink = std::move(sink);
+  st.events.probe = probe;
+  return {
+    [self](emit_atom) {
+      auto& st = self->state;
+      ++st.events;
+      auto now = self->clock().now() - st.options.epoch;
+      auto due = st.take_due(now);
+      if (!due.requests.empty())
+        for (auto& root : st.roots)
+          self->send(root, due);
+      if (auto delay = st.next_wakeup(now))
+        self->delayed_send(self, *delay, emit_atom_v);
+      else
+        self->send(st.sink, client_done{st.next});
+    },
+  };
+}
+
+} // namespace troupe

@@ -1,0 +1,43 @@
+#pragma once
+
+// A join stage: no model and no cost. It forwards a request once every input
+// stage delivered it, with the inputs' traces merged and a visit of its own
+// (enqueue = first input seen, dequeue = finish = forwarded).
+
+#include <vector>
+
+#include <caf/actor_clock.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/join_buffer.hpp"
+#include "actors/run_probe.hpp"
+#include "messages/interfaces.hpp"
+
+namespace troupe {
+
+struct join_options {
+  stage_id stage = 0;
+  size_t inputs = 2;
+  caf::actor_clock::time_point epoch;
+};
+
+struct join_state {
+  static inline const char* name = "join";
+
+  join_options options;
+  std::vector<stage_input_actor> successors;
+  join_buffer gather;
+  event_counter events;
+
+  /// The requests of `in` that are now complete, as one batch from this stage.
+  batch accept(batch&& in, caf::timespan now);
+};
+
+using join_pointer = join_actor::stateful_pointer<join_state>;
+
+join_actor::behavior_type join(join_pointer self, join_options options,
+                               std::vector<stage_input_actor> successors,
+                               run_probe* probe);
+
+} // namespace troupe

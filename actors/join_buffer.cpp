@@ -1,0 +1,43 @@
+#include "actors/join_buffer.hpp"
+
+#include <algorithm>
+
+namespace troupe {
+
+namespace {
+
+/// Appends the visits of `from` to `into` that `into` does not hold yet (in a
+/// diamond, the stages before the fork appear in both copies).
+void merge_trace(std::vector<stage_visit>& into,
+                 std::vector<stage_visit>& from) {
+  for (auto& visit : from) {
+    auto same_stage = [&](const stage_visit& x) {
+      return x.stage == visit.stage;
+    };
+    if (std::none_of(into.begin(), into.end(), same_stage))
+      into.push_back(visit);
+  }
+}
+
+} // namespace
+
+std::optional<join_buffer::joined> join_buffer::add(request&& x,
+                                                    caf::timespan now) {
+  if (inputs_ <= 1)
+    return joined{std::move(x), now};
+  auto [it, fresh] = pending_.try_emplace(x.id);
+  auto& e = it->second;
+  if (fresh) {
+    e.first_seen = now;
+    e.merged = std::move(x);
+  } else {
+    merge_trace(e.merged.trace, x.trace);
+  }
+  if (++e.seen < inputs_)
+    return std::nullopt;
+  joined result{std::move(e.merged), e.first_seen};
+  pending_.erase(it);
+  return result;
+}
+
+} // namespace troupe

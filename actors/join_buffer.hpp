@@ -1,0 +1,52 @@
+#pragma once
+
+// Holds a request until every input of a stage delivered it, then hands out
+// one request whose trace is the union of the inputs' traces. Used by join
+// stages, by model stages with several inputs, and by the sink (one input per
+// leaf stage).
+
+#include <cstddef>
+#include <optional>
+#include <unordered_map>
+
+#include "messages/request.hpp"
+
+namespace troupe {
+
+class join_buffer {
+public:
+  struct joined {
+    request req;
+    /// When the first input delivered this request.
+    caf::timespan first_seen{0};
+  };
+
+  explicit join_buffer(size_t inputs = 1) : inputs_(inputs) {
+    // nop
+  }
+
+  size_t inputs() const noexcept {
+    return inputs_;
+  }
+
+  /// Adds one input's copy of a request. Returns the merged request once all
+  /// inputs delivered it; nothing while it still waits for some.
+  std::optional<joined> add(request&& x, caf::timespan now);
+
+  /// Requests still waiting for some input.
+  size_t pending() const noexcept {
+    return pending_.size();
+  }
+
+private:
+  struct entry {
+    request merged;
+    caf::timespan first_seen{0};
+    size_t seen = 0;
+  };
+
+  size_t inputs_;
+  std::unordered_map<uint64_t, entry> pending_;
+};
+
+} // namespace troupe

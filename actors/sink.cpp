@@ -1,0 +1,140 @@
+#include "actors/sink.hpp"
+
+namespace troupe {
+
+void sink_state::init(sink_options opts, run_probe* p) {
+  options = opts;
+  leaf_gather = join_buffer{options.leaves};
+  probe = p;
+  events.probe = p;
+}
+
+bool sink_state::end(request_outcome&& x) {
+  auto id = x.req.id;
+  if (id >= ended_flags.size()) {
+    ended_flags.resize(id + 1, false);
+    records.resize(id + 1);
+  }
+  if (ended_flags[id])
+    return false;
+  ended_flags[id] = true;
+  records[id] = std::move(x);
+  ++ended;
+  if (probe != nullptr)
+    probe->ended.store(ended, std::memory_order_relaxed);
+  return true;
+}
+
+void sink_state::on_leaf_results(batch&& in, caf::timespan now) {
+  for (auto& req : in.requests) {
+    if (req.id < ended_flags.size() && ended_flags[req.id]) {
+      ++orphaned;
+      continue;
+    }
+    auto joined = leaf_gather.add(std::move(req), now);
+    if (!joined)
+      continue;
+    request_outcome outcome;
+    outcome.req = std::move(joined->req);
+    outcome.kind = outcome_kind::completed;
+    outcome.finish = now;
+    end(std::move(outcome));
+  }
+}
+
+void sink_state::on_drop(drop_notice&& x) {
+  for (auto& req : x.requests) {
+    request_outcome outcome;
+    outcome.req = std::move(req);
+    outcome.kind = outcome_kind::dropped;
+    outcome.finish = x.when;
+    outcome.stage = x.stage;
+    outcome.reason = x.reason;
+    if (!end(std::move(outcome)))
+      ++orphaned;
+  }
+}
+
+void sink_state::on_failure(failure_notice&& x) {
+  auto text = caf::to_string(x.error);
+  auto reason = x.error.category() == error_category
+                  ? static_cast<errc>(x.error.code())
+                  : errc::replica_lost;
+  for (auto& req : x.requests) {
+    request_outcome outcome;
+    outcome.req = std::move(req);
+    outcome.kind = outcome_kind::failed;
+    outcome.finish = x.when;
+    outcome.stage = x.stage;
+    outcome.reason = reason;
+    outcome.error = text;
+    if (!end(std::move(outcome)))
+      ++orphaned;
+  }
+}
+
+bool sink_state::done() const {
+  return sent && ended >= *sent;
+}
+
+run_outcomes sink_state::take() {
+  run_outcomes result;
+  result.sent = sent.value_or(0);
+  result.orphaned_results = orphaned;
+  result.records.reserve(ended);
+  for (size_t id = 0; id < records.size(); ++id)
+    if (ended_flags[id])
+      result.records.push_back(std::move(records[id]));
+  records.clear();
+  ended_flags.clear();
+  return result;
+}
+
+sink_actor::behavior_type sink(sink_pointer self, sink_options options,
+                               run_probe* probe) {
+  self->state.init(options, probe);
+  // Answers every pending collect request once the run is complete.
+  auto answer_if_done = [self] {
+    auto& st = self->state;
+    if (!st.done() || st.waiting.empty())
+      return;
+    auto outcomes = st.take();
+    for (size_t i = 0; i + 1 < st.waiting.size(); ++i)
+      st.waiting[i].deliver(outcomes);
+    st.waiting.back().deliver(std::move(outcomes));
+    st.waiting.clear();
+  };
+  return {
+    [self, answer_if_done](batch& in) {
+      auto& st = self->state;
+      ++st.events;
+      st.on_leaf_results(std::move(in),
+                         self->clock().now() - st.options.epoch);
+      answer_if_done();
+    },
+    [self, answer_if_done](drop_notice& x) {
+      ++self->state.events;
+      self->state.on_drop(std::move(x));
+      answer_if_done();
+    },
+    [self, answer_if_done](failure_notice& x) {
+      ++self->state.events;
+      self->state.on_failure(std::move(x));
+      answer_if_done();
+    },
+    [self, answer_if_done](client_done x) {
+      ++self->state.events;
+      self->state.sent = x.sent;
+      answer_if_done();
+    },
+    [self, answer_if_done](collect_atom) -> caf::result<run_outcomes> {
+      ++self->state.events;
+      auto promise = self->make_response_promise<run_outcomes>();
+      self->state.waiting.push_back(promise);
+      answer_if_done();
+      return promise;
+    },
+  };
+}
+
+} // namespace troupe

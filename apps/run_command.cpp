@@ -1,0 +1,59 @@
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "apps/commands.hpp"
+#include "models/input_error.hpp"
+#include "runtime/report.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+
+namespace troupe {
+
+int run_command(const run_command_options& options) {
+  auto clock = parse_clock_kind(options.clock);
+  if (!clock) {
+    std::cerr << "troupe run: --clock must be 'virtual' or 'real', got '"
+              << options.clock << "'\n";
+    return 2;
+  }
+  try {
+    auto sc = load_scenario(options.scenario_file);
+    if (!options.out_dir.empty())
+      std::filesystem::create_directories(options.out_dir);
+    run_options ro;
+    ro.clock = *clock;
+    ro.seed = options.seed;
+    ro.count = options.count;
+    if (options.progress)
+      ro.on_progress = [](const run_progress& p) {
+        std::cerr << fmt::format(
+          "  [{:6.1f} s wall] simulated {:8.1f} s  {:>9}/{} requests ended  "
+          "({:.0f} requests/s wall)\n",
+          p.wall_s, p.simulated_s, p.ended, p.total,
+          p.wall_s > 0 ? double(p.ended) / p.wall_s : 0.0);
+      };
+    auto result = run_scenario(sc, ro);
+    auto summary = summarize(sc, result);
+    std::cout << render_summary(summary);
+    if (!options.out_dir.empty()) {
+      auto dir = std::filesystem::path{options.out_dir};
+      write_summary_json(summary, (dir / "summary.json").string());
+      write_requests_csv(sc, result.outcomes, (dir / "requests.csv").string());
+      std::cout << "  wrote " << (dir / "summary.json").string() << " and "
+                << (dir / "requests.csv").string() << "\n";
+    }
+    return summary.completed + summary.dropped + summary.failed == summary.sent
+             ? 0
+             : 1;
+  } catch (const input_error& err) {
+    std::cerr << "troupe run: " << err.what() << "\n";
+    return 2;
+  } catch (const std::exception& err) {
+    std::cerr << "troupe run: " << err.what() << "\n";
+    return 1;
+  }
+}
+
+} // namespace troupe

@@ -1,0 +1,25 @@
+#pragma once
+
+// The unit of work between stages: requests that travel together.
+
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "messages/request.hpp"
+
+namespace troupe {
+
+/// Requests sent by one stage (or the client) to the next in one message.
+struct batch {
+  /// Who sent it: a stage index, or source_stage for the client.
+  stage_id from = source_stage;
+  std::vector<request> requests;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batch& x) {
+  return f(caf::meta::type_name("batch"), x.from, x.requests);
+}
+
+} // namespace troupe

@@ -1,0 +1,106 @@
+#pragma once
+
+// Control messages between actors, and the outcome records the sink keeps.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/error.hpp>
+#include <caf/meta/type_name.hpp>
+
+#include "messages/error.hpp"
+#include "messages/request.hpp"
+
+namespace troupe {
+
+/// Replica -> its frontend: I finished my batch and can take the next one.
+struct replica_idle {
+  uint16_t replica = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replica_idle& x) {
+  return f(caf::meta::type_name("replica_idle"), x.replica);
+}
+
+/// Frontend -> sink: these requests were dropped at `stage` for `reason`
+/// (errc::queue_full or errc::deadline_expired).
+struct drop_notice {
+  stage_id stage = 0;
+  errc reason = errc::none;
+  caf::timespan when{0};
+  std::vector<request> requests;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, drop_notice& x) {
+  return f(caf::meta::type_name("drop_notice"), x.stage, x.reason, x.when,
+           x.requests);
+}
+
+/// Replica -> sink: serving these requests failed with `error`.
+struct failure_notice {
+  stage_id stage = 0;
+  caf::error error;
+  caf::timespan when{0};
+  std::vector<request> requests;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, failure_notice& x) {
+  return f(caf::meta::type_name("failure_notice"), x.stage, x.error, x.when,
+           x.requests);
+}
+
+/// Client -> sink: the workload is over; `sent` requests were emitted in all.
+struct client_done {
+  uint64_t sent = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_done& x) {
+  return f(caf::meta::type_name("client_done"), x.sent);
+}
+
+/// How a request ended. Every request ends exactly once.
+enum class outcome_kind : uint8_t { completed, dropped, failed };
+
+std::string to_string(outcome_kind x);
+
+/// The sink's record of one ended request.
+struct request_outcome {
+  request req;
+  outcome_kind kind = outcome_kind::completed;
+  /// When it completed (all leaf stages done), or was dropped or failed.
+  caf::timespan finish{0};
+  /// Where it was dropped or failed; source_stage when completed.
+  stage_id stage = source_stage;
+  /// Drop reason or failure cause; errc::none when completed.
+  errc reason = errc::none;
+  /// Failure text (the caf::error rendered); empty otherwise.
+  std::string error;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request_outcome& x) {
+  return f(caf::meta::type_name("request_outcome"), x.req, x.kind, x.finish,
+           x.stage, x.reason, x.error);
+}
+
+/// Sink -> runtime at the end of a run: one record per request, by id.
+struct run_outcomes {
+  uint64_t sent = 0;
+  std::vector<request_outcome> records;
+  /// Leaf results that reached the sink after their request had already
+  /// ended (the other branch of a fan-out was dropped): work wasted.
+  uint64_t orphaned_results = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_outcomes& x) {
+  return f(caf::meta::type_name("run_outcomes"), x.sent, x.records,
+           x.orphaned_results);
+}
+
+} // namespace troupe

@@ -1,0 +1,43 @@
+#pragma once
+
+// The one error enum of troupe. Every value states whether a client may retry.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/atom.hpp>
+#include <caf/error.hpp>
+
+namespace troupe {
+
+enum class errc : uint8_t {
+  /// Not an error.
+  none = 0,
+  /// A batch larger than the replica's profile covers. Not retryable: the
+  /// frontend's max_batch is wrong (scenario validation prevents it).
+  batch_too_large,
+  /// The request's payload cannot be served by this replica (wrong shape,
+  /// missing data-set index). Not retryable.
+  invalid_payload,
+  /// The replica or its node died while holding the request. Retryable.
+  replica_lost,
+  /// The frontend's bounded queue was full on arrival. Retryable later.
+  queue_full,
+  /// The request can no longer meet its deadline. Retryable with a new one.
+  deadline_expired,
+};
+
+/// Category atom under which troupe errors travel inside caf::error.
+constexpr caf::atom_value error_category = caf::atom("troupe");
+
+/// Human-readable name of an error value, e.g. "queue_full".
+std::string to_string(errc x);
+
+/// Whether a client may try the same request again.
+bool is_retryable(errc x);
+
+/// Wraps an errc into a caf::error (picked up by CAF through ADL).
+caf::error make_error(errc x);
+caf::error make_error(errc x, std::string context);
+
+} // namespace troupe

@@ -1,0 +1,40 @@
+#pragma once
+
+// The typed interfaces between actors: a message an actor does not handle
+// fails to compile at the sender.
+
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/batch.hpp"
+#include "messages/control.hpp"
+#include "messages/ids.hpp"
+
+namespace troupe {
+
+/// Anything that accepts the output of a stage: a frontend, a join, the sink.
+using stage_input_actor = caf::typed_actor<caf::reacts_to<batch>>;
+
+/// A stage's frontend: queue, batching, routing and dropping.
+using frontend_actor
+  = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<replica_idle>>;
+
+/// A model replica: serves one batch at a time.
+using replica_actor
+  = caf::typed_actor<caf::reacts_to<serve_atom, batch>,
+                     caf::reacts_to<finished_atom, batch>>;
+
+/// A join stage: forwards a request once every input delivered it.
+using join_actor = stage_input_actor;
+
+/// The sink: records every request's single outcome.
+using sink_actor
+  = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<drop_notice>,
+                     caf::reacts_to<failure_notice>,
+                     caf::reacts_to<client_done>,
+                     caf::replies_to<collect_atom>::with<run_outcomes>>;
+
+/// The client: emits the workload.
+using client_actor = caf::typed_actor<caf::reacts_to<emit_atom>>;
+
+} // namespace troupe

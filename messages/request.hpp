@@ -1,0 +1,79 @@
+#pragma once
+
+// A request and the trace it collects on its way through the pipeline.
+// Times are caf::timespan offsets from the start of the run (the run's epoch),
+// so that they mean the same in virtual and in real time and serialize as
+// plain integers across nodes.
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+#include <caf/timespan.hpp>
+
+#include "messages/ids.hpp"
+
+namespace troupe {
+
+/// Index of a stage in the scenario's stage list.
+using stage_id = uint16_t;
+
+/// The pseudo stage that stands for the client (inputs = ["source"]).
+constexpr stage_id source_stage = std::numeric_limits<stage_id>::max();
+
+/// What one stage did with a request: the trace answers "why was it late?".
+struct stage_visit {
+  stage_id stage = 0;
+  /// Replica index within the stage (0 for joins).
+  uint16_t replica = 0;
+  /// Size of the batch this request was served in (0 for joins).
+  uint32_t batch_size = 0;
+  /// Entered the stage's queue (joins: first input arrived).
+  caf::timespan enqueue{0};
+  /// Left the queue for a replica (joins: all inputs present).
+  caf::timespan dequeue{0};
+  /// Replica finished the batch (joins: forwarded).
+  caf::timespan finish{0};
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stage_visit& x) {
+  return f(caf::meta::type_name("stage_visit"), x.stage, x.replica,
+           x.batch_size, x.enqueue, x.dequeue, x.finish);
+}
+
+/// The input of a request: an index into a data set, or an inline tensor
+/// (shape + values) so that it serializes to another node as it is.
+struct payload {
+  /// Index into the model's data set; -1 when the tensor is inline.
+  int64_t sample = -1;
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, payload& x) {
+  return f(caf::meta::type_name("payload"), x.sample, x.shape, x.values);
+}
+
+struct request {
+  /// Dense id: the k-th request the client sent has id k.
+  uint64_t id = 0;
+  caf::timespan arrival{0};
+  /// arrival + the scenario's SLO.
+  caf::timespan deadline{0};
+  payload input;
+  /// One entry per stage visited, in the order visited; a join merges the
+  /// traces of its inputs.
+  std::vector<stage_visit> trace;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, request& x) {
+  return f(caf::meta::type_name("request"), x.id, x.arrival, x.deadline,
+           x.input, x.trace);
+}
+
+} // namespace troupe

@@ -1,0 +1,184 @@
+#include "models/arrival.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <random>
+
+#include "models/input_error.hpp"
+
+namespace troupe {
+
+namespace {
+
+caf::timespan ms_to_timespan(double ms) {
+  return caf::timespan{static_cast<int64_t>(std::llround(ms * 1e6))};
+}
+
+std::string trim(const std::string& line) {
+  auto first = line.find_first_not_of(" \t\r");
+  if (first == std::string::npos)
+    return {};
+  auto last = line.find_last_not_of(" \t\r");
+  return line.substr(first, last - first + 1);
+}
+
+/// Parses a whole string as a finite double, or returns false.
+bool parse_double(const std::string& text, double& out) {
+  if (text.empty())
+    return false;
+  auto result = std::from_chars(text.data(), text.data() + text.size(), out);
+  return result.ec == std::errc{} && result.ptr == text.data() + text.size()
+         && std::isfinite(out);
+}
+
+std::ifstream open_or_throw(const std::string& path, const char* what) {
+  std::ifstream in{path};
+  if (!in)
+    throw input_error(path, 0, "", std::string{"cannot open "} + what);
+  return in;
+}
+
+} // namespace
+
+std::vector<double> read_deltas(const std::string& path) {
+  auto in = open_or_throw(path, "gap file");
+  std::vector<double> gaps;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    auto text = trim(line);
+    if (text.empty())
+      continue;
+    double gap = 0;
+    if (!parse_double(text, gap))
+      throw input_error(path, line_no, "gap",
+                        "expected a number of milliseconds, got '" + text
+                          + "'");
+    if (gap < 0)
+      throw input_error(path, line_no, "gap",
+                        "negative gap " + text + " ms");
+    gaps.push_back(gap);
+  }
+  if (gaps.empty())
+    throw input_error(path, 0, "", "gap file holds no gaps");
+  return gaps;
+}
+
+arrival_times arrivals_from_gaps(const std::vector<double>& gaps_ms) {
+  arrival_times result;
+  result.reserve(gaps_ms.size());
+  double sum = 0;
+  for (double gap : gaps_ms) {
+    result.push_back(ms_to_timespan(sum));
+    sum += gap;
+  }
+  return result;
+}
+
+std::vector<double> gamma_gaps(double rate_qps, double cv, size_t count,
+                               uint64_t seed) {
+  std::mt19937_64 rng{seed};
+  std::gamma_distribution<double> gamma{1.0 / cv, cv * 1000.0 / rate_qps};
+  std::vector<double> gaps(count);
+  for (auto& gap : gaps)
+    gap = std::max(min_gap_ms, gamma(rng));
+  return gaps;
+}
+
+std::vector<double> poisson_gaps(double rate_qps, size_t count, uint64_t seed) {
+  std::mt19937_64 rng{seed};
+  std::exponential_distribution<double> exponential{rate_qps / 1000.0};
+  std::vector<double> gaps(count);
+  for (auto& gap : gaps)
+    gap = exponential(rng);
+  return gaps;
+}
+
+arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed) {
+  constexpr double sigma = 0.1;
+  const double pi = std::acos(-1.0);
+  double k = 5 * sigma * spec.rate_qps;
+  double b = (1 + sigma) * spec.rate_qps - k;
+  std::mt19937_64 rng{seed};
+  std::normal_distribution<double> noise{0.0, 0.01};
+  arrival_times result;
+  std::vector<double> stamps;
+  auto intervals = static_cast<size_t>(std::ceil(spec.duration_s
+                                                 / spec.interval_s));
+  for (size_t i = 0; i < intervals; ++i) {
+    double start = double(i) * spec.interval_s;
+    double rate = k * std::sin(2 * pi * start / spec.period_s) + b;
+    auto n = static_cast<int64_t>(std::max(0.0, rate * (1 + noise(rng))));
+    auto in_interval = static_cast<int64_t>(double(n) * spec.interval_s + 0.5);
+    std::uniform_real_distribution<double> uniform{start,
+                                                   start + spec.interval_s};
+    stamps.clear();
+    for (int64_t j = 0; j < in_interval; ++j)
+      stamps.push_back(uniform(rng));
+    std::sort(stamps.begin(), stamps.end());
+    for (double s : stamps)
+      result.push_back(ms_to_timespan(s * 1000.0));
+  }
+  return result;
+}
+
+std::vector<rate_step> read_rate_trace(const std::string& path) {
+  auto in = open_or_throw(path, "rate trace");
+  std::vector<rate_step> steps;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    auto text = trim(line);
+    if (text.empty() || text[0] == '#')
+      continue;
+    auto comma = text.find(',');
+    if (comma == std::string::npos)
+      throw input_error(path, line_no, "",
+                        "expected 'time_s,rate_qps', got '" + text + "'");
+    rate_step step;
+    auto time_text = trim(text.substr(0, comma));
+    auto rate_text = trim(text.substr(comma + 1));
+    if (!parse_double(time_text, step.time_s)) {
+      if (steps.empty() && line_no == 1)
+        continue; // a header row
+      throw input_error(path, line_no, "time_s",
+                        "expected a number, got '" + time_text + "'");
+    }
+    if (!parse_double(rate_text, step.rate_qps))
+      throw input_error(path, line_no, "rate_qps",
+                        "expected a number, got '" + rate_text + "'");
+    if (step.rate_qps < 0)
+      throw input_error(path, line_no, "rate_qps", "negative rate");
+    if (!steps.empty() && step.time_s <= steps.back().time_s)
+      throw input_error(path, line_no, "time_s",
+                        "times must increase strictly");
+    if (steps.empty() && step.time_s < 0)
+      throw input_error(path, line_no, "time_s", "negative time");
+    steps.push_back(step);
+  }
+  if (steps.empty())
+    throw input_error(path, 0, "", "rate trace holds no rows");
+  return steps;
+}
+
+arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
+                             uint64_t seed) {
+  std::mt19937_64 rng{seed};
+  arrival_times result;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    double stop = i + 1 < steps.size() ? steps[i + 1].time_s : end_s;
+    if (steps[i].rate_qps <= 0)
+      continue;
+    // Memoryless: restarting the exponential clock at a row edge is exact.
+    std::exponential_distribution<double> gap{steps[i].rate_qps};
+    for (double t = steps[i].time_s + gap(rng); t < stop; t += gap(rng))
+      result.push_back(ms_to_timespan(t * 1000.0));
+  }
+  return result;
+}
+
+} // namespace troupe

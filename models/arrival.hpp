@@ -1,0 +1,66 @@
+#pragma once
+
+// Arrival processes: when each request of a workload reaches the pipeline.
+// All generators are deterministic functions of their parameters and seed.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/timespan.hpp>
+
+namespace troupe {
+
+/// Arrival offsets from the start of the run, non-decreasing; entry k is the
+/// arrival of request k.
+using arrival_times = std::vector<caf::timespan>;
+
+/// Seed 002's smallest gap: numpy gamma draws below it were clipped.
+constexpr double min_gap_ms = 0.047;
+
+/// Reads a `.deltas` file (one inter-arrival gap in ms per line, seed 002's
+/// format). Throws input_error naming the file and line of a garbled, negative
+/// or non-finite value, and for a missing or empty file.
+std::vector<double> read_deltas(const std::string& path);
+
+/// Request k arrives at the sum of the first k gaps (request 0 at time 0).
+/// Sums in double and rounds each arrival once, so rounding never accumulates.
+arrival_times arrivals_from_gaps(const std::vector<double>& gaps_ms);
+
+/// Gamma gaps as seed 002 drew them: shape 1/cv, scale cv*1000/rate ms,
+/// clipped at >= min_gap_ms. (The true coefficient of variation is sqrt(cv).)
+std::vector<double> gamma_gaps(double rate_qps, double cv, size_t count,
+                               uint64_t seed);
+
+/// Exponential gaps with mean 1000/rate ms (a Poisson process).
+std::vector<double> poisson_gaps(double rate_qps, size_t count, uint64_t seed);
+
+/// Rafiki's sine curve (SEEDS.md 1): rate(t) = k*sin(2*pi*t/T) + b with
+/// k = 5*sigma*r and b = (1+sigma)*r - k, sigma = 0.1, so the rate spans
+/// [0.1r, 1.1r]. Per interval d: n = int(max(0, rate*(1 + N(0, 0.01)))) and
+/// int(n*d + 0.5) arrivals uniform in the interval.
+struct sine_spec {
+  double rate_qps = 100;
+  double period_s = 60;
+  double duration_s = 60;
+  double interval_s = 1;
+};
+
+arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed);
+
+/// One row of a rate trace: from time_s on, requests arrive at rate_qps.
+struct rate_step {
+  double time_s = 0;
+  double rate_qps = 0;
+};
+
+/// Reads "time_s,rate_qps" rows (a header line is allowed; times strictly
+/// increasing, rates >= 0). Throws input_error with file and line.
+std::vector<rate_step> read_rate_trace(const std::string& path);
+
+/// Piecewise-constant rate, Poisson within each row; the last row lasts until
+/// end_s.
+arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
+                             uint64_t seed);
+
+} // namespace troupe

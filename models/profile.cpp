@@ -1,0 +1,32 @@
+#include "models/profile.hpp"
+
+#include <cmath>
+
+namespace troupe {
+
+uint32_t profile::max_batch() const {
+  return rows.empty() ? 0 : rows.back().batch_size;
+}
+
+double profile::throughput_qps(uint32_t b) const {
+  // Rows are few (< 16): a linear scan is the fastest lookup.
+  const profile_row* lower = &rows.front();
+  for (const auto& row : rows) {
+    if (row.batch_size == b)
+      return row.throughput_qps;
+    if (row.batch_size > b) {
+      double slope = (row.throughput_qps - lower->throughput_qps)
+                     / double(row.batch_size - lower->batch_size);
+      return lower->throughput_qps + slope * double(b - lower->batch_size);
+    }
+    lower = &row;
+  }
+  return rows.back().throughput_qps;
+}
+
+caf::timespan profile::service_time(uint32_t b) const {
+  double ms = 1000.0 * double(b) / throughput_qps(b);
+  return caf::timespan{static_cast<int64_t>(std::llround(ms * 1e6))};
+}
+
+} // namespace troupe

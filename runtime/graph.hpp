@@ -1,0 +1,31 @@
+#pragma once
+
+// Turns a validated scenario into running actors: the sink, per stage a
+// frontend with its replicas (or a join), and the client.
+
+#include <memory>
+#include <vector>
+
+#include <caf/actor_clock.hpp>
+#include <caf/actor_system.hpp>
+
+#include "actors/run_probe.hpp"
+#include "messages/interfaces.hpp"
+#include "runtime/scenario.hpp"
+
+namespace troupe {
+
+struct graph {
+  client_actor client;
+  sink_actor sink;
+  /// Every actor spawned, for shutdown.
+  std::vector<caf::actor> actors;
+};
+
+/// Spawns the scenario's actors in `sys`. Traces and arrivals are offsets
+/// from `epoch`. The client waits for an emit_atom to start.
+graph spawn_graph(caf::actor_system& sys, const scenario& sc,
+                  std::shared_ptr<const arrival_times> arrivals,
+                  caf::actor_clock::time_point epoch, run_probe* probe);
+
+} // namespace troupe

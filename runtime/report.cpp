@@ -1,0 +1,295 @@
+#include "runtime/report.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+#include <fmt/format.h>
+
+namespace troupe {
+
+namespace {
+
+double to_ms(caf::timespan x) {
+  return static_cast<double>(x.count()) / 1e6;
+}
+
+std::string_view kind_name(stage_kind kind) {
+  switch (kind) {
+    case stage_kind::model:
+      return "model";
+    case stage_kind::join:
+      return "join";
+    case stage_kind::noop:
+      return "noop";
+  }
+  return "model";
+}
+
+/// Per-stage figures from the traces. A batch is identified by (replica,
+/// dequeue time): every request of it carries the same pair.
+void add_stage_reports(const scenario& sc, const run_outcomes& outcomes,
+                       double duration_s, run_summary& out) {
+  struct batch_key {
+    stage_id stage;
+    uint16_t replica;
+    int64_t dequeue;
+    bool operator<(const batch_key& other) const {
+      return std::tie(stage, replica, dequeue)
+             < std::tie(other.stage, other.replica, other.dequeue);
+    }
+  };
+  std::map<batch_key, const stage_visit*> batches;
+  std::vector<double> wait_sum(sc.stages.size(), 0);
+  std::vector<uint64_t> wait_count(sc.stages.size(), 0);
+  for (const auto& rec : outcomes.records)
+    for (const auto& visit : rec.req.trace) {
+      if (visit.stage >= sc.stages.size() || visit.batch_size == 0)
+        continue;
+      wait_sum[visit.stage] += to_ms(visit.dequeue - visit.enqueue);
+      ++wait_count[visit.stage];
+      batches.emplace(batch_key{visit.stage, visit.replica,
+                                visit.dequeue.count()},
+                      &visit);
+    }
+  out.stages.resize(sc.stages.size());
+  std::vector<double> busy_ms(sc.stages.size(), 0);
+  for (const auto& [key, visit] : batches) {
+    ++out.stages[key.stage].batch_sizes[visit->batch_size];
+    if (visit->finish >= visit->dequeue)
+      busy_ms[key.stage] += to_ms(visit->finish - visit->dequeue);
+  }
+  for (size_t i = 0; i < sc.stages.size(); ++i) {
+    auto& st = out.stages[i];
+    const auto& spec = sc.stages[i];
+    st.name = spec.name;
+    st.kind = std::string{kind_name(spec.kind)};
+    st.replicas = spec.kind == stage_kind::join ? 0 : spec.replicas;
+    st.cost = spec.cost();
+    if (wait_count[i] > 0)
+      st.mean_queue_wait_ms = wait_sum[i] / double(wait_count[i]);
+    if (st.replicas > 0 && duration_s > 0)
+      st.utilisation = busy_ms[i] / 1000.0 / (st.replicas * duration_s);
+  }
+  for (const auto& rec : outcomes.records) {
+    if (rec.stage >= sc.stages.size())
+      continue;
+    if (rec.kind == outcome_kind::dropped)
+      ++out.stages[rec.stage].dropped;
+    else if (rec.kind == outcome_kind::failed)
+      ++out.stages[rec.stage].failed;
+  }
+}
+
+std::ofstream open_for_writing(const std::string& path) {
+  std::ofstream out{path};
+  if (!out)
+    throw std::runtime_error("cannot write " + path);
+  return out;
+}
+
+std::string json_string(const std::string& text) {
+  std::string result = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      result += '\\';
+    if (static_cast<unsigned char>(c) < 0x20)
+      result += fmt::format("\\u{:04x}", static_cast<int>(c));
+    else
+      result += c;
+  }
+  return result + "\"";
+}
+
+} // namespace
+
+run_summary summarize(const scenario& sc, const run_result& run) {
+  const auto& outcomes = run.outcomes;
+  run_summary s;
+  s.scenario = sc.name;
+  s.clock = to_string(run.clock);
+  s.seed = run.seed;
+  s.sent = outcomes.sent;
+  s.slo_ms = sc.slo_ms;
+  s.cost = sc.cost();
+  s.events = run.events;
+  s.wall_s = run.wall_s;
+  s.orphaned_results = outcomes.orphaned_results;
+  std::vector<double> latencies;
+  latencies.reserve(outcomes.records.size());
+  uint64_t within_slo = 0;
+  caf::timespan first_arrival = caf::timespan::max();
+  caf::timespan last_end{0};
+  for (const auto& rec : outcomes.records) {
+    first_arrival = std::min(first_arrival, rec.req.arrival);
+    last_end = std::max(last_end, rec.finish);
+    switch (rec.kind) {
+      case outcome_kind::completed: {
+        ++s.completed;
+        auto latency = to_ms(rec.finish - rec.req.arrival);
+        latencies.push_back(latency);
+        if (latency <= sc.slo_ms)
+          ++within_slo;
+        break;
+      }
+      case outcome_kind::dropped:
+        ++s.dropped;
+        ++s.drop_reasons[to_string(rec.reason)];
+        break;
+      case outcome_kind::failed:
+        ++s.failed;
+        break;
+    }
+  }
+  s.latency_ms = summarize_latencies(latencies);
+  if (s.sent > 0)
+    s.slo_attainment = double(within_slo) / double(s.sent);
+  if (!outcomes.records.empty())
+    s.duration_s = to_ms(last_end - first_arrival) / 1000.0;
+  if (s.duration_s > 0)
+    s.throughput_qps = double(s.completed) / s.duration_s;
+  add_stage_reports(sc, outcomes, s.duration_s, s);
+  return s;
+}
+
+void write_summary_json(const run_summary& s, const std::string& path) {
+  auto out = open_for_writing(path);
+  auto num = [](double x) { return fmt::format("{:.6f}", x); };
+  out << "{\n";
+  out << "  \"scenario\": " << json_string(s.scenario) << ",\n";
+  out << "  \"clock\": " << json_string(s.clock) << ",\n";
+  out << "  \"seed\": " << s.seed << ",\n";
+  out << "  \"sent\": " << s.sent << ",\n";
+  out << "  \"completed\": " << s.completed << ",\n";
+  out << "  \"dropped\": " << s.dropped << ",\n";
+  out << "  \"failed\": " << s.failed << ",\n";
+  out << "  \"drop_reasons\": {";
+  bool first = true;
+  for (const auto& [reason, count] : s.drop_reasons) {
+    out << (first ? "" : ", ") << json_string(reason) << ": " << count;
+    first = false;
+  }
+  out << "},\n";
+  out << "  \"orphaned_results\": " << s.orphaned_results << ",\n";
+  const auto& l = s.latency_ms;
+  out << "  \"latency_ms\": {\"mean\": " << num(l.mean)
+      << ", \"p50\": " << num(l.p50) << ", \"p90\": " << num(l.p90)
+      << ", \"p99\": " << num(l.p99) << ", \"p999\": " << num(l.p999)
+      << ", \"max\": " << num(l.max) << "},\n";
+  out << "  \"slo_ms\": " << num(s.slo_ms) << ",\n";
+  out << "  \"slo_attainment\": " << num(s.slo_attainment) << ",\n";
+  out << "  \"throughput_qps\": " << num(s.throughput_qps) << ",\n";
+  out << "  \"duration_s\": " << num(s.duration_s) << ",\n";
+  out << "  \"cost\": " << num(s.cost) << ",\n";
+  out << "  \"events\": " << s.events << ",\n";
+  out << "  \"stages\": [\n";
+  for (size_t i = 0; i < s.stages.size(); ++i) {
+    const auto& st = s.stages[i];
+    out << "    {\"name\": " << json_string(st.name)
+        << ", \"kind\": " << json_string(st.kind)
+        << ", \"replicas\": " << st.replicas << ", \"cost\": " << num(st.cost)
+        << ", \"batch_sizes\": {";
+    bool first_size = true;
+    for (const auto& [size, count] : st.batch_sizes) {
+      out << (first_size ? "" : ", ") << "\"" << size << "\": " << count;
+      first_size = false;
+    }
+    out << "}, \"mean_queue_wait_ms\": " << num(st.mean_queue_wait_ms)
+        << ", \"utilisation\": " << num(st.utilisation)
+        << ", \"dropped\": " << st.dropped << ", \"failed\": " << st.failed
+        << "}" << (i + 1 < s.stages.size() ? "," : "") << "\n";
+  }
+  out << "  ],\n";
+  // Last on purpose: the only line that differs between identical runs.
+  out << "  \"wall_s\": " << num(s.wall_s) << "\n";
+  out << "}\n";
+}
+
+void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
+                        const std::string& path) {
+  auto out = open_for_writing(path);
+  std::string line = "id,arrival_ms,finish_ms,latency_ms,outcome,stage,reason";
+  for (const auto& st : sc.stages)
+    line += fmt::format(",{0}.enqueue_ms,{0}.dequeue_ms,{0}.finish_ms,"
+                        "{0}.batch,{0}.replica",
+                        st.name);
+  out << line << '\n';
+  std::vector<const stage_visit*> by_stage(sc.stages.size());
+  for (const auto& rec : outcomes.records) {
+    line = fmt::format("{},{:.6f},{:.6f},", rec.req.id, to_ms(rec.req.arrival),
+                       to_ms(rec.finish));
+    if (rec.kind == outcome_kind::completed)
+      line += fmt::format("{:.6f}", to_ms(rec.finish - rec.req.arrival));
+    line += ",";
+    line += to_string(rec.kind);
+    line += ",";
+    if (rec.stage < sc.stages.size())
+      line += sc.stages[rec.stage].name;
+    line += ",";
+    if (rec.reason != errc::none)
+      line += to_string(rec.reason);
+    std::fill(by_stage.begin(), by_stage.end(), nullptr);
+    for (const auto& visit : rec.req.trace)
+      if (visit.stage < by_stage.size())
+        by_stage[visit.stage] = &visit;
+    for (const auto* visit : by_stage) {
+      if (visit == nullptr) {
+        line += ",,,,,";
+        continue;
+      }
+      // A request dropped in the queue has an enqueue time only.
+      bool served = visit->batch_size > 0
+                    || sc.stages[visit->stage].kind == stage_kind::join;
+      line += fmt::format(",{:.6f}", to_ms(visit->enqueue));
+      if (served)
+        line += fmt::format(",{:.6f},{:.6f},{},{}", to_ms(visit->dequeue),
+                            to_ms(visit->finish), visit->batch_size,
+                            visit->replica);
+      else
+        line += ",,,,";
+    }
+    out << line << '\n';
+  }
+}
+
+std::string render_summary(const run_summary& s) {
+  std::string text;
+  text += fmt::format("{} ({} clock, seed {}): {} requests over {:.1f} s\n",
+                      s.scenario, s.clock, s.seed, s.sent, s.duration_s);
+  text += fmt::format("  completed {}  dropped {}  failed {}", s.completed,
+                      s.dropped, s.failed);
+  if (!s.drop_reasons.empty()) {
+    text += "  (drops:";
+    for (const auto& [reason, count] : s.drop_reasons)
+      text += fmt::format(" {} {}", reason, count);
+    text += ")";
+  }
+  text += "\n";
+  const auto& l = s.latency_ms;
+  text += fmt::format("  latency ms  mean {:.1f}  p50 {:.1f}  p90 {:.1f}  "
+                      "p99 {:.1f}  p99.9 {:.1f}  max {:.1f}\n",
+                      l.mean, l.p50, l.p90, l.p99, l.p999, l.max);
+  text += fmt::format("  SLO {:.0f} ms attained by {:.2f}% of requests  "
+                      "throughput {:.1f} q/s  cost {:g}\n",
+                      s.slo_ms, 100 * s.slo_attainment, s.throughput_qps,
+                      s.cost);
+  text += "  stage         replicas  util   wait ms  drops  batches "
+          "(size x count)\n";
+  for (const auto& st : s.stages) {
+    std::string sizes;
+    for (const auto& [size, count] : st.batch_sizes)
+      sizes += fmt::format(" {}x{}", size, count);
+    text += fmt::format("  {:<13} {:>8}  {:>4.0f}%  {:>7.1f}  {:>5}  {}\n",
+                        st.name, st.replicas, 100 * st.utilisation,
+                        st.mean_queue_wait_ms, st.dropped + st.failed, sizes);
+  }
+  double rate = s.wall_s > 0 ? double(s.events) / s.wall_s : 0;
+  text += fmt::format("  {} actor messages in {:.3f} s wall ({:.2f} M/s)\n",
+                      s.events, s.wall_s, rate / 1e6);
+  return text;
+}
+
+} // namespace troupe

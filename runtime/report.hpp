@@ -1,0 +1,72 @@
+#pragma once
+
+// What a run measured: the summary (summary.json and the printed text) and
+// the per-request table (requests.csv).
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+#include "runtime/statistics.hpp"
+
+namespace troupe {
+
+struct stage_report {
+  std::string name;
+  std::string kind;
+  uint32_t replicas = 0;
+  /// Batch size -> number of batches served.
+  std::map<uint32_t, uint64_t> batch_sizes;
+  /// Mean time between enqueue and dequeue of the requests served here.
+  double mean_queue_wait_ms = 0;
+  /// Busy replica time / (replicas x run duration).
+  double utilisation = 0;
+  uint64_t dropped = 0;
+  uint64_t failed = 0;
+  double cost = 0;
+};
+
+struct run_summary {
+  std::string scenario;
+  std::string clock;
+  uint64_t seed = 0;
+  uint64_t sent = 0;
+  uint64_t completed = 0;
+  uint64_t dropped = 0;
+  uint64_t failed = 0;
+  /// Reason ("queue_full", ...) -> requests dropped for it.
+  std::map<std::string, uint64_t> drop_reasons;
+  /// Leaf results that arrived after their request had ended elsewhere.
+  uint64_t orphaned_results = 0;
+  latency_summary latency_ms;
+  double slo_ms = 0;
+  /// Share of ALL sent requests that completed within slo_ms.
+  double slo_attainment = 0;
+  /// Completed requests per simulated second (first arrival to last end).
+  double throughput_qps = 0;
+  double duration_s = 0;
+  double cost = 0;
+  uint64_t events = 0;
+  double wall_s = 0;
+  std::vector<stage_report> stages;
+};
+
+/// Computes the summary of a run from its outcomes and traces.
+run_summary summarize(const scenario& sc, const run_result& run);
+
+/// summary.json: one key per line, fixed formatting, so that two virtual runs
+/// of the same scenario and seed differ only in the line holding "wall_s".
+void write_summary_json(const run_summary& summary, const std::string& path);
+
+/// requests.csv: one row per request in id order with its outcome and, per
+/// stage, enqueue/dequeue/finish times, batch size and replica.
+void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
+                        const std::string& path);
+
+/// The short text printed at the end of `troupe run`.
+std::string render_summary(const run_summary& summary);
+
+} // namespace troupe

@@ -1,0 +1,181 @@
+#include "runtime/runner.hpp"
+
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/after.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+#include <caf/scoped_actor.hpp>
+
+#include "runtime/graph.hpp"
+
+namespace troupe {
+
+std::optional<clock_kind> parse_clock_kind(const std::string& text) {
+  if (text == "virtual")
+    return clock_kind::virtual_time;
+  if (text == "real")
+    return clock_kind::real_time;
+  return std::nullopt;
+}
+
+std::string to_string(clock_kind x) {
+  return x == clock_kind::virtual_time ? "virtual" : "real";
+}
+
+namespace {
+
+using wall_clock = std::chrono::steady_clock;
+
+double seconds_since(wall_clock::time_point start) {
+  return std::chrono::duration<double>(wall_clock::now() - start).count();
+}
+
+class system_config : public caf::actor_system_config {
+public:
+  system_config(clock_kind clock, size_t threads) {
+    add_message_types<caf::id_block::troupe>();
+    add_error_category(error_category, [](uint8_t code, caf::atom_value,
+                                          const caf::message& context) {
+      auto text = to_string(static_cast<errc>(code));
+      if (context.match_elements<std::string>())
+        text += ": " + context.get_as<std::string>(0);
+      return text;
+    });
+    if (clock == clock_kind::virtual_time) {
+      set("scheduler.policy", caf::atom("testing"));
+    } else {
+      if (threads == 0)
+        threads = std::max(1u, std::thread::hardware_concurrency());
+      set("scheduler.max-threads", threads);
+    }
+  }
+};
+
+/// Everything a run needs besides the actor system.
+struct run_context {
+  const scenario& sc;
+  const run_options& options;
+  std::shared_ptr<const arrival_times> arrivals;
+  run_probe probe;
+};
+
+void report_progress(run_context& ctx, double simulated_s,
+                     wall_clock::time_point start) {
+  if (!ctx.options.on_progress)
+    return;
+  run_progress p;
+  p.simulated_s = simulated_s;
+  p.ended = ctx.probe.ended.load(std::memory_order_relaxed);
+  p.total = ctx.arrivals->size();
+  p.wall_s = seconds_since(start);
+  ctx.options.on_progress(p);
+}
+
+/// Stops every actor and waits until their states are gone (so that their
+/// event counts reached the probe).
+void shut_down(caf::scoped_actor& self, const graph& g) {
+  for (const auto& a : g.actors)
+    self->send_exit(a, caf::exit_reason::user_shutdown);
+}
+
+run_outcomes run_virtual(run_context& ctx, double& wall_s) {
+  system_config cfg{clock_kind::virtual_time, 0};
+  caf::actor_system sys{cfg};
+  auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
+    sys.scheduler());
+  auto epoch = sched.clock().now();
+  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe);
+  caf::scoped_actor self{sys};
+  self->send(g.sink, collect_atom_v);
+  self->send(g.client, emit_atom_v);
+  auto start = wall_clock::now();
+  auto last_report = start;
+  // Discrete-event loop: run every message due now, then jump to the next
+  // delayed message.
+  uint64_t steps = 0;
+  for (;;) {
+    while (sched.try_run_once()) {
+      if ((++steps & 0xFFFF) == 0 && ctx.options.on_progress
+          && wall_clock::now() - last_report >= std::chrono::seconds(1)) {
+        last_report = wall_clock::now();
+        report_progress(ctx,
+                        std::chrono::duration<double>(sched.clock().now()
+                                                      - epoch)
+                          .count(),
+                        start);
+      }
+    }
+    if (!sched.trigger_timeout())
+      break;
+  }
+  wall_s = seconds_since(start);
+  run_outcomes result;
+  bool answered = false;
+  self->receive([&](run_outcomes& x) {
+    result = std::move(x);
+    answered = true;
+  },
+                caf::after(std::chrono::seconds(0)) >> [] {});
+  shut_down(self, g);
+  sched.run();
+  if (!answered)
+    throw std::runtime_error(
+      "the actor graph went idle with "
+      + std::to_string(ctx.arrivals->size()
+                       - ctx.probe.ended.load(std::memory_order_relaxed))
+      + " requests unaccounted for (a bug: please report it)");
+  return result;
+}
+
+run_outcomes run_real(run_context& ctx, double& wall_s) {
+  system_config cfg{clock_kind::real_time, ctx.options.threads};
+  caf::actor_system sys{cfg};
+  // Time zero lies a little ahead, so that spawning does not eat into the
+  // first arrivals: the client's first emit waits until then.
+  auto epoch = sys.clock().now() + std::chrono::milliseconds(20);
+  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe);
+  caf::scoped_actor self{sys};
+  auto start = wall_clock::now();
+  self->send(g.sink, collect_atom_v);
+  self->send(g.client, emit_atom_v);
+  run_outcomes result;
+  bool answered = false;
+  while (!answered) {
+    self->receive(
+      [&](run_outcomes& x) {
+        result = std::move(x);
+        answered = true;
+      },
+      caf::after(std::chrono::seconds(1)) >> [&] {
+        report_progress(ctx, seconds_since(start), start);
+      });
+  }
+  wall_s = seconds_since(start);
+  shut_down(self, g);
+  return result;
+}
+
+} // namespace
+
+run_result run_scenario(const scenario& sc, const run_options& options) {
+  run_result result;
+  result.clock = options.clock;
+  result.seed = options.seed.value_or(sc.seed);
+  run_context ctx{sc, options,
+                  std::make_shared<const arrival_times>(
+                    make_arrivals(sc, result.seed, options.count)),
+                  {}};
+  if (options.clock == clock_kind::virtual_time)
+    result.outcomes = run_virtual(ctx, result.wall_s);
+  else
+    result.outcomes = run_real(ctx, result.wall_s);
+  // The actor system is gone: every actor added its count to the probe.
+  result.events = ctx.probe.events.load();
+  return result;
+}
+
+} // namespace troupe

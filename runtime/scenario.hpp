@@ -1,0 +1,106 @@
+#pragma once
+
+// A scenario: the pipeline, its models' profiles and the workload, as read
+// from a TOML file and validated (docs/scenario.md describes every key).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "messages/request.hpp"
+#include "models/arrival.hpp"
+#include "models/profile.hpp"
+#include "policies/dropping/drop_policy.hpp"
+#include "policies/routing/replica_router.hpp"
+
+namespace troupe {
+
+struct workload_spec {
+  /// deltas | gamma | poisson | sine | trace
+  std::string kind;
+  /// Gap or rate file (deltas, trace), resolved against the scenario's folder.
+  std::string file;
+  double rate_qps = 0;
+  double cv = 1;
+  /// Requests to generate (gamma, poisson); 0 = all of a file.
+  uint64_t count = 0;
+  double period_s = 0;
+  double duration_s = 0;
+  double interval_s = 1;
+};
+
+struct model_spec {
+  std::string name;
+  std::vector<std::shared_ptr<const profile>> profiles;
+
+  /// The profile on `hardware`, or null.
+  std::shared_ptr<const profile> on(const std::string& hardware) const;
+};
+
+enum class stage_kind {
+  /// Replicas serve batches with the service time of a model's profile.
+  model,
+  /// Waits for every input, costs nothing.
+  join,
+  /// Replicas forward at once (zero service time): measures the runtime.
+  noop,
+};
+
+struct stage_spec {
+  std::string name;
+  stage_kind kind = stage_kind::model;
+  std::string model;
+  std::string hardware;
+  uint32_t replicas = 1;
+  uint32_t max_batch = 1;
+  size_t queue_capacity = 100000;
+  drop_kind dropping = drop_kind::none;
+  routing_kind routing = routing_kind::first_idle;
+  std::vector<std::string> inputs;
+  /// inputs resolved to stage indices (source_stage for "source").
+  std::vector<stage_id> input_ids;
+  /// The model's profile on this hardware; null for join and noop stages.
+  std::shared_ptr<const profile> service;
+
+  /// replicas x the hardware's cost per replica.
+  double cost() const;
+};
+
+struct scenario {
+  /// The file it was read from (for messages).
+  std::string file;
+  std::string name;
+  double slo_ms = 0;
+  uint64_t seed = 0;
+  workload_spec workload;
+  std::vector<model_spec> models;
+  /// In file order; indices are stage_ids.
+  std::vector<stage_spec> stages;
+  /// Stage indices such that every stage comes after all of its inputs.
+  std::vector<stage_id> topological_order;
+
+  /// Stages that list `id` as an input.
+  std::vector<stage_id> consumers(stage_id id) const;
+
+  /// Stages that nothing consumes: their results go to the sink.
+  std::vector<stage_id> leaves() const;
+
+  /// Stages fed by the client (an input named "source").
+  std::vector<stage_id> roots() const;
+
+  /// Sum of the stages' costs.
+  double cost() const;
+};
+
+/// Reads and validates a scenario file. Throws input_error naming the file,
+/// the line and the key of the first problem found.
+scenario load_scenario(const std::string& path);
+
+/// The workload's arrival times with `seed` (for generated workloads);
+/// `count` caps the number of requests. Throws input_error for bad files.
+arrival_times make_arrivals(const scenario& sc, uint64_t seed,
+                            std::optional<uint64_t> count = std::nullopt);
+
+} // namespace troupe

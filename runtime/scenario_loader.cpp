@@ -1,0 +1,512 @@
+// Reads scenario files with toml++ and validates them. The only translation
+// unit that includes toml++ (it is slow to compile).
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "models/input_error.hpp"
+#include "runtime/scenario.hpp"
+
+namespace troupe {
+
+namespace {
+
+const char* type_name(const toml::node& n) {
+  switch (n.type()) {
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date or time";
+  }
+}
+
+std::string join_names(const std::vector<std::string>& names) {
+  std::string result;
+  for (const auto& name : names) {
+    if (!result.empty())
+      result += ", ";
+    result += "'" + name + "'";
+  }
+  return result;
+}
+
+/// Reads one scenario file; every error names file, line and key.
+class loader {
+public:
+  explicit loader(std::string file) : file_(std::move(file)) {
+    // nop
+  }
+
+  scenario load() {
+    toml::table root;
+    try {
+      root = toml::parse_file(file_);
+    } catch (const toml::parse_error& err) {
+      if (!std::filesystem::exists(file_))
+        throw input_error(file_, 0, "", "cannot open scenario file");
+      throw input_error(file_, err.source().begin.line, "",
+                        std::string{err.description()});
+    }
+    scenario sc;
+    sc.file = file_;
+    check_keys(root, {"name", "description", "slo_ms", "seed", "workload",
+                      "models", "stages"},
+               "");
+    sc.name = string(require(root, "name", "name"), "name");
+    sc.slo_ms = number(require(root, "slo_ms", "slo_ms"), "slo_ms");
+    if (sc.slo_ms <= 0)
+      fail(root.get("slo_ms"), "slo_ms", "must be positive");
+    if (auto seed = root.get("seed")) {
+      auto value = integer(*seed, "seed");
+      if (value < 0)
+        fail(seed, "seed", "must not be negative");
+      sc.seed = static_cast<uint64_t>(value);
+    }
+    sc.workload = load_workload(
+      table(require(root, "workload", "workload"), "workload"));
+    if (auto models = root.get("models"))
+      sc.models = load_models(array(*models, "models"));
+    const auto& stages = array(require(root, "stages", "stages"), "stages");
+    load_stages(stages, sc);
+    order_stages(stages, sc);
+    return sc;
+  }
+
+private:
+  // -- error reporting and typed access ---------------------------------------
+
+  [[noreturn]] void fail(const toml::node* at, const std::string& field,
+                         const std::string& what) const {
+    size_t line = at != nullptr ? at->source().begin.line : 0;
+    throw input_error(file_, line, field, what);
+  }
+
+  void check_keys(const toml::table& t,
+                  std::initializer_list<const char*> allowed,
+                  const std::string& prefix) const {
+    for (const auto& [key, node] : t) {
+      auto match = [&](const char* name) { return key.str() == name; };
+      if (std::none_of(allowed.begin(), allowed.end(), match)) {
+        std::string known;
+        for (auto name : allowed)
+          known += (known.empty() ? "" : ", ") + std::string{name};
+        fail(&node, prefix + std::string{key.str()},
+             "unknown key (known keys here: " + known + ")");
+      }
+    }
+  }
+
+  const toml::node& require(const toml::table& t, const char* key,
+                            const std::string& field) const {
+    if (auto node = t.get(key))
+      return *node;
+    fail(&t, field, "missing required key");
+  }
+
+  double number(const toml::node& n, const std::string& field) const {
+    if (auto x = n.as_integer())
+      return static_cast<double>(x->get());
+    if (auto x = n.as_floating_point()) {
+      if (!std::isfinite(x->get()))
+        fail(&n, field, "must be a finite number");
+      return x->get();
+    }
+    fail(&n, field, std::string{"expected a number, got "} + type_name(n));
+  }
+
+  double positive(const toml::node& n, const std::string& field) const {
+    auto x = number(n, field);
+    if (x <= 0)
+      fail(&n, field, "must be positive, got " + std::to_string(x));
+    return x;
+  }
+
+  int64_t integer(const toml::node& n, const std::string& field) const {
+    if (auto x = n.as_integer())
+      return x->get();
+    fail(&n, field, std::string{"expected an integer, got "} + type_name(n));
+  }
+
+  int64_t at_least(const toml::node& n, const std::string& field,
+                   int64_t low) const {
+    auto x = integer(n, field);
+    if (x < low)
+      fail(&n, field, "must be at least " + std::to_string(low) + ", got "
+                        + std::to_string(x));
+    return x;
+  }
+
+  std::string string(const toml::node& n, const std::string& field) const {
+    if (auto x = n.as_string())
+      return x->get();
+    fail(&n, field, std::string{"expected a string, got "} + type_name(n));
+  }
+
+  const toml::array& array(const toml::node& n,
+                           const std::string& field) const {
+    if (auto x = n.as_array())
+      return *x;
+    fail(&n, field, std::string{"expected an array, got "} + type_name(n));
+  }
+
+  const toml::table& table(const toml::node& n,
+                           const std::string& field) const {
+    if (auto x = n.as_table())
+      return *x;
+    fail(&n, field, std::string{"expected a table, got "} + type_name(n));
+  }
+
+  /// A file named relative to the scenario's folder; it must exist.
+  std::string resolve_file(const toml::node& n,
+                           const std::string& field) const {
+    auto name = string(n, field);
+    std::filesystem::path path{name};
+    if (path.is_relative())
+      path = std::filesystem::path{file_}.parent_path() / path;
+    if (!std::filesystem::is_regular_file(path))
+      fail(&n, field, "no such file '" + name + "' (looked for "
+                        + path.string() + ")");
+    return path.string();
+  }
+
+  // -- sections -----------------------------------------------------------------
+
+  workload_spec load_workload(const toml::table& t) const {
+    workload_spec w;
+    w.kind = string(require(t, "kind", "workload.kind"), "workload.kind");
+    const std::string p = "workload.";
+    auto count = [&](bool required) {
+      if (auto n = required ? &require(t, "count", p + "count")
+                            : t.get("count"))
+        w.count = static_cast<uint64_t>(at_least(*n, p + "count", 1));
+    };
+    if (w.kind == "deltas") {
+      check_keys(t, {"kind", "file", "count"}, p);
+      w.file = resolve_file(require(t, "file", p + "file"), p + "file");
+      count(false);
+    } else if (w.kind == "gamma") {
+      check_keys(t, {"kind", "rate_qps", "cv", "count"}, p);
+      w.rate_qps = positive(require(t, "rate_qps", p + "rate_qps"),
+                            p + "rate_qps");
+      w.cv = positive(require(t, "cv", p + "cv"), p + "cv");
+      count(true);
+    } else if (w.kind == "poisson") {
+      check_keys(t, {"kind", "rate_qps", "count"}, p);
+      w.rate_qps = positive(require(t, "rate_qps", p + "rate_qps"),
+                            p + "rate_qps");
+      count(true);
+    } else if (w.kind == "sine") {
+      check_keys(t, {"kind", "rate_qps", "period_s", "duration_s",
+                     "interval_s", "count"},
+                 p);
+      w.rate_qps = positive(require(t, "rate_qps", p + "rate_qps"),
+                            p + "rate_qps");
+      w.period_s = positive(require(t, "period_s", p + "period_s"),
+                            p + "period_s");
+      w.duration_s = positive(require(t, "duration_s", p + "duration_s"),
+                              p + "duration_s");
+      if (auto n = t.get("interval_s"))
+        w.interval_s = positive(*n, p + "interval_s");
+      count(false);
+    } else if (w.kind == "trace") {
+      check_keys(t, {"kind", "file", "duration_s", "count"}, p);
+      w.file = resolve_file(require(t, "file", p + "file"), p + "file");
+      if (auto n = t.get("duration_s"))
+        w.duration_s = positive(*n, p + "duration_s");
+      count(false);
+    } else {
+      fail(t.get("kind"), p + "kind",
+           "unknown workload kind '" + w.kind
+             + "' (known: deltas, gamma, poisson, sine, trace)");
+    }
+    return w;
+  }
+
+  std::vector<model_spec> load_models(const toml::array& models) const {
+    std::vector<model_spec> result;
+    for (size_t i = 0; i < models.size(); ++i) {
+      auto at = "models[" + std::to_string(i) + "]";
+      const auto& t = table(models[i], at);
+      check_keys(t, {"name", "profiles"}, at + ".");
+      model_spec m;
+      m.name = string(require(t, "name", at + ".name"), at + ".name");
+      for (const auto& other : result)
+        if (other.name == m.name)
+          fail(t.get("name"), at + ".name",
+               "model '" + m.name + "' is defined twice");
+      auto prefix = "models." + m.name + ".profiles";
+      const auto& profiles = array(require(t, "profiles", prefix), prefix);
+      if (profiles.empty())
+        fail(&profiles, prefix, "a model needs at least one profile");
+      for (size_t j = 0; j < profiles.size(); ++j) {
+        auto p = load_profile(profiles[j],
+                              prefix + "[" + std::to_string(j) + "]");
+        if (m.on(p.hardware))
+          fail(&profiles[j], prefix + "[" + std::to_string(j) + "].hardware",
+               "two profiles for hardware '" + p.hardware + "'");
+        m.profiles.push_back(std::make_shared<const profile>(std::move(p)));
+      }
+      result.push_back(std::move(m));
+    }
+    return result;
+  }
+
+  profile load_profile(const toml::node& n, const std::string& at) const {
+    const auto& t = table(n, at);
+    check_keys(t, {"hardware", "cost", "rows"}, at + ".");
+    profile p;
+    p.hardware = string(require(t, "hardware", at + ".hardware"),
+                        at + ".hardware");
+    p.cost = number(require(t, "cost", at + ".cost"), at + ".cost");
+    if (p.cost < 0)
+      fail(t.get("cost"), at + ".cost", "must not be negative");
+    const auto& rows = array(require(t, "rows", at + ".rows"), at + ".rows");
+    if (rows.empty())
+      fail(&rows, at + ".rows", "a profile needs at least one row");
+    for (size_t r = 0; r < rows.size(); ++r) {
+      auto field = at + ".rows[" + std::to_string(r) + "]";
+      const auto& row = array(rows[r], field);
+      if (row.size() != 3)
+        fail(&row, field,
+             "a row is [batch size, p99 latency ms, throughput qps], got "
+               + std::to_string(row.size()) + " values");
+      profile_row pr;
+      pr.batch_size = static_cast<uint32_t>(at_least(row[0], field, 1));
+      pr.p99_ms = positive(row[1], field);
+      pr.throughput_qps = positive(row[2], field);
+      if (r == 0 && pr.batch_size != 1)
+        fail(&row, field, "the first row must be batch size 1 (a replica may "
+                          "serve a single request)");
+      if (r > 0 && pr.batch_size <= p.rows.back().batch_size)
+        fail(&row, field, "rows must be sorted by strictly increasing batch "
+                          "size (" + std::to_string(pr.batch_size)
+                            + " follows "
+                            + std::to_string(p.rows.back().batch_size) + ")");
+      p.rows.push_back(pr);
+    }
+    return p;
+  }
+
+  void load_stages(const toml::array& stages, scenario& sc) const {
+    if (stages.empty())
+      fail(&stages, "stages", "a pipeline needs at least one stage");
+    if (stages.size() >= source_stage)
+      fail(&stages, "stages", "too many stages");
+    for (size_t i = 0; i < stages.size(); ++i) {
+      auto at = "stages[" + std::to_string(i) + "]";
+      const auto& t = table(stages[i], at);
+      stage_spec s;
+      s.name = string(require(t, "name", at + ".name"), at + ".name");
+      auto p = "stages." + s.name + ".";
+      if (s.name == "source")
+        fail(t.get("name"), at + ".name",
+             "'source' is reserved for the client");
+      for (const auto& other : sc.stages)
+        if (other.name == s.name)
+          fail(t.get("name"), at + ".name",
+               "stage '" + s.name + "' is defined twice");
+      std::string kind = "model";
+      if (auto n = t.get("kind"))
+        kind = string(*n, p + "kind");
+      if (kind == "model") {
+        check_keys(t, {"name", "kind", "model", "hardware", "replicas",
+                       "max_batch", "inputs", "queue_capacity", "drop",
+                       "routing"},
+                   p);
+        load_model_stage(t, p, sc, s);
+      } else if (kind == "noop") {
+        check_keys(t, {"name", "kind", "replicas", "max_batch", "inputs",
+                       "queue_capacity", "drop", "routing"},
+                   p);
+        s.kind = stage_kind::noop;
+        load_replicated(t, p, s, std::numeric_limits<uint32_t>::max());
+      } else if (kind == "join") {
+        check_keys(t, {"name", "kind", "inputs"}, p);
+        s.kind = stage_kind::join;
+      } else {
+        fail(t.get("kind"), p + "kind",
+             "unknown stage kind '" + kind + "' (known: model, join, noop)");
+      }
+      const auto& inputs = array(require(t, "inputs", p + "inputs"),
+                                 p + "inputs");
+      if (inputs.empty())
+        fail(&inputs, p + "inputs", "a stage needs at least one input");
+      for (const auto& input : inputs) {
+        auto name = string(input, p + "inputs");
+        if (std::find(s.inputs.begin(), s.inputs.end(), name)
+            != s.inputs.end())
+          fail(&input, p + "inputs", "input '" + name + "' listed twice");
+        s.inputs.push_back(std::move(name));
+      }
+      sc.stages.push_back(std::move(s));
+    }
+  }
+
+  void load_model_stage(const toml::table& t, const std::string& p,
+                        const scenario& sc, stage_spec& s) const {
+    s.model = string(require(t, "model", p + "model"), p + "model");
+    auto model = std::find_if(sc.models.begin(), sc.models.end(),
+                              [&](const model_spec& m) {
+                                return m.name == s.model;
+                              });
+    if (model == sc.models.end()) {
+      std::vector<std::string> known;
+      for (const auto& m : sc.models)
+        known.push_back(m.name);
+      fail(t.get("model"), p + "model",
+           "unknown model '" + s.model + "' (known: " + join_names(known)
+             + ")");
+    }
+    s.hardware = string(require(t, "hardware", p + "hardware"),
+                        p + "hardware");
+    s.service = model->on(s.hardware);
+    if (!s.service) {
+      std::vector<std::string> known;
+      for (const auto& prof : model->profiles)
+        known.push_back(prof->hardware);
+      fail(t.get("hardware"), p + "hardware",
+           "model '" + s.model + "' has no profile for hardware '"
+             + s.hardware + "' (profiled: " + join_names(known) + ")");
+    }
+    load_replicated(t, p, s, s.service->max_batch());
+  }
+
+  /// Keys shared by stages with replicas (model and noop).
+  void load_replicated(const toml::table& t, const std::string& p,
+                       stage_spec& s, uint32_t batch_limit) const {
+    if (auto n = t.get("replicas")) {
+      auto value = at_least(*n, p + "replicas", 1);
+      if (value > 65535)
+        fail(n, p + "replicas", "at most 65535 replicas per stage");
+      s.replicas = static_cast<uint32_t>(value);
+    }
+    if (auto n = t.get("max_batch")) {
+      auto value = at_least(*n, p + "max_batch", 1);
+      if (value > batch_limit)
+        fail(n, p + "max_batch",
+             std::to_string(value) + " is beyond the largest profiled batch "
+               "size " + std::to_string(batch_limit) + " of model '"
+               + s.model + "' on '" + s.hardware + "'");
+      s.max_batch = static_cast<uint32_t>(value);
+    }
+    if (auto n = t.get("queue_capacity"))
+      s.queue_capacity = static_cast<size_t>(at_least(*n, p + "queue_capacity",
+                                                      1));
+    if (auto n = t.get("drop")) {
+      auto text = string(*n, p + "drop");
+      auto kind = parse_drop_kind(text);
+      if (!kind)
+        fail(n, p + "drop",
+             "unknown dropping policy '" + text + "' (known: none, deadline)");
+      s.dropping = *kind;
+    }
+    if (auto n = t.get("routing")) {
+      auto text = string(*n, p + "routing");
+      auto kind = parse_routing_kind(text);
+      if (!kind)
+        fail(n, p + "routing", "unknown routing policy '" + text
+                                 + "' (known: first_idle, round_robin)");
+      s.routing = *kind;
+    }
+  }
+
+  /// Resolves input names and orders the stages; rejects unknown inputs and
+  /// cycles.
+  void order_stages(const toml::array& stages, scenario& sc) const {
+    std::map<std::string, stage_id> index;
+    for (size_t i = 0; i < sc.stages.size(); ++i)
+      index.emplace(sc.stages[i].name, static_cast<stage_id>(i));
+    for (size_t i = 0; i < sc.stages.size(); ++i) {
+      auto& s = sc.stages[i];
+      for (const auto& input : s.inputs) {
+        if (input == "source") {
+          s.input_ids.push_back(source_stage);
+          continue;
+        }
+        auto it = index.find(input);
+        if (it == index.end())
+          fail(stages[i].as_table()->get("inputs"),
+               "stages." + s.name + ".inputs",
+               "unknown input '" + input
+                 + "' (inputs are 'source' or names of stages)");
+        if (it->second == i)
+          fail(stages[i].as_table()->get("inputs"),
+               "stages." + s.name + ".inputs", "a stage cannot feed itself");
+        s.input_ids.push_back(it->second);
+      }
+    }
+    // Kahn's algorithm, taking ready stages in file order (deterministic).
+    std::vector<size_t> missing(sc.stages.size());
+    for (size_t i = 0; i < sc.stages.size(); ++i)
+      for (auto id : sc.stages[i].input_ids)
+        if (id != source_stage)
+          ++missing[i];
+    std::vector<bool> placed(sc.stages.size(), false);
+    while (sc.topological_order.size() < sc.stages.size()) {
+      bool progress = false;
+      for (size_t i = 0; i < sc.stages.size(); ++i) {
+        if (placed[i] || missing[i] > 0)
+          continue;
+        placed[i] = true;
+        progress = true;
+        sc.topological_order.push_back(static_cast<stage_id>(i));
+        for (auto consumer : sc.consumers(static_cast<stage_id>(i)))
+          --missing[consumer];
+      }
+      if (!progress)
+        report_cycle(stages, sc, placed);
+    }
+  }
+
+  [[noreturn]] void report_cycle(const toml::array& stages,
+                                 const scenario& sc,
+                                 const std::vector<bool>& placed) const {
+    // Walk inputs among unplaced stages until a stage repeats.
+    size_t current = std::find(placed.begin(), placed.end(), false)
+                     - placed.begin();
+    std::vector<size_t> path;
+    while (std::find(path.begin(), path.end(), current) == path.end()) {
+      path.push_back(current);
+      for (auto id : sc.stages[current].input_ids)
+        if (id != source_stage && !placed[id]) {
+          current = id;
+          break;
+        }
+    }
+    auto start = std::find(path.begin(), path.end(), current);
+    std::string cycle;
+    for (auto i = start; i != path.end(); ++i)
+      cycle += sc.stages[*i].name + " <- ";
+    cycle += sc.stages[current].name;
+    fail(stages[current].as_table()->get("inputs"),
+         "stages." + sc.stages[current].name + ".inputs",
+         "the stages form a cycle: " + cycle);
+  }
+
+  std::string file_;
+};
+
+} // namespace
+
+scenario load_scenario(const std::string& path) {
+  return loader{path}.load();
+}
+
+} // namespace troupe

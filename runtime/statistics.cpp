@@ -1,0 +1,36 @@
+#include "runtime/statistics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+namespace troupe {
+
+double nearest_rank(const std::vector<double>& sorted, double percent) {
+  if (sorted.empty())
+    return 0;
+  auto n = sorted.size();
+  // ceil(p/100 * n), computed so that e.g. 99.9% of 1000 is exactly rank 999.
+  auto rank = static_cast<size_t>(std::ceil(percent * double(n) / 100.0
+                                            - 1e-9));
+  rank = std::clamp<size_t>(rank, 1, n);
+  return sorted[rank - 1];
+}
+
+latency_summary summarize_latencies(std::vector<double>& values) {
+  latency_summary result;
+  result.count = values.size();
+  if (values.empty())
+    return result;
+  std::sort(values.begin(), values.end());
+  result.mean = std::accumulate(values.begin(), values.end(), 0.0)
+                / double(values.size());
+  result.p50 = nearest_rank(values, 50);
+  result.p90 = nearest_rank(values, 90);
+  result.p99 = nearest_rank(values, 99);
+  result.p999 = nearest_rank(values, 99.9);
+  result.max = values.back();
+  return result;
+}
+
+} // namespace troupe

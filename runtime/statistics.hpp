@@ -1,0 +1,27 @@
+#pragma once
+
+// Latency statistics with the percentile definition of the issue tracker:
+// nearest rank, pXX = the value at rank ceil(XX/100 * n) of the sorted values.
+
+#include <cstddef>
+#include <vector>
+
+namespace troupe {
+
+/// The nearest-rank percentile of already sorted values; 0 when empty.
+double nearest_rank(const std::vector<double>& sorted, double percent);
+
+struct latency_summary {
+  size_t count = 0;
+  double mean = 0;
+  double p50 = 0;
+  double p90 = 0;
+  double p99 = 0;
+  double p999 = 0;
+  double max = 0;
+};
+
+/// Summarizes latencies (any order; sorted in place).
+latency_summary summarize_latencies(std::vector<double>& values);
+
+} // namespace troupe
