@@ -17,6 +17,10 @@ struct batch {
   std::vector<request> requests;
 };
 
+inline bool operator==(const batch& x, const batch& y) {
+  return x.from == y.from && x.requests == y.requests;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, batch& x) {
   return f(caf::meta::type_name("batch"), x.from, x.requests);

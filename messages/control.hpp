@@ -19,6 +19,10 @@ struct replica_idle {
   uint16_t replica = 0;
 };
 
+inline bool operator==(const replica_idle& x, const replica_idle& y) {
+  return x.replica == y.replica;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_idle& x) {
   return f(caf::meta::type_name("replica_idle"), x.replica);
@@ -32,6 +36,11 @@ struct drop_notice {
   caf::timespan when{0};
   std::vector<request> requests;
 };
+
+inline bool operator==(const drop_notice& x, const drop_notice& y) {
+  return x.stage == y.stage && x.reason == y.reason && x.when == y.when
+         && x.requests == y.requests;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, drop_notice& x) {
@@ -47,6 +56,11 @@ struct failure_notice {
   std::vector<request> requests;
 };
 
+inline bool operator==(const failure_notice& x, const failure_notice& y) {
+  return x.stage == y.stage && x.error == y.error && x.when == y.when
+         && x.requests == y.requests;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, failure_notice& x) {
   return f(caf::meta::type_name("failure_notice"), x.stage, x.error, x.when,
@@ -57,6 +71,10 @@ typename Inspector::result_type inspect(Inspector& f, failure_notice& x) {
 struct client_done {
   uint64_t sent = 0;
 };
+
+inline bool operator==(const client_done& x, const client_done& y) {
+  return x.sent == y.sent;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_done& x) {
@@ -82,6 +100,11 @@ struct request_outcome {
   std::string error;
 };
 
+inline bool operator==(const request_outcome& x, const request_outcome& y) {
+  return x.req == y.req && x.kind == y.kind && x.finish == y.finish
+         && x.stage == y.stage && x.reason == y.reason && x.error == y.error;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request_outcome& x) {
   return f(caf::meta::type_name("request_outcome"), x.req, x.kind, x.finish,
@@ -96,6 +119,11 @@ struct run_outcomes {
   /// ended (the other branch of a fan-out was dropped): work wasted.
   uint64_t orphaned_results = 0;
 };
+
+inline bool operator==(const run_outcomes& x, const run_outcomes& y) {
+  return x.sent == y.sent && x.records == y.records
+         && x.orphaned_results == y.orphaned_results;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, run_outcomes& x) {

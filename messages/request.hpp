@@ -38,6 +38,12 @@ struct stage_visit {
   caf::timespan finish{0};
 };
 
+inline bool operator==(const stage_visit& x, const stage_visit& y) {
+  return x.stage == y.stage && x.replica == y.replica
+         && x.batch_size == y.batch_size && x.enqueue == y.enqueue
+         && x.dequeue == y.dequeue && x.finish == y.finish;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_visit& x) {
   return f(caf::meta::type_name("stage_visit"), x.stage, x.replica,
@@ -52,6 +58,10 @@ struct payload {
   std::vector<int64_t> shape;
   std::vector<float> values;
 };
+
+inline bool operator==(const payload& x, const payload& y) {
+  return x.sample == y.sample && x.shape == y.shape && x.values == y.values;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payload& x) {
@@ -69,6 +79,11 @@ struct request {
   /// traces of its inputs.
   std::vector<stage_visit> trace;
 };
+
+inline bool operator==(const request& x, const request& y) {
+  return x.id == y.id && x.arrival == y.arrival && x.deadline == y.deadline
+         && x.input == y.input && x.trace == y.trace;
+}
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request& x) {

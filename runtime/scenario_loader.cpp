@@ -64,6 +64,7 @@ public:
       throw input_error(file_, err.source().begin.line, "",
                         std::string{err.description()});
     }
+    root_ = &root;
     scenario sc;
     sc.file = file_;
     check_keys(root, {"name", "description", "slo_ms", "seed", "workload",
@@ -117,7 +118,8 @@ private:
                             const std::string& field) const {
     if (auto node = t.get(key))
       return *node;
-    fail(&t, field, "missing required key");
+    // The root table has no line of its own worth naming.
+    fail(&t == root_ ? nullptr : &t, field, "missing required key");
   }
 
   double number(const toml::node& n, const std::string& field) const {
@@ -501,6 +503,7 @@ private:
   }
 
   std::string file_;
+  const toml::table* root_ = nullptr;
 };
 
 } // namespace

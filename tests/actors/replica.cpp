@@ -1,0 +1,81 @@
+#include <boost/test/unit_test.hpp>
+
+#include <caf/scoped_actor.hpp>
+
+#include "actors/replica.hpp"
+#include "tests/support/virtual_system.hpp"
+
+using namespace troupe;
+using namespace std::chrono_literals;
+
+namespace {
+
+auto cpu_profile() {
+  return std::make_shared<const profile>(
+    profile{"cpu", 1, {{1, 10, 100.0}, {2, 12, 160.0}}});
+}
+
+batch requests_at_stage(stage_id stage, size_t count) {
+  batch b;
+  for (size_t i = 0; i < count; ++i) {
+    request r;
+    r.id = i;
+    r.trace.push_back(stage_visit{stage, 0, uint32_t(count), 0ms, 0ms, 0ms});
+    b.requests.push_back(r);
+  }
+  return b;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(replicas)
+
+BOOST_AUTO_TEST_CASE(service_time_follows_the_profile) {
+  replica_state st;
+  st.options.service = cpu_profile();
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1)) == 10ms);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2)) == 12500us);
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_beyond_the_profile_is_an_error) {
+  replica_state st;
+  st.options.service = cpu_profile();
+  auto t = st.service_time(requests_at_stage(0, 3));
+  BOOST_REQUIRE(!t);
+  BOOST_CHECK_EQUAL(t.error().code(), uint8_t(errc::batch_too_large));
+}
+
+BOOST_AUTO_TEST_CASE(a_noop_replica_takes_no_time) {
+  replica_state st;
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 5)) == 0ns);
+}
+
+BOOST_AUTO_TEST_CASE(the_batch_reaches_every_successor_after_its_service_time) {
+  test::virtual_system vs;
+  auto log = std::make_shared<std::vector<test::received_batch>>();
+  auto a = vs.sys.spawn(test::recorder, log, vs.epoch);
+  auto b = vs.sys.spawn(test::recorder, log, vs.epoch);
+  replica_options opts;
+  opts.stage = 2;
+  opts.service = cpu_profile();
+  opts.epoch = vs.epoch;
+  auto rep = vs.sys.spawn(replica, opts,
+                          std::vector<stage_input_actor>{a, b}, sink_actor{},
+                          nullptr);
+  caf::scoped_actor self{vs.sys};
+  self->send(rep, serve_atom_v, requests_at_stage(2, 2));
+  vs.run_all();
+  BOOST_REQUIRE_EQUAL(log->size(), 2u);
+  for (const auto& got : *log) {
+    BOOST_CHECK(got.at == 12500us);
+    BOOST_CHECK_EQUAL(got.content.from, 2);
+    BOOST_CHECK(got.content.requests[0].trace.back().finish == 12500us);
+  }
+  // The sender (here the scoped actor) learns that the replica is idle.
+  bool idle = false;
+  self->receive([&](replica_idle) { idle = true; },
+                caf::after(0s) >> [] {});
+  BOOST_CHECK(idle);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,218 @@
+// The whole actor graph in virtual time against cases with known answers,
+// determinism, conservation under overload, and a short real-clock run.
+
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+
+#include "runtime/report.hpp"
+#include "runtime/runner.hpp"
+#include "tests/support/scenarios.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace troupe;
+
+namespace {
+
+struct fixture {
+  test::temp_dir dir;
+
+  run_result run(const std::string& scenario_text, const std::string& gaps,
+                 clock_kind clock = clock_kind::virtual_time) {
+    dir.write("gaps.deltas", gaps);
+    auto sc = load_scenario(dir.write("s.toml", scenario_text));
+    run_options opts;
+    opts.clock = clock;
+    return run_scenario(sc, opts);
+  }
+
+  static double latency_ms(const request_outcome& rec) {
+    return double((rec.finish - rec.req.arrival).count()) / 1e6;
+  }
+
+  static void check_conserved(const run_result& r, uint64_t sent) {
+    BOOST_CHECK_EQUAL(r.outcomes.sent, sent);
+    BOOST_REQUIRE_EQUAL(r.outcomes.records.size(), sent);
+    for (uint64_t id = 0; id < sent; ++id)
+      BOOST_REQUIRE_EQUAL(r.outcomes.records[id].req.id, id);
+  }
+};
+
+const std::string two_branches_and_join = R"(
+[[stages]]
+name = "quick"
+model = "fast"
+hardware = "CPU"
+inputs = ["source"]
+[[stages]]
+name = "careful"
+model = "slow"
+hardware = "CPU"
+inputs = ["source"]
+[[stages]]
+name = "both"
+kind = "join"
+inputs = ["quick", "careful"]
+)";
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(graph_in_virtual_time, fixture)
+
+BOOST_AUTO_TEST_CASE(below_capacity_latency_is_exactly_the_service_time) {
+  // One request every 15 ms, s(1) = 10 ms: nobody ever waits.
+  auto r = run(test::deltas_scenario(test::one_fast_stage),
+               test::constant_gaps(200, 15));
+  check_conserved(r, 200);
+  for (const auto& rec : r.outcomes.records) {
+    BOOST_REQUIRE(rec.kind == outcome_kind::completed);
+    BOOST_REQUIRE_EQUAL(latency_ms(rec), 10.0);
+    BOOST_REQUIRE_EQUAL(rec.req.trace.at(0).batch_size, 1u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_chain_adds_service_times) {
+  auto r = run(test::deltas_scenario(std::string{test::one_fast_stage} + R"(
+[[stages]]
+name = "b"
+model = "slow"
+hardware = "CPU"
+inputs = ["a"]
+)"),
+               test::constant_gaps(50, 45));
+  check_conserved(r, 50);
+  for (const auto& rec : r.outcomes.records)
+    BOOST_REQUIRE_EQUAL(latency_ms(rec), 50.0);
+}
+
+BOOST_AUTO_TEST_CASE(an_idle_replica_takes_the_whole_queue_at_once) {
+  // Five requests 1 ms apart: the first is served alone (10 ms); the other
+  // four queue meanwhile and leave together as one batch of 4 (20 ms).
+  auto r = run(test::deltas_scenario(test::one_fast_stage),
+               test::constant_gaps(5, 1));
+  check_conserved(r, 5);
+  BOOST_CHECK_EQUAL(latency_ms(r.outcomes.records[0]), 10.0);
+  for (size_t id = 1; id < 5; ++id) {
+    const auto& rec = r.outcomes.records[id];
+    BOOST_CHECK_EQUAL(rec.req.trace.at(0).batch_size, 4u);
+    BOOST_CHECK_EQUAL(latency_ms(rec), 10.0 + 20.0 - double(id));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_join_waits_for_both_branches) {
+  auto r = run(test::deltas_scenario(two_branches_and_join),
+               test::constant_gaps(20, 100));
+  check_conserved(r, 20);
+  for (const auto& rec : r.outcomes.records) {
+    BOOST_REQUIRE(rec.kind == outcome_kind::completed);
+    // max(10 ms, 40 ms): the slow branch decides.
+    BOOST_REQUIRE_EQUAL(latency_ms(rec), 40.0);
+    BOOST_REQUIRE_EQUAL(rec.req.trace.size(), 3u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(overload_drops_and_every_request_ends_once) {
+  // 1,000 requests 1 ms apart into a stage that serves at most 200 q/s with
+  // room for 8 in its queue.
+  auto stage = R"(
+[[stages]]
+name = "a"
+model = "fast"
+hardware = "CPU"
+max_batch = 4
+queue_capacity = 8
+inputs = ["source"]
+)";
+  auto r = run(test::deltas_scenario(stage), test::constant_gaps(1000, 1));
+  check_conserved(r, 1000);
+  auto s = summarize(load_scenario(dir.path("s.toml")), r);
+  BOOST_CHECK_GT(s.dropped, 500u);
+  BOOST_CHECK_EQUAL(s.completed + s.dropped + s.failed, 1000u);
+  BOOST_CHECK_EQUAL(s.drop_reasons["queue_full"], s.dropped);
+  BOOST_CHECK_EQUAL(s.stages[0].dropped, s.dropped);
+}
+
+BOOST_AUTO_TEST_CASE(drops_on_one_branch_still_end_the_request_once) {
+  // The slow branch holds two requests at most and drops what cannot meet
+  // its 60 ms deadline; the quick branch keeps up.
+  auto stages = std::string{two_branches_and_join};
+  stages.insert(stages.find("model = \"slow\""),
+                "queue_capacity = 2\ndrop = \"deadline\"\n");
+  auto text = test::deltas_scenario(stages, 60);
+  auto r = run(text, test::constant_gaps(500, 12));
+  check_conserved(r, 500);
+  auto s = summarize(load_scenario(dir.path("s.toml")), r);
+  BOOST_CHECK_GT(s.dropped, 0u);
+  BOOST_CHECK_GT(s.completed, 0u);
+  BOOST_CHECK_EQUAL(s.completed + s.dropped + s.failed, 500u);
+  // A request served by the slow branch finished before its deadline there,
+  // and the quick branch never waits at 12 ms gaps.
+  for (const auto& rec : r.outcomes.records)
+    if (rec.kind == outcome_kind::completed)
+      BOOST_REQUIRE_LE(latency_ms(rec), 60.0);
+}
+
+BOOST_AUTO_TEST_CASE(same_scenario_and_seed_give_identical_outputs) {
+  std::string text = R"(name = "det"
+slo_ms = 100
+seed = 7
+[workload]
+kind = "gamma"
+rate_qps = 150
+cv = 4
+count = 3000
+)";
+  text += test::test_models;
+  text += two_branches_and_join;
+  auto sc = load_scenario(dir.write("s.toml", text));
+  auto write = [&](const std::string& name, std::optional<uint64_t> seed) {
+    run_options opts;
+    opts.seed = seed;
+    auto r = run_scenario(sc, opts);
+    auto s = summarize(sc, r);
+    s.wall_s = 0;
+    write_summary_json(s, dir.path(name + ".json"));
+    write_requests_csv(sc, r.outcomes, dir.path(name + ".csv"));
+  };
+  write("one", std::nullopt);
+  write("two", std::nullopt);
+  write("other", 8);
+  BOOST_CHECK(test::read_file(dir.path("one.csv"))
+              == test::read_file(dir.path("two.csv")));
+  BOOST_CHECK(test::read_file(dir.path("one.json"))
+              == test::read_file(dir.path("two.json")));
+  BOOST_CHECK(test::read_file(dir.path("one.csv"))
+              != test::read_file(dir.path("other.csv")));
+}
+
+BOOST_AUTO_TEST_CASE(summaries_count_what_the_records_say) {
+  auto r = run(test::deltas_scenario(test::one_fast_stage, 25),
+               test::constant_gaps(5, 1));
+  auto s = summarize(load_scenario(dir.path("s.toml")), r);
+  BOOST_CHECK_EQUAL(s.sent, 5u);
+  BOOST_CHECK_EQUAL(s.completed, 5u);
+  // Latencies 10, 29, 28, 27, 26 ms: only the first is within 25 ms.
+  BOOST_CHECK_CLOSE(s.slo_attainment, 0.2, 1e-9);
+  BOOST_CHECK_EQUAL(s.latency_ms.max, 29.0);
+  BOOST_CHECK_EQUAL(s.latency_ms.p50, 27.0);
+  BOOST_CHECK_EQUAL(s.stages[0].batch_sizes.at(1), 1u);
+  BOOST_CHECK_EQUAL(s.stages[0].batch_sizes.at(4), 1u);
+  BOOST_CHECK_GT(s.events, 10u);
+  // Busy 30 ms out of 30 ms (first arrival 0 to last end 30).
+  BOOST_CHECK_CLOSE(s.stages[0].utilisation, 1.0, 1e-6);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(graph_in_real_time, fixture)
+
+BOOST_AUTO_TEST_CASE(a_short_real_run_ends_every_request) {
+  auto r = run(test::deltas_scenario(two_branches_and_join),
+               test::constant_gaps(40, 2), clock_kind::real_time);
+  check_conserved(r, 40);
+  for (const auto& rec : r.outcomes.records)
+    BOOST_CHECK(rec.kind == outcome_kind::completed);
+  BOOST_CHECK_GT(r.events, 40u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

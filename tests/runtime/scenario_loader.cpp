@@ -1,0 +1,200 @@
+// Every kind of bad scenario gets an error that names the file, the line and
+// the key; good ones load.
+
+#include <boost/test/unit_test.hpp>
+
+#include "models/input_error.hpp"
+#include "runtime/scenario.hpp"
+#include "tests/support/scenarios.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace troupe;
+
+namespace {
+
+struct fixture {
+  test::temp_dir dir;
+
+  fixture() {
+    dir.write("gaps.deltas", test::constant_gaps(10, 5));
+  }
+
+  /// Loads `text`; expects an error on `line` for `field` that mentions
+  /// `words`.
+  void expect_error(const std::string& text, size_t line,
+                    const std::string& field, const std::string& words) {
+    auto file = dir.write("s.toml", text);
+    try {
+      auto sc = load_scenario(file);
+      make_arrivals(sc, sc.seed);
+      BOOST_FAIL("no error for " << field);
+    } catch (const input_error& err) {
+      std::string what = err.what();
+      BOOST_TEST_MESSAGE(what);
+      BOOST_CHECK_EQUAL(err.line(), line);
+      BOOST_CHECK_EQUAL(err.field(), field);
+      BOOST_CHECK_MESSAGE(what.find(words) != std::string::npos,
+                          "'" << what << "' lacks '" << words << "'");
+      BOOST_CHECK(what.find(err.file()) == 0);
+    }
+  }
+
+  /// The line number of the first line of `text` containing `needle`.
+  static size_t line_of(const std::string& text, const std::string& needle) {
+    auto pos = text.find(needle);
+    BOOST_REQUIRE(pos != std::string::npos);
+    return 1 + std::count(text.begin(), text.begin() + pos, '\n');
+  }
+
+  static std::string replace(std::string text, const std::string& from,
+                             const std::string& to) {
+    auto pos = text.find(from);
+    BOOST_REQUIRE(pos != std::string::npos);
+    return text.replace(pos, from.size(), to);
+  }
+};
+
+const std::string good = test::deltas_scenario(test::one_fast_stage);
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(scenario_validation, fixture)
+
+BOOST_AUTO_TEST_CASE(a_good_scenario_loads) {
+  auto sc = load_scenario(dir.write("s.toml", good));
+  BOOST_CHECK_EQUAL(sc.name, "test");
+  BOOST_CHECK_EQUAL(sc.stages.size(), 1u);
+  BOOST_CHECK_EQUAL(sc.stages[0].max_batch, 4u);
+  BOOST_CHECK_EQUAL(sc.roots().size(), 1u);
+  BOOST_CHECK_EQUAL(make_arrivals(sc, 1).size(), 10u);
+}
+
+BOOST_AUTO_TEST_CASE(the_default_scenario_loads) {
+  auto sc = load_scenario(TROUPE_SOURCE_DIR "/scenarios/image-driver-1.toml");
+  BOOST_CHECK_EQUAL(sc.stages.size(), 5u);
+  BOOST_CHECK_EQUAL(sc.leaves().size(), 1u);
+  BOOST_CHECK_EQUAL(sc.cost(), 8);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys) {
+  auto text = replace(good, "max_batch = 4", "max_batch = 4\nmax_bacth = 2");
+  expect_error(text, line_of(text, "max_bacth"), "stages.a.max_bacth",
+               "unknown key");
+  auto top = "colour = \"red\"\n" + good;
+  expect_error(top, 1, "colour", "unknown key");
+}
+
+BOOST_AUTO_TEST_CASE(missing_keys) {
+  auto text = replace(good, "hardware = \"CPU\"\nmax_batch",
+                      "max_batch");
+  expect_error(text, line_of(text, "[[stages]]"), "stages.a.hardware",
+               "missing required key");
+  expect_error(replace(good, "slo_ms", "#slo_ms"), 0, "slo_ms",
+               "missing required key");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types) {
+  auto text = replace(good, "max_batch = 4", "max_batch = \"4\"");
+  expect_error(text, line_of(text, "max_batch"), "stages.a.max_batch",
+               "expected an integer, got a string");
+  auto slo = replace(good, "slo_ms = 1000.000000", "slo_ms = true");
+  expect_error(slo, 2, "slo_ms", "expected a number");
+}
+
+BOOST_AUTO_TEST_CASE(profiles_must_be_sorted_and_start_at_one) {
+  auto text = replace(good, "[[1, 10.0, 100.0], [2, 12.0, 160.0]",
+                      "[[1, 10.0, 100.0], [4, 12.0, 160.0]");
+  expect_error(text, line_of(text, "[[1, 10.0, 100.0], [4"),
+               "models.fast.profiles[0].rows[2]", "sorted");
+  auto start = replace(good, "[[1, 10.0, 100.0], [2", "[[2, 10.0, 100.0], [3");
+  expect_error(start, line_of(start, "[[2, 10.0"),
+               "models.fast.profiles[0].rows[0]", "batch size 1");
+}
+
+BOOST_AUTO_TEST_CASE(max_batch_beyond_the_profile) {
+  auto text = replace(good, "max_batch = 4", "max_batch = 8");
+  expect_error(text, line_of(text, "max_batch = 8"), "stages.a.max_batch",
+               "largest profiled batch size 4");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_model_hardware_and_input) {
+  auto model = replace(good, "model = \"fast\"", "model = \"fats\"");
+  expect_error(model, line_of(model, "fats"), "stages.a.model",
+               "unknown model 'fats'");
+  auto hw = replace(good, "hardware = \"CPU\"\nmax", "hardware = \"GPU\"\nmax");
+  expect_error(hw, line_of(hw, "GPU"), "stages.a.hardware",
+               "no profile for hardware 'GPU'");
+  auto input = replace(good, "[\"source\"]", "[\"sauce\"]");
+  expect_error(input, line_of(input, "sauce"), "stages.a.inputs",
+               "unknown input 'sauce'");
+}
+
+BOOST_AUTO_TEST_CASE(cycles) {
+  auto text = test::deltas_scenario(R"(
+[[stages]]
+name = "a"
+model = "fast"
+hardware = "CPU"
+inputs = ["source", "c"]
+[[stages]]
+name = "b"
+model = "fast"
+hardware = "CPU"
+inputs = ["a"]
+[[stages]]
+name = "c"
+kind = "join"
+inputs = ["b"]
+)");
+  auto file = dir.write("s.toml", text);
+  try {
+    load_scenario(file);
+    BOOST_FAIL("no error");
+  } catch (const input_error& err) {
+    std::string what = err.what();
+    BOOST_CHECK(what.find("cycle") != std::string::npos);
+    BOOST_CHECK(what.find("a <- c <- b <- a") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(non_positive_rates) {
+  auto text = replace(good, "kind = \"deltas\"\nfile = \"gaps.deltas\"",
+                      "kind = \"poisson\"\nrate_qps = 0\ncount = 5");
+  expect_error(text, line_of(text, "rate_qps"), "workload.rate_qps",
+               "must be positive");
+  auto gamma = replace(good, "kind = \"deltas\"\nfile = \"gaps.deltas\"",
+                       "kind = \"gamma\"\nrate_qps = -3\ncv = 1\ncount = 5");
+  expect_error(gamma, line_of(gamma, "rate_qps"), "workload.rate_qps",
+               "must be positive");
+}
+
+BOOST_AUTO_TEST_CASE(missing_empty_and_garbled_gap_files) {
+  auto missing = replace(good, "gaps.deltas", "nope.deltas");
+  expect_error(missing, line_of(missing, "nope"), "workload.file",
+               "no such file 'nope.deltas'");
+  dir.write("empty.deltas", "");
+  expect_error(replace(good, "gaps.deltas", "empty.deltas"), 0, "",
+               "no gaps");
+  dir.write("garbled.deltas", "1.0\n2.0\n3,5\n");
+  expect_error(replace(good, "gaps.deltas", "garbled.deltas"), 3, "gap",
+               "'3,5'");
+}
+
+BOOST_AUTO_TEST_CASE(syntax_errors_and_missing_scenarios) {
+  expect_error(good + "\n[[stages]\n", line_of(good, "inputs") + 2, "",
+               "");
+  BOOST_CHECK_THROW(load_scenario(dir.path("absent.toml")), input_error);
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_and_reserved_names) {
+  auto dup = good + test::one_fast_stage;
+  auto second = dup.rfind("name = \"a\"");
+  expect_error(dup, 1 + std::count(dup.begin(), dup.begin() + second, '\n'),
+               "stages[1].name",
+               "defined twice");
+  auto reserved = replace(good, "name = \"a\"", "name = \"source\"");
+  expect_error(reserved, line_of(reserved, "\"source\"\n"), "stages[0].name",
+               "reserved");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
