@@ -11,6 +11,14 @@ batch client_state::take_due(caf::timespan now) {
     req.id = next;
     req.arrival = arrivals[next];
     req.deadline = arrivals[next] + options.slo;
+    // The client's own visit: due at `enqueue`, actually sent at `finish`
+    // (in real time, timer slack makes the two differ).
+    stage_visit visit;
+    visit.stage = source_stage;
+    visit.enqueue = arrivals[next];
+    visit.dequeue = now;
+    visit.finish = now;
+    req.trace.push_back(visit);
     out.requests.push_back(std::move(req));
     ++next;
   }

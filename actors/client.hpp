@@ -37,7 +37,8 @@ struct client_state {
   size_t next = 0;
   event_counter events;
 
-  /// Every request due at `now` (arrival <= now), in id order.
+  /// Every request due at `now` (arrival <= now), in id order. Each trace
+  /// starts with a visit of source_stage: when it was due and when sent.
   batch take_due(caf::timespan now);
 
   /// How long until the next request is due; nothing when all were sent.

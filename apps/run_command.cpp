@@ -34,6 +34,11 @@ int run_command(const run_command_options& options) {
           p.wall_s, p.simulated_s, p.ended, p.total,
           p.wall_s > 0 ? double(p.ended) / p.wall_s : 0.0);
       };
+    if (options.progress)
+      std::cerr << fmt::format("running '{}' ({} stages, {} workload) in {} "
+                               "time\n",
+                               sc.name, sc.stages.size(), sc.workload.kind,
+                               options.clock);
     auto result = run_scenario(sc, ro);
     auto summary = summarize(sc, result);
     std::cout << render_summary(summary);

@@ -211,7 +211,8 @@ void write_summary_json(const run_summary& s, const std::string& path) {
 void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
                         const std::string& path) {
   auto out = open_for_writing(path);
-  std::string line = "id,arrival_ms,finish_ms,latency_ms,outcome,stage,reason";
+  std::string line
+    = "id,arrival_ms,sent_ms,finish_ms,latency_ms,outcome,stage,reason";
   for (const auto& st : sc.stages)
     line += fmt::format(",{0}.enqueue_ms,{0}.dequeue_ms,{0}.finish_ms,"
                         "{0}.batch,{0}.replica",
@@ -219,8 +220,12 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
   out << line << '\n';
   std::vector<const stage_visit*> by_stage(sc.stages.size());
   for (const auto& rec : outcomes.records) {
-    line = fmt::format("{},{:.6f},{:.6f},", rec.req.id, to_ms(rec.req.arrival),
-                       to_ms(rec.finish));
+    // When the client actually sent it (later than due under timer slack).
+    auto sent = rec.req.arrival;
+    if (!rec.req.trace.empty() && rec.req.trace.front().stage == source_stage)
+      sent = rec.req.trace.front().finish;
+    line = fmt::format("{},{:.6f},{:.6f},{:.6f},", rec.req.id,
+                       to_ms(rec.req.arrival), to_ms(sent), to_ms(rec.finish));
     if (rec.kind == outcome_kind::completed)
       line += fmt::format("{:.6f}", to_ms(rec.finish - rec.req.arrival));
     line += ",";

@@ -16,11 +16,15 @@ BOOST_AUTO_TEST_CASE(due_requests_leave_together_and_carry_deadlines) {
   BOOST_REQUIRE_EQUAL(first.requests.size(), 2u);
   BOOST_CHECK_EQUAL(first.from, source_stage);
   BOOST_CHECK(first.requests[1].deadline == 100ms);
+  BOOST_CHECK_EQUAL(first.requests[1].trace.at(0).stage, source_stage);
   BOOST_CHECK(*st.next_wakeup(0ms) == 5ms);
   auto late = st.take_due(10ms);
   BOOST_REQUIRE_EQUAL(late.requests.size(), 2u);
   BOOST_CHECK_EQUAL(late.requests[1].id, 3u);
   BOOST_CHECK(late.requests[1].deadline == 109ms);
+  // Due at 9 ms, sent at 10 ms.
+  BOOST_CHECK(late.requests[1].trace.at(0).enqueue == 9ms);
+  BOOST_CHECK(late.requests[1].trace.at(0).finish == 10ms);
   BOOST_CHECK(!st.next_wakeup(10ms));
 }
 

@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(below_capacity_latency_is_exactly_the_service_time) {
   for (const auto& rec : r.outcomes.records) {
     BOOST_REQUIRE(rec.kind == outcome_kind::completed);
     BOOST_REQUIRE_EQUAL(latency_ms(rec), 10.0);
-    BOOST_REQUIRE_EQUAL(rec.req.trace.at(0).batch_size, 1u);
+    BOOST_REQUIRE_EQUAL(rec.req.trace.at(1).batch_size, 1u);
   }
 }
 
@@ -94,7 +94,7 @@ BOOST_AUTO_TEST_CASE(an_idle_replica_takes_the_whole_queue_at_once) {
   BOOST_CHECK_EQUAL(latency_ms(r.outcomes.records[0]), 10.0);
   for (size_t id = 1; id < 5; ++id) {
     const auto& rec = r.outcomes.records[id];
-    BOOST_CHECK_EQUAL(rec.req.trace.at(0).batch_size, 4u);
+    BOOST_CHECK_EQUAL(rec.req.trace.at(1).batch_size, 4u);
     BOOST_CHECK_EQUAL(latency_ms(rec), 10.0 + 20.0 - double(id));
   }
 }
@@ -107,7 +107,7 @@ BOOST_AUTO_TEST_CASE(a_join_waits_for_both_branches) {
     BOOST_REQUIRE(rec.kind == outcome_kind::completed);
     // max(10 ms, 40 ms): the slow branch decides.
     BOOST_REQUIRE_EQUAL(latency_ms(rec), 40.0);
-    BOOST_REQUIRE_EQUAL(rec.req.trace.size(), 3u);
+    BOOST_REQUIRE_EQUAL(rec.req.trace.size(), 4u); // client, 2 branches, join
   }
 }
 

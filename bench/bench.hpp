@@ -1,0 +1,29 @@
+#pragma once
+
+// Shared helpers of the benchmark harness.
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "runtime/report.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+
+namespace troupe::bench {
+
+/// The median of a few measurements.
+inline double median(std::vector<double> xs) {
+  std::sort(xs.begin(), xs.end());
+  return xs.empty() ? 0 : xs[xs.size() / 2];
+}
+
+/// Latencies in microseconds of completed requests, measured from when the
+/// client actually sent each one (excludes timer slack at the client).
+std::vector<double> latencies_from_send_us(const run_outcomes& outcomes);
+
+int virtual_speed(const std::string& scenario_file, int repeat);
+int sim_to_real(const std::string& scenario_file);
+int overhead(const std::string& bench_dir, uint64_t count);
+
+} // namespace troupe::bench

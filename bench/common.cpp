@@ -1,0 +1,17 @@
+#include "bench/bench.hpp"
+
+namespace troupe::bench {
+
+std::vector<double> latencies_from_send_us(const run_outcomes& outcomes) {
+  std::vector<double> result;
+  result.reserve(outcomes.records.size());
+  for (const auto& rec : outcomes.records) {
+    if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
+      continue;
+    auto sent = rec.req.trace.front().finish;
+    result.push_back(double((rec.finish - sent).count()) / 1e3);
+  }
+  return result;
+}
+
+} // namespace troupe::bench

@@ -1,0 +1,36 @@
+// troupe-bench: the benchmark harness. Each subcommand prints Markdown that
+// docs/bench.md quotes, with the command that produced it.
+
+#include <CLI/CLI.hpp>
+
+#include "bench/bench.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"troupe-bench: speed and fidelity benchmarks of troupe"};
+  app.require_subcommand(1);
+  std::string dir = TROUPE_SOURCE_DIR;
+
+  std::string speed_file = dir + "/scenarios/image-driver-1.toml";
+  int repeat = 3;
+  auto* speed = app.add_subcommand(
+    "virtual-speed", "Wall-clock speed of a virtual-time run");
+  speed->add_option("--scenario", speed_file, "Scenario file");
+  speed->add_option("--repeat", repeat, "Runs (the median is reported)");
+
+  std::string gap_file = dir + "/bench/scenarios/sim-to-real.toml";
+  auto* gap = app.add_subcommand(
+    "sim-to-real", "Latency percentiles in virtual vs real time");
+  gap->add_option("--scenario", gap_file, "Scenario file");
+
+  uint64_t count = 200000;
+  auto* over = app.add_subcommand(
+    "overhead", "Per-hop latency and peak throughput of no-op stages");
+  over->add_option("--count", count, "Requests per run");
+
+  CLI11_PARSE(app, argc, argv);
+  if (*speed)
+    return troupe::bench::virtual_speed(speed_file, repeat);
+  if (*gap)
+    return troupe::bench::sim_to_real(gap_file);
+  return troupe::bench::overhead(dir + "/bench/scenarios", count);
+}
