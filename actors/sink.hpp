@@ -12,6 +12,7 @@
 //    once that many have ended, with all records in id order.
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <vector>
 
@@ -37,8 +38,10 @@ struct sink_state {
 
   sink_options options;
   join_buffer leaf_gather;
-  /// records[id] is valid where ended_flags[id] is set.
-  std::vector<request_outcome> records;
+  /// records[id] is valid where ended_flags[id] is set. A deque: growing it
+  /// never moves the records already held (a vector's doubling stalled the
+  /// sink for milliseconds at 100,000s of records).
+  std::deque<request_outcome> records;
   std::vector<bool> ended_flags;
   uint64_t ended = 0;
   uint64_t orphaned = 0;
