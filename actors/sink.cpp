@@ -42,35 +42,34 @@ void sink_state::on_leaf_results(batch&& in, caf::timespan now) {
   }
 }
 
-void sink_state::on_drop(drop_notice&& x) {
-  for (auto& req : x.requests) {
+void sink_state::end_unserved(std::vector<request>& requests,
+                              outcome_kind kind, caf::timespan when,
+                              stage_id stage, errc reason,
+                              const std::string& error) {
+  for (auto& req : requests) {
     request_outcome outcome;
     outcome.req = std::move(req);
-    outcome.kind = outcome_kind::dropped;
-    outcome.finish = x.when;
-    outcome.stage = x.stage;
-    outcome.reason = x.reason;
+    outcome.kind = kind;
+    outcome.finish = when;
+    outcome.stage = stage;
+    outcome.reason = reason;
+    outcome.error = error;
     if (!end(std::move(outcome)))
       ++orphaned;
   }
 }
 
+void sink_state::on_drop(drop_notice&& x) {
+  end_unserved(x.requests, outcome_kind::dropped, x.when, x.stage, x.reason,
+               "");
+}
+
 void sink_state::on_failure(failure_notice&& x) {
-  auto text = caf::to_string(x.error);
   auto reason = x.error.category() == error_category
                   ? static_cast<errc>(x.error.code())
                   : errc::replica_lost;
-  for (auto& req : x.requests) {
-    request_outcome outcome;
-    outcome.req = std::move(req);
-    outcome.kind = outcome_kind::failed;
-    outcome.finish = x.when;
-    outcome.stage = x.stage;
-    outcome.reason = reason;
-    outcome.error = text;
-    if (!end(std::move(outcome)))
-      ++orphaned;
-  }
+  end_unserved(x.requests, outcome_kind::failed, x.when, x.stage, reason,
+               caf::to_string(x.error));
 }
 
 bool sink_state::done() const {

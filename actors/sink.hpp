@@ -69,6 +69,11 @@ private:
   /// Records the outcome unless the request already ended; returns whether
   /// it was recorded.
   bool end(request_outcome&& x);
+
+  /// Ends requests that were dropped or failed at `stage`.
+  void end_unserved(std::vector<request>& requests, outcome_kind kind,
+                    caf::timespan when, stage_id stage, errc reason,
+                    const std::string& error);
 };
 
 using sink_pointer = sink_actor::stateful_pointer<sink_state>;
