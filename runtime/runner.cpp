@@ -75,8 +75,9 @@ void report_progress(run_context& ctx, double simulated_s,
   ctx.options.on_progress(p);
 }
 
-/// Stops every actor and waits until their states are gone (so that their
-/// event counts reached the probe).
+/// Asks every actor to stop. Their states (and event counts) are gone once
+/// the coordinator ran the exits (virtual) or the actor system shut down
+/// (real: its destructor waits for all actors).
 void shut_down(caf::scoped_actor& self, const graph& g) {
   for (const auto& a : g.actors)
     self->send_exit(a, caf::exit_reason::user_shutdown);
