@@ -6,10 +6,10 @@ std::vector<double> latencies_from_send_us(const run_outcomes& outcomes) {
   std::vector<double> result;
   result.reserve(outcomes.records.size());
   for (const auto& rec : outcomes.records) {
-    if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
+    if (rec.kind != outcome_kind::completed)
       continue;
-    auto sent = rec.req.trace.front().finish;
-    result.push_back(double((rec.finish - sent).count()) / 1e3);
+    auto latency = rec.finish - sent_time(rec.req);
+    result.push_back(double(latency.count()) / 1e3);
   }
   return result;
 }

@@ -85,6 +85,14 @@ inline bool operator==(const request& x, const request& y) {
          && x.input == y.input && x.trace == y.trace;
 }
 
+/// When the client actually sent `x`: its trace's first visit (the client's
+/// own); later than the arrival only in real time, by the timer's slack.
+inline caf::timespan sent_time(const request& x) {
+  if (!x.trace.empty() && x.trace.front().stage == source_stage)
+    return x.trace.front().finish;
+  return x.arrival;
+}
+
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request& x) {
   return f(caf::meta::type_name("request"), x.id, x.arrival, x.deadline,

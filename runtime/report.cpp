@@ -220,12 +220,9 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
   out << line << '\n';
   std::vector<const stage_visit*> by_stage(sc.stages.size());
   for (const auto& rec : outcomes.records) {
-    // When the client actually sent it (later than due under timer slack).
-    auto sent = rec.req.arrival;
-    if (!rec.req.trace.empty() && rec.req.trace.front().stage == source_stage)
-      sent = rec.req.trace.front().finish;
     line = fmt::format("{},{:.6f},{:.6f},{:.6f},", rec.req.id,
-                       to_ms(rec.req.arrival), to_ms(sent), to_ms(rec.finish));
+                       to_ms(rec.req.arrival), to_ms(sent_time(rec.req)),
+                       to_ms(rec.finish));
     if (rec.kind == outcome_kind::completed)
       line += fmt::format("{:.6f}", to_ms(rec.finish - rec.req.arrival));
     line += ",";
