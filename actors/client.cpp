@@ -1,11 +1,15 @@
 #include "actors/client.hpp"
 
+#include <algorithm>
+
 namespace troupe {
 
 batch client_state::take_due(caf::timespan now) {
   batch out;
   out.from = source_stage;
   const auto& arrivals = *options.arrivals;
+  auto last = std::upper_bound(arrivals.begin() + next, arrivals.end(), now);
+  out.requests.reserve(static_cast<size_t>(last - arrivals.begin()) - next);
   while (next < arrivals.size() && arrivals[next] <= now) {
     request req;
     req.id = next;
@@ -18,6 +22,7 @@ batch client_state::take_due(caf::timespan now) {
     visit.enqueue = arrivals[next];
     visit.dequeue = now;
     visit.finish = now;
+    req.trace.reserve(options.trace_capacity);
     req.trace.push_back(visit);
     out.requests.push_back(std::move(req));
     ++next;

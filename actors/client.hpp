@@ -25,6 +25,9 @@ struct client_options {
   /// Deadline = arrival + slo.
   caf::timespan slo{0};
   caf::actor_clock::time_point epoch;
+  /// Visits a trace can reach (stages + the client's own): reserved up
+  /// front, so that no stage reallocates it on the hot path.
+  size_t trace_capacity = 1;
 };
 
 struct client_state {

@@ -14,6 +14,9 @@ struct run_probe {
   std::atomic<uint64_t> events{0};
   /// Requests that ended (completed, dropped or failed), set by the sink.
   std::atomic<uint64_t> ended{0};
+  /// Requests that ended late: completed after their deadline, dropped or
+  /// failed (lets a planner stop a run whose P99 can no longer meet the SLO).
+  std::atomic<uint64_t> late{0};
 };
 
 /// Adds an actor's local message count to the probe when its state dies.

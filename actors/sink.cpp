@@ -18,10 +18,14 @@ bool sink_state::end(request_outcome&& x) {
   if (ended_flags[id])
     return false;
   ended_flags[id] = true;
+  bool late = x.kind != outcome_kind::completed || x.finish > x.req.deadline;
   records[id] = std::move(x);
   ++ended;
-  if (probe != nullptr)
+  if (probe != nullptr) {
     probe->ended.store(ended, std::memory_order_relaxed);
+    if (late)
+      probe->late.fetch_add(1, std::memory_order_relaxed);
+  }
   return true;
 }
 

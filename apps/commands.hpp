@@ -23,4 +23,25 @@ struct run_command_options {
 /// `troupe run`: returns the process exit code.
 int run_command(const run_command_options& options);
 
+struct plan_command_options {
+  std::string scenario_file;
+  /// Overrides the scenario's slo_ms.
+  std::optional<double> slo_ms;
+  /// greedy, exhaustive or throughput.
+  std::string method = "greedy";
+  /// Cost budget of the throughput method.
+  std::optional<double> budget;
+  /// Folder for plan.toml and summary.json.
+  std::string out_dir = "out/plan";
+  std::optional<uint64_t> seed;
+  /// Caps the sample workload the plans are simulated on.
+  std::optional<uint64_t> count;
+  uint32_t max_replicas = 32;
+  bool progress = true;
+};
+
+/// `troupe plan`: 0 with a plan, 3 when no plan meets the constraints, 2 for
+/// bad input, 1 for other errors.
+int plan_command(const plan_command_options& options);
+
 } // namespace troupe

@@ -26,8 +26,39 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--quiet{false},-q{false}", run.progress,
                     "No progress lines");
 
+  troupe::plan_command_options plan;
+  auto* plan_cmd = app.add_subcommand(
+    "plan", "Choose hardware, batch sizes and replicas that meet the SLO at "
+            "the least cost (InferLine's planners)");
+  plan_cmd->add_option("scenario", plan.scenario_file, "Scenario file (TOML)")
+    ->required();
+  plan_cmd->add_option("--slo-ms", plan.slo_ms,
+                       "Latency objective (default: the scenario's slo_ms)")
+    ->check(CLI::PositiveNumber);
+  plan_cmd->add_option("--method", plan.method,
+                       "greedy (default), exhaustive or throughput")
+    ->check(CLI::IsMember({"greedy", "exhaustive", "throughput"}));
+  plan_cmd->add_option("--budget", plan.budget,
+                       "Cost budget (required by --method throughput)")
+    ->check(CLI::PositiveNumber);
+  plan_cmd->add_option("--out", plan.out_dir,
+                       "Folder for plan.toml and summary.json (default "
+                       "out/plan)");
+  plan_cmd->add_option("--seed", plan.seed,
+                       "Seed of the sample workload (default: the scenario's)");
+  plan_cmd->add_option("--count", plan.count,
+                       "Simulate plans on at most this many requests")
+    ->check(CLI::PositiveNumber);
+  plan_cmd->add_option("--max-replicas", plan.max_replicas,
+                       "Replicas per stage at most (default 32)")
+    ->check(CLI::Range(1, 1024));
+  plan_cmd->add_flag("--quiet{false},-q{false}", plan.progress,
+                     "No progress lines");
+
   CLI11_PARSE(app, argc, argv);
   if (*run_cmd)
     return troupe::run_command(run);
+  if (*plan_cmd)
+    return troupe::plan_command(plan);
   return 0;
 }

@@ -27,7 +27,18 @@ int main(int argc, char** argv) {
     "overhead", "Per-hop latency and peak throughput of no-op stages");
   over->add_option("--count", count, "Requests per run");
 
+  std::string point_file;
+  double point_rate = 0;
+  auto* point = app.add_subcommand(
+    "overhead-point", "One run of `overhead` (it starts a process per run)");
+  point->group("");  // internal: not listed in --help
+  point->add_option("--scenario", point_file)->required();
+  point->add_option("--rate", point_rate)->required();
+  point->add_option("--count", count)->required();
+
   CLI11_PARSE(app, argc, argv);
+  if (*point)
+    return troupe::bench::overhead_point(point_file, point_rate, count);
   if (*speed)
     return troupe::bench::virtual_speed(speed_file, repeat);
   if (*gap)

@@ -68,6 +68,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   opts.slo = std::chrono::duration_cast<caf::timespan>(
     std::chrono::duration<double, std::milli>{sc.slo_ms});
   opts.epoch = epoch;
+  opts.trace_capacity = sc.stages.size() + 1;
   g.client = sys.spawn(client, opts, std::move(roots), g.sink, probe);
   remember(g.client);
   return g;

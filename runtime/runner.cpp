@@ -1,5 +1,6 @@
 #include "runtime/runner.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <stdexcept>
 #include <thread>
@@ -83,7 +84,23 @@ void shut_down(caf::scoped_actor& self, const graph& g) {
     self->send_exit(a, caf::exit_reason::user_shutdown);
 }
 
-run_outcomes run_virtual(run_context& ctx, double& wall_s) {
+/// Requests known to miss their deadline at virtual time `now`: those that
+/// ended late plus those that arrived more than the SLO ago and have not
+/// ended (at least arrived-before(now - slo) minus all that ended).
+uint64_t known_late(const run_context& ctx, caf::timespan now) {
+  auto late = ctx.probe.late.load(std::memory_order_relaxed);
+  auto ended = ctx.probe.ended.load(std::memory_order_relaxed);
+  auto slo = std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double, std::milli>{ctx.sc.slo_ms});
+  const auto& arrivals = *ctx.arrivals;
+  auto overdue = static_cast<uint64_t>(
+    std::lower_bound(arrivals.begin(), arrivals.end(), now - slo)
+    - arrivals.begin());
+  return late + (overdue > ended ? overdue - ended : 0);
+}
+
+run_outcomes run_virtual(run_context& ctx, double& wall_s,
+                         bool& stopped_early) {
   system_config cfg{clock_kind::virtual_time, 0};
   caf::actor_system sys{cfg};
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
@@ -110,10 +127,21 @@ run_outcomes run_virtual(run_context& ctx, double& wall_s) {
                         start);
       }
     }
+    if (ctx.options.stop_after_late
+        && known_late(ctx, sched.clock().now() - epoch)
+             > *ctx.options.stop_after_late) {
+      stopped_early = true;
+      break;
+    }
     if (!sched.trigger_timeout())
       break;
   }
   wall_s = seconds_since(start);
+  if (stopped_early) {
+    shut_down(self, g);
+    sched.run();
+    return {};
+  }
   run_outcomes result;
   bool answered = false;
   self->receive([&](run_outcomes& x) {
@@ -166,12 +194,13 @@ run_result run_scenario(const scenario& sc, const run_options& options) {
   run_result result;
   result.clock = options.clock;
   result.seed = options.seed.value_or(sc.seed);
-  run_context ctx{sc, options,
-                  std::make_shared<const arrival_times>(
-                    make_arrivals(sc, result.seed, options.count)),
-                  {}};
+  auto arrivals = options.arrivals;
+  if (!arrivals)
+    arrivals = std::make_shared<const arrival_times>(
+      make_arrivals(sc, result.seed, options.count));
+  run_context ctx{sc, options, std::move(arrivals), {}};
   if (options.clock == clock_kind::virtual_time)
-    result.outcomes = run_virtual(ctx, result.wall_s);
+    result.outcomes = run_virtual(ctx, result.wall_s, result.stopped_early);
   else
     result.outcomes = run_real(ctx, result.wall_s);
   // The actor system is gone: every actor added its count to the probe.

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -46,6 +47,12 @@ struct run_options {
   size_t threads = 0;
   /// Called about once per second of wall time while the graph runs.
   std::function<void(const run_progress&)> on_progress;
+  /// Arrival times to use instead of generating the workload (a planner
+  /// runs many plans on one sample of the workload).
+  std::shared_ptr<const arrival_times> arrivals;
+  /// Virtual time only: stop as soon as more than this many requests are
+  /// known to miss their deadline (ended late, or still waiting past it).
+  std::optional<uint64_t> stop_after_late;
 };
 
 struct run_result {
@@ -57,6 +64,8 @@ struct run_result {
   /// Wall-clock seconds from the first arrival to the last outcome (excludes
   /// start-up: loading, arrival generation, spawning).
   double wall_s = 0;
+  /// The run stopped at stop_after_late; outcomes are then empty.
+  bool stopped_early = false;
 };
 
 /// Runs the scenario. Throws input_error when its workload files are bad

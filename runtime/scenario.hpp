@@ -98,6 +98,12 @@ struct scenario {
 /// the line and the key of the first problem found.
 scenario load_scenario(const std::string& path);
 
+/// Writes the scenario as a file that load_scenario reads back to an equal
+/// scenario; file names (gap files, rate traces) are written relative to
+/// the new file's folder. `comment` goes on top, one "# " line per line.
+void write_scenario(const scenario& sc, const std::string& path,
+                    const std::string& comment = "");
+
 /// The workload's arrival times with `seed` (for generated workloads);
 /// `count` caps the number of requests. Throws input_error for bad files.
 arrival_times make_arrivals(const scenario& sc, uint64_t seed,

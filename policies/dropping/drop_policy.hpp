@@ -28,6 +28,10 @@ inline std::optional<drop_kind> parse_drop_kind(const std::string& text) {
   return std::nullopt;
 }
 
+inline const char* to_string(drop_kind x) {
+  return x == drop_kind::deadline ? "deadline" : "none";
+}
+
 /// Snapshot for one decision: the time now, the request's deadline and how
 /// long the batch it would join takes at this stage.
 struct drop_snapshot {

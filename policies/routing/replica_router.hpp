@@ -21,6 +21,10 @@ enum class routing_kind {
 /// Parses "first_idle" or "round_robin".
 std::optional<routing_kind> parse_routing_kind(const std::string& text);
 
+inline const char* to_string(routing_kind x) {
+  return x == routing_kind::round_robin ? "round_robin" : "first_idle";
+}
+
 class replica_router {
 public:
   explicit replica_router(routing_kind kind = routing_kind::first_idle)

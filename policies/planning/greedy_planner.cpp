@@ -1,0 +1,126 @@
+#include "policies/planning/greedy_planner.hpp"
+
+#include <fmt/format.h>
+
+namespace troupe {
+
+namespace {
+
+struct candidate {
+  pipeline_plan plan;
+  std::string move;
+};
+
+/// The three moves of MinimizeCost on every planned stage.
+std::vector<candidate> cost_moves(const planning_problem& pb,
+                                  const pipeline_plan& plan) {
+  std::vector<candidate> result;
+  for (size_t i = 0; i < pb.stages.size(); ++i) {
+    const auto& stage = pb.stages[i];
+    if (!stage.planned())
+      continue;
+    if (auto b = next_batch(stage, plan[i])) {
+      auto next = plan;
+      next[i].max_batch = *b;
+      result.push_back({next, fmt::format("increase the batch size of {} to {}",
+                                          stage.name, *b)});
+    }
+    if (plan[i].replicas > 1) {
+      auto next = plan;
+      --next[i].replicas;
+      result.push_back({next, fmt::format("remove a replica of {} ({} left)",
+                                          stage.name, next[i].replicas)});
+    }
+    if (auto cheaper = cheaper_hardware(stage, plan[i])) {
+      auto next = plan;
+      next[i] = on_hardware(plan[i], *cheaper);
+      result.push_back({next, fmt::format("move {} to {} (batch {})",
+                                          stage.name, cheaper->hardware,
+                                          next[i].max_batch)});
+    }
+  }
+  return result;
+}
+
+} // namespace
+
+planning_result plan_greedy(const planning_problem& pb,
+                            latency_oracle& oracle) {
+  planning_result result;
+  pipeline_plan plan(pb.stages.size());
+  for (size_t i = 0; i < pb.stages.size(); ++i)
+    if (pb.stages[i].planned())
+      plan[i] = stage_choice{pb.stages[i].hardware.front()->hardware, 1, 1};
+  auto path = longest_service_path(pb, plan);
+  if (path.ms > pb.slo_ms) {
+    result.explanation = fmt::format(
+      "infeasible: the service time alone along {} is {:.1f} ms at batch size 1 "
+      "on the best hardware, above the SLO of {} ms",
+      path_text(pb, path.stages), path.ms, pb.slo_ms);
+    return result;
+  }
+  // Initialize: replicas to the lowest-throughput stage until feasible. Below
+  // the throughput bound the P99 cannot meet the SLO: add without simulating.
+  double p99 = infeasible_latency;
+  for (;;) {
+    if (meets_throughput_bound(pb, plan)) {
+      p99 = oracle.p99_ms(plan);
+      if (p99 <= pb.slo_ms)
+        break;
+    }
+    auto slowest = bottleneck(pb, plan);
+    if (!slowest) {
+      result.explanation = fmt::format(
+        "infeasible: the pipeline has no model stage to provision, and its "
+        "P99 is {:.1f} ms",
+        p99);
+      return result;
+    }
+    if (plan[*slowest].replicas >= pb.max_replicas) {
+      result.explanation = fmt::format(
+        "infeasible within {} replicas per stage: {} (its slowest stage) is at "
+        "the bound and the simulated P99 is still {} ms, above the SLO of {} ms",
+        pb.max_replicas, pb.stages[*slowest].name,
+        p99 == infeasible_latency ? std::string{"over the SLO"}
+                                  : fmt::format("{:.1f}", p99),
+        pb.slo_ms);
+      return result;
+    }
+    ++plan[*slowest].replicas;
+  }
+  result.steps.push_back(fmt::format("initialize: {} (cost {}, P99 {:.1f} ms)",
+                                     describe(pb, plan), plan_cost(pb, plan),
+                                     p99));
+  // MinimizeCost.
+  for (;;) {
+    std::optional<candidate> best;
+    double best_cost = 0;
+    double best_p99 = 0;
+    for (auto& c : cost_moves(pb, plan)) {
+      if (longest_service_path(pb, c.plan).ms > pb.slo_ms
+          || !meets_throughput_bound(pb, c.plan))
+        continue;
+      double c_p99 = oracle.p99_ms(c.plan);
+      if (c_p99 > pb.slo_ms)
+        continue;
+      double c_cost = plan_cost(pb, c.plan);
+      if (!best || c_cost < best_cost
+          || (c_cost == best_cost && c_p99 < best_p99)) {
+        best_cost = c_cost;
+        best_p99 = c_p99;
+        best = std::move(c);
+      }
+    }
+    if (!best)
+      break;
+    plan = std::move(best->plan);
+    p99 = best_p99;
+    result.steps.push_back(fmt::format("{} (cost {}, P99 {:.1f} ms)",
+                                       best->move, best_cost, best_p99));
+  }
+  result.plan = std::move(plan);
+  result.p99_ms = p99;
+  return result;
+}
+
+} // namespace troupe

@@ -1,0 +1,131 @@
+// Writes scenarios as TOML (the keys of docs/scenario.md), for plans that
+// `troupe run` and `troupe plan` read back.
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "runtime/scenario.hpp"
+
+namespace troupe {
+
+namespace {
+
+/// A TOML basic string.
+std::string quoted(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + '"';
+}
+
+/// Shortest text that reads back as the same double.
+std::string number(double x) {
+  return fmt::format("{}", x);
+}
+
+const char* kind_name(stage_kind k) {
+  switch (k) {
+    case stage_kind::join:
+      return "join";
+    case stage_kind::noop:
+      return "noop";
+    default:
+      return "model";
+  }
+}
+
+std::string relative_to(const std::string& file, const std::string& folder) {
+  namespace fs = std::filesystem;
+  if (file.empty())
+    return file;
+  auto rel = fs::absolute(file).lexically_relative(fs::absolute(folder));
+  return rel.empty() ? file : rel.generic_string();
+}
+
+void write_workload(std::ostream& out, const workload_spec& w,
+                    const std::string& folder) {
+  out << "[workload]\nkind = " << quoted(w.kind) << "\n";
+  if (w.kind == "deltas" || w.kind == "trace")
+    out << "file = " << quoted(relative_to(w.file, folder)) << "\n";
+  if (w.kind == "gamma" || w.kind == "poisson" || w.kind == "sine")
+    out << "rate_qps = " << number(w.rate_qps) << "\n";
+  if (w.kind == "gamma")
+    out << "cv = " << number(w.cv) << "\n";
+  if (w.kind == "sine")
+    out << "period_s = " << number(w.period_s) << "\ninterval_s = "
+        << number(w.interval_s) << "\n";
+  if ((w.kind == "sine" || w.kind == "trace") && w.duration_s > 0)
+    out << "duration_s = " << number(w.duration_s) << "\n";
+  if (w.count > 0)
+    out << "count = " << w.count << "\n";
+}
+
+void write_models(std::ostream& out, const std::vector<model_spec>& models) {
+  for (const auto& m : models) {
+    out << "\n[[models]]\nname = " << quoted(m.name) << "\n";
+    for (const auto& p : m.profiles) {
+      out << "  [[models.profiles]]\n  hardware = " << quoted(p->hardware)
+          << "\n  cost = " << number(p->cost) << "\n  rows = [";
+      for (size_t i = 0; i < p->rows.size(); ++i) {
+        const auto& r = p->rows[i];
+        out << (i == 0 ? "" : ", ") << "[" << r.batch_size << ", "
+            << number(r.p99_ms) << ", " << number(r.throughput_qps) << "]";
+      }
+      out << "]\n";
+    }
+  }
+}
+
+void write_stage(std::ostream& out, const stage_spec& s) {
+  out << "\n[[stages]]\nname = " << quoted(s.name) << "\n";
+  if (s.kind != stage_kind::model)
+    out << "kind = " << quoted(kind_name(s.kind)) << "\n";
+  if (s.kind == stage_kind::model)
+    out << "model = " << quoted(s.model) << "\nhardware = "
+        << quoted(s.hardware) << "\n";
+  if (s.kind != stage_kind::join)
+    out << "replicas = " << s.replicas << "\nmax_batch = " << s.max_batch
+        << "\nqueue_capacity = " << s.queue_capacity << "\ndrop = "
+        << quoted(to_string(s.dropping)) << "\nrouting = "
+        << quoted(to_string(s.routing)) << "\n";
+  out << "inputs = [";
+  for (size_t i = 0; i < s.inputs.size(); ++i)
+    out << (i == 0 ? "" : ", ") << quoted(s.inputs[i]);
+  out << "]\n";
+}
+
+} // namespace
+
+void write_scenario(const scenario& sc, const std::string& path,
+                    const std::string& comment) {
+  auto folder = std::filesystem::path(path).parent_path().string();
+  if (folder.empty())
+    folder = ".";
+  std::ostringstream out;
+  std::istringstream lines{comment};
+  for (std::string line; std::getline(lines, line);)
+    out << (line.empty() ? "#" : "# " + line) << "\n";
+  out << "name = " << quoted(sc.name) << "\nslo_ms = " << number(sc.slo_ms)
+      << "\nseed = " << sc.seed << "\n\n";
+  write_workload(out, sc.workload, folder);
+  write_models(out, sc.models);
+  for (const auto& s : sc.stages)
+    write_stage(out, s);
+  std::ofstream file{path};
+  file << out.str();
+  if (!file)
+    throw std::runtime_error("cannot write " + path);
+}
+
+} // namespace troupe
