@@ -101,9 +101,10 @@ int plan_command(const plan_command_options& options) {
     } else if (options.method == "exhaustive") {
       result = plan_exhaustive(problem, oracle);
     } else {
-      // InferLine's envelope windows start at the service time; the
-      // shortest profiled batch is a few ms, so 10 ms up to 60 s.
-      auto envelope = measure_envelope(*sample, 0.01, 60);
+      // Windows from 10 ms (below any profiled service time) over the whole
+      // sample, 5% apart: doubling windows would loosen the bound near
+      // capacity by up to the window length.
+      auto envelope = measure_envelope(*sample, 0.01, 1e9, 1.05);
       auto t = plan_throughput(problem, *options.budget, envelope);
       result = std::move(t.planning);
       extra = fmt::format(

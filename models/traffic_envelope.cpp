@@ -12,13 +12,16 @@ double traffic_envelope::max_arrivals(double window_s) const {
   if (points.empty())
     return 0;
   const auto& last = points.back();
+  if (whole_sample)
+    return double(last.max_arrivals);
   return std::ceil(window_s / last.window_s) * double(last.max_arrivals);
 }
 
 traffic_envelope measure_envelope(const arrival_times& arrivals,
-                                  double shortest_s, double longest_s) {
+                                  double shortest_s, double longest_s,
+                                  double growth) {
   traffic_envelope result;
-  for (double w = shortest_s; w <= longest_s * (1 + 1e-9); w *= 2) {
+  for (double w = shortest_s; w <= longest_s * (1 + 1e-9); w *= growth) {
     auto window = std::chrono::duration_cast<caf::timespan>(
       std::chrono::duration<double>{w});
     // Closed windows [arrivals[first], arrivals[first] + w): every maximal
@@ -33,6 +36,10 @@ traffic_envelope measure_envelope(const arrival_times& arrivals,
       best = std::max<uint64_t>(best, last - first);
     }
     result.points.push_back(envelope_point{w, best});
+    if (!arrivals.empty() && arrivals.back() - arrivals.front() < window) {
+      result.whole_sample = true;
+      break;
+    }
   }
   return result;
 }

@@ -24,19 +24,24 @@ struct envelope_point {
 };
 
 struct traffic_envelope {
-  /// By increasing window length, each twice the one before.
+  /// By increasing window length, each `growth` times the one before.
   std::vector<envelope_point> points;
+  /// The longest window spans all arrivals: no window holds more.
+  bool whole_sample = false;
 
   /// The bound for a window of w seconds: the smallest point whose window is
-  /// at least w (the envelope is non-decreasing in w); for w beyond the
-  /// longest window, its subadditive extension ceil(w / W) * max(W).
+  /// at least w (the envelope is non-decreasing in w); beyond the longest
+  /// window W, all arrivals for a whole sample, else the subadditive
+  /// extension ceil(w / W) * max(W).
   double max_arrivals(double window_s) const;
 };
 
-/// The envelope of sorted arrival times over windows from `shortest_s`
-/// doubling up to `longest_s` (InferLine: from the service time up to 60 s).
-/// Two pointers over the arrivals per window: O(points x arrivals).
+/// The envelope of sorted arrival times over windows from `shortest_s`,
+/// each `growth` times longer, up to `longest_s` (InferLine's tuner: from
+/// the service time, doubling, up to 60 s). Two pointers over the arrivals
+/// per window: O(points x arrivals).
 traffic_envelope measure_envelope(const arrival_times& arrivals,
-                                  double shortest_s, double longest_s = 60);
+                                  double shortest_s, double longest_s = 60,
+                                  double growth = 2);
 
 } // namespace troupe

@@ -13,15 +13,20 @@ double backlog_delay_s(const traffic_envelope& env, double rate) {
   const auto& pts = env.points;
   if (pts.empty())
     return 0;
-  if (pts.back().rate_qps() > rate)
+  const auto& last = pts.back();
+  if (!env.whole_sample && last.rate_qps() > rate)
     return std::numeric_limits<double>::infinity();
   // Windows in (0, w_0]: alpha(w) <= alpha(w_0), w > 0.
   double worst = double(pts.front().max_arrivals) / rate;
   for (size_t i = 0; i + 1 < pts.size(); ++i)
     worst = std::max(worst, double(pts[i + 1].max_arrivals) / rate
                               - pts[i].window_s);
-  // Beyond W: alpha(w)/R - w <= alpha(W)/R when alpha(W)/W <= R.
-  return std::max(worst, double(pts.back().max_arrivals) / rate);
+  // Beyond W: a whole sample has no more arrivals; otherwise the worst of
+  // (k + 1) alpha(W)/R - k W over k >= 1 is at k = 1 when alpha(W)/W <= R.
+  double tail = env.whole_sample
+                  ? double(last.max_arrivals) / rate - last.window_s
+                  : 2 * double(last.max_arrivals) / rate - last.window_s;
+  return std::max(worst, tail);
 }
 
 } // namespace

@@ -9,8 +9,10 @@
 // sum of the T. The workload's traffic envelope alpha(w) (the most arrivals
 // in any window w) bounds its arrivals, and the delay is at most the
 // horizontal deviation T + sup_w (alpha(w)/R - w). Between two measured
-// windows w_i < w_{i+1}, alpha(w) <= alpha(w_{i+1}); beyond the longest window
-// W, alpha is subadditive, so the bound stays finite iff alpha(W)/W <= R.
+// windows w_i < w_{i+1}, alpha(w) <= alpha(w_{i+1}), so the windows must grow
+// finely (a few percent) for a tight bound near capacity. Beyond the longest
+// window W: no more arrivals when W spans the whole sample; otherwise alpha
+// is subadditive, and the bound is finite iff alpha(W)/W <= R.
 
 #include <string>
 

@@ -1,0 +1,247 @@
+// The planners on small pipelines, against a brute force that simulates
+// every plan; the runtime side of planning (plans applied to scenarios,
+// sub-pipelines, early stopping, plans written as scenario files).
+
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "policies/planning/exhaustive_planner.hpp"
+#include "policies/planning/greedy_planner.hpp"
+#include "policies/planning/throughput_planner.hpp"
+#include "runtime/planning.hpp"
+#include "runtime/runner.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace troupe;
+
+namespace {
+
+/// Two models, each on a fast dear ("big", cost 3) and a slow cheap
+/// ("small", cost 1) device, in a chain under a gamma workload.
+const std::string chain_scenario = R"(
+name = "chain"
+slo_ms = 200
+seed = 7
+[workload]
+kind = "gamma"
+rate_qps = 40
+cv = 1
+count = 400
+[[models]]
+name = "m1"
+  [[models.profiles]]
+  hardware = "big"
+  cost = 3
+  rows = [[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]
+  [[models.profiles]]
+  hardware = "small"
+  cost = 1
+  rows = [[1, 30.0, 30.0], [2, 40.0, 50.0], [4, 60.0, 70.0]]
+[[models]]
+name = "m2"
+  [[models.profiles]]
+  hardware = "big"
+  cost = 3
+  rows = [[1, 8.0, 120.0], [4, 16.0, 250.0]]
+  [[models.profiles]]
+  hardware = "small"
+  cost = 1
+  rows = [[1, 25.0, 40.0], [4, 50.0, 80.0]]
+[[stages]]
+name = "first"
+model = "m1"
+hardware = "big"
+inputs = ["source"]
+[[stages]]
+name = "second"
+model = "m2"
+hardware = "big"
+inputs = ["first"]
+)";
+
+struct fixture {
+  test::temp_dir dir;
+  scenario sc;
+  std::shared_ptr<const arrival_times> sample;
+
+  fixture() {
+    sc = load_scenario(dir.write("chain.toml", chain_scenario));
+    sample = std::make_shared<const arrival_times>(make_arrivals(sc, sc.seed));
+  }
+
+  planning_problem problem(uint32_t max_replicas = 3) const {
+    return planning_problem_for(sc, *sample, sc.slo_ms, max_replicas);
+  }
+
+  /// The cheapest feasible cost over every plan, each one simulated.
+  double brute_force_cost(const planning_problem& pb) {
+    simulated_latency oracle{sc, sample};
+    double best = std::numeric_limits<double>::infinity();
+    std::vector<stage_choice> options[2];
+    for (size_t i = 0; i < 2; ++i)
+      for (const auto& p : pb.stages[i].hardware)
+        for (const auto& row : p->rows)
+          for (uint32_t r = 1; r <= pb.max_replicas; ++r)
+            options[i].push_back(stage_choice{p->hardware, row.batch_size, r});
+    for (const auto& a : options[0])
+      for (const auto& b : options[1]) {
+        pipeline_plan plan{a, b};
+        if (oracle.p99_ms(plan) <= pb.slo_ms)
+          best = std::min(best, plan_cost(pb, plan));
+      }
+    return best;
+  }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(planning, fixture)
+
+BOOST_AUTO_TEST_CASE(problem_lists_the_best_hardware_first) {
+  auto pb = problem();
+  BOOST_REQUIRE_EQUAL(pb.stages.size(), 2u);
+  BOOST_CHECK_EQUAL(pb.stages[0].hardware.front()->hardware, "big");
+  BOOST_CHECK(pb.stages[1].inputs == std::vector<size_t>{0});
+  BOOST_CHECK_CLOSE(pb.mean_rate_qps, 40.0, 15.0);
+}
+
+BOOST_AUTO_TEST_CASE(exhaustive_finds_the_brute_force_optimum) {
+  auto pb = problem();
+  simulated_latency oracle{sc, sample};
+  auto result = plan_exhaustive(pb, oracle);
+  BOOST_REQUIRE(result.plan);
+  BOOST_CHECK_EQUAL(plan_cost(pb, *result.plan), brute_force_cost(pb));
+  BOOST_CHECK_LE(result.p99_ms, pb.slo_ms);
+  // Pruning spared most of the 324 plans.
+  BOOST_CHECK_LT(oracle.simulations(), 100u);
+}
+
+BOOST_AUTO_TEST_CASE(greedy_meets_the_slo_at_no_less_than_the_optimum) {
+  auto pb = problem();
+  simulated_latency oracle{sc, sample};
+  auto greedy = plan_greedy(pb, oracle);
+  BOOST_REQUIRE(greedy.plan);
+  BOOST_CHECK_LE(greedy.p99_ms, pb.slo_ms);
+  BOOST_CHECK_LE(oracle.p99_ms(*greedy.plan), pb.slo_ms);
+  auto optimum = plan_exhaustive(pb, oracle);
+  BOOST_REQUIRE(optimum.plan);
+  BOOST_CHECK_GE(plan_cost(pb, *greedy.plan), plan_cost(pb, *optimum.plan));
+  BOOST_CHECK_EQUAL(plan_cost(pb, *greedy.plan), plan_cost(pb, *optimum.plan));
+  BOOST_CHECK(!greedy.steps.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_slo_below_the_service_time_is_explained) {
+  auto pb = problem();
+  pb.slo_ms = 15; // s(1) of both models on "big" adds up to 18.3 ms
+  simulated_latency oracle{sc, sample};
+  auto greedy = plan_greedy(pb, oracle);
+  BOOST_CHECK(!greedy.plan);
+  BOOST_CHECK_NE(greedy.explanation.find("service time alone along first -> "
+                                         "second"),
+                 std::string::npos);
+  BOOST_CHECK_EQUAL(oracle.simulations(), 0u);
+  auto exhaustive = plan_exhaustive(pb, oracle);
+  BOOST_CHECK(!exhaustive.plan);
+  BOOST_CHECK(!exhaustive.explanation.empty());
+}
+
+BOOST_AUTO_TEST_CASE(too_few_replicas_allowed_is_explained) {
+  // 150 q/s needs two replicas of m1 even on "big" at batch size 1.
+  sc.workload.rate_qps = 150;
+  sample = std::make_shared<const arrival_times>(make_arrivals(sc, sc.seed));
+  auto pb = problem(1);
+  simulated_latency oracle{sc, sample};
+  auto greedy = plan_greedy(pb, oracle);
+  BOOST_CHECK(!greedy.plan);
+  BOOST_CHECK_NE(greedy.explanation.find("within 1 replicas"),
+                 std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(throughput_planner_stays_within_the_budget) {
+  auto pb = problem(8);
+  auto env = measure_envelope(*sample, 0.01, 1e9, 1.05);
+  auto result = plan_throughput(pb, 6, env);
+  BOOST_REQUIRE(result.planning.plan);
+  const auto& plan = *result.planning.plan;
+  BOOST_CHECK_LE(plan_cost(pb, plan), 6.0);
+  BOOST_CHECK_LE(longest_service_path(pb, plan).ms, pb.slo_ms);
+  // The bottleneck cannot grow: every step on it breaks the budget or SLO.
+  auto b = *bottleneck(pb, plan);
+  auto more = plan;
+  ++more[b].replicas;
+  BOOST_CHECK_GT(plan_cost(pb, more), 6.0);
+  BOOST_CHECK_CLOSE(result.throughput_qps, capacity_qps(pb, plan, b), 1e-9);
+  BOOST_CHECK_GT(result.bound_ms, 0.0);
+  // Below the cheapest pipeline's cost there is no plan.
+  BOOST_CHECK(!plan_throughput(pb, 1, env).planning.plan);
+}
+
+BOOST_AUTO_TEST_CASE(an_overloaded_plan_stops_early) {
+  auto slow = with_plan(sc, {stage_choice{"small", 1, 1},
+                             stage_choice{"small", 1, 1}});
+  run_options opts;
+  opts.arrivals = sample;
+  opts.stop_after_late = 4;
+  auto run = run_scenario(slow, opts);
+  BOOST_CHECK(run.stopped_early);
+  BOOST_CHECK(run.outcomes.records.empty());
+  simulated_latency oracle{sc, sample};
+  BOOST_CHECK(oracle.p99_ms(plan_of(slow)) == infeasible_latency);
+}
+
+BOOST_AUTO_TEST_CASE(the_oracle_remembers_its_answers) {
+  simulated_latency oracle{sc, sample};
+  auto plan = plan_of(sc);
+  auto first = oracle.p99_ms(plan);
+  BOOST_CHECK_EQUAL(oracle.p99_ms(plan), first);
+  BOOST_CHECK_EQUAL(oracle.simulations(), 1u);
+  // A sub-pipeline is a different question.
+  auto prefix = oracle.p99_ms(plan, {0});
+  BOOST_CHECK_EQUAL(oracle.simulations(), 2u);
+  BOOST_CHECK_LE(prefix, first);
+}
+
+BOOST_AUTO_TEST_CASE(sub_scenario_keeps_the_chosen_stages) {
+  auto sub = sub_scenario(sc, {0});
+  BOOST_REQUIRE_EQUAL(sub.stages.size(), 1u);
+  BOOST_CHECK_EQUAL(sub.stages[0].name, "first");
+  BOOST_CHECK(sub.leaves() == std::vector<stage_id>{0});
+  BOOST_CHECK(sub.topological_order == std::vector<stage_id>{0});
+}
+
+BOOST_AUTO_TEST_CASE(a_written_plan_reads_back_as_the_same_scenario) {
+  auto planned = with_plan(sc, {stage_choice{"small", 4, 2},
+                                stage_choice{"big", 1, 1}});
+  auto file = dir.path("out/plan.toml");
+  std::filesystem::create_directories(dir.path("out"));
+  write_scenario(planned, file, "a test plan");
+  auto back = load_scenario(file);
+  BOOST_CHECK_EQUAL(back.name, planned.name);
+  BOOST_CHECK_EQUAL(back.slo_ms, planned.slo_ms);
+  BOOST_CHECK_EQUAL(back.workload.count, planned.workload.count);
+  BOOST_CHECK(plan_of(back) == plan_of(planned));
+  BOOST_CHECK_EQUAL(back.cost(), planned.cost());
+  BOOST_CHECK_EQUAL(back.models.size(), 2u);
+  BOOST_CHECK(back.models[0].profiles[1]->rows.back().throughput_qps == 70.0);
+  BOOST_CHECK(make_arrivals(back, back.seed) == *sample);
+}
+
+BOOST_AUTO_TEST_CASE(a_written_gap_file_is_relative_to_the_plan) {
+  dir.write("gaps/steady.deltas", "10\n10\n10\n");
+  auto text = chain_scenario;
+  auto at = text.find("kind = \"gamma\"");
+  text.replace(at, text.find("[[models]]") - at,
+               "kind = \"deltas\"\nfile = \"gaps/steady.deltas\"\n");
+  auto with_file = load_scenario(dir.write("deltas.toml", text));
+  std::filesystem::create_directories(dir.path("plans/x"));
+  write_scenario(with_file, dir.path("plans/x/plan.toml"));
+  BOOST_CHECK_NE(test::read_file(dir.path("plans/x/plan.toml"))
+                   .find("file = \"../../gaps/steady.deltas\""),
+                 std::string::npos);
+  auto back = load_scenario(dir.path("plans/x/plan.toml"));
+  BOOST_CHECK_EQUAL(make_arrivals(back, 0).size(), 3u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
