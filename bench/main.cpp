@@ -27,6 +27,14 @@ int main(int argc, char** argv) {
     "overhead", "Per-hop latency and peak throughput of no-op stages");
   over->add_option("--count", count, "Requests per run");
 
+  std::string plan_file = dir + "/scenarios/image-driver-1.toml";
+  uint64_t plan_count = 10000;
+  auto* quality = app.add_subcommand(
+    "planner-quality", "Greedy planner vs the exhaustive optimum");
+  quality->add_option("--scenario", plan_file, "Scenario file (its pipeline)");
+  quality->add_option("--count", plan_count,
+                      "Requests in each workload sample");
+
   std::string point_file;
   double point_rate = 0;
   auto* point = app.add_subcommand(
@@ -41,6 +49,8 @@ int main(int argc, char** argv) {
     return troupe::bench::overhead_point(point_file, point_rate, count);
   if (*speed)
     return troupe::bench::virtual_speed(speed_file, repeat);
+  if (*quality)
+    return troupe::bench::planner_quality(plan_file, plan_count);
   if (*gap)
     return troupe::bench::sim_to_real(gap_file);
   return troupe::bench::overhead(dir + "/bench/scenarios", count);
