@@ -1,7 +1,6 @@
 #include "policies/planning/exhaustive_planner.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <map>
 
@@ -20,11 +19,6 @@ struct candidate {
   pipeline_plan plan;
   double cost = 0;
 };
-
-double service_ms(const profile& p, uint32_t batch) {
-  return std::chrono::duration<double, std::milli>(p.service_time(batch))
-    .count();
-}
 
 /// A stage's choices that pass the per-stage bounds, by increasing cost.
 std::vector<option> stage_options(const planning_problem& pb, size_t i) {

@@ -47,18 +47,11 @@ std::vector<candidate> cost_moves(const planning_problem& pb,
 planning_result plan_greedy(const planning_problem& pb,
                             latency_oracle& oracle) {
   planning_result result;
-  pipeline_plan plan(pb.stages.size());
-  for (size_t i = 0; i < pb.stages.size(); ++i)
-    if (pb.stages[i].planned())
-      plan[i] = stage_choice{pb.stages[i].hardware.front()->hardware, 1, 1};
-  auto path = longest_service_path(pb, plan);
-  if (path.ms > pb.slo_ms) {
-    result.explanation = fmt::format(
-      "infeasible: the service time alone along {} is {:.1f} ms at batch size 1 "
-      "on the best hardware, above the SLO of {} ms",
-      path_text(pb, path.stages), path.ms, pb.slo_ms);
+  auto plan = smallest_plan(pb, hardware_end::best);
+  result.explanation = service_time_excess(
+    pb, plan, "at batch size 1 on the best hardware");
+  if (!result.explanation.empty())
     return result;
-  }
   // Initialize: replicas to the lowest-throughput stage until feasible. Below
   // the throughput bound the P99 cannot meet the SLO: add without simulating.
   double p99 = infeasible_latency;

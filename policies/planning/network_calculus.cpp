@@ -1,7 +1,6 @@
 #include "policies/planning/network_calculus.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <limits>
 
 namespace troupe {
@@ -43,9 +42,7 @@ latency_bound network_calculus_bound(const planning_problem& problem,
       if (p == nullptr)
         continue;
       rate = std::min(rate, capacity_qps(problem, plan, i));
-      latency_s += 2 * std::chrono::duration<double>(
-                         p->service_time(plan[i].max_batch))
-                         .count();
+      latency_s += 2 * service_ms(*p, plan[i].max_batch) / 1000;
     }
     double delay_s = latency_s;
     if (rate != std::numeric_limits<double>::infinity())

@@ -8,12 +8,12 @@
 
 namespace troupe {
 
-namespace {
-
 double service_ms(const profile& p, uint32_t batch) {
   return std::chrono::duration<double, std::milli>(p.service_time(batch))
     .count();
 }
+
+namespace {
 
 /// Index of the choice's profile in the stage's list.
 std::optional<size_t> hardware_index(const planning_stage& stage,
@@ -55,6 +55,30 @@ double capacity_qps(const planning_problem& problem, const pipeline_plan& plan,
   if (p == nullptr)
     return std::numeric_limits<double>::infinity();
   return plan[stage].replicas * p->throughput_qps(plan[stage].max_batch);
+}
+
+pipeline_plan smallest_plan(const planning_problem& problem,
+                            hardware_end end) {
+  pipeline_plan plan(problem.stages.size());
+  for (size_t i = 0; i < problem.stages.size(); ++i) {
+    const auto& hw = problem.stages[i].hardware;
+    if (!hw.empty())
+      plan[i] = stage_choice{
+        (end == hardware_end::best ? hw.front() : hw.back())->hardware, 1, 1};
+  }
+  return plan;
+}
+
+std::string service_time_excess(const planning_problem& problem,
+                                const pipeline_plan& plan,
+                                const std::string& context) {
+  auto path = longest_service_path(problem, plan);
+  if (path.ms <= problem.slo_ms)
+    return {};
+  return fmt::format("infeasible: the service time alone along {} is {:.1f} ms "
+                     "{}, above the SLO of {} ms",
+                     path_text(problem, path.stages), path.ms, context,
+                     problem.slo_ms);
 }
 
 std::optional<size_t> bottleneck(const planning_problem& problem,

@@ -92,6 +92,9 @@ struct planning_result {
   std::vector<std::string> steps;
 };
 
+/// s(b) in milliseconds.
+double service_ms(const profile& p, uint32_t batch);
+
 /// The profile a choice runs on; null for an unplanned stage.
 const profile* profile_of(const planning_stage& stage,
                           const stage_choice& choice);
@@ -102,6 +105,18 @@ double plan_cost(const planning_problem& problem, const pipeline_plan& plan);
 /// replicas x thr(batch) of one stage; infinite for an unplanned stage.
 double capacity_qps(const planning_problem& problem, const pipeline_plan& plan,
                     size_t stage);
+
+/// Batch size 1 and one replica everywhere, on the best (first) or the
+/// cheapest (last) hardware of every planned stage.
+enum class hardware_end { best, cheapest };
+pipeline_plan smallest_plan(const planning_problem& problem, hardware_end end);
+
+/// Why a plan cannot meet the SLO even without queueing ("the service time
+/// alone along a -> b is X ms <context>, above the SLO of Y ms"); empty if
+/// it can.
+std::string service_time_excess(const planning_problem& problem,
+                                const pipeline_plan& plan,
+                                const std::string& context);
 
 /// The planned stage with the lowest capacity (the first of equals).
 std::optional<size_t> bottleneck(const planning_problem& problem,

@@ -11,10 +11,7 @@ throughput_plan_result plan_throughput(const planning_problem& pb,
                                        const traffic_envelope& envelope) {
   throughput_plan_result out;
   auto& result = out.planning;
-  pipeline_plan plan(pb.stages.size());
-  for (size_t i = 0; i < pb.stages.size(); ++i)
-    if (pb.stages[i].planned())
-      plan[i] = stage_choice{pb.stages[i].hardware.back()->hardware, 1, 1};
+  auto plan = smallest_plan(pb, hardware_end::cheapest);
   if (plan_cost(pb, plan) > budget) {
     result.explanation = fmt::format(
       "infeasible: the cheapest pipeline (one replica per stage on its "
@@ -22,14 +19,10 @@ throughput_plan_result plan_throughput(const planning_problem& pb,
       plan_cost(pb, plan), budget);
     return out;
   }
-  auto path = longest_service_path(pb, plan);
-  if (path.ms > pb.slo_ms) {
-    result.explanation = fmt::format(
-      "infeasible: the service time alone along {} is {:.1f} ms on the "
-      "cheapest hardware at batch size 1, above the SLO of {} ms",
-      path_text(pb, path.stages), path.ms, pb.slo_ms);
+  result.explanation = service_time_excess(
+    pb, plan, "at batch size 1 on the cheapest hardware");
+  if (!result.explanation.empty())
     return out;
-  }
   auto acceptable = [&](const pipeline_plan& p) {
     return plan_cost(pb, p) <= budget
            && longest_service_path(pb, p).ms <= pb.slo_ms;
