@@ -8,9 +8,11 @@ batch client_state::take_due(caf::timespan now) {
   batch out;
   out.from = source_stage;
   const auto& arrivals = *options.arrivals;
-  auto last = std::upper_bound(arrivals.begin() + next, arrivals.end(), now);
-  out.requests.reserve(static_cast<size_t>(last - arrivals.begin()) - next);
-  while (next < arrivals.size() && arrivals[next] <= now) {
+  auto due_end = static_cast<size_t>(
+    std::upper_bound(arrivals.begin() + next, arrivals.end(), now)
+    - arrivals.begin());
+  out.requests.reserve(due_end - next);
+  for (; next < due_end; ++next) {
     request req;
     req.id = next;
     req.arrival = arrivals[next];
@@ -25,7 +27,6 @@ batch client_state::take_due(caf::timespan now) {
     req.trace.reserve(options.trace_capacity);
     req.trace.push_back(visit);
     out.requests.push_back(std::move(req));
-    ++next;
   }
   return out;
 }

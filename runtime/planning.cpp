@@ -14,6 +14,8 @@ planning_problem planning_problem_for(const scenario& sc,
   planning_problem pb;
   pb.slo_ms = slo_ms;
   pb.max_replicas = max_replicas;
+  pb.topological_order.assign(sc.topological_order.begin(),
+                              sc.topological_order.end());
   if (sample.size() > 1) {
     double span_s = std::chrono::duration<double>(sample.back()
                                                   - sample.front())

@@ -46,34 +46,11 @@ std::vector<option> stage_options(const planning_problem& pb, size_t i) {
   return result;
 }
 
-/// Stages such that every stage comes after its inputs.
-std::vector<size_t> topological_order(const planning_problem& pb) {
-  std::vector<size_t> order;
-  std::vector<bool> placed(pb.stages.size(), false);
-  while (order.size() < pb.stages.size()) {
-    for (size_t i = 0; i < pb.stages.size(); ++i) {
-      if (placed[i])
-        continue;
-      bool ready = std::all_of(pb.stages[i].inputs.begin(),
-                               pb.stages[i].inputs.end(),
-                               [&](size_t in) { return placed[in]; });
-      if (ready) {
-        placed[i] = true;
-        order.push_back(i);
-      }
-    }
-  }
-  return order;
-}
-
 /// The chains of a pipeline: each root stage followed by the single-input
 /// stages that are their predecessor's only consumer. Chains are disjoint
 /// and closed under inputs, so each runs alone exactly as in the pipeline.
 std::vector<std::vector<size_t>> chains_of(const planning_problem& pb) {
-  std::vector<std::vector<size_t>> consumers(pb.stages.size());
-  for (size_t i = 0; i < pb.stages.size(); ++i)
-    for (auto in : pb.stages[i].inputs)
-      consumers[in].push_back(i);
+  auto consumers = consumers_of(pb);
   std::vector<std::vector<size_t>> result;
   for (size_t root = 0; root < pb.stages.size(); ++root) {
     if (!pb.stages[root].inputs.empty())
@@ -127,7 +104,7 @@ public:
           std::vector<size_t>(kept.begin(), kept.begin() + j + 1);
       }
     }
-    for (auto i : topological_order(pb))
+    for (auto i : pb.topological_order)
       if (in_scope[i] && !placed[i])
         order_.push_back(i);
   }

@@ -24,7 +24,8 @@ std::optional<size_t> hardware_index(const planning_stage& stage,
   return std::nullopt;
 }
 
-/// consumers[i]: stages that take input from stage i.
+} // namespace
+
 std::vector<std::vector<size_t>> consumers_of(const planning_problem& pb) {
   std::vector<std::vector<size_t>> result(pb.stages.size());
   for (size_t i = 0; i < pb.stages.size(); ++i)
@@ -32,8 +33,6 @@ std::vector<std::vector<size_t>> consumers_of(const planning_problem& pb) {
       result[in].push_back(i);
   return result;
 }
-
-} // namespace
 
 const profile* profile_of(const planning_stage& stage,
                           const stage_choice& choice) {

@@ -53,6 +53,8 @@ struct planning_stage {
 
 struct planning_problem {
   std::vector<planning_stage> stages;
+  /// Stage indices such that every stage comes after its inputs.
+  std::vector<size_t> topological_order;
   double slo_ms = 0;
   /// Mean arrival rate of the sample workload; every stage sees all of it.
   double mean_rate_qps = 0;
@@ -117,6 +119,9 @@ pipeline_plan smallest_plan(const planning_problem& problem, hardware_end end);
 std::string service_time_excess(const planning_problem& problem,
                                 const pipeline_plan& plan,
                                 const std::string& context);
+
+/// consumers[i]: the stages that take input from stage i.
+std::vector<std::vector<size_t>> consumers_of(const planning_problem& problem);
 
 /// The planned stage with the lowest capacity (the first of equals).
 std::optional<size_t> bottleneck(const planning_problem& problem,
