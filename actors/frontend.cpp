@@ -7,23 +7,46 @@ void frontend_state::init(frontend_options opts,
                           run_probe* probe) {
   options = std::move(opts);
   replicas = std::move(reps);
-  idle.assign(replicas.size(), true);
+  options.pool.slots = static_cast<uint32_t>(replicas.size());
+  pool = worker_pool{options.pool};
   sink = std::move(snk);
   router = replica_router{options.routing};
   gather = join_buffer{options.inputs};
   events.probe = probe;
 }
 
-std::vector<request> frontend_state::admit(batch&& in, caf::timespan now) {
-  std::vector<request> full;
+frontend_state::admission frontend_state::admit(batch&& in,
+                                                caf::timespan now) {
+  admission result;
   for (auto& x : in.requests) {
     auto joined = gather.add(std::move(x), now);
     if (!joined)
       continue;
     auto& req = joined->req;
+    if (options.load_bucket.count() > 0) {
+      auto bucket = static_cast<size_t>((now - load_since)
+                                        / options.load_bucket);
+      if (arrivals.size() <= bucket)
+        arrivals.resize(bucket + 1, 0);
+      ++arrivals[bucket];
+    }
     if (queue.size() >= options.queue_capacity) {
-      full.push_back(std::move(req));
+      result.full.push_back(std::move(req));
       continue;
+    }
+    if (options.dropping == drop_kind::estimate && options.service) {
+      admission_snapshot snapshot;
+      snapshot.now = now;
+      snapshot.deadline = req.deadline;
+      snapshot.ahead = queue.size();
+      snapshot.workers = pool.active();
+      snapshot.batch = options.batching.max_batch;
+      snapshot.service_time = options.service->service_time(
+        options.batching.max_batch);
+      if (should_drop_on_admission(options.dropping, snapshot)) {
+        result.unreachable.push_back(std::move(req));
+        continue;
+      }
     }
     stage_visit visit;
     visit.stage = options.stage;
@@ -31,20 +54,23 @@ std::vector<request> frontend_state::admit(batch&& in, caf::timespan now) {
     req.trace.push_back(visit);
     queue.push_back(std::move(req));
   }
-  return full;
+  return result;
 }
 
 std::optional<frontend_state::dispatch>
 frontend_state::next_dispatch(caf::timespan now) {
   if (queue.empty())
     return std::nullopt;
-  auto replica = router.pick(idle);
+  auto size = options.batching.batch_size(
+    queue.size(), now - queue.front().trace.back().enqueue);
+  if (size == 0)
+    return std::nullopt;
+  auto replica = router.pick(pool.idle());
   if (!replica)
     return std::nullopt;
   dispatch result;
   result.replica = *replica;
   result.work.from = options.stage;
-  auto size = options.batching.batch_size(queue.size());
   drop_snapshot snapshot;
   snapshot.now = now;
   if (options.service)
@@ -68,13 +94,52 @@ frontend_state::next_dispatch(caf::timespan now) {
     visit.replica = static_cast<uint16_t>(result.replica);
   }
   if (!taken.empty())
-    idle[result.replica] = false;
+    pool.take(result.replica, now);
   return result;
 }
 
-void frontend_state::release(size_t replica) {
-  if (replica < idle.size())
-    idle[replica] = true;
+void frontend_state::release(size_t replica, caf::timespan now) {
+  pool.release(replica, now);
+}
+
+std::optional<caf::timespan> frontend_state::flush_time() const {
+  if (options.batching.kind != batching_kind::fill || queue.empty()
+      || queue.size() >= options.batching.max_batch)
+    return std::nullopt;
+  const auto& idle = pool.idle();
+  if (std::find(idle.begin(), idle.end(), true) == idle.end())
+    return std::nullopt;
+  return queue.front().trace.back().enqueue + options.batching.flush_after;
+}
+
+std::vector<worker_pool::boot> frontend_state::apply(const scale_order& order,
+                                                     caf::timespan now) {
+  auto& batching = options.batching;
+  batching.max_batch = std::max(1u, order.max_batch);
+  if (options.service) {
+    batching.max_batch = std::min(batching.max_batch,
+                                  options.service->max_batch());
+    batching.flush_after = std::max(
+      caf::timespan{0},
+      options.stage_slo - options.service->service_time(batching.max_batch));
+  }
+  return pool.set_target(order.workers, now);
+}
+
+stage_load frontend_state::report(caf::timespan now) {
+  stage_load result;
+  result.stage = options.stage;
+  result.since = load_since;
+  result.bucket = options.load_bucket;
+  result.arrivals = std::move(arrivals);
+  result.queue_length = queue.size();
+  result.active = pool.active();
+  result.booting = pool.booting();
+  result.cost = pool.cost(now);
+  result.drops = drops;
+  arrivals.clear();
+  load_since = now;
+  return result;
 }
 
 frontend_actor::behavior_type frontend(frontend_pointer self,
@@ -90,6 +155,7 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
                      caf::timespan when) {
     if (requests.empty())
       return;
+    self->state.drops += requests.size();
     self->send(self->state.sink, drop_notice{self->state.options.stage,
                                              reason, when,
                                              std::move(requests)});
@@ -102,18 +168,54 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
         self->send(st.replicas[next->replica], serve_atom_v,
                    std::move(next->work));
     }
+    // fill batching holds a partial batch back: make sure a timer ends the
+    // wait (one timer at a time, the earliest needed).
+    auto due = st.flush_time();
+    if (due && (!st.flush_at || *due < *st.flush_at)) {
+      st.flush_at = *due;
+      self->delayed_send(self, *due - when, flush_atom_v);
+    }
   };
   return {
     [self, now, drop, pump](batch& in) {
       ++self->state.events;
       auto when = now();
-      drop(self->state.admit(std::move(in), when), errc::queue_full, when);
+      auto admitted = self->state.admit(std::move(in), when);
+      drop(std::move(admitted.full), errc::queue_full, when);
+      drop(std::move(admitted.unreachable), errc::deadline_unreachable, when);
       pump(when);
     },
     [self, now, pump](replica_idle msg) {
       ++self->state.events;
-      self->state.release(msg.replica);
-      pump(now());
+      auto when = now();
+      self->state.release(msg.replica, when);
+      pump(when);
+    },
+    [self, now, pump](scale_order order) {
+      ++self->state.events;
+      auto when = now();
+      for (auto boot : self->state.apply(order, when))
+        self->delayed_send(self, self->state.options.pool.cold_start,
+                           booted_atom_v, boot.slot, boot.generation);
+      pump(when);
+    },
+    [self, now](load_atom) {
+      ++self->state.events;
+      return self->state.report(now());
+    },
+    [self, now, pump](booted_atom, uint16_t slot, uint32_t generation) {
+      ++self->state.events;
+      auto when = now();
+      if (self->state.pool.booted(worker_pool::boot{slot, generation}, when))
+        pump(when);
+    },
+    [self, now, pump](flush_atom) {
+      ++self->state.events;
+      auto when = now();
+      auto& st = self->state;
+      if (st.flush_at && *st.flush_at <= when)
+        st.flush_at.reset();
+      pump(when);
     },
   };
 }

@@ -1,19 +1,27 @@
 #pragma once
 
-// A stage's frontend: one bounded FIFO queue in front of R replicas.
+// A stage's frontend: one bounded FIFO queue in front of a pool of workers
+// (replicas).
 //
 // Protocol, step by step:
 //  1. A batch arrives from the client or an upstream stage. With several
 //     inputs, each request waits in a join_buffer until every input sent it.
 //  2. Each request enters the queue (trace: enqueue), or is dropped with
-//     errc::queue_full when the queue holds queue_capacity requests.
-//  3. While some replica is idle and the queue is not empty, the router picks
-//     an idle replica and the batching policy sizes the batch; the dropping
+//     errc::queue_full when the queue holds queue_capacity requests, or with
+//     errc::deadline_unreachable when the `estimate` dropping policy says the
+//     queue ahead of it is too long.
+//  3. While some worker is idle and the queue is not empty, the router picks
+//     an idle worker and the batching policy sizes the batch (`fill` may
+//     wait for a full batch: a flush timer ends the wait); the dropping
 //     policy may drop requests that can no longer meet their deadline
-//     (errc::deadline_expired). The batch goes to the replica (trace:
+//     (errc::deadline_expired). The batch goes to the worker (trace:
 //     dequeue, batch size, replica), which is now busy.
-//  4. replica_idle from a replica marks it idle again: back to step 3.
+//  4. replica_idle from a worker marks it idle again: back to step 3.
 // Drops go straight to the sink, so every request still ends exactly once.
+//
+// With a scaler, scale_order sets the pool's target and the batch size;
+// booting workers become usable after the cold start (booted_atom), and
+// load_atom answers how many requests arrived since the last answer.
 
 #include <deque>
 #include <memory>
@@ -28,7 +36,9 @@
 #include "actors/run_probe.hpp"
 #include "messages/interfaces.hpp"
 #include "models/profile.hpp"
-#include "policies/batching/greedy_batching.hpp"
+#include "actors/worker_pool.hpp"
+#include "messages/scaling.hpp"
+#include "policies/batching/batching_policy.hpp"
 #include "policies/dropping/drop_policy.hpp"
 #include "policies/routing/replica_router.hpp"
 
@@ -41,11 +51,17 @@ struct frontend_options {
   size_t inputs = 1;
   /// Requests the queue holds at most; more are dropped (queue_full).
   size_t queue_capacity = 100000;
-  greedy_batching batching;
+  batching_policy batching;
   routing_kind routing = routing_kind::first_idle;
   drop_kind dropping = drop_kind::none;
   /// The replicas' profile, for deadline estimates; null for no-op stages.
   std::shared_ptr<const profile> service;
+  /// This stage's share of the end-to-end SLO (fill batching's flush).
+  caf::timespan stage_slo{0};
+  /// The workers' lifecycle; pool.slots is set from the replicas given.
+  worker_pool_options pool;
+  /// Width of the arrival buckets in load reports; 0 = no reports.
+  caf::timespan load_bucket{0};
   /// Time zero of the run: traces hold offsets from it.
   caf::actor_clock::time_point epoch;
 };
@@ -55,21 +71,34 @@ struct frontend_state {
 
   frontend_options options;
   std::vector<replica_actor> replicas;
-  std::vector<bool> idle;
+  worker_pool pool;
   sink_actor sink;
   std::deque<request> queue;
   replica_router router;
   join_buffer gather;
   event_counter events;
+  /// Requests dropped here so far, for load reports.
+  uint64_t drops = 0;
+  /// Arrivals per load_bucket since `load_since`.
+  std::vector<uint32_t> arrivals;
+  caf::timespan load_since{0};
+  /// When the pending flush timer fires; nothing when none is pending.
+  std::optional<caf::timespan> flush_at;
 
   frontend_state() = default;
 
   void init(frontend_options opts, std::vector<replica_actor> reps,
             sink_actor snk, run_probe* probe);
 
-  /// Steps 1-2: joins inputs and queues what is complete. Returns the
-  /// requests that found the queue full.
-  std::vector<request> admit(batch&& in, caf::timespan now);
+  struct admission {
+    /// Found the queue full.
+    std::vector<request> full;
+    /// The `estimate` policy's drops.
+    std::vector<request> unreachable;
+  };
+
+  /// Steps 1-2: joins inputs and queues what is complete.
+  admission admit(batch&& in, caf::timespan now);
 
   struct dispatch {
     /// Index of the replica that gets `work`; `work` may be empty when every
@@ -79,12 +108,24 @@ struct frontend_state {
     std::vector<request> expired;
   };
 
-  /// Step 3: the next batch for an idle replica, or nothing when no replica
-  /// is idle or the queue is empty. Marks the chosen replica busy.
+  /// Step 3: the next batch for an idle worker, or nothing when no worker
+  /// is idle, the queue is empty or the batching policy waits. Marks the
+  /// chosen worker busy.
   std::optional<dispatch> next_dispatch(caf::timespan now);
 
   /// Step 4.
-  void release(size_t replica);
+  void release(size_t replica, caf::timespan now);
+
+  /// When a waiting partial batch must be flushed: nothing unless `fill`
+  /// batching holds back a queue that an idle worker could take.
+  std::optional<caf::timespan> flush_time() const;
+
+  /// Applies a scaler's order; returns the workers that start booting.
+  std::vector<worker_pool::boot> apply(const scale_order& order,
+                                       caf::timespan now);
+
+  /// What arrived since the last report (and starts a new period).
+  stage_load report(caf::timespan now);
 };
 
 using frontend_pointer = frontend_actor::stateful_pointer<frontend_state>;

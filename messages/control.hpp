@@ -29,7 +29,7 @@ typename Inspector::result_type inspect(Inspector& f, replica_idle& x) {
 }
 
 /// Frontend -> sink: these requests were dropped at `stage` for `reason`
-/// (errc::queue_full or errc::deadline_expired).
+/// (errc::queue_full, deadline_expired or deadline_unreachable).
 struct drop_notice {
   stage_id stage = 0;
   errc reason = errc::none;

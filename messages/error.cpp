@@ -19,6 +19,8 @@ std::string to_string(errc x) {
       return "queue_full";
     case errc::deadline_expired:
       return "deadline_expired";
+    case errc::deadline_unreachable:
+      return "deadline_unreachable";
   }
   return "unknown_error";
 }
@@ -28,6 +30,7 @@ bool is_retryable(errc x) {
     case errc::replica_lost:
     case errc::queue_full:
     case errc::deadline_expired:
+    case errc::deadline_unreachable:
       return true;
     default:
       return false;

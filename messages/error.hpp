@@ -25,6 +25,10 @@ enum class errc : uint8_t {
   queue_full,
   /// The request can no longer meet its deadline. Retryable with a new one.
   deadline_expired,
+  /// At admission: the queue ahead of the request and the stage's service
+  /// time say it cannot meet its deadline (seed 004's early drop).
+  /// Retryable with a new deadline.
+  deadline_unreachable,
 };
 
 /// Category atom under which troupe errors travel inside caf::error.

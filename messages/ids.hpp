@@ -25,6 +25,10 @@ struct failure_notice;
 struct client_done;
 struct request_outcome;
 struct run_outcomes;
+struct scale_order;
+struct stage_load;
+struct scaling_sample;
+struct scaling_history;
 
 } // namespace troupe
 
@@ -40,6 +44,10 @@ CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(troupe, (troupe::client_done))
   CAF_ADD_TYPE_ID(troupe, (troupe::request_outcome))
   CAF_ADD_TYPE_ID(troupe, (troupe::run_outcomes))
+  CAF_ADD_TYPE_ID(troupe, (troupe::scale_order))
+  CAF_ADD_TYPE_ID(troupe, (troupe::stage_load))
+  CAF_ADD_TYPE_ID(troupe, (troupe::scaling_sample))
+  CAF_ADD_TYPE_ID(troupe, (troupe::scaling_history))
 
 CAF_END_TYPE_ID_BLOCK(troupe)
 
@@ -53,3 +61,14 @@ CAF_ADD_ATOM(troupe, troupe, finished_atom, "finished")
 CAF_ADD_ATOM(troupe, troupe, emit_atom, "emit")
 /// Runtime -> sink: answer with all outcomes once every request has ended.
 CAF_ADD_ATOM(troupe, troupe, collect_atom, "collect")
+/// Scaler -> itself: an interval is over, measure and decide.
+CAF_ADD_ATOM(troupe, troupe, tick_atom, "tick")
+/// Scaler -> frontend: answer with your stage_load.
+CAF_ADD_ATOM(troupe, troupe, load_atom, "load")
+/// Frontend -> itself after the cold start: worker (slot, generation) is up.
+CAF_ADD_ATOM(troupe, troupe, booted_atom, "booted")
+/// Frontend -> itself: the oldest queued request waited long enough, send a
+/// partial batch.
+CAF_ADD_ATOM(troupe, troupe, flush_atom, "flush")
+/// Runtime -> scaler: answer with the scaling_history.
+CAF_ADD_ATOM(troupe, troupe, history_atom, "history")

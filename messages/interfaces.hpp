@@ -9,15 +9,21 @@
 #include "messages/batch.hpp"
 #include "messages/control.hpp"
 #include "messages/ids.hpp"
+#include "messages/scaling.hpp"
 
 namespace troupe {
 
 /// Anything that accepts the output of a stage: a frontend, a join, the sink.
 using stage_input_actor = caf::typed_actor<caf::reacts_to<batch>>;
 
-/// A stage's frontend: queue, batching, routing and dropping.
+/// A stage's frontend: queue, batching, routing, dropping and its pool of
+/// workers (booted_atom and flush_atom are its own timers).
 using frontend_actor
-  = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<replica_idle>>;
+  = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<replica_idle>,
+                     caf::reacts_to<scale_order>,
+                     caf::replies_to<load_atom>::with<stage_load>,
+                     caf::reacts_to<booted_atom, uint16_t, uint32_t>,
+                     caf::reacts_to<flush_atom>>;
 
 /// A model replica: serves one batch at a time.
 using replica_actor
@@ -33,6 +39,12 @@ using sink_actor
                      caf::reacts_to<failure_notice>,
                      caf::reacts_to<client_done>,
                      caf::replies_to<collect_atom>::with<run_outcomes>>;
+
+/// The scaler: every interval it asks each frontend for its load and sends
+/// it a scale_order (tick_atom is its own timer).
+using scaler_actor
+  = caf::typed_actor<caf::reacts_to<tick_atom>,
+                     caf::replies_to<history_atom>::with<scaling_history>>;
 
 /// The client: emits the workload.
 using client_actor = caf::typed_actor<caf::reacts_to<emit_atom>>;

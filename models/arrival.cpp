@@ -181,4 +181,23 @@ arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
   return result;
 }
 
+std::vector<rate_step> wave_rates(const wave_spec& spec, uint64_t seed) {
+  constexpr size_t points = 1000;
+  const double pi = std::acos(-1.0);
+  std::mt19937_64 rng{seed};
+  std::normal_distribution<double> noise{0.0, 1.0};
+  std::vector<double> x(points);
+  for (size_t j = 0; j < points; ++j) {
+    double t = 5 * pi * double(j) / double(points - 1);
+    x[j] = std::sin(5 * t) + std::sin(10 * t) + 0.3 * noise(rng);
+  }
+  std::vector<rate_step> steps(points / 2);
+  for (size_t i = 0; i < steps.size(); ++i) {
+    steps[i].time_s = double(i) * spec.step_s;
+    steps[i].rate_qps = std::max(1.0, spec.k1 * x[i] + spec.k2 * x[i + 500]
+                                        + spec.k3 + spec.k4);
+  }
+  return steps;
+}
+
 } // namespace troupe

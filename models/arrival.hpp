@@ -63,4 +63,24 @@ std::vector<rate_step> read_rate_trace(const std::string& path);
 arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
                              uint64_t seed);
 
+/// Seed 004's synthetic load, one rate per step of step_s:
+///   rate_i = max(1, k1 * x[i] + k2 * x[i + 500] + k3 + k4), i in [0, 500),
+///   x = sin(5t) + sin(10t) + 0.3 * N(0, 1) over t = linspace(0, 5 pi, 1000).
+/// Two phases of one noisy wave overlap, so the load has sharp bursts.
+struct wave_spec {
+  double k1 = 40;
+  double k2 = 20;
+  double k3 = 100;
+  double k4 = 0;
+  double step_s = 0.1;
+};
+
+/// The wave's 500 rate steps (Poisson within each: trace_arrivals).
+std::vector<rate_step> wave_rates(const wave_spec& spec, uint64_t seed);
+
+/// How long the wave lasts: 500 steps.
+inline double wave_duration_s(const wave_spec& spec) {
+  return 500 * spec.step_s;
+}
+
 } // namespace troupe

@@ -6,14 +6,39 @@
 #include "actors/frontend.hpp"
 #include "actors/join.hpp"
 #include "actors/replica.hpp"
+#include "actors/scaler.hpp"
 #include "actors/sink.hpp"
 
 namespace troupe {
+
+namespace {
+
+caf::timespan ms_to_timespan(double ms) {
+  return std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double, std::milli>{ms});
+}
+
+/// The scaling settings the actors use: the oracle's workers start and stop
+/// at once.
+scaling_spec effective_scaling(const scenario& sc) {
+  auto spec = sc.scaling;
+  if (spec.policy == scaling_kind::oracle) {
+    spec.cold_start_s = 0;
+    spec.scale_down_delay_s = 0;
+  }
+  return spec;
+}
+
+} // namespace
 
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
                   caf::actor_clock::time_point epoch, run_probe* probe) {
   graph g;
+  auto scaling = effective_scaling(sc);
+  bool scales = scaling.policy != scaling_kind::none;
+  auto stage_slo = sc.stage_slo_ms();
+  std::vector<scaled_stage> scaled(sc.stages.size());
   auto remember = [&g](const auto& handle) {
     g.actors.push_back(caf::actor_cast<caf::actor>(handle));
   };
@@ -37,8 +62,11 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       inputs[id] = handle;
       continue;
     }
+    bool scaled_here = scales && spec.kind == stage_kind::model;
+    auto slots = scaled_here ? std::max(spec.replicas, scaling.max_workers)
+                             : spec.replicas;
     std::vector<replica_actor> replicas;
-    for (uint32_t r = 0; r < spec.replicas; ++r) {
+    for (uint32_t r = 0; r < slots; ++r) {
       replica_options opts;
       opts.stage = id;
       opts.index = static_cast<uint16_t>(r);
@@ -51,26 +79,65 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.stage = id;
     opts.inputs = spec.inputs.size();
     opts.queue_capacity = spec.queue_capacity;
+    opts.batching.kind = spec.batching;
     opts.batching.max_batch = spec.max_batch;
+    opts.stage_slo = ms_to_timespan(stage_slo[id]);
+    if (spec.service)
+      opts.batching.flush_after = std::max(
+        caf::timespan{0},
+        opts.stage_slo - spec.service->service_time(spec.max_batch));
     opts.routing = spec.routing;
     opts.dropping = spec.dropping;
     opts.service = spec.service;
     opts.epoch = epoch;
+    opts.pool.initial = spec.replicas;
+    if (scaled_here) {
+      auto hardware_cost = spec.service->cost;
+      opts.pool.cold_start = ms_to_timespan(scaling.cold_start_s * 1000);
+      opts.pool.scale_down_delay = ms_to_timespan(scaling.scale_down_delay_s
+                                                  * 1000);
+      opts.pool.running_cost_per_s = hardware_cost
+                                     * scaling.running_cost_per_s;
+      opts.pool.idle_cost_per_s = hardware_cost * scaling.idle_cost_per_s;
+      // A hundred buckets per interval: fine enough for the tuner's
+      // shortest envelope windows.
+      opts.load_bucket = ms_to_timespan(scaling.interval_s * 10);
+    }
     auto handle = sys.spawn(frontend, opts, std::move(replicas), g.sink, probe);
     remember(handle);
     inputs[id] = handle;
+    if (scaled_here)
+      scaled[id].frontend = handle;
   }
   std::vector<stage_input_actor> roots;
   for (auto id : sc.roots())
     roots.push_back(inputs[id]);
   client_options opts;
-  opts.arrivals = std::move(arrivals);
+  opts.arrivals = arrivals;
   opts.slo = std::chrono::duration_cast<caf::timespan>(
     std::chrono::duration<double, std::milli>{sc.slo_ms});
   opts.epoch = epoch;
   opts.trace_capacity = sc.stages.size() + 1;
   g.client = sys.spawn(client, opts, std::move(roots), g.sink, probe);
   remember(g.client);
+  if (scales) {
+    scaler_options so;
+    so.spec = scaling;
+    so.arrivals = arrivals;
+    so.epoch = epoch;
+    for (auto id : sc.topological_order) {
+      auto& s = scaled[id];
+      const auto& spec = sc.stages[id];
+      s.stage = id;
+      s.service = spec.service;
+      s.inputs = spec.input_ids;
+      s.stage_slo_ms = stage_slo[id];
+      s.planned_batch = spec.max_batch;
+      so.stages.push_back(s);
+    }
+    g.scaler = sys.spawn(scaler, std::move(so), probe);
+    remember(g.scaler);
+  }
   return g;
 }
 

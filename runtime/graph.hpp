@@ -1,7 +1,8 @@
 #pragma once
 
 // Turns a validated scenario into running actors: the sink, per stage a
-// frontend with its replicas (or a join), and the client.
+// frontend with its replicas (or a join), the client, and the scaler when
+// the scenario has a [scaling] policy.
 
 #include <memory>
 #include <vector>
@@ -18,6 +19,8 @@ namespace troupe {
 struct graph {
   client_actor client;
   sink_actor sink;
+  /// Null when the scenario does not scale.
+  scaler_actor scaler;
   /// Every actor spawned, for shutdown.
   std::vector<caf::actor> actors;
 };

@@ -99,8 +99,23 @@ uint64_t known_late(const run_context& ctx, caf::timespan now) {
   return late + (overdue > ended ? overdue - ended : 0);
 }
 
+/// Asks the scaler (if any) for its samples; `drive` runs the scheduler
+/// until the answer can be there (virtual time) or does nothing (real).
+template <class Drive>
+scaling_history collect_scaling(caf::scoped_actor& self, const graph& g,
+                                Drive drive) {
+  scaling_history result;
+  if (!g.scaler)
+    return result;
+  self->send(g.scaler, history_atom_v);
+  drive();
+  self->receive([&](scaling_history& x) { result = std::move(x); },
+                caf::after(std::chrono::seconds(10)) >> [] {});
+  return result;
+}
+
 run_outcomes run_virtual(run_context& ctx, double& wall_s,
-                         bool& stopped_early) {
+                         bool& stopped_early, scaling_history& scaling) {
   system_config cfg{clock_kind::virtual_time, 0};
   caf::actor_system sys{cfg};
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
@@ -149,6 +164,7 @@ run_outcomes run_virtual(run_context& ctx, double& wall_s,
     answered = true;
   },
                 caf::after(std::chrono::seconds(0)) >> [] {});
+  scaling = collect_scaling(self, g, [&] { sched.run(); });
   shut_down(self, g);
   sched.run();
   if (!answered)
@@ -160,7 +176,8 @@ run_outcomes run_virtual(run_context& ctx, double& wall_s,
   return result;
 }
 
-run_outcomes run_real(run_context& ctx, double& wall_s) {
+run_outcomes run_real(run_context& ctx, double& wall_s,
+                      scaling_history& scaling) {
   system_config cfg{clock_kind::real_time, ctx.options.threads};
   caf::actor_system sys{cfg};
   // Time zero lies a little ahead, so that spawning does not eat into the
@@ -184,6 +201,7 @@ run_outcomes run_real(run_context& ctx, double& wall_s) {
       });
   }
   wall_s = seconds_since(start);
+  scaling = collect_scaling(self, g, [] {});
   shut_down(self, g);
   return result;
 }
@@ -200,9 +218,10 @@ run_result run_scenario(const scenario& sc, const run_options& options) {
       make_arrivals(sc, result.seed, options.count));
   run_context ctx{sc, options, std::move(arrivals), {}};
   if (options.clock == clock_kind::virtual_time)
-    result.outcomes = run_virtual(ctx, result.wall_s, result.stopped_early);
+    result.outcomes = run_virtual(ctx, result.wall_s, result.stopped_early,
+                                  result.scaling);
   else
-    result.outcomes = run_real(ctx, result.wall_s);
+    result.outcomes = run_real(ctx, result.wall_s, result.scaling);
   // The actor system is gone: every actor added its count to the probe.
   result.events = ctx.probe.events.load();
   return result;

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "messages/control.hpp"
+#include "messages/scaling.hpp"
 #include "runtime/scenario.hpp"
 
 namespace troupe {
@@ -66,6 +67,8 @@ struct run_result {
   double wall_s = 0;
   /// The run stopped at stop_after_late; outcomes are then empty.
   bool stopped_early = false;
+  /// The scaler's samples; empty without a [scaling] policy.
+  scaling_history scaling;
 };
 
 /// Runs the scenario. Throws input_error when its workload files are bad

@@ -1,6 +1,7 @@
 #include "runtime/scenario.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "models/input_error.hpp"
 
@@ -47,6 +48,41 @@ double scenario::cost() const {
   return sum;
 }
 
+std::vector<double> scenario::stage_slo_ms() const {
+  auto n = stages.size();
+  std::vector<double> own(n, 0);
+  for (size_t i = 0; i < n; ++i)
+    if (stages[i].service)
+      own[i] = std::chrono::duration<double, std::milli>(
+                 stages[i].service->service_time(1))
+                 .count();
+  // Longest service path from the source to each stage (inclusive), and
+  // from each stage to a leaf (inclusive).
+  std::vector<double> to(n, 0);
+  for (auto id : topological_order) {
+    double best = 0;
+    for (auto input : stages[id].input_ids)
+      if (input != source_stage)
+        best = std::max(best, to[input]);
+    to[id] = best + own[id];
+  }
+  std::vector<double> from(n, 0);
+  for (auto it = topological_order.rbegin(); it != topological_order.rend();
+       ++it) {
+    double best = 0;
+    for (auto consumer : consumers(*it))
+      best = std::max(best, from[consumer]);
+    from[*it] = best + own[*it];
+  }
+  std::vector<double> result(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    auto path = to[i] + from[i] - own[i];
+    if (path > 0)
+      result[i] = slo_ms * own[i] / path;
+  }
+  return result;
+}
+
 arrival_times make_arrivals(const scenario& sc, uint64_t seed,
                             std::optional<uint64_t> count) {
   const auto& w = sc.workload;
@@ -68,6 +104,9 @@ arrival_times make_arrivals(const scenario& sc, uint64_t seed,
     spec.duration_s = w.duration_s;
     spec.interval_s = w.interval_s;
     result = sine_arrivals(spec, seed);
+  } else if (w.kind == "wave") {
+    result = trace_arrivals(wave_rates(w.wave, seed),
+                            wave_duration_s(w.wave), seed);
   } else if (w.kind == "trace") {
     auto steps = read_rate_trace(w.file);
     double end = w.duration_s;

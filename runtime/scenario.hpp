@@ -12,7 +12,9 @@
 #include "messages/request.hpp"
 #include "models/arrival.hpp"
 #include "models/profile.hpp"
+#include "policies/batching/batching_policy.hpp"
 #include "policies/dropping/drop_policy.hpp"
+#include "policies/scaling/scaling_spec.hpp"
 #include "policies/routing/replica_router.hpp"
 
 namespace troupe {
@@ -29,7 +31,10 @@ struct workload_spec {
   double period_s = 0;
   double duration_s = 0;
   double interval_s = 1;
+  /// wave: seed 004's synthetic curve.
+  wave_spec wave;
 };
+
 
 struct model_spec {
   std::string name;
@@ -58,6 +63,7 @@ struct stage_spec {
   size_t queue_capacity = 100000;
   drop_kind dropping = drop_kind::none;
   routing_kind routing = routing_kind::first_idle;
+  batching_kind batching = batching_kind::greedy;
   std::vector<std::string> inputs;
   /// inputs resolved to stage indices (source_stage for "source").
   std::vector<stage_id> input_ids;
@@ -75,6 +81,7 @@ struct scenario {
   double slo_ms = 0;
   uint64_t seed = 0;
   workload_spec workload;
+  scaling_spec scaling;
   std::vector<model_spec> models;
   /// In file order; indices are stage_ids.
   std::vector<stage_spec> stages;
@@ -92,6 +99,11 @@ struct scenario {
 
   /// Sum of the stages' costs.
   double cost() const;
+
+  /// Each stage's share of the SLO in ms: the SLO split along the longest
+  /// path through the stage in proportion to batch-1 service times (joins
+  /// and no-op stages get 0).
+  std::vector<double> stage_slo_ms() const;
 };
 
 /// Reads and validates a scenario file. Throws input_error naming the file,

@@ -68,7 +68,7 @@ public:
     scenario sc;
     sc.file = file_;
     check_keys(root, {"name", "description", "slo_ms", "seed", "workload",
-                      "models", "stages"},
+                      "scaling", "models", "stages"},
                "");
     sc.name = string(require(root, "name", "name"), "name");
     sc.slo_ms = number(require(root, "slo_ms", "slo_ms"), "slo_ms");
@@ -82,6 +82,8 @@ public:
     }
     sc.workload = load_workload(
       table(require(root, "workload", "workload"), "workload"));
+    if (auto scaling = root.get("scaling"))
+      sc.scaling = load_scaling(table(*scaling, "scaling"));
     if (auto models = root.get("models"))
       sc.models = load_models(array(*models, "models"));
     const auto& stages = array(require(root, "stages", "stages"), "stages");
@@ -227,6 +229,17 @@ private:
       if (auto n = t.get("interval_s"))
         w.interval_s = positive(*n, p + "interval_s");
       count(false);
+    } else if (w.kind == "wave") {
+      check_keys(t, {"kind", "k1", "k2", "k3", "k4", "step_s", "count"}, p);
+      auto& wave = w.wave;
+      wave.k1 = number(require(t, "k1", p + "k1"), p + "k1");
+      wave.k2 = number(require(t, "k2", p + "k2"), p + "k2");
+      wave.k3 = number(require(t, "k3", p + "k3"), p + "k3");
+      if (auto n = t.get("k4"))
+        wave.k4 = number(*n, p + "k4");
+      if (auto n = t.get("step_s"))
+        wave.step_s = positive(*n, p + "step_s");
+      count(false);
     } else if (w.kind == "trace") {
       check_keys(t, {"kind", "file", "duration_s", "count"}, p);
       w.file = resolve_file(require(t, "file", p + "file"), p + "file");
@@ -236,9 +249,58 @@ private:
     } else {
       fail(t.get("kind"), p + "kind",
            "unknown workload kind '" + w.kind
-             + "' (known: deltas, gamma, poisson, sine, trace)");
+             + "' (known: deltas, gamma, poisson, sine, wave, trace)");
     }
     return w;
+  }
+
+  scaling_spec load_scaling(const toml::table& t) const {
+    const std::string p = "scaling.";
+    check_keys(t, {"policy", "interval_s", "cold_start_s",
+                   "scale_down_delay_s", "margin", "overhead_ms", "history",
+                   "envelope_s", "headroom", "max_workers",
+                   "running_cost_per_s", "idle_cost_per_s"},
+               p);
+    scaling_spec x;
+    auto text = string(require(t, "policy", p + "policy"), p + "policy");
+    auto policy = parse_scaling_kind(text);
+    if (!policy)
+      fail(t.get("policy"), p + "policy",
+           "unknown scaling policy '" + text
+             + "' (known: none, seed, tuner, oracle)");
+    x.policy = *policy;
+    auto non_negative = [&](const char* key, double& out) {
+      if (auto n = t.get(key)) {
+        out = number(*n, p + key);
+        if (out < 0)
+          fail(n, p + key, "must not be negative");
+      }
+    };
+    if (auto n = t.get("interval_s"))
+      x.interval_s = positive(*n, p + "interval_s");
+    non_negative("cold_start_s", x.cold_start_s);
+    non_negative("scale_down_delay_s", x.scale_down_delay_s);
+    non_negative("overhead_ms", x.overhead_ms);
+    non_negative("running_cost_per_s", x.running_cost_per_s);
+    non_negative("idle_cost_per_s", x.idle_cost_per_s);
+    if (auto n = t.get("margin"))
+      x.margin = static_cast<uint32_t>(at_least(*n, p + "margin", 0));
+    if (auto n = t.get("history"))
+      x.history = static_cast<uint32_t>(at_least(*n, p + "history", 1));
+    if (auto n = t.get("envelope_s"))
+      x.envelope_s = positive(*n, p + "envelope_s");
+    if (auto n = t.get("headroom")) {
+      x.headroom = positive(*n, p + "headroom");
+      if (x.headroom < 1)
+        fail(n, p + "headroom", "must be at least 1");
+    }
+    if (auto n = t.get("max_workers")) {
+      auto value = at_least(*n, p + "max_workers", 1);
+      if (value > 65535)
+        fail(n, p + "max_workers", "at most 65535 workers per stage");
+      x.max_workers = static_cast<uint32_t>(value);
+    }
+    return x;
   }
 
   std::vector<model_spec> load_models(const toml::array& models) const {
@@ -330,12 +392,12 @@ private:
       if (kind == "model") {
         check_keys(t, {"name", "kind", "model", "hardware", "replicas",
                        "max_batch", "inputs", "queue_capacity", "drop",
-                       "routing"},
+                       "routing", "batching"},
                    p);
         load_model_stage(t, p, sc, s);
       } else if (kind == "noop") {
         check_keys(t, {"name", "kind", "replicas", "max_batch", "inputs",
-                       "queue_capacity", "drop", "routing"},
+                       "queue_capacity", "drop", "routing", "batching"},
                    p);
         s.kind = stage_kind::noop;
         load_replicated(t, p, s, std::numeric_limits<uint32_t>::max());
@@ -416,7 +478,8 @@ private:
       auto kind = parse_drop_kind(text);
       if (!kind)
         fail(n, p + "drop",
-             "unknown dropping policy '" + text + "' (known: none, deadline)");
+             "unknown dropping policy '" + text
+               + "' (known: none, deadline, estimate)");
       s.dropping = *kind;
     }
     if (auto n = t.get("routing")) {
@@ -426,6 +489,14 @@ private:
         fail(n, p + "routing", "unknown routing policy '" + text
                                  + "' (known: first_idle, round_robin)");
       s.routing = *kind;
+    }
+    if (auto n = t.get("batching")) {
+      auto text = string(*n, p + "batching");
+      auto kind = parse_batching_kind(text);
+      if (!kind)
+        fail(n, p + "batching", "unknown batching policy '" + text
+                                  + "' (known: greedy, fill)");
+      s.batching = *kind;
     }
   }
 

@@ -65,10 +65,31 @@ void write_workload(std::ostream& out, const workload_spec& w,
   if (w.kind == "sine")
     out << "period_s = " << number(w.period_s) << "\ninterval_s = "
         << number(w.interval_s) << "\n";
+  if (w.kind == "wave")
+    out << "k1 = " << number(w.wave.k1) << "\nk2 = " << number(w.wave.k2)
+        << "\nk3 = " << number(w.wave.k3) << "\nk4 = " << number(w.wave.k4)
+        << "\nstep_s = " << number(w.wave.step_s) << "\n";
   if ((w.kind == "sine" || w.kind == "trace") && w.duration_s > 0)
     out << "duration_s = " << number(w.duration_s) << "\n";
   if (w.count > 0)
     out << "count = " << w.count << "\n";
+}
+
+void write_scaling(std::ostream& out, const scaling_spec& x) {
+  if (x.policy == scaling_kind::none)
+    return;
+  out << "\n[scaling]\npolicy = " << quoted(to_string(x.policy))
+      << "\ninterval_s = " << number(x.interval_s)
+      << "\ncold_start_s = " << number(x.cold_start_s)
+      << "\nscale_down_delay_s = " << number(x.scale_down_delay_s)
+      << "\nmargin = " << x.margin
+      << "\noverhead_ms = " << number(x.overhead_ms)
+      << "\nhistory = " << x.history
+      << "\nenvelope_s = " << number(x.envelope_s)
+      << "\nheadroom = " << number(x.headroom)
+      << "\nmax_workers = " << x.max_workers
+      << "\nrunning_cost_per_s = " << number(x.running_cost_per_s)
+      << "\nidle_cost_per_s = " << number(x.idle_cost_per_s) << "\n";
 }
 
 void write_models(std::ostream& out, const std::vector<model_spec>& models) {
@@ -98,7 +119,8 @@ void write_stage(std::ostream& out, const stage_spec& s) {
     out << "replicas = " << s.replicas << "\nmax_batch = " << s.max_batch
         << "\nqueue_capacity = " << s.queue_capacity << "\ndrop = "
         << quoted(to_string(s.dropping)) << "\nrouting = "
-        << quoted(to_string(s.routing)) << "\n";
+        << quoted(to_string(s.routing)) << "\nbatching = "
+        << quoted(to_string(s.batching)) << "\n";
   out << "inputs = [";
   for (size_t i = 0; i < s.inputs.size(); ++i)
     out << (i == 0 ? "" : ", ") << quoted(s.inputs[i]);
@@ -119,6 +141,7 @@ void write_scenario(const scenario& sc, const std::string& path,
   out << "name = " << quoted(sc.name) << "\nslo_ms = " << number(sc.slo_ms)
       << "\nseed = " << sc.seed << "\n\n";
   write_workload(out, sc.workload, folder);
+  write_scaling(out, sc.scaling);
   write_models(out, sc.models);
   for (const auto& s : sc.stages)
     write_stage(out, s);

@@ -25,6 +25,13 @@ struct fixture {
   void setup(size_t replicas, uint32_t max_batch, size_t capacity = 100,
              drop_kind dropping = drop_kind::none, size_t inputs = 1) {
     frontend_options opts;
+    opts.pool.initial = static_cast<uint32_t>(replicas);
+    setup(opts, replicas, max_batch, capacity, dropping, inputs);
+  }
+
+  void setup(frontend_options opts, size_t replicas, uint32_t max_batch,
+             size_t capacity = 100, drop_kind dropping = drop_kind::none,
+             size_t inputs = 1) {
     opts.stage = 4;
     opts.inputs = inputs;
     opts.queue_capacity = capacity;
@@ -42,14 +49,14 @@ BOOST_FIXTURE_TEST_SUITE(frontends, fixture)
 
 BOOST_AUTO_TEST_CASE(an_idle_replica_takes_min_of_max_batch_and_queue) {
   setup(1, 4);
-  BOOST_CHECK(st.admit(requests(0, 6), 1ms).empty());
+  BOOST_CHECK(st.admit(requests(0, 6), 1ms).full.empty());
   auto first = st.next_dispatch(1ms);
   BOOST_REQUIRE(first);
   BOOST_CHECK_EQUAL(first->work.requests.size(), 4u);
   BOOST_CHECK_EQUAL(first->work.from, 4);
   // The only replica is busy now.
   BOOST_CHECK(!st.next_dispatch(1ms));
-  st.release(0);
+  st.release(0, 2ms);
   auto second = st.next_dispatch(2ms);
   BOOST_REQUIRE(second);
   BOOST_CHECK_EQUAL(second->work.requests.size(), 2u);
@@ -68,13 +75,13 @@ BOOST_AUTO_TEST_CASE(first_idle_routing_prefers_low_replicas) {
   st.admit(requests(0, 3), 0ms);
   BOOST_CHECK_EQUAL(st.next_dispatch(0ms)->replica, 0u);
   BOOST_CHECK_EQUAL(st.next_dispatch(0ms)->replica, 1u);
-  st.release(0);
+  st.release(0, 0ms);
   BOOST_CHECK_EQUAL(st.next_dispatch(0ms)->replica, 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_full_queue_drops_what_does_not_fit) {
   setup(1, 1, 3);
-  auto full = st.admit(requests(0, 5), 0ms);
+  auto full = st.admit(requests(0, 5), 0ms).full;
   BOOST_REQUIRE_EQUAL(full.size(), 2u);
   BOOST_CHECK_EQUAL(full[0].id, 3u);
   BOOST_CHECK_EQUAL(st.queue.size(), 3u);
@@ -101,7 +108,7 @@ BOOST_AUTO_TEST_CASE(nothing_is_dispatched_when_everything_expired) {
   BOOST_REQUIRE(d);
   BOOST_CHECK_EQUAL(d->expired.size(), 2u);
   BOOST_CHECK(d->work.requests.empty());
-  BOOST_CHECK(st.idle[0]);
+  BOOST_CHECK(st.pool.idle()[0]);
   BOOST_CHECK(!st.next_dispatch(0ms));
 }
 
@@ -113,6 +120,72 @@ BOOST_AUTO_TEST_CASE(several_inputs_queue_a_request_once_all_sent_it) {
   BOOST_REQUIRE_EQUAL(st.queue.size(), 1u);
   BOOST_CHECK_EQUAL(st.queue.front().id, 1u);
   BOOST_CHECK(st.queue.front().trace.back().enqueue == 3ms);
+}
+
+BOOST_AUTO_TEST_CASE(the_estimate_policy_drops_on_admission_behind_a_long_queue) {
+  // One worker, batches of 8 taking s(8) = 20 ms: a request behind 8 others
+  // leaves after 2 batches, 40 ms.
+  setup(1, 8, 100, drop_kind::estimate);
+  BOOST_CHECK(st.admit(requests(0, 8, 1s), 0ms).unreachable.empty());
+  auto late = st.admit(requests(8, 1, 39ms), 0ms);
+  BOOST_REQUIRE_EQUAL(late.unreachable.size(), 1u);
+  BOOST_CHECK_EQUAL(late.unreachable[0].id, 8u);
+  BOOST_CHECK(st.admit(requests(9, 1, 40ms), 0ms).unreachable.empty());
+  BOOST_CHECK_EQUAL(st.queue.size(), 9u);
+}
+
+BOOST_AUTO_TEST_CASE(fill_batching_waits_for_a_full_batch_then_flushes) {
+  frontend_options opts;
+  opts.batching.kind = batching_kind::fill;
+  opts.batching.flush_after = 30ms;
+  setup(opts, 1, 4);
+  st.admit(requests(0, 2), 0ms);
+  BOOST_CHECK(!st.next_dispatch(10ms));
+  BOOST_REQUIRE(st.flush_time());
+  BOOST_CHECK(*st.flush_time() == 30ms);
+  auto flushed = st.next_dispatch(30ms);
+  BOOST_REQUIRE(flushed);
+  BOOST_CHECK_EQUAL(flushed->work.requests.size(), 2u);
+  // A full batch goes at once.
+  st.release(0, 31ms);
+  st.admit(requests(2, 4), 31ms);
+  auto full = st.next_dispatch(31ms);
+  BOOST_REQUIRE(full);
+  BOOST_CHECK_EQUAL(full->work.requests.size(), 4u);
+}
+
+BOOST_AUTO_TEST_CASE(a_scale_order_boots_workers_that_serve_after_the_cold_start) {
+  frontend_options opts;
+  opts.pool.initial = 1;
+  opts.pool.cold_start = 3s;
+  setup(opts, 4, 2);
+  auto boots = st.apply(scale_order{3, 8}, 1s);
+  BOOST_REQUIRE_EQUAL(boots.size(), 2u);
+  // Clamped to the profile's largest batch.
+  BOOST_CHECK_EQUAL(st.options.batching.max_batch, 8u);
+  st.admit(requests(0, 24), 1s);
+  BOOST_REQUIRE(st.next_dispatch(1s));
+  BOOST_CHECK(!st.next_dispatch(2s)); // the others still boot
+  BOOST_CHECK(st.pool.booted(boots[0], 4s));
+  auto next = st.next_dispatch(4s);
+  BOOST_REQUIRE(next);
+  BOOST_CHECK_EQUAL(next->replica, boots[0].slot);
+}
+
+BOOST_AUTO_TEST_CASE(a_load_report_counts_arrivals_per_bucket_and_restarts) {
+  frontend_options opts;
+  opts.pool.initial = 1;
+  opts.load_bucket = 10ms;
+  setup(opts, 1, 4);
+  st.admit(requests(0, 2), 5ms);
+  st.admit(requests(2, 1), 25ms);
+  auto load = st.report(30ms);
+  BOOST_CHECK(load.since == 0ms);
+  BOOST_CHECK((load.arrivals == std::vector<uint32_t>{2, 0, 1}));
+  BOOST_CHECK_EQUAL(load.active, 1u);
+  auto next = st.report(40ms);
+  BOOST_CHECK(next.since == 30ms);
+  BOOST_CHECK(next.arrivals.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

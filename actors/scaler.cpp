@@ -1,0 +1,202 @@
+#include "actors/scaler.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "policies/scaling/envelope_tuner.hpp"
+#include "policies/scaling/seed_rule.hpp"
+
+namespace troupe {
+
+namespace {
+
+double seconds(caf::timespan x) {
+  return std::chrono::duration<double>(x).count();
+}
+
+caf::timespan from_seconds(double s) {
+  return std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double>{s});
+}
+
+} // namespace
+
+uint64_t arrivals_between(const arrival_times& arrivals, caf::timespan from,
+                          caf::timespan to) {
+  auto first = std::lower_bound(arrivals.begin(), arrivals.end(), from);
+  auto last = std::lower_bound(first, arrivals.end(), to);
+  return static_cast<uint64_t>(last - first);
+}
+
+void scaler_state::init(scaler_options opts, run_probe* p) {
+  options = std::move(opts);
+  probe = p;
+  events.probe = p;
+  views.clear();
+  for (size_t i = 0; i < options.stages.size(); ++i)
+    views.push_back(stage_view{rate_predictor{options.spec.history}, {}, 0, 0,
+                               {}});
+}
+
+size_t scaler_state::scaled_stages() const {
+  return static_cast<size_t>(
+    std::count_if(options.stages.begin(), options.stages.end(),
+                  [](const scaled_stage& s) { return bool{s.frontend}; }));
+}
+
+void scaler_state::take(stage_load load) {
+  for (size_t i = 0; i < options.stages.size(); ++i)
+    if (options.stages[i].stage == load.stage) {
+      views[i].last = std::move(load);
+      return;
+    }
+}
+
+std::vector<std::optional<scale_order>>
+scaler_state::decide(caf::timespan now) {
+  const auto& spec = options.spec;
+  auto now_s = seconds(now);
+  std::vector<std::optional<scale_order>> orders(options.stages.size());
+  auto predicted_of = [&](stage_id id) {
+    for (size_t j = 0; j < options.stages.size(); ++j)
+      if (options.stages[j].stage == id)
+        return views[j].predicted_qps;
+    return 0.0;
+  };
+  for (size_t i = 0; i < options.stages.size(); ++i) {
+    const auto& s = options.stages[i];
+    auto& v = views[i];
+    // Cascade: what the inputs expect to send on.
+    double upstream = 0;
+    for (auto input : s.inputs)
+      if (input != source_stage)
+        upstream = std::max(upstream, predicted_of(input));
+    if (!s.frontend || !s.service) {
+      v.predicted_qps = upstream;
+      continue;
+    }
+    const auto& load = v.last;
+    auto period_s = seconds(now - load.since);
+    auto arrived = std::accumulate(load.arrivals.begin(), load.arrivals.end(),
+                                   uint64_t{0});
+    auto measured = period_s > 0 ? double(arrived) / period_s : 0.0;
+    if (load.bucket.count() > 0) {
+      v.bucket_s = seconds(load.bucket);
+      auto expected = static_cast<size_t>(std::llround(period_s / v.bucket_s));
+      for (size_t b = 0; b < std::max(expected, load.arrivals.size()); ++b)
+        v.buckets.push_back(b < load.arrivals.size() ? load.arrivals[b] : 0);
+      auto keep = static_cast<size_t>(std::ceil(spec.envelope_s / v.bucket_s));
+      while (v.buckets.size() > keep)
+        v.buckets.pop_front();
+    }
+    const auto& service = *s.service;
+    scale_order order;
+    switch (spec.policy) {
+      case scaling_kind::seed: {
+        if (period_s > 0)
+          v.predictor.add(now_s, measured);
+        v.predicted_qps = std::max(
+          v.predictor.predict(now_s + spec.cold_start_s), upstream);
+        seed_rule_options rule;
+        rule.overhead_ms = spec.overhead_ms;
+        rule.margin = spec.margin;
+        auto sizing = seed_rule(service, v.predicted_qps, s.stage_slo_ms,
+                                rule);
+        order = scale_order{sizing.workers, sizing.batch};
+        break;
+      }
+      case scaling_kind::tuner: {
+        v.predicted_qps = measured;
+        tuner_inputs in;
+        in.buckets = &v.buckets;
+        in.bucket_s = v.bucket_s;
+        in.shortest_s = seconds(service.service_time(s.planned_batch));
+        in.longest_s = spec.envelope_s;
+        in.slack_s = std::max(0.0, s.stage_slo_ms / 1000.0 - in.shortest_s);
+        in.per_worker_qps = service.throughput_qps(s.planned_batch);
+        order = scale_order{tuner_workers(in), s.planned_batch};
+        break;
+      }
+      case scaling_kind::oracle: {
+        auto interval = from_seconds(spec.interval_s);
+        v.predicted_qps = double(arrivals_between(*options.arrivals, now,
+                                                  now + interval))
+                          / spec.interval_s;
+        auto batch = largest_timely_batch(service, v.predicted_qps,
+                                          s.stage_slo_ms, spec.overhead_ms);
+        auto workers = workers_for(service, spec.headroom * v.predicted_qps,
+                                   batch);
+        order = scale_order{std::max(1u, workers), batch};
+        break;
+      }
+      case scaling_kind::none:
+        continue;
+    }
+    orders[i] = order;
+    scaling_sample sample;
+    sample.when = now;
+    sample.stage = s.stage;
+    sample.measured_qps = measured;
+    sample.predicted_qps = v.predicted_qps;
+    sample.active = load.active;
+    sample.booting = load.booting;
+    sample.target = order.workers;
+    sample.max_batch = order.max_batch;
+    sample.queue_length = load.queue_length;
+    sample.cost = load.cost;
+    sample.drops = load.drops;
+    history.samples.push_back(sample);
+  }
+  return orders;
+}
+
+bool scaler_state::finished() const {
+  return probe != nullptr && options.arrivals
+         && probe->ended.load(std::memory_order_relaxed)
+              >= options.arrivals->size();
+}
+
+scaler_actor::behavior_type scaler(scaler_pointer self,
+                                   scaler_options options, run_probe* probe) {
+  self->state.init(std::move(options), probe);
+  auto interval = from_seconds(self->state.options.spec.interval_s);
+  // The oracle sizes the first interval too; the others need a measurement.
+  if (self->state.options.spec.policy == scaling_kind::oracle)
+    self->send(self, tick_atom_v);
+  else
+    self->delayed_send(self, interval, tick_atom_v);
+  return {
+    [self, interval](tick_atom) {
+      auto& st = self->state;
+      ++st.events;
+      if (st.finished() || st.scaled_stages() == 0)
+        return;
+      st.pending = st.scaled_stages();
+      for (const auto& s : st.options.stages) {
+        if (!s.frontend)
+          continue;
+        self->request(s.frontend, caf::infinite, load_atom_v)
+          .then([self, interval](stage_load load) {
+            auto& st = self->state;
+            st.take(std::move(load));
+            if (--st.pending > 0)
+              return;
+            auto now = self->clock().now() - st.options.epoch;
+            auto orders = st.decide(now);
+            for (size_t i = 0; i < orders.size(); ++i)
+              if (orders[i])
+                self->send(st.options.stages[i].frontend, *orders[i]);
+            self->delayed_send(self, interval, tick_atom_v);
+          });
+      }
+    },
+    [self](history_atom) {
+      ++self->state.events;
+      return self->state.history;
+    },
+  };
+}
+
+} // namespace troupe

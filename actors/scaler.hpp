@@ -1,0 +1,106 @@
+#pragma once
+
+// The scaler: one per pipeline. Every interval it asks each scaled stage's
+// frontend what arrived (load_atom), decides each stage's workers and batch
+// size with its policy, and sends the frontend a scale_order.
+//
+//  - seed (seed 004): measured rate -> least-squares prediction ahead by the
+//    cold start -> b* and workers from seed_rule. Cascade: a stage plans for
+//    at least what its inputs predicted (each request visits every stage
+//    once, so the fan-out is 1).
+//  - tuner (InferLine): the traffic envelope of the last envelope_s of
+//    arrivals -> workers at the scenario's batch size.
+//  - oracle (hindsight): the true arrivals of the next interval (it reads
+//    the workload) -> b* and ceil(headroom * rate / thr(b*)) workers.
+//
+// It records one scaling_sample per stage and interval, answers
+// history_atom with them, and stops ticking once every request has ended.
+
+#include <deque>
+#include <optional>
+#include <memory>
+#include <vector>
+
+#include <caf/actor_clock.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
+
+#include "actors/run_probe.hpp"
+#include "messages/interfaces.hpp"
+#include "models/arrival.hpp"
+#include "models/profile.hpp"
+#include "policies/scaling/rate_predictor.hpp"
+#include "policies/scaling/scaling_spec.hpp"
+
+namespace troupe {
+
+/// A stage as the scaler sees it.
+struct scaled_stage {
+  stage_id stage = 0;
+  /// Null for stages the scaler does not size (joins, no-op stages): they
+  /// only pass predictions on.
+  frontend_actor frontend;
+  std::shared_ptr<const profile> service;
+  /// Stage ids of the inputs (source_stage for the client).
+  std::vector<stage_id> inputs;
+  double stage_slo_ms = 0;
+  /// The scenario's batch size (the tuner keeps it).
+  uint32_t planned_batch = 1;
+};
+
+struct scaler_options {
+  scaling_spec spec;
+  /// In topological order.
+  std::vector<scaled_stage> stages;
+  /// The workload (the oracle reads it; the total tells when the run ends).
+  std::shared_ptr<const arrival_times> arrivals;
+  caf::actor_clock::time_point epoch;
+};
+
+/// One stage's running view: prediction and recent arrivals.
+struct stage_view {
+  rate_predictor predictor;
+  /// Arrivals per bucket over the last envelope_s (tuner).
+  std::deque<uint32_t> buckets;
+  double bucket_s = 0;
+  double predicted_qps = 0;
+  stage_load last;
+};
+
+struct scaler_state {
+  static inline const char* name = "scaler";
+
+  scaler_options options;
+  std::vector<stage_view> views;
+  scaling_history history;
+  /// Loads still expected for the current tick.
+  size_t pending = 0;
+  run_probe* probe = nullptr;
+  event_counter events;
+
+  void init(scaler_options opts, run_probe* p);
+
+  /// Stages with a frontend to ask.
+  size_t scaled_stages() const;
+
+  /// Takes one frontend's answer for the current tick.
+  void take(stage_load load);
+
+  /// Decides every stage at `now` (all loads taken): the orders to send, by
+  /// stage index in options.stages (empty for unscaled stages).
+  std::vector<std::optional<scale_order>> decide(caf::timespan now);
+
+  /// True once every request of the workload has ended.
+  bool finished() const;
+};
+
+using scaler_pointer = scaler_actor::stateful_pointer<scaler_state>;
+
+scaler_actor::behavior_type scaler(scaler_pointer self,
+                                   scaler_options options, run_probe* probe);
+
+/// Requests of `arrivals` that arrive in [from, to).
+uint64_t arrivals_between(const arrival_times& arrivals, caf::timespan from,
+                          caf::timespan to);
+
+} // namespace troupe

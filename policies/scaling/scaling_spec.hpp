@@ -1,0 +1,71 @@
+#pragma once
+
+// A pipeline's scaling settings: the [scaling] table of a scenario.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace troupe {
+
+/// Who sizes the stages while the pipeline runs ([scaling] in a scenario).
+enum class scaling_kind {
+  /// The stages keep their replicas and batch sizes.
+  none,
+  /// Seed 004's rule on the predicted rate (policies/scaling/seed_rule).
+  seed,
+  /// InferLine's envelope tuner (policies/scaling/envelope_tuner).
+  tuner,
+  /// Hindsight: knows each interval's true arrivals; workers start and stop
+  /// at once. The baseline a real policy is measured against.
+  oracle,
+};
+
+inline const char* to_string(scaling_kind x) {
+  switch (x) {
+    case scaling_kind::seed:
+      return "seed";
+    case scaling_kind::tuner:
+      return "tuner";
+    case scaling_kind::oracle:
+      return "oracle";
+    default:
+      return "none";
+  }
+}
+
+/// Parses "none", "seed", "tuner" or "oracle".
+inline std::optional<scaling_kind> parse_scaling_kind(const std::string& text) {
+  for (auto x : {scaling_kind::none, scaling_kind::seed, scaling_kind::tuner,
+                 scaling_kind::oracle})
+    if (text == to_string(x))
+      return x;
+  return std::nullopt;
+}
+
+struct scaling_spec {
+  scaling_kind policy = scaling_kind::none;
+  /// How often the scaler measures and decides.
+  double interval_s = 1;
+  /// A booting worker serves this long after it was ordered.
+  double cold_start_s = 3;
+  /// A pool keeps the highest target of this last stretch of time.
+  double scale_down_delay_s = 8;
+  /// seed: workers on top of the need.
+  uint32_t margin = 1;
+  /// seed: per-batch overhead in b*'s condition.
+  double overhead_ms = 5;
+  /// seed: measurements the rate regression fits.
+  uint32_t history = 10;
+  /// tuner: the longest envelope window.
+  double envelope_s = 60;
+  /// oracle: capacity on top of the true rate (1 = exactly the rate).
+  double headroom = 1;
+  /// Worker slots per scaled stage.
+  uint32_t max_workers = 32;
+  /// Per worker and second, times the hardware's cost (seed 004's rates).
+  double running_cost_per_s = 1e-3;
+  double idle_cost_per_s = 0.3e-3;
+};
+
+} // namespace troupe
