@@ -171,20 +171,25 @@ scaler_actor::behavior_type scaler(scaler_pointer self,
     [self, interval](tick_atom) {
       auto& st = self->state;
       ++st.events;
-      if (st.finished() || st.scaled_stages() == 0)
+      if (st.scaled_stages() == 0)
         return;
+      // Once every request ended, one last round records the final costs;
+      // it orders nothing and schedules no further tick.
+      bool last = st.finished();
       st.pending = st.scaled_stages();
       for (const auto& s : st.options.stages) {
         if (!s.frontend)
           continue;
         self->request(s.frontend, caf::infinite, load_atom_v)
-          .then([self, interval](stage_load load) {
+          .then([self, interval, last](stage_load load) {
             auto& st = self->state;
             st.take(std::move(load));
             if (--st.pending > 0)
               return;
             auto now = self->clock().now() - st.options.epoch;
             auto orders = st.decide(now);
+            if (last)
+              return;
             for (size_t i = 0; i < orders.size(); ++i)
               if (orders[i])
                 self->send(st.options.stages[i].frontend, *orders[i]);

@@ -14,7 +14,8 @@
 //    the workload) -> b* and ceil(headroom * rate / thr(b*)) workers.
 //
 // It records one scaling_sample per stage and interval, answers
-// history_atom with them, and stops ticking once every request has ended.
+// history_atom with them, and stops ticking once every request has ended
+// (after a last round that records the final costs).
 
 #include <deque>
 #include <optional>

@@ -16,6 +16,8 @@ struct run_command_options {
   std::string out_dir;
   std::optional<uint64_t> seed;
   std::optional<uint64_t> count;
+  /// Overrides the scenario's [scaling] policy.
+  std::optional<std::string> scaling;
   /// Progress lines on stderr while running.
   bool progress = true;
 };

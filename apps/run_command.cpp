@@ -8,6 +8,7 @@
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/timeseries.hpp"
 
 namespace troupe {
 
@@ -20,6 +21,16 @@ int run_command(const run_command_options& options) {
   }
   try {
     auto sc = load_scenario(options.scenario_file);
+    if (options.scaling) {
+      auto policy = parse_scaling_kind(*options.scaling);
+      if (!policy) {
+        std::cerr << "troupe run: --scaling must be none, seed, tuner or "
+                     "oracle, got '"
+                  << *options.scaling << "'\n";
+        return 2;
+      }
+      sc.scaling.policy = *policy;
+    }
     if (!options.out_dir.empty())
       std::filesystem::create_directories(options.out_dir);
     run_options ro;
@@ -46,8 +57,17 @@ int run_command(const run_command_options& options) {
       auto dir = std::filesystem::path{options.out_dir};
       write_summary_json(summary, (dir / "summary.json").string());
       write_requests_csv(sc, result.outcomes, (dir / "requests.csv").string());
-      std::cout << "  wrote " << (dir / "summary.json").string() << " and "
-                << (dir / "requests.csv").string() << "\n";
+      write_intervals_csv(interval_series(sc, result, sc.scaling.interval_s),
+                          (dir / "intervals.csv").string());
+      std::cout << "  wrote " << (dir / "summary.json").string() << ", "
+                << (dir / "requests.csv").string() << " and "
+                << (dir / "intervals.csv").string() << "\n";
+      if (!result.scaling.samples.empty()) {
+        write_scaling_csv(sc, result.scaling,
+                          (dir / "scaling.csv").string());
+        std::cout << "  wrote " << (dir / "scaling.csv").string() << " and "
+                  << plot_scaling(sc, dir.string(), summary.duration_s) << "\n";
+      }
     }
     return summary.completed + summary.dropped + summary.failed == summary.sent
              ? 0

@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--count", run.count,
                       "Send at most this many requests")
     ->check(CLI::PositiveNumber);
+  run_cmd->add_option("--scaling", run.scaling,
+                      "Overrides the scenario's scaling policy: none, seed, "
+                      "tuner or oracle");
   run_cmd->add_flag("--quiet{false},-q{false}", run.progress,
                     "No progress lines");
 

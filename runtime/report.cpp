@@ -31,8 +31,9 @@ std::string_view kind_name(stage_kind kind) {
 
 /// Per-stage figures from the traces. A batch is identified by (replica,
 /// dequeue time): every request of it carries the same pair.
-void add_stage_reports(const scenario& sc, const run_outcomes& outcomes,
+void add_stage_reports(const scenario& sc, const run_result& run,
                        double duration_s, run_summary& out) {
+  const auto& outcomes = run.outcomes;
   struct batch_key {
     stage_id stage;
     uint16_t replica;
@@ -71,8 +72,38 @@ void add_stage_reports(const scenario& sc, const run_outcomes& outcomes,
     st.cost = spec.cost();
     if (wait_count[i] > 0)
       st.mean_queue_wait_ms = wait_sum[i] / double(wait_count[i]);
-    if (st.replicas > 0 && duration_s > 0)
-      st.utilisation = busy_ms[i] / 1000.0 / (st.replicas * duration_s);
+    // Workers able to serve, on average.
+    double serving = st.replicas;
+    st.mean_workers = st.replicas;
+    st.max_workers = st.replicas;
+    uint64_t samples = 0;
+    double running_sum = 0;
+    double active_sum = 0;
+    for (const auto& x : run.scaling.samples) {
+      if (x.stage != i)
+        continue;
+      if (samples++ == 0)
+        st.max_workers = 0;
+      running_sum += x.active + x.booting;
+      active_sum += x.active;
+      st.max_workers = std::max(st.max_workers, x.active + x.booting);
+      st.worker_cost = x.cost; // accrued since the start: the last counts
+    }
+    st.scaled = samples > 0;
+    auto busy_s = busy_ms[i] / 1000.0;
+    if (st.scaled) {
+      st.mean_workers = running_sum / double(samples);
+      serving = active_sum / double(samples);
+    } else if (spec.service) {
+      const auto& rates = sc.scaling;
+      auto idle_s = std::max(0.0, st.replicas * duration_s - busy_s);
+      st.worker_cost = spec.service->cost
+                       * (rates.running_cost_per_s * busy_s
+                          + rates.idle_cost_per_s * idle_s);
+    }
+    if (serving > 0 && duration_s > 0)
+      st.utilisation = busy_s / (serving * duration_s);
+    out.worker_cost += st.worker_cost;
   }
   for (const auto& rec : outcomes.records) {
     if (rec.stage >= sc.stages.size())
@@ -115,6 +146,7 @@ run_summary summarize(const scenario& sc, const run_result& run) {
   s.sent = outcomes.sent;
   s.slo_ms = sc.slo_ms;
   s.cost = sc.cost();
+  s.scaling_policy = to_string(sc.scaling.policy);
   s.events = run.events;
   s.wall_s = run.wall_s;
   s.orphaned_results = outcomes.orphaned_results;
@@ -151,7 +183,7 @@ run_summary summarize(const scenario& sc, const run_result& run) {
     s.duration_s = to_ms(last_end - first_arrival) / 1000.0;
   if (s.duration_s > 0)
     s.throughput_qps = double(s.completed) / s.duration_s;
-  add_stage_reports(sc, outcomes, s.duration_s, s);
+  add_stage_reports(sc, run, s.duration_s, s);
   return s;
 }
 
@@ -184,6 +216,8 @@ void write_summary_json(const run_summary& s, const std::string& path) {
   out << "  \"throughput_qps\": " << num(s.throughput_qps) << ",\n";
   out << "  \"duration_s\": " << num(s.duration_s) << ",\n";
   out << "  \"cost\": " << num(s.cost) << ",\n";
+  out << "  \"scaling_policy\": " << json_string(s.scaling_policy) << ",\n";
+  out << "  \"worker_cost\": " << num(s.worker_cost) << ",\n";
   out << "  \"events\": " << s.events << ",\n";
   out << "  \"stages\": [\n";
   for (size_t i = 0; i < s.stages.size(); ++i) {
@@ -199,6 +233,9 @@ void write_summary_json(const run_summary& s, const std::string& path) {
     }
     out << "}, \"mean_queue_wait_ms\": " << num(st.mean_queue_wait_ms)
         << ", \"utilisation\": " << num(st.utilisation)
+        << ", \"mean_workers\": " << num(st.mean_workers)
+        << ", \"max_workers\": " << st.max_workers
+        << ", \"worker_cost\": " << num(st.worker_cost)
         << ", \"dropped\": " << st.dropped << ", \"failed\": " << st.failed
         << "}" << (i + 1 < s.stages.size() ? "," : "") << "\n";
   }
@@ -278,14 +315,21 @@ std::string render_summary(const run_summary& s) {
                       "throughput {:.1f} q/s  cost {:g}\n",
                       s.slo_ms, 100 * s.slo_attainment, s.throughput_qps,
                       s.cost);
-  text += "  stage         replicas  util   wait ms  drops  batches "
+  if (s.scaling_policy != "none")
+    text += fmt::format("  scaling '{}': worker cost {:.4f} (per worker-second "
+                        "running or idle x hardware cost)\n",
+                        s.scaling_policy, s.worker_cost);
+  text += "  stage         workers     util   wait ms  drops  batches "
           "(size x count)\n";
   for (const auto& st : s.stages) {
     std::string sizes;
     for (const auto& [size, count] : st.batch_sizes)
       sizes += fmt::format(" {}x{}", size, count);
-    text += fmt::format("  {:<13} {:>8}  {:>4.0f}%  {:>7.1f}  {:>5}  {}\n",
-                        st.name, st.replicas, 100 * st.utilisation,
+    auto workers = st.scaled ? fmt::format("{:.1f} max {}", st.mean_workers,
+                                           st.max_workers)
+                             : fmt::format("{}", st.replicas);
+    text += fmt::format("  {:<13} {:<10}  {:>4.0f}%  {:>7.1f}  {:>5}  {}\n",
+                        st.name, workers, 100 * st.utilisation,
                         st.mean_queue_wait_ms, st.dropped + st.failed, sizes);
   }
   double rate = s.wall_s > 0 ? double(s.events) / s.wall_s : 0;

@@ -22,11 +22,20 @@ struct stage_report {
   std::map<uint32_t, uint64_t> batch_sizes;
   /// Mean time between enqueue and dequeue of the requests served here.
   double mean_queue_wait_ms = 0;
-  /// Busy replica time / (replicas x run duration).
+  /// Busy replica time / (workers able to serve x run duration).
   double utilisation = 0;
   uint64_t dropped = 0;
   uint64_t failed = 0;
   double cost = 0;
+  /// Workers running (serving or booting): the mean over the scaler's
+  /// samples and the most at once; `replicas` when the stage is not scaled.
+  double mean_workers = 0;
+  uint32_t max_workers = 0;
+  bool scaled = false;
+  /// Seed 004's cost: per worker and second running or idle, times the
+  /// hardware's cost. Accrued by the worker pool when scaled; from the
+  /// traces' busy time otherwise.
+  double worker_cost = 0;
 };
 
 struct run_summary {
@@ -49,6 +58,10 @@ struct run_summary {
   double throughput_qps = 0;
   double duration_s = 0;
   double cost = 0;
+  /// The [scaling] policy, "none" without one.
+  std::string scaling_policy;
+  /// Sum of the stages' worker_cost.
+  double worker_cost = 0;
   uint64_t events = 0;
   double wall_s = 0;
   std::vector<stage_report> stages;

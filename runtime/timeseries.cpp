@@ -1,0 +1,200 @@
+#include "runtime/timeseries.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "runtime/statistics.hpp"
+
+namespace troupe {
+
+namespace {
+
+double to_s(caf::timespan x) {
+  return std::chrono::duration<double>(x).count();
+}
+
+std::ofstream open_for_writing(const std::string& path) {
+  std::ofstream out{path};
+  if (!out)
+    throw std::runtime_error("cannot write " + path);
+  return out;
+}
+
+} // namespace
+
+std::vector<interval_row> interval_series(const scenario& sc,
+                                          const run_result& run,
+                                          double interval_s) {
+  std::vector<interval_row> rows;
+  auto index_of = [&](caf::timespan t) {
+    return static_cast<size_t>(std::max(0.0, to_s(t) / interval_s));
+  };
+  auto row = [&](size_t i) -> interval_row& {
+    while (rows.size() <= i) {
+      rows.emplace_back();
+      rows.back().start_s = double(rows.size() - 1) * interval_s;
+    }
+    return rows[i];
+  };
+  std::vector<std::vector<double>> latencies;
+  std::vector<uint64_t> timely;
+  for (const auto& rec : run.outcomes.records) {
+    auto i = index_of(rec.req.arrival);
+    auto& r = row(i);
+    if (latencies.size() <= i) {
+      latencies.resize(i + 1);
+      timely.resize(i + 1, 0);
+    }
+    ++r.arrivals;
+    switch (rec.kind) {
+      case outcome_kind::completed: {
+        ++r.completed;
+        auto ms = to_s(rec.finish - rec.req.arrival) * 1000;
+        latencies[i].push_back(ms);
+        if (ms <= sc.slo_ms)
+          ++timely[i];
+        break;
+      }
+      case outcome_kind::dropped:
+        ++r.dropped;
+        break;
+      case outcome_kind::failed:
+        ++r.failed;
+        break;
+    }
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i < latencies.size() && !latencies[i].empty())
+      rows[i].p99_ms = summarize_latencies(latencies[i]).p99;
+    if (rows[i].arrivals > 0)
+      rows[i].slo_attainment = double(i < timely.size() ? timely[i] : 0)
+                               / double(rows[i].arrivals);
+  }
+  // The scaler's samples: at the end of an interval, for the next one.
+  if (run.scaling.samples.empty())
+    return rows;
+  auto first_stage = run.scaling.samples.front().stage;
+  std::map<size_t, double> cost_at;
+  for (const auto& x : run.scaling.samples) {
+    auto end = to_s(x.when);
+    if (end <= 0)
+      continue;
+    auto i = static_cast<size_t>(std::llround(end / interval_s)) - 1;
+    auto& r = row(i);
+    if (x.stage == first_stage) {
+      r.measured_qps = x.measured_qps;
+      r.predicted_qps = x.predicted_qps;
+    }
+    r.workers += x.active + x.booting;
+    cost_at[i] += x.cost;
+  }
+  double before = 0;
+  for (const auto& [i, total] : cost_at) {
+    row(i).cost = total - before;
+    before = total;
+  }
+  return rows;
+}
+
+void write_intervals_csv(const std::vector<interval_row>& rows,
+                         const std::string& path) {
+  auto out = open_for_writing(path);
+  out << "start_s,arrivals,completed,dropped,failed,p99_ms,slo_attainment,"
+         "measured_qps,predicted_qps,workers,cost\n";
+  for (const auto& r : rows)
+    out << fmt::format("{:.3f},{},{},{},{},{:.3f},{:.6f},{:.3f},{:.3f},{},"
+                       "{:.6f}\n",
+                       r.start_s, r.arrivals, r.completed, r.dropped,
+                       r.failed, r.p99_ms, r.slo_attainment, r.measured_qps,
+                       r.predicted_qps, r.workers, r.cost);
+}
+
+void write_scaling_csv(const scenario& sc, const scaling_history& history,
+                       const std::string& path) {
+  auto out = open_for_writing(path);
+  out << "time_s,stage,measured_qps,predicted_qps,active,booting,target,"
+         "max_batch,queue,cost,drops\n";
+  for (const auto& x : history.samples)
+    out << fmt::format("{:.3f},{},{:.3f},{:.3f},{},{},{},{},{},{:.6f},{}\n",
+                       to_s(x.when),
+                       x.stage < sc.stages.size() ? sc.stages[x.stage].name
+                                                  : "?",
+                       x.measured_qps, x.predicted_qps, x.active, x.booting,
+                       x.target, x.max_batch, x.queue_length, x.cost,
+                       x.drops);
+}
+
+std::string plot_scaling(const scenario& sc, const std::string& dir,
+                         double end_s) {
+  namespace fs = std::filesystem;
+  auto script = (fs::path{dir} / "scaling.gp").string();
+  auto png = (fs::path{dir} / "scaling.png").string();
+  {
+    auto out = open_for_writing(script);
+    out << "# Draws scaling.png from intervals.csv and scaling.csv:\n"
+           "#   cd " << dir << " && gnuplot scaling.gp\n"
+        << "set terminal pngcairo size 1200,1000 font 'sans,10'\n"
+           "set output 'scaling.png'\n"
+           "set datafile separator ','\n"
+           "set key top left opaque\n"
+           "set grid\n"
+           "set yrange [0:*]\n"
+           "set offsets 0, 0, graph 0.1, 0\n"
+           "set multiplot layout 4,1 title "
+        << fmt::format("'{} (SLO {:g} ms, scaling: {})'", sc.name, sc.slo_ms,
+                       to_string(sc.scaling.policy))
+        << fmt::format("\nset xrange [0:{:g}]\n", end_s)
+        << "set lmargin 10\n"
+           "set ylabel 'requests/s'\n"
+           "plot 'intervals.csv' every ::1 using 1:($2) with steps "
+           "title 'arrived', \\\n"
+           "     '' every ::1 using 1:8 with lines title 'measured (first "
+           "stage)', \\\n"
+           "     '' every ::1 using 1:9 with lines dt 2 title 'predicted'\n"
+           "set ylabel 'workers'\n"
+           "plot ";
+    // The scaler samples its stages in a fixed order every interval, so
+    // each stage is every n-th row (a row filter with NaN would break the
+    // step lines).
+    std::vector<std::string> scaled;
+    for (const auto& st : sc.stages)
+      if (st.kind == stage_kind::model)
+        scaled.push_back(st.name);
+    for (size_t k = 0; k < scaled.size(); ++k)
+      out << (k == 0 ? "" : ", \\\n     ")
+          << fmt::format("'scaling.csv' every {}::{} using 1:($5 + $6) with "
+                         "steps title '{}'",
+                         scaled.size(), k + 1, scaled[k]);
+    out << "\n"
+           "set ylabel 'P99 ms'\n"
+        << fmt::format("plot 'intervals.csv' every ::1 using 1:6 with steps "
+                       "title 'P99 of the interval''s requests', {:g} with "
+                       "lines dt 2 title 'SLO'\n",
+                       sc.slo_ms)
+        << "set ylabel 'per interval'\n"
+           "set xlabel 'time s'\n"
+           "set y2tics\n"
+           "set y2label 'cost'\n"
+           "plot 'intervals.csv' every ::1 using 1:4 with impulses title "
+           "'dropped', \\\n"
+           "     '' every ::1 using 1:11 axes x1y2 with steps title 'cost'\n"
+           "unset multiplot\n";
+  }
+  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
+    return "no plot: gnuplot is not installed (the script is " + script + ")";
+  auto command = "cd '" + dir + "' && gnuplot scaling.gp 2>gnuplot.log";
+  if (std::system(command.c_str()) != 0)
+    return "no plot: gnuplot failed (see " + dir + "/gnuplot.log)";
+  fs::remove(fs::path{dir} / "gnuplot.log");
+  return png;
+}
+
+} // namespace troupe
