@@ -10,6 +10,7 @@
 #include "messages/batch.hpp"
 #include "messages/control.hpp"
 #include "messages/interfaces.hpp"
+#include "messages/scaling.hpp"
 #include "tests/support/virtual_system.hpp"
 
 using namespace troupe;
@@ -114,6 +115,24 @@ BOOST_AUTO_TEST_CASE(run_outcomes_round_trips) {
   BOOST_CHECK(round_trip(vs.sys, x) == x);
 }
 
+BOOST_AUTO_TEST_CASE(scale_order_round_trips) {
+  scale_order x{7, 32};
+  BOOST_CHECK(round_trip(vs.sys, x) == x);
+}
+
+BOOST_AUTO_TEST_CASE(stage_load_round_trips) {
+  stage_load x{2, 3s, 10ms, {4, 0, 9}, 17, 3, 1, 0.125, 5};
+  BOOST_CHECK(round_trip(vs.sys, x) == x);
+}
+
+BOOST_AUTO_TEST_CASE(scaling_samples_and_history_round_trip) {
+  scaling_sample x{4s, 1, 310.5, 402.25, 3, 1, 5, 24, 12, 0.5, 2};
+  BOOST_CHECK(round_trip(vs.sys, x) == x);
+  scaling_history h{{x, x}};
+  h.samples[1].stage = 0;
+  BOOST_CHECK(round_trip(vs.sys, h) == h);
+}
+
 BOOST_AUTO_TEST_CASE(atoms_round_trip_with_payloads) {
   auto msg = caf::make_message(serve_atom_v, batch{0, {sample_request(6)}});
   std::vector<char> buf;
@@ -130,6 +149,9 @@ BOOST_AUTO_TEST_CASE(errors_name_themselves_and_say_if_retryable) {
   BOOST_CHECK_EQUAL(to_string(errc::queue_full), "queue_full");
   BOOST_CHECK(is_retryable(errc::queue_full));
   BOOST_CHECK(is_retryable(errc::deadline_expired));
+  BOOST_CHECK_EQUAL(to_string(errc::deadline_unreachable),
+                    "deadline_unreachable");
+  BOOST_CHECK(is_retryable(errc::deadline_unreachable));
   BOOST_CHECK(!is_retryable(errc::batch_too_large));
   BOOST_CHECK(!is_retryable(errc::invalid_payload));
 }

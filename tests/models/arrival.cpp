@@ -74,6 +74,35 @@ BOOST_AUTO_TEST_CASE(trace_rates_hold_piecewise) {
   BOOST_CHECK_CLOSE(double(in(20, 21)), 1000.0, 10.0);
 }
 
+BOOST_AUTO_TEST_CASE(the_wave_has_500_steps_at_least_one_qps) {
+  wave_spec spec;
+  spec.k1 = 100;
+  spec.k2 = 50;
+  spec.k3 = 10;
+  auto steps = wave_rates(spec, 7);
+  BOOST_REQUIRE_EQUAL(steps.size(), 500u);
+  BOOST_CHECK_CLOSE(steps[499].time_s, 49.9, 1e-9);
+  double low = 1e9;
+  double high = 0;
+  for (const auto& s : steps) {
+    low = std::min(low, s.rate_qps);
+    high = std::max(high, s.rate_qps);
+  }
+  // k3 = 10 with swings of +-150 * 2: clipped at 1 in the troughs.
+  BOOST_CHECK_EQUAL(low, 1.0);
+  BOOST_CHECK_GT(high, 200.0);
+  BOOST_CHECK_EQUAL(wave_duration_s(spec), 50.0);
+  // Deterministic in the seed.
+  auto total = [](const std::vector<rate_step>& x) {
+    double sum = 0;
+    for (const auto& s : x)
+      sum += s.rate_qps;
+    return sum;
+  };
+  BOOST_CHECK_EQUAL(total(wave_rates(spec, 7)), total(steps));
+  BOOST_CHECK_NE(total(wave_rates(spec, 8)), total(steps));
+}
+
 BOOST_AUTO_TEST_CASE(deltas_files_are_read_line_by_line) {
   test::temp_dir dir;
   auto file = dir.write("a.deltas", "1.5\n2\n\n0.047\n");

@@ -197,4 +197,46 @@ BOOST_AUTO_TEST_CASE(duplicate_and_reserved_names) {
                "reserved");
 }
 
+BOOST_AUTO_TEST_CASE(bad_scaling_settings) {
+  auto scaling = [](const std::string& table) {
+    return replace(good, "[[models]]", "[scaling]\n" + table + "\n[[models]]");
+  };
+  auto policy = scaling("policy = \"magic\"");
+  expect_error(policy, line_of(policy, "magic"), "scaling.policy",
+               "unknown scaling policy 'magic' (known: none, seed, tuner, "
+               "oracle)");
+  expect_error(scaling("interval_s = 1"), line_of(scaling(""), "[scaling]"),
+               "scaling.policy", "missing required key");
+  auto cold = scaling("policy = \"seed\"\ncold_start_s = -1");
+  expect_error(cold, line_of(cold, "cold_start_s"), "scaling.cold_start_s",
+               "must not be negative");
+  auto headroom = scaling("policy = \"oracle\"\nheadroom = 0.5");
+  expect_error(headroom, line_of(headroom, "headroom"), "scaling.headroom",
+               "at least 1");
+  auto typo = scaling("policy = \"seed\"\ncoldstart_s = 3");
+  expect_error(typo, line_of(typo, "coldstart_s"), "scaling.coldstart_s",
+               "unknown key");
+  auto batching = replace(good, "max_batch = 4", "max_batch = 4\nbatching = \"full\"");
+  expect_error(batching, line_of(batching, "full"), "stages.a.batching",
+               "unknown batching policy 'full' (known: greedy, fill)");
+  auto good_scaling = dir.write("ok.toml",
+                                scaling("policy = \"tuner\"\nmargin = 0"));
+  auto sc = load_scenario(good_scaling);
+  BOOST_CHECK(sc.scaling.policy == scaling_kind::tuner);
+  BOOST_CHECK_EQUAL(sc.scaling.margin, 0u);
+  BOOST_CHECK_EQUAL(sc.scaling.cold_start_s, 3.0);
+}
+
+BOOST_AUTO_TEST_CASE(wave_workloads_need_their_coefficients) {
+  auto wave = replace(good, "kind = \"deltas\"\nfile = \"gaps.deltas\"",
+                      "kind = \"wave\"\nk1 = 10\nk2 = 5");
+  expect_error(wave, line_of(wave, "kind = \"wave\"") - 1, "workload.k3",
+               "missing required key");
+  auto step = replace(good, "kind = \"deltas\"\nfile = \"gaps.deltas\"",
+                      "kind = \"wave\"\nk1 = 10\nk2 = 5\nk3 = 50\n"
+                      "step_s = 0");
+  expect_error(step, line_of(step, "step_s"), "workload.step_s",
+               "must be positive");
+}
+
 BOOST_AUTO_TEST_SUITE_END()
