@@ -102,9 +102,22 @@ scaler_state::decide(caf::timespan now) {
         seed_rule_options rule;
         rule.overhead_ms = spec.overhead_ms;
         rule.margin = spec.margin;
-        auto sizing = seed_rule(service, v.predicted_qps, s.stage_slo_ms,
-                                rule);
-        order = scale_order{sizing.workers, sizing.batch};
+        rule.headroom = spec.headroom;
+        // The batch size applies at once, so it follows the rate measured
+        // now; workers serve only after the cold start, so they follow the
+        // prediction, but never below what arrives now (a regression after
+        // a burst can predict zero while the load is still there).
+        auto now_qps = std::max(measured, upstream);
+        auto batch = largest_timely_batch(service, now_qps, s.stage_slo_ms,
+                                          rule.overhead_ms);
+        auto sizing = seed_rule(service, std::max(v.predicted_qps, now_qps),
+                                s.stage_slo_ms, rule);
+        order = scale_order{std::max(sizing.workers,
+                                     workers_for(service,
+                                                 rule.headroom * now_qps,
+                                                 batch)
+                                       + rule.margin),
+                            batch};
         break;
       }
       case scaling_kind::tuner: {
@@ -120,15 +133,27 @@ scaler_state::decide(caf::timespan now) {
         break;
       }
       case scaling_kind::oracle: {
+        // It knows the future: workers ordered now serve after the cold
+        // start, so it runs the most that any interval up to then needs.
         auto interval = from_seconds(spec.interval_s);
-        v.predicted_qps = double(arrivals_between(*options.arrivals, now,
-                                                  now + interval))
-                          / spec.interval_s;
-        auto batch = largest_timely_batch(service, v.predicted_qps,
-                                          s.stage_slo_ms, spec.overhead_ms);
-        auto workers = workers_for(service, spec.headroom * v.predicted_qps,
-                                   batch);
-        order = scale_order{std::max(1u, workers), batch};
+        auto need = [&](caf::timespan from) {
+          auto rate = double(arrivals_between(*options.arrivals, from,
+                                              from + interval))
+                      / spec.interval_s;
+          auto batch = largest_timely_batch(service, rate, s.stage_slo_ms,
+                                            spec.overhead_ms);
+          return std::make_pair(
+            rate, scale_order{workers_for(service, spec.headroom * rate,
+                                          batch),
+                              batch});
+        };
+        auto [rate, current] = need(now);
+        v.predicted_qps = rate;
+        order = current;
+        auto horizon = now + from_seconds(spec.cold_start_s);
+        for (auto from = now + interval; from <= horizon; from += interval)
+          order.workers = std::max(order.workers, need(from).second.workers);
+        order.workers = std::max(1u, order.workers);
         break;
       }
       case scaling_kind::none:

@@ -10,8 +10,10 @@
 //    once, so the fan-out is 1).
 //  - tuner (InferLine): the traffic envelope of the last envelope_s of
 //    arrivals -> workers at the scenario's batch size.
-//  - oracle (hindsight): the true arrivals of the next interval (it reads
-//    the workload) -> b* and ceil(headroom * rate / thr(b*)) workers.
+//  - oracle (hindsight): it reads the workload, so it knows each interval's
+//    true rate -> b* and ceil(headroom * rate / thr(b*)) workers; it orders
+//    workers a cold start ahead of the interval that needs them and retires
+//    them as soon as no interval up to then does.
 //
 // It records one scaling_sample per stage and interval, answers
 // history_atom with them, and stops ticking once every request has ended

@@ -26,6 +26,7 @@ int virtual_speed(const std::string& scenario_file, int repeat);
 int sim_to_real(const std::string& scenario_file);
 int overhead(const std::string& bench_dir, uint64_t count);
 int planner_quality(const std::string& scenario_file, uint64_t count);
+int scaling(const std::vector<std::string>& scenario_files);
 /// One real-time run of `overhead`, printed as "sent completed
 /// throughput_qps p50_us p99_us" for the parent process to read.
 int overhead_point(const std::string& scenario_file, double rate_qps,

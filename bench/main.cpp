@@ -35,6 +35,13 @@ int main(int argc, char** argv) {
   quality->add_option("--count", plan_count,
                       "Requests in each workload sample");
 
+  std::vector<std::string> scaling_files{
+    dir + "/scenarios/scaling-wave.toml", dir + "/scenarios/scaling-trace.toml"};
+  auto* scale = app.add_subcommand(
+    "scaling", "Scaling policies vs the hindsight oracle and static peak");
+  scale->add_option("--scenario", scaling_files,
+                    "Scaled scenario files (repeat the option for several)");
+
   std::string point_file;
   double point_rate = 0;
   auto* point = app.add_subcommand(
@@ -51,6 +58,8 @@ int main(int argc, char** argv) {
     return troupe::bench::virtual_speed(speed_file, repeat);
   if (*quality)
     return troupe::bench::planner_quality(plan_file, plan_count);
+  if (*scale)
+    return troupe::bench::scaling(scaling_files);
   if (*gap)
     return troupe::bench::sim_to_real(gap_file);
   return troupe::bench::overhead(dir + "/bench/scenarios", count);

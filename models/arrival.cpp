@@ -130,6 +130,7 @@ std::vector<rate_step> read_rate_trace(const std::string& path) {
   std::vector<rate_step> steps;
   std::string line;
   size_t line_no = 0;
+  bool header_seen = false;
   while (std::getline(in, line)) {
     ++line_no;
     auto text = trim(line);
@@ -143,8 +144,10 @@ std::vector<rate_step> read_rate_trace(const std::string& path) {
     auto time_text = trim(text.substr(0, comma));
     auto rate_text = trim(text.substr(comma + 1));
     if (!parse_double(time_text, step.time_s)) {
-      if (steps.empty() && line_no == 1)
-        continue; // a header row
+      if (steps.empty() && !header_seen) {
+        header_seen = true; // a header row before the first row
+        continue;
+      }
       throw input_error(path, line_no, "time_s",
                         "expected a number, got '" + time_text + "'");
     }

@@ -18,14 +18,12 @@ caf::timespan ms_to_timespan(double ms) {
     std::chrono::duration<double, std::milli>{ms});
 }
 
-/// The scaling settings the actors use: the oracle's workers start and stop
-/// at once.
+/// The scaling settings the actors use: the oracle knows when workers will
+/// be needed, so it retires them without delay.
 scaling_spec effective_scaling(const scenario& sc) {
   auto spec = sc.scaling;
-  if (spec.policy == scaling_kind::oracle) {
-    spec.cold_start_s = 0;
+  if (spec.policy == scaling_kind::oracle)
     spec.scale_down_delay_s = 0;
-  }
   return spec;
 }
 

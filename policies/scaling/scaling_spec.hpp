@@ -16,8 +16,9 @@ enum class scaling_kind {
   seed,
   /// InferLine's envelope tuner (policies/scaling/envelope_tuner).
   tuner,
-  /// Hindsight: knows each interval's true arrivals; workers start and stop
-  /// at once. The baseline a real policy is measured against.
+  /// Hindsight: knows each interval's true arrivals, boots workers a cold
+  /// start ahead and retires them without delay. The baseline a real policy
+  /// is measured against.
   oracle,
 };
 
@@ -59,7 +60,8 @@ struct scaling_spec {
   uint32_t history = 10;
   /// tuner: the longest envelope window.
   double envelope_s = 60;
-  /// oracle: capacity on top of the true rate (1 = exactly the rate).
+  /// seed and oracle: capacity on top of the rate, as a factor (1 = exactly
+  /// the rate).
   double headroom = 1;
   /// Worker slots per scaled stage.
   uint32_t max_workers = 32;

@@ -44,7 +44,8 @@ stage_sizing seed_rule(const profile& service, double rate_qps,
   result.batch = largest_timely_batch(service, rate_qps, stage_slo_ms,
                                       options.overhead_ms);
   result.workers = std::max(
-    1u, workers_for(service, rate_qps, result.batch) + options.margin);
+    1u, workers_for(service, options.headroom * rate_qps, result.batch)
+          + options.margin);
   return result;
 }
 

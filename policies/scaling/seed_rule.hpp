@@ -4,7 +4,9 @@
 //   b* = the largest b with d(b) + (b - 1) / rate + overhead <= stage SLO
 //        (the batch's service time plus the time to collect it fits the
 //        stage's share of the SLO), 1 when none does;
-//   workers = ceil(rate / (b* / d(b*))) + margin.
+//   workers = ceil(headroom * rate / (b* / d(b*))) + margin.
+// Seed 004 used a margin in whole workers (headroom 1); a headroom scales
+// the spare capacity with the load instead.
 
 #include <cstdint>
 
@@ -22,6 +24,8 @@ struct seed_rule_options {
   double overhead_ms = 5;
   /// Workers added on top of the computed need.
   uint32_t margin = 1;
+  /// Capacity on top of the rate, as a factor (>= 1).
+  double headroom = 1;
 };
 
 /// b* for `rate_qps` (<= 0: 1).
