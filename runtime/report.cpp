@@ -115,12 +115,6 @@ void add_stage_reports(const scenario& sc, const run_result& run,
   }
 }
 
-std::ofstream open_for_writing(const std::string& path) {
-  std::ofstream out{path};
-  if (!out)
-    throw std::runtime_error("cannot write " + path);
-  return out;
-}
 
 std::string json_string(const std::string& text) {
   std::string result = "\"";
@@ -136,6 +130,13 @@ std::string json_string(const std::string& text) {
 }
 
 } // namespace
+
+std::ofstream open_for_writing(const std::string& path) {
+  std::ofstream out{path};
+  if (!out)
+    throw std::runtime_error("cannot write " + path);
+  return out;
+}
 
 run_summary summarize(const scenario& sc, const run_result& run) {
   const auto& outcomes = run.outcomes;

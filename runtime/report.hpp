@@ -4,6 +4,7 @@
 // the per-request table (requests.csv).
 
 #include <cstdint>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -66,6 +67,10 @@ struct run_summary {
   double wall_s = 0;
   std::vector<stage_report> stages;
 };
+
+/// Opens `path` for writing; throws std::runtime_error naming it if it
+/// cannot.
+std::ofstream open_for_writing(const std::string& path);
 
 /// Computes the summary of a run from its outcomes and traces.
 run_summary summarize(const scenario& sc, const run_result& run);

@@ -177,6 +177,19 @@ private:
     fail(&n, field, std::string{"expected a table, got "} + type_name(n));
   }
 
+  /// One name of a closed set (a policy): `parse` maps the text to its
+  /// value, or to nothing for an unknown name.
+  template <class Parse>
+  auto choice(const toml::node& n, const std::string& field, const char* what,
+              const char* known, Parse parse) const {
+    auto text = string(n, field);
+    auto value = parse(text);
+    if (!value)
+      fail(&n, field, "unknown " + std::string{what} + " '" + text
+                        + "' (known: " + known + ")");
+    return *value;
+  }
+
   /// A file named relative to the scenario's folder; it must exist.
   std::string resolve_file(const toml::node& n,
                            const std::string& field) const {
@@ -262,13 +275,9 @@ private:
                    "running_cost_per_s", "idle_cost_per_s"},
                p);
     scaling_spec x;
-    auto text = string(require(t, "policy", p + "policy"), p + "policy");
-    auto policy = parse_scaling_kind(text);
-    if (!policy)
-      fail(t.get("policy"), p + "policy",
-           "unknown scaling policy '" + text
-             + "' (known: none, seed, tuner, oracle)");
-    x.policy = *policy;
+    x.policy = choice(require(t, "policy", p + "policy"), p + "policy",
+                      "scaling policy", "none, seed, tuner, oracle",
+                      parse_scaling_kind);
     auto non_negative = [&](const char* key, double& out) {
       if (auto n = t.get(key)) {
         out = number(*n, p + key);
@@ -473,31 +482,15 @@ private:
     if (auto n = t.get("queue_capacity"))
       s.queue_capacity = static_cast<size_t>(at_least(*n, p + "queue_capacity",
                                                       1));
-    if (auto n = t.get("drop")) {
-      auto text = string(*n, p + "drop");
-      auto kind = parse_drop_kind(text);
-      if (!kind)
-        fail(n, p + "drop",
-             "unknown dropping policy '" + text
-               + "' (known: none, deadline, estimate)");
-      s.dropping = *kind;
-    }
-    if (auto n = t.get("routing")) {
-      auto text = string(*n, p + "routing");
-      auto kind = parse_routing_kind(text);
-      if (!kind)
-        fail(n, p + "routing", "unknown routing policy '" + text
-                                 + "' (known: first_idle, round_robin)");
-      s.routing = *kind;
-    }
-    if (auto n = t.get("batching")) {
-      auto text = string(*n, p + "batching");
-      auto kind = parse_batching_kind(text);
-      if (!kind)
-        fail(n, p + "batching", "unknown batching policy '" + text
-                                  + "' (known: greedy, fill)");
-      s.batching = *kind;
-    }
+    if (auto n = t.get("drop"))
+      s.dropping = choice(*n, p + "drop", "dropping policy",
+                          "none, deadline, estimate", parse_drop_kind);
+    if (auto n = t.get("routing"))
+      s.routing = choice(*n, p + "routing", "routing policy",
+                         "first_idle, round_robin", parse_routing_kind);
+    if (auto n = t.get("batching"))
+      s.batching = choice(*n, p + "batching", "batching policy",
+                          "greedy, fill", parse_batching_kind);
   }
 
   /// Resolves input names and orders the stages; rejects unknown inputs and

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "runtime/report.hpp"
 #include "runtime/statistics.hpp"
 
 namespace troupe {
@@ -19,13 +20,6 @@ namespace {
 
 double to_s(caf::timespan x) {
   return std::chrono::duration<double>(x).count();
-}
-
-std::ofstream open_for_writing(const std::string& path) {
-  std::ofstream out{path};
-  if (!out)
-    throw std::runtime_error("cannot write " + path);
-  return out;
 }
 
 } // namespace
