@@ -56,6 +56,8 @@ pipeline_plan plan_of(const scenario& sc) {
 }
 
 scenario with_plan(scenario sc, const pipeline_plan& plan) {
+  // A plan is a static provisioning: no scaler resizes it.
+  sc.scaling.policy = scaling_kind::none;
   for (size_t i = 0; i < sc.stages.size(); ++i) {
     auto& spec = sc.stages[i];
     if (spec.kind != stage_kind::model || plan[i].hardware.empty())

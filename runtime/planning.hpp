@@ -26,7 +26,8 @@ planning_problem planning_problem_for(const scenario& sc,
 /// The scenario's own provisioning, as a plan.
 pipeline_plan plan_of(const scenario& sc);
 
-/// The scenario provisioned as `plan` says (hardware, max_batch, replicas).
+/// The scenario provisioned as `plan` says (hardware, max_batch, replicas),
+/// without a scaler: a plan is a static provisioning.
 scenario with_plan(scenario sc, const pipeline_plan& plan);
 
 /// Only `stages` (closed under inputs) of the scenario; the ones that feed
