@@ -29,7 +29,7 @@ struct plan_command_options {
   std::string scenario_file;
   /// Overrides the scenario's slo_ms.
   std::optional<double> slo_ms;
-  /// greedy, exhaustive or throughput.
+  /// greedy, inferline, exhaustive or throughput.
   std::string method = "greedy";
   /// Cost budget of the throughput method.
   std::optional<double> budget;

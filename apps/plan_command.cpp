@@ -96,8 +96,10 @@ int plan_command(const plan_command_options& options) {
       };
     planning_result result;
     std::string extra;
-    if (options.method == "greedy") {
-      result = plan_greedy(problem, oracle);
+    if (options.method == "greedy" || options.method == "inferline") {
+      greedy_options greedy;
+      greedy.escape = options.method == "greedy";
+      result = plan_greedy(problem, oracle, greedy);
     } else if (options.method == "exhaustive") {
       result = plan_exhaustive(problem, oracle);
     } else {

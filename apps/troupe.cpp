@@ -39,8 +39,11 @@ int main(int argc, char** argv) {
                        "Latency objective (default: the scenario's slo_ms)")
     ->check(CLI::PositiveNumber);
   plan_cmd->add_option("--method", plan.method,
-                       "greedy (default), exhaustive or throughput")
-    ->check(CLI::IsMember({"greedy", "exhaustive", "throughput"}));
+                       "greedy (default: InferLine's planner plus an escape "
+                       "phase), inferline (the published planner alone), "
+                       "exhaustive or throughput")
+    ->check(
+      CLI::IsMember({"greedy", "inferline", "exhaustive", "throughput"}));
   plan_cmd->add_option("--budget", plan.budget,
                        "Cost budget (required by --method throughput)")
     ->check(CLI::PositiveNumber);

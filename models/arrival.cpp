@@ -173,8 +173,9 @@ arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
   std::mt19937_64 rng{seed};
   arrival_times result;
   for (size_t i = 0; i < steps.size(); ++i) {
-    double stop = i + 1 < steps.size() ? steps[i + 1].time_s : end_s;
-    if (steps[i].rate_qps <= 0)
+    double stop = i + 1 < steps.size() ? std::min(steps[i + 1].time_s, end_s)
+                                       : end_s;
+    if (steps[i].rate_qps <= 0 || steps[i].time_s >= stop)
       continue;
     // Memoryless: restarting the exponential clock at a row edge is exact.
     std::exponential_distribution<double> gap{steps[i].rate_qps};

@@ -59,7 +59,7 @@ struct rate_step {
 std::vector<rate_step> read_rate_trace(const std::string& path);
 
 /// Piecewise-constant rate, Poisson within each row; the last row lasts until
-/// end_s.
+/// end_s, and nothing arrives from end_s on.
 arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
                              uint64_t seed);
 

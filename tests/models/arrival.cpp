@@ -72,6 +72,11 @@ BOOST_AUTO_TEST_CASE(trace_rates_hold_piecewise) {
   BOOST_CHECK_CLOSE(double(in(0, 10)), 1000.0, 10.0);
   BOOST_CHECK_EQUAL(in(10, 20), 0);
   BOOST_CHECK_CLOSE(double(in(20, 21)), 1000.0, 10.0);
+  // The end cuts every row, not only the last.
+  auto cut = trace_arrivals({{0, 100}, {10, 1000}}, 5, 3);
+  BOOST_REQUIRE(!cut.empty());
+  BOOST_CHECK_LT(cut.back().count() / 1e9, 5.0);
+  BOOST_CHECK_CLOSE(double(cut.size()), 500.0, 15.0);
 }
 
 BOOST_AUTO_TEST_CASE(the_wave_has_500_steps_at_least_one_qps) {

@@ -4,6 +4,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -59,6 +60,50 @@ name = "second"
 model = "m2"
 hardware = "big"
 inputs = ["first"]
+)";
+
+/// Seed 002's ResNet (V100 or TXP) feeding its KSVM: at SLO 290 ms
+/// MinimizeCost ends at two TXP replicas, where one V100 is cheaper.
+const std::string resnet_ksvm = R"(
+name = "escape"
+slo_ms = 300
+seed = 42
+[workload]
+kind = "gamma"
+rate_qps = 100
+cv = 1
+count = 2000
+[[models]]
+name = "resnet"
+  [[models.profiles]]
+  hardware = "V100"
+  cost = 3
+  rows = [[1, 132.54010, 10.0], [2, 134.24957, 19.7], [4, 138.39000, 38.6],
+          [8, 149.21285, 76.1], [12, 152.38963, 105.2], [16, 172.64560, 126.2],
+          [24, 212.01610, 168.9], [32, 256.63817, 191.5]]
+  [[models.profiles]]
+  hardware = "TXP"
+  cost = 2
+  rows = [[1, 108.87625, 9.9], [2, 111.04000, 20.4], [4, 121.55254, 39.9],
+          [8, 141.82200, 73.6], [16, 152.72976, 126.7], [32, 278.38175, 151.6]]
+[[stages]]
+name = "resnet"
+model = "resnet"
+hardware = "V100"
+inputs = ["source"]
+[[models]]
+name = "ksvm"
+  [[models.profiles]]
+  hardware = "CPU"
+  cost = 1
+  rows = [[1, 45.305130, 42.3], [2, 45.864000, 74.3], [4, 51.040710, 138.4],
+          [8, 54.351710, 276.9], [12, 59.511130, 390.0], [16, 65.195470, 498.7],
+          [24, 75.762700, 655.5], [48, 93.624520, 811.5], [64, 124.36674, 907.8]]
+[[stages]]
+name = "ksvm"
+model = "ksvm"
+hardware = "CPU"
+inputs = ["resnet"]
 )";
 
 struct fixture {
@@ -130,6 +175,42 @@ BOOST_AUTO_TEST_CASE(greedy_meets_the_slo_at_no_less_than_the_optimum) {
   BOOST_CHECK_GE(plan_cost(pb, *greedy.plan), plan_cost(pb, *optimum.plan));
   BOOST_CHECK_EQUAL(plan_cost(pb, *greedy.plan), plan_cost(pb, *optimum.plan));
   BOOST_CHECK(!greedy.steps.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_escape_phase_finds_dearer_hardware_that_pays) {
+  auto two = load_scenario(dir.write("resnet-ksvm.toml", resnet_ksvm));
+  auto arrivals = std::make_shared<const arrival_times>(
+    make_arrivals(two, two.seed));
+  // The oracle judges deadlines by the scenario's SLO: set it per case.
+  auto at = [&](double slo) {
+    two.slo_ms = slo;
+    return planning_problem_for(two, *arrivals, slo, 32);
+  };
+  auto pb = at(290);
+  simulated_latency oracle{two, arrivals};
+  auto published = plan_greedy(pb, oracle, greedy_options{false});
+  auto greedy = plan_greedy(pb, oracle);
+  auto optimum = plan_exhaustive(pb, oracle);
+  BOOST_REQUIRE(published.plan && greedy.plan && optimum.plan);
+  BOOST_CHECK_EQUAL(plan_cost(pb, *published.plan), 5.0);
+  BOOST_CHECK_EQUAL(plan_cost(pb, *greedy.plan), 4.0);
+  BOOST_CHECK_EQUAL(plan_cost(pb, *optimum.plan), 4.0);
+  BOOST_CHECK_EQUAL((*greedy.plan)[0].hardware, "V100");
+  BOOST_CHECK_LE(oracle.p99_ms(*greedy.plan), 290.0);
+  auto escaped = std::any_of(greedy.steps.begin(), greedy.steps.end(),
+                             [](const std::string& step) {
+                               return step.rfind("escape:", 0) == 0;
+                             });
+  BOOST_CHECK(escaped);
+  // Never worse than the published planner.
+  for (double slo : {250.0, 270.0, 310.0}) {
+    auto other = at(slo);
+    simulated_latency judge{two, arrivals};
+    auto a = plan_greedy(other, judge, greedy_options{false});
+    auto b = plan_greedy(other, judge);
+    BOOST_REQUIRE(a.plan && b.plan);
+    BOOST_CHECK_LE(plan_cost(other, *b.plan), plan_cost(other, *a.plan));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_slo_below_the_service_time_is_explained) {
