@@ -54,10 +54,102 @@ void scaler_state::take(stage_load load) {
     }
 }
 
+namespace {
+
+/// Seed 004's rule. The batch size applies at once, so it follows the rate
+/// measured now; workers serve only after the cold start, so they follow
+/// the prediction, but never below what arrives now (the regression after a
+/// burst can predict zero while the load is still there).
+scale_order seed_order(const scaling_spec& spec, const scaled_stage& s,
+                       stage_view& v, double measured, double upstream,
+                       double now_s, double period_s) {
+  const auto& service = *s.service;
+  if (period_s > 0)
+    v.predictor.add(now_s, measured);
+  v.predicted_qps = std::max(v.predictor.predict(now_s + spec.cold_start_s),
+                             upstream);
+  seed_rule_options rule;
+  rule.overhead_ms = spec.overhead_ms;
+  rule.margin = spec.margin;
+  rule.headroom = spec.headroom;
+  auto batch = largest_timely_batch(service, measured, s.stage_slo_ms,
+                                    rule.overhead_ms);
+  auto ahead = seed_rule(service, std::max(v.predicted_qps, measured),
+                         s.stage_slo_ms, rule);
+  auto now = workers_for(service, rule.headroom * measured, batch)
+             + rule.margin;
+  return scale_order{std::max(ahead.workers, now), batch};
+}
+
+/// InferLine's tuner at the scenario's batch size.
+scale_order tuner_order(const scaling_spec& spec, const scaled_stage& s,
+                        const stage_view& v) {
+  const auto& service = *s.service;
+  tuner_inputs in;
+  in.buckets = &v.buckets;
+  in.bucket_s = v.bucket_s;
+  in.shortest_s = seconds(service.service_time(s.planned_batch));
+  in.longest_s = spec.envelope_s;
+  in.slack_s = std::max(0.0, s.stage_slo_ms / 1000.0 - in.shortest_s);
+  in.per_worker_qps = service.throughput_qps(s.planned_batch);
+  return scale_order{tuner_workers(in), s.planned_batch};
+}
+
+/// Hindsight: workers ordered now serve after the cold start, so it runs
+/// the most that any interval up to then needs, at the batch size of the
+/// interval starting now. Sets v.predicted_qps to the true rate.
+scale_order oracle_order(const scaling_spec& spec, const scaled_stage& s,
+                         stage_view& v, const arrival_times& arrivals,
+                         caf::timespan now) {
+  const auto& service = *s.service;
+  auto interval = from_seconds(spec.interval_s);
+  auto rate_from = [&](caf::timespan from) {
+    return double(arrivals_between(arrivals, from, from + interval))
+           / spec.interval_s;
+  };
+  auto need = [&](double rate, uint32_t batch) {
+    return workers_for(service, spec.headroom * rate, batch);
+  };
+  v.predicted_qps = rate_from(now);
+  scale_order order;
+  order.max_batch = largest_timely_batch(service, v.predicted_qps,
+                                         s.stage_slo_ms, spec.overhead_ms);
+  order.workers = need(v.predicted_qps, order.max_batch);
+  auto horizon = now + from_seconds(spec.cold_start_s);
+  for (auto from = now + interval; from <= horizon; from += interval) {
+    auto rate = rate_from(from);
+    auto batch = largest_timely_batch(service, rate, s.stage_slo_ms,
+                                      spec.overhead_ms);
+    order.workers = std::max(order.workers, need(rate, batch));
+  }
+  order.workers = std::max(1u, order.workers);
+  return order;
+}
+
+} // namespace
+
+double scaler_state::absorb(stage_view& v, caf::timespan now) const {
+  const auto& load = v.last;
+  auto period_s = seconds(now - load.since);
+  auto arrived = std::accumulate(load.arrivals.begin(), load.arrivals.end(),
+                                 uint64_t{0});
+  if (load.bucket.count() > 0) {
+    // Trailing empty buckets were left out: put them back.
+    v.bucket_s = seconds(load.bucket);
+    auto expected = static_cast<size_t>(std::llround(period_s / v.bucket_s));
+    for (size_t b = 0; b < std::max(expected, load.arrivals.size()); ++b)
+      v.buckets.push_back(b < load.arrivals.size() ? load.arrivals[b] : 0);
+    auto keep = static_cast<size_t>(
+      std::ceil(options.spec.envelope_s / v.bucket_s));
+    while (v.buckets.size() > keep)
+      v.buckets.pop_front();
+  }
+  return period_s > 0 ? double(arrived) / period_s : 0.0;
+}
+
 std::vector<std::optional<scale_order>>
 scaler_state::decide(caf::timespan now) {
   const auto& spec = options.spec;
-  auto now_s = seconds(now);
   std::vector<std::optional<scale_order>> orders(options.stages.size());
   auto predicted_of = [&](stage_id id) {
     for (size_t j = 0; j < options.stages.size(); ++j)
@@ -77,89 +169,25 @@ scaler_state::decide(caf::timespan now) {
       v.predicted_qps = upstream;
       continue;
     }
-    const auto& load = v.last;
-    auto period_s = seconds(now - load.since);
-    auto arrived = std::accumulate(load.arrivals.begin(), load.arrivals.end(),
-                                   uint64_t{0});
-    auto measured = period_s > 0 ? double(arrived) / period_s : 0.0;
-    if (load.bucket.count() > 0) {
-      v.bucket_s = seconds(load.bucket);
-      auto expected = static_cast<size_t>(std::llround(period_s / v.bucket_s));
-      for (size_t b = 0; b < std::max(expected, load.arrivals.size()); ++b)
-        v.buckets.push_back(b < load.arrivals.size() ? load.arrivals[b] : 0);
-      auto keep = static_cast<size_t>(std::ceil(spec.envelope_s / v.bucket_s));
-      while (v.buckets.size() > keep)
-        v.buckets.pop_front();
-    }
-    const auto& service = *s.service;
+    auto measured = absorb(v, now);
     scale_order order;
     switch (spec.policy) {
-      case scaling_kind::seed: {
-        if (period_s > 0)
-          v.predictor.add(now_s, measured);
-        v.predicted_qps = std::max(
-          v.predictor.predict(now_s + spec.cold_start_s), upstream);
-        seed_rule_options rule;
-        rule.overhead_ms = spec.overhead_ms;
-        rule.margin = spec.margin;
-        rule.headroom = spec.headroom;
-        // The batch size applies at once, so it follows the rate measured
-        // now; workers serve only after the cold start, so they follow the
-        // prediction, but never below what arrives now (a regression after
-        // a burst can predict zero while the load is still there).
-        auto now_qps = std::max(measured, upstream);
-        auto batch = largest_timely_batch(service, now_qps, s.stage_slo_ms,
-                                          rule.overhead_ms);
-        auto sizing = seed_rule(service, std::max(v.predicted_qps, now_qps),
-                                s.stage_slo_ms, rule);
-        order = scale_order{std::max(sizing.workers,
-                                     workers_for(service,
-                                                 rule.headroom * now_qps,
-                                                 batch)
-                                       + rule.margin),
-                            batch};
+      case scaling_kind::seed:
+        order = seed_order(spec, s, v, measured, upstream, seconds(now),
+                           seconds(now - v.last.since));
         break;
-      }
-      case scaling_kind::tuner: {
+      case scaling_kind::tuner:
         v.predicted_qps = measured;
-        tuner_inputs in;
-        in.buckets = &v.buckets;
-        in.bucket_s = v.bucket_s;
-        in.shortest_s = seconds(service.service_time(s.planned_batch));
-        in.longest_s = spec.envelope_s;
-        in.slack_s = std::max(0.0, s.stage_slo_ms / 1000.0 - in.shortest_s);
-        in.per_worker_qps = service.throughput_qps(s.planned_batch);
-        order = scale_order{tuner_workers(in), s.planned_batch};
+        order = tuner_order(spec, s, v);
         break;
-      }
-      case scaling_kind::oracle: {
-        // It knows the future: workers ordered now serve after the cold
-        // start, so it runs the most that any interval up to then needs.
-        auto interval = from_seconds(spec.interval_s);
-        auto need = [&](caf::timespan from) {
-          auto rate = double(arrivals_between(*options.arrivals, from,
-                                              from + interval))
-                      / spec.interval_s;
-          auto batch = largest_timely_batch(service, rate, s.stage_slo_ms,
-                                            spec.overhead_ms);
-          return std::make_pair(
-            rate, scale_order{workers_for(service, spec.headroom * rate,
-                                          batch),
-                              batch});
-        };
-        auto [rate, current] = need(now);
-        v.predicted_qps = rate;
-        order = current;
-        auto horizon = now + from_seconds(spec.cold_start_s);
-        for (auto from = now + interval; from <= horizon; from += interval)
-          order.workers = std::max(order.workers, need(from).second.workers);
-        order.workers = std::max(1u, order.workers);
+      case scaling_kind::oracle:
+        order = oracle_order(spec, s, v, *options.arrivals, now);
         break;
-      }
       case scaling_kind::none:
         continue;
     }
     orders[i] = order;
+    const auto& load = v.last;
     scaling_sample sample;
     sample.when = now;
     sample.stage = s.stage;
@@ -177,8 +205,15 @@ scaler_state::decide(caf::timespan now) {
   return orders;
 }
 
-bool scaler_state::finished() const {
-  return probe != nullptr && options.arrivals
+bool scaler_state::finished(caf::timespan now) const {
+  if (!options.arrivals || options.arrivals->empty())
+    return true;
+  // A guard, should a request never end (a bug): an hour after the last
+  // arrival the scaler stops, so that a virtual-time run still ends and the
+  // runtime reports the lost requests.
+  if (now > options.arrivals->back() + std::chrono::hours(1))
+    return true;
+  return probe != nullptr
          && probe->ended.load(std::memory_order_relaxed)
               >= options.arrivals->size();
 }
@@ -200,7 +235,7 @@ scaler_actor::behavior_type scaler(scaler_pointer self,
         return;
       // Once every request ended, one last round records the final costs;
       // it orders nothing and schedules no further tick.
-      bool last = st.finished();
+      bool last = st.finished(self->clock().now() - st.options.epoch);
       st.pending = st.scaled_stages();
       for (const auto& s : st.options.stages) {
         if (!s.frontend)

@@ -89,12 +89,17 @@ struct scaler_state {
   /// Takes one frontend's answer for the current tick.
   void take(stage_load load);
 
+  /// Adds the view's last load to its arrival history; returns the rate it
+  /// measured (requests/s over its period).
+  double absorb(stage_view& v, caf::timespan now) const;
+
   /// Decides every stage at `now` (all loads taken): the orders to send, by
   /// stage index in options.stages (empty for unscaled stages).
   std::vector<std::optional<scale_order>> decide(caf::timespan now);
 
-  /// True once every request of the workload has ended.
-  bool finished() const;
+  /// True once every request of the workload has ended (or an hour after
+  /// the last arrival, whatever happened).
+  bool finished(caf::timespan now) const;
 };
 
 using scaler_pointer = scaler_actor::stateful_pointer<scaler_state>;
