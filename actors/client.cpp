@@ -52,9 +52,13 @@ client_actor::behavior_type client(client_pointer self, client_options options,
       ++st.events;
       auto now = self->clock().now() - st.options.epoch;
       auto due = st.take_due(now);
-      if (!due.requests.empty())
-        for (auto& root : st.roots)
-          self->send(root, due);
+      // Copies for all roots but the last, which gets the batch itself: a
+      // copied trace loses its reserved capacity.
+      if (!due.requests.empty() && !st.roots.empty()) {
+        for (size_t i = 0; i + 1 < st.roots.size(); ++i)
+          self->send(st.roots[i], due);
+        self->send(st.roots.back(), std::move(due));
+      }
       if (auto delay = st.next_wakeup(now))
         self->delayed_send(self, *delay, emit_atom_v);
       else

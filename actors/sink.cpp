@@ -3,7 +3,12 @@
 namespace troupe {
 
 void sink_state::init(sink_options opts, run_probe* p) {
-  options = opts;
+  options = std::move(opts);
+  if (options.storage) {
+    records = std::move(options.storage->records);
+    ended_flags = std::move(options.storage->ended_flags);
+    options.storage.reset();
+  }
   leaf_gather = join_buffer{options.leaves};
   probe = p;
   events.probe = p;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -27,10 +28,26 @@
 
 namespace troupe {
 
+/// Room for every request's record, allocated (and its memory touched)
+/// before a run starts, so that the sink neither grows nor page-faults on
+/// the hot path.
+struct sink_storage {
+  std::deque<request_outcome> records;
+  std::vector<bool> ended_flags;
+
+  sink_storage() = default;
+  explicit sink_storage(size_t requests)
+    : records(requests), ended_flags(requests, false) {
+    // nop
+  }
+};
+
 struct sink_options {
   /// Number of leaf stages (stages nothing else consumes).
   size_t leaves = 1;
   caf::actor_clock::time_point epoch;
+  /// Prepared room for the records (optional; the sink takes it over).
+  std::shared_ptr<sink_storage> storage;
 };
 
 struct sink_state {

@@ -31,7 +31,8 @@ scaling_spec effective_scaling(const scenario& sc) {
 
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  caf::actor_clock::time_point epoch, run_probe* probe) {
+                  caf::actor_clock::time_point epoch, run_probe* probe,
+                  std::shared_ptr<sink_storage> storage) {
   graph g;
   auto scaling = effective_scaling(sc);
   bool scales = scaling.policy != scaling_kind::none;
@@ -40,7 +41,9 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   auto remember = [&g](const auto& handle) {
     g.actors.push_back(caf::actor_cast<caf::actor>(handle));
   };
-  g.sink = sys.spawn(sink, sink_options{sc.leaves().size(), epoch}, probe);
+  g.sink = sys.spawn(sink,
+                     sink_options{sc.leaves().size(), epoch, std::move(storage)},
+                     probe);
   remember(g.sink);
   // Spawn consumers before producers: walk the topological order backwards.
   std::vector<stage_input_actor> inputs(sc.stages.size());

@@ -121,7 +121,8 @@ run_outcomes run_virtual(run_context& ctx, double& wall_s,
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
     sys.scheduler());
   auto epoch = sched.clock().now();
-  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe);
+  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe,
+                       std::make_shared<sink_storage>(ctx.arrivals->size()));
   caf::scoped_actor self{sys};
   self->send(g.sink, collect_atom_v);
   self->send(g.client, emit_atom_v);
@@ -180,10 +181,13 @@ run_outcomes run_real(run_context& ctx, double& wall_s,
                       scaling_history& scaling) {
   system_config cfg{clock_kind::real_time, ctx.options.threads};
   caf::actor_system sys{cfg};
-  // Time zero lies a little ahead, so that spawning does not eat into the
+  // The records' room first (it takes a while for millions of requests),
+  // then time zero a little ahead, so that spawning does not eat into the
   // first arrivals: the client's first emit waits until then.
+  auto storage = std::make_shared<sink_storage>(ctx.arrivals->size());
   auto epoch = sys.clock().now() + std::chrono::milliseconds(20);
-  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe);
+  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe,
+                       std::move(storage));
   caf::scoped_actor self{sys};
   auto start = wall_clock::now();
   self->send(g.sink, collect_atom_v);
