@@ -22,6 +22,22 @@ double to_s(caf::timespan x) {
   return std::chrono::duration<double>(x).count();
 }
 
+/// A gnuplot string literal: single quotes, a quote doubled.
+std::string gnuplot_quoted(const std::string& text) {
+  std::string result = "'";
+  for (char c : text)
+    result += c == '\'' ? std::string{"''"} : std::string{c};
+  return result + "'";
+}
+
+/// A shell word: single quotes, a quote closed, escaped and reopened.
+std::string shell_quoted(const std::string& text) {
+  std::string result = "'";
+  for (char c : text)
+    result += c == '\'' ? std::string{"'\\''"} : std::string{c};
+  return result + "'";
+}
+
 } // namespace
 
 std::vector<interval_row> interval_series(const scenario& sc,
@@ -143,8 +159,9 @@ std::string plot_scaling(const scenario& sc, const std::string& dir,
            "set yrange [0:*]\n"
            "set offsets 0, 0, graph 0.1, 0\n"
            "set multiplot layout 4,1 title "
-        << fmt::format("'{} (SLO {:g} ms, scaling: {})'", sc.name, sc.slo_ms,
-                       to_string(sc.scaling.policy))
+        << gnuplot_quoted(fmt::format("{} (SLO {:g} ms, scaling: {})",
+                                      sc.name, sc.slo_ms,
+                                      to_string(sc.scaling.policy)))
         << fmt::format("\nset xrange [0:{:g}]\n", end_s)
         << "set lmargin 10\n"
            "set ylabel 'requests/s'\n"
@@ -165,8 +182,8 @@ std::string plot_scaling(const scenario& sc, const std::string& dir,
     for (size_t k = 0; k < scaled.size(); ++k)
       out << (k == 0 ? "" : ", \\\n     ")
           << fmt::format("'scaling.csv' every {}::{} using 1:($5 + $6) with "
-                         "steps title '{}'",
-                         scaled.size(), k + 1, scaled[k]);
+                         "steps title {}",
+                         scaled.size(), k + 1, gnuplot_quoted(scaled[k]));
     out << "\n"
            "set ylabel 'P99 ms'\n"
         << fmt::format("plot 'intervals.csv' every ::1 using 1:6 with steps "
@@ -184,7 +201,8 @@ std::string plot_scaling(const scenario& sc, const std::string& dir,
   }
   if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
     return "no plot: gnuplot is not installed (the script is " + script + ")";
-  auto command = "cd '" + dir + "' && gnuplot scaling.gp 2>gnuplot.log";
+  auto command = "cd " + shell_quoted(dir)
+                 + " && gnuplot scaling.gp 2>gnuplot.log";
   if (std::system(command.c_str()) != 0)
     return "no plot: gnuplot failed (see " + dir + "/gnuplot.log)";
   fs::remove(fs::path{dir} / "gnuplot.log");

@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
@@ -190,6 +193,28 @@ BOOST_AUTO_TEST_CASE(intervals_add_up_to_the_run) {
   BOOST_CHECK_CLOSE(cost, summarize(sc, r).worker_cost, 1e-6);
   // The burst shows in the arrivals.
   BOOST_CHECK_GT(rows[20].arrivals, 5 * rows[5].arrivals);
+}
+
+BOOST_AUTO_TEST_CASE(the_time_series_is_written_and_plotted) {
+  scenario sc;
+  auto r = run(scaled_scenario("seed"), &sc);
+  write_intervals_csv(interval_series(sc, r, 1.0), dir.path("intervals.csv"));
+  write_scaling_csv(sc, r.scaling, dir.path("scaling.csv"));
+  auto result = plot_scaling(sc, dir.path(""), 50);
+  std::ifstream script{dir.path("scaling.gp")};
+  std::string text{std::istreambuf_iterator<char>{script}, {}};
+  BOOST_CHECK(text.find("title 'a'") != std::string::npos);
+  // With gnuplot installed (the setup script installs it) there is a PNG;
+  // without, the answer says why.
+  if (result.rfind("no plot", 0) == 0)
+    BOOST_TEST_MESSAGE(result);
+  else
+    BOOST_CHECK(std::filesystem::file_size(result) > 1000);
+  std::ifstream rows{dir.path("scaling.csv")};
+  std::string header;
+  std::getline(rows, header);
+  BOOST_CHECK_EQUAL(header, "time_s,stage,measured_qps,predicted_qps,active,"
+                            "booting,target,max_batch,queue,cost,drops");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
