@@ -217,6 +217,33 @@ BOOST_AUTO_TEST_CASE(the_time_series_is_written_and_plotted) {
                             "booting,target,max_batch,queue,cost,drops");
 }
 
+BOOST_AUTO_TEST_CASE(scaled_scenarios_are_written_as_they_were_read) {
+  for (auto name : {"scaling-wave", "scaling-trace"}) {
+    BOOST_TEST_CONTEXT(name) {
+      auto original = load_scenario(std::string{TROUPE_SOURCE_DIR}
+                                    + "/scenarios/" + name + ".toml");
+      auto file = dir.path(std::string{name} + ".toml");
+      write_scenario(original, file);
+      auto back = load_scenario(file);
+      const auto& a = original.scaling;
+      const auto& b = back.scaling;
+      BOOST_CHECK(a.policy == b.policy);
+      BOOST_CHECK_EQUAL(a.cold_start_s, b.cold_start_s);
+      BOOST_CHECK_EQUAL(a.scale_down_delay_s, b.scale_down_delay_s);
+      BOOST_CHECK_EQUAL(a.margin, b.margin);
+      BOOST_CHECK_EQUAL(a.max_workers, b.max_workers);
+      BOOST_CHECK_EQUAL(a.idle_cost_per_s, b.idle_cost_per_s);
+      for (size_t i = 0; i < original.stages.size(); ++i) {
+        BOOST_CHECK(original.stages[i].batching == back.stages[i].batching);
+        BOOST_CHECK(original.stages[i].dropping == back.stages[i].dropping);
+      }
+      // Wave coefficients and trace files survive: the same arrivals.
+      BOOST_CHECK(make_arrivals(original, original.seed)
+                  == make_arrivals(back, back.seed));
+    }
+  }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(scaling_in_real_time, fixture)
