@@ -89,10 +89,17 @@ run_outcomes sink_state::take() {
   run_outcomes result;
   result.sent = sent.value_or(0);
   result.orphaned_results = orphaned;
-  result.records.reserve(ended);
+  // Compacts the ended records to the front, in id order, and hands the
+  // vector over: no second copy of millions of records.
+  size_t kept = 0;
   for (size_t id = 0; id < records.size(); ++id)
-    if (ended_flags[id])
-      result.records.push_back(std::move(records[id]));
+    if (ended_flags[id]) {
+      if (kept != id)
+        records[kept] = std::move(records[id]);
+      ++kept;
+    }
+  records.resize(kept);
+  result.records = std::move(records);
   records.clear();
   ended_flags.clear();
   return result;

@@ -12,7 +12,6 @@
 //    once that many have ended, with all records in id order.
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -32,7 +31,7 @@ namespace troupe {
 /// before a run starts, so that the sink neither grows nor page-faults on
 /// the hot path.
 struct sink_storage {
-  std::deque<request_outcome> records;
+  std::vector<request_outcome> records;
   std::vector<bool> ended_flags;
 
   sink_storage() = default;
@@ -55,10 +54,10 @@ struct sink_state {
 
   sink_options options;
   join_buffer leaf_gather;
-  /// records[id] is valid where ended_flags[id] is set. A deque: growing it
-  /// never moves the records already held (a vector's doubling stalled the
-  /// sink for milliseconds at 100,000s of records).
-  std::deque<request_outcome> records;
+  /// records[id] is valid where ended_flags[id] is set. Sized up front by
+  /// the runtime (sink_storage): growing it on the hot path stalled the sink
+  /// for milliseconds at 100,000s of records.
+  std::vector<request_outcome> records;
   std::vector<bool> ended_flags;
   uint64_t ended = 0;
   uint64_t orphaned = 0;
