@@ -144,13 +144,24 @@ planning_result plan_greedy(const planning_problem& pb,
       return result;
     }
     if (plan[*slowest].replicas >= pb.max_replicas) {
-      result.explanation = fmt::format(
-        "infeasible within {} replicas per stage: {} (its slowest stage) is at "
-        "the bound and the simulated P99 is still {} ms, above the SLO of {} ms",
-        pb.max_replicas, pb.stages[*slowest].name,
-        p99 == infeasible_latency ? std::string{"over the SLO"}
-                                  : fmt::format("{:.1f}", p99),
-        pb.slo_ms);
+      const auto& name = pb.stages[*slowest].name;
+      if (p99 == infeasible_latency && !meets_throughput_bound(pb, plan))
+        result.explanation = fmt::format(
+          "infeasible within {} replicas per stage: at batch size 1 on its "
+          "best hardware, {} serves {:.1f} q/s with {} replicas, below the "
+          "workload's mean rate of {:.1f} q/s (InferLine's Initialize adds "
+          "replicas at batch size 1; try a larger --max-replicas)",
+          pb.max_replicas, name, capacity_qps(pb, plan, *slowest),
+          plan[*slowest].replicas, pb.mean_rate_qps);
+      else
+        result.explanation = fmt::format(
+          "infeasible within {} replicas per stage: {} (its slowest stage) "
+          "is at the bound and the simulated P99 is still {}, above the SLO "
+          "of {} ms",
+          pb.max_replicas, name,
+          p99 == infeasible_latency ? std::string{"beyond it"}
+                                    : fmt::format("{:.1f} ms", p99),
+          pb.slo_ms);
       return result;
     }
     ++plan[*slowest].replicas;

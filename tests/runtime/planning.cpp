@@ -238,6 +238,9 @@ BOOST_AUTO_TEST_CASE(too_few_replicas_allowed_is_explained) {
   BOOST_CHECK(!greedy.plan);
   BOOST_CHECK_NE(greedy.explanation.find("within 1 replicas"),
                  std::string::npos);
+  // Below the throughput bound nothing was simulated: it says which rate.
+  BOOST_CHECK_NE(greedy.explanation.find("below the workload's mean rate"),
+                 std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(throughput_planner_stays_within_the_budget) {
