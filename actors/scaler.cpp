@@ -205,6 +205,13 @@ scaler_state::decide(caf::timespan now) {
   return orders;
 }
 
+void scaler_state::complete() {
+  finished_rounds = true;
+  for (auto& promise : waiting)
+    promise.deliver(history);
+  waiting.clear();
+}
+
 bool scaler_state::finished(caf::timespan now) const {
   if (!options.arrivals || options.arrivals->empty())
     return true;
@@ -231,8 +238,10 @@ scaler_actor::behavior_type scaler(scaler_pointer self,
     [self, interval](tick_atom) {
       auto& st = self->state;
       ++st.events;
-      if (st.scaled_stages() == 0)
+      if (st.scaled_stages() == 0) {
+        st.complete(); // nothing to scale: an empty history
         return;
+      }
       // Once every request ended, one last round records the final costs;
       // it orders nothing and schedules no further tick.
       bool last = st.finished(self->clock().now() - st.options.epoch);
@@ -248,8 +257,10 @@ scaler_actor::behavior_type scaler(scaler_pointer self,
               return;
             auto now = self->clock().now() - st.options.epoch;
             auto orders = st.decide(now);
-            if (last)
+            if (last) {
+              st.complete();
               return;
+            }
             for (size_t i = 0; i < orders.size(); ++i)
               if (orders[i])
                 self->send(st.options.stages[i].frontend, *orders[i]);
@@ -257,9 +268,13 @@ scaler_actor::behavior_type scaler(scaler_pointer self,
           });
       }
     },
-    [self](history_atom) {
+    [self](history_atom) -> caf::result<scaling_history> {
       ++self->state.events;
-      return self->state.history;
+      auto promise = self->make_response_promise<scaling_history>();
+      self->state.waiting.push_back(promise);
+      if (self->state.finished_rounds)
+        self->state.complete();
+      return promise;
     },
   };
 }

@@ -15,9 +15,9 @@
 //    workers a cold start ahead of the interval that needs them and retires
 //    them as soon as no interval up to then does.
 //
-// It records one scaling_sample per stage and interval, answers
-// history_atom with them, and stops ticking once every request has ended
-// (after a last round that records the final costs).
+// It records one scaling_sample per stage and interval and stops ticking
+// once every request has ended, after a last round that records the final
+// costs; history_atom is answered with the samples after that round.
 
 #include <deque>
 #include <optional>
@@ -26,6 +26,7 @@
 
 #include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/run_probe.hpp"
@@ -76,6 +77,10 @@ struct scaler_state {
   scaler_options options;
   std::vector<stage_view> views;
   scaling_history history;
+  /// The last round is done: history is final.
+  bool finished_rounds = false;
+  /// history_atom requests that came before the last round.
+  std::vector<caf::typed_response_promise<scaling_history>> waiting;
   /// Loads still expected for the current tick.
   size_t pending = 0;
   run_probe* probe = nullptr;
@@ -100,6 +105,9 @@ struct scaler_state {
   /// True once every request of the workload has ended (or an hour after
   /// the last arrival, whatever happened).
   bool finished(caf::timespan now) const;
+
+  /// Marks the history final and answers everyone waiting for it.
+  void complete();
 };
 
 using scaler_pointer = scaler_actor::stateful_pointer<scaler_state>;

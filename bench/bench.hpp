@@ -3,6 +3,8 @@
 // Shared helpers of the benchmark harness.
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,8 @@ inline double median(std::vector<double> xs) {
 std::vector<double> latencies_from_send_us(const run_outcomes& outcomes);
 
 int virtual_speed(const std::string& scenario_file, int repeat);
-int sim_to_real(const std::string& scenario_file);
+int sim_to_real(const std::string& scenario_file,
+                std::optional<uint64_t> count);
 int overhead(const std::string& bench_dir, uint64_t count);
 int planner_quality(const std::string& scenario_file, uint64_t count);
 int scaling(const std::vector<std::string>& scenario_files);

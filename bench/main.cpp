@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   auto* gap = app.add_subcommand(
     "sim-to-real", "Latency percentiles in virtual vs real time");
   gap->add_option("--scenario", gap_file, "Scenario file");
+  std::optional<uint64_t> gap_count;
+  gap->add_option("--count", gap_count, "Send at most this many requests");
 
   uint64_t count = 200000;
   auto* over = app.add_subcommand(
@@ -61,6 +63,6 @@ int main(int argc, char** argv) {
   if (*scale)
     return troupe::bench::scaling(scaling_files);
   if (*gap)
-    return troupe::bench::sim_to_real(gap_file);
+    return troupe::bench::sim_to_real(gap_file, gap_count);
   return troupe::bench::overhead(dir + "/bench/scenarios", count);
 }

@@ -99,18 +99,22 @@ uint64_t known_late(const run_context& ctx, caf::timespan now) {
   return late + (overdue > ended ? overdue - ended : 0);
 }
 
-/// Asks the scaler (if any) for its samples; `drive` runs the scheduler
-/// until the answer can be there (virtual time) or does nothing (real).
+/// Asks the scaler (if any) for its samples; it answers after its last
+/// round, at most an interval after the last request ended. `drive` runs
+/// the scheduler until the answer can be there (virtual time) or does
+/// nothing (real).
 template <class Drive>
 scaling_history collect_scaling(caf::scoped_actor& self, const graph& g,
-                                Drive drive) {
+                                const scenario& sc, Drive drive) {
   scaling_history result;
   if (!g.scaler)
     return result;
   self->send(g.scaler, history_atom_v);
   drive();
+  auto wait = std::chrono::duration<double>(2 * sc.scaling.interval_s + 5);
   self->receive([&](scaling_history& x) { result = std::move(x); },
-                caf::after(std::chrono::seconds(10)) >> [] {});
+                caf::after(std::chrono::duration_cast<caf::timespan>(wait))
+                  >> [] {});
   return result;
 }
 
@@ -165,7 +169,7 @@ run_outcomes run_virtual(run_context& ctx, double& wall_s,
     answered = true;
   },
                 caf::after(std::chrono::seconds(0)) >> [] {});
-  scaling = collect_scaling(self, g, [&] { sched.run(); });
+  scaling = collect_scaling(self, g, ctx.sc, [&] { sched.run(); });
   shut_down(self, g);
   sched.run();
   if (!answered)
@@ -205,7 +209,7 @@ run_outcomes run_real(run_context& ctx, double& wall_s,
       });
   }
   wall_s = seconds_since(start);
-  scaling = collect_scaling(self, g, [] {});
+  scaling = collect_scaling(self, g, ctx.sc, [] {});
   shut_down(self, g);
   return result;
 }
