@@ -5,23 +5,11 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/durations.hpp"
 #include "policies/scaling/envelope_tuner.hpp"
 #include "policies/scaling/seed_rule.hpp"
 
 namespace troupe {
-
-namespace {
-
-double seconds(caf::timespan x) {
-  return std::chrono::duration<double>(x).count();
-}
-
-caf::timespan from_seconds(double s) {
-  return std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double>{s});
-}
-
-} // namespace
 
 uint64_t arrivals_between(const arrival_times& arrivals, caf::timespan from,
                           caf::timespan to) {
@@ -88,7 +76,7 @@ scale_order tuner_order(const scaling_spec& spec, const scaled_stage& s,
   tuner_inputs in;
   in.buckets = &v.buckets;
   in.bucket_s = v.bucket_s;
-  in.shortest_s = seconds(service.service_time(s.planned_batch));
+  in.shortest_s = to_seconds(service.service_time(s.planned_batch));
   in.longest_s = spec.envelope_s;
   in.slack_s = std::max(0.0, s.stage_slo_ms / 1000.0 - in.shortest_s);
   in.per_worker_qps = service.throughput_qps(s.planned_batch);
@@ -130,12 +118,12 @@ scale_order oracle_order(const scaling_spec& spec, const scaled_stage& s,
 
 double scaler_state::absorb(stage_view& v, caf::timespan now) const {
   const auto& load = v.last;
-  auto period_s = seconds(now - load.since);
+  auto period_s = to_seconds(now - load.since);
   auto arrived = std::accumulate(load.arrivals.begin(), load.arrivals.end(),
                                  uint64_t{0});
   if (load.bucket.count() > 0) {
     // Trailing empty buckets were left out: put them back.
-    v.bucket_s = seconds(load.bucket);
+    v.bucket_s = to_seconds(load.bucket);
     auto expected = static_cast<size_t>(std::llround(period_s / v.bucket_s));
     for (size_t b = 0; b < std::max(expected, load.arrivals.size()); ++b)
       v.buckets.push_back(b < load.arrivals.size() ? load.arrivals[b] : 0);
@@ -173,8 +161,8 @@ scaler_state::decide(caf::timespan now) {
     scale_order order;
     switch (spec.policy) {
       case scaling_kind::seed:
-        order = seed_order(spec, s, v, measured, upstream, seconds(now),
-                           seconds(now - v.last.since));
+        order = seed_order(spec, s, v, measured, upstream, to_seconds(now),
+                           to_seconds(now - v.last.since));
         break;
       case scaling_kind::tuner:
         v.predicted_qps = measured;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "models/durations.hpp"
+
 namespace troupe {
 
 const char* to_string(worker_state x) {
@@ -44,7 +46,7 @@ worker_pool::worker_pool(worker_pool_options options)
 void worker_pool::accrue(caf::timespan now) {
   if (now <= accrued_until_)
     return;
-  auto seconds = std::chrono::duration<double>(now - accrued_until_).count();
+  auto seconds = to_seconds(now - accrued_until_);
   cost_ += seconds
            * (running_ * options_.running_cost_per_s
               + idle_count_ * options_.idle_cost_per_s);

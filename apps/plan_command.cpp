@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
+#include "models/durations.hpp"
 #include "models/input_error.hpp"
 #include "models/traffic_envelope.hpp"
 #include "policies/planning/exhaustive_planner.hpp"
@@ -31,9 +32,7 @@ std::vector<double> stage_p99_ms(const scenario& sc,
   for (const auto& rec : outcomes.records)
     for (const auto& v : rec.req.trace)
       if (v.stage < sc.stages.size() && v.finish >= v.enqueue)
-        times[v.stage].push_back(
-          std::chrono::duration<double, std::milli>(v.finish - v.enqueue)
-            .count());
+        times[v.stage].push_back(to_ms(v.finish - v.enqueue));
   std::vector<double> result;
   for (auto& t : times)
     result.push_back(summarize_latencies(t).p99);

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cmath>
 
+#include "models/durations.hpp"
+
 namespace troupe {
 
 double traffic_envelope::max_arrivals(double window_s) const {
@@ -22,8 +24,7 @@ traffic_envelope measure_envelope(const arrival_times& arrivals,
                                   double growth) {
   traffic_envelope result;
   for (double w = shortest_s; w <= longest_s * (1 + 1e-9); w *= growth) {
-    auto window = std::chrono::duration_cast<caf::timespan>(
-      std::chrono::duration<double>{w});
+    auto window = from_seconds(w);
     // Closed windows [arrivals[first], arrivals[first] + w): every maximal
     // window can be shifted to start at an arrival.
     uint64_t best = 0;

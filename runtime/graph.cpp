@@ -8,15 +8,11 @@
 #include "actors/replica.hpp"
 #include "actors/scaler.hpp"
 #include "actors/sink.hpp"
+#include "models/durations.hpp"
 
 namespace troupe {
 
 namespace {
-
-caf::timespan ms_to_timespan(double ms) {
-  return std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double, std::milli>{ms});
-}
 
 /// The scaling settings the actors use: the oracle knows when workers will
 /// be needed, so it retires them without delay.
@@ -82,7 +78,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.queue_capacity = spec.queue_capacity;
     opts.batching.kind = spec.batching;
     opts.batching.max_batch = spec.max_batch;
-    opts.stage_slo = ms_to_timespan(stage_slo[id]);
+    opts.stage_slo = from_ms(stage_slo[id]);
     if (spec.service)
       opts.batching.flush_after = std::max(
         caf::timespan{0},
@@ -94,15 +90,15 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.pool.initial = spec.replicas;
     if (scaled_here) {
       auto hardware_cost = spec.service->cost;
-      opts.pool.cold_start = ms_to_timespan(scaling.cold_start_s * 1000);
-      opts.pool.scale_down_delay = ms_to_timespan(scaling.scale_down_delay_s
-                                                  * 1000);
+      opts.pool.cold_start = from_ms(scaling.cold_start_s * 1000);
+      opts.pool.scale_down_delay = from_ms(scaling.scale_down_delay_s
+                                           * 1000);
       opts.pool.running_cost_per_s = hardware_cost
                                      * scaling.running_cost_per_s;
       opts.pool.idle_cost_per_s = hardware_cost * scaling.idle_cost_per_s;
       // A hundred buckets per interval: fine enough for the tuner's
       // shortest envelope windows.
-      opts.load_bucket = ms_to_timespan(scaling.interval_s * 10);
+      opts.load_bucket = from_ms(scaling.interval_s * 10);
     }
     auto handle = sys.spawn(frontend, opts, std::move(replicas), g.sink, probe);
     remember(handle);
@@ -115,8 +111,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     roots.push_back(inputs[id]);
   client_options opts;
   opts.arrivals = arrivals;
-  opts.slo = std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double, std::milli>{sc.slo_ms});
+  opts.slo = from_ms(sc.slo_ms);
   opts.epoch = epoch;
   opts.trace_capacity = sc.stages.size() + 1;
   g.client = sys.spawn(client, opts, std::move(roots), g.sink, probe);

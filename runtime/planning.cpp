@@ -4,6 +4,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "models/durations.hpp"
 #include "runtime/runner.hpp"
 
 namespace troupe {
@@ -17,9 +18,7 @@ planning_problem planning_problem_for(const scenario& sc,
   pb.topological_order.assign(sc.topological_order.begin(),
                               sc.topological_order.end());
   if (sample.size() > 1) {
-    double span_s = std::chrono::duration<double>(sample.back()
-                                                  - sample.front())
-                      .count();
+    double span_s = to_seconds(sample.back() - sample.front());
     pb.mean_rate_qps = span_s > 0 ? double(sample.size() - 1) / span_s : 0;
   }
   for (const auto& spec : sc.stages) {
@@ -139,8 +138,7 @@ double simulated_latency::simulate(const scenario& sc) {
   for (const auto& rec : run.outcomes.records)
     latencies.push_back(
       rec.kind == outcome_kind::completed
-        ? std::chrono::duration<double, std::milli>(rec.finish - rec.req.arrival)
-            .count()
+        ? to_ms(rec.finish - rec.req.arrival)
         : infeasible_latency);
   if (latencies.size() < n || rank == 0)
     return infeasible_latency;

@@ -9,13 +9,11 @@
 
 #include <fmt/format.h>
 
+#include "models/durations.hpp"
+
 namespace troupe {
 
 namespace {
-
-double to_ms(caf::timespan x) {
-  return static_cast<double>(x.count()) / 1e6;
-}
 
 std::string_view kind_name(stage_kind kind) {
   switch (kind) {

@@ -11,6 +11,7 @@
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "models/durations.hpp"
 #include "runtime/graph.hpp"
 
 namespace troupe {
@@ -90,8 +91,7 @@ void shut_down(caf::scoped_actor& self, const graph& g) {
 uint64_t known_late(const run_context& ctx, caf::timespan now) {
   auto late = ctx.probe.late.load(std::memory_order_relaxed);
   auto ended = ctx.probe.ended.load(std::memory_order_relaxed);
-  auto slo = std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double, std::milli>{ctx.sc.slo_ms});
+  auto slo = from_ms(ctx.sc.slo_ms);
   const auto& arrivals = *ctx.arrivals;
   auto overdue = static_cast<uint64_t>(
     std::lower_bound(arrivals.begin(), arrivals.end(), now - slo)
@@ -111,10 +111,9 @@ scaling_history collect_scaling(caf::scoped_actor& self, const graph& g,
     return result;
   self->send(g.scaler, history_atom_v);
   drive();
-  auto wait = std::chrono::duration<double>(2 * sc.scaling.interval_s + 5);
+  auto wait = from_seconds(2 * sc.scaling.interval_s + 5);
   self->receive([&](scaling_history& x) { result = std::move(x); },
-                caf::after(std::chrono::duration_cast<caf::timespan>(wait))
-                  >> [] {});
+                caf::after(wait) >> [] {});
   return result;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "models/durations.hpp"
 #include "models/input_error.hpp"
 
 namespace troupe {
@@ -53,9 +54,7 @@ std::vector<double> scenario::stage_slo_ms() const {
   std::vector<double> own(n, 0);
   for (size_t i = 0; i < n; ++i)
     if (stages[i].service)
-      own[i] = std::chrono::duration<double, std::milli>(
-                 stages[i].service->service_time(1))
-                 .count();
+      own[i] = to_ms(stages[i].service->service_time(1));
   // Longest service path from the source to each stage (inclusive), and
   // from each stage to a leaf (inclusive).
   std::vector<double> to(n, 0);

@@ -11,16 +11,13 @@
 
 #include <fmt/format.h>
 
+#include "models/durations.hpp"
 #include "runtime/report.hpp"
 #include "runtime/statistics.hpp"
 
 namespace troupe {
 
 namespace {
-
-double to_s(caf::timespan x) {
-  return std::chrono::duration<double>(x).count();
-}
 
 /// A gnuplot string literal: single quotes, a quote doubled.
 std::string gnuplot_quoted(const std::string& text) {
@@ -45,7 +42,7 @@ std::vector<interval_row> interval_series(const scenario& sc,
                                           double interval_s) {
   std::vector<interval_row> rows;
   auto index_of = [&](caf::timespan t) {
-    return static_cast<size_t>(std::max(0.0, to_s(t) / interval_s));
+    return static_cast<size_t>(std::max(0.0, to_seconds(t) / interval_s));
   };
   auto row = [&](size_t i) -> interval_row& {
     while (rows.size() <= i) {
@@ -67,7 +64,7 @@ std::vector<interval_row> interval_series(const scenario& sc,
     switch (rec.kind) {
       case outcome_kind::completed: {
         ++r.completed;
-        auto ms = to_s(rec.finish - rec.req.arrival) * 1000;
+        auto ms = to_seconds(rec.finish - rec.req.arrival) * 1000;
         latencies[i].push_back(ms);
         if (ms <= sc.slo_ms)
           ++timely[i];
@@ -94,7 +91,7 @@ std::vector<interval_row> interval_series(const scenario& sc,
   auto first_stage = run.scaling.samples.front().stage;
   std::map<size_t, double> cost_at;
   for (const auto& x : run.scaling.samples) {
-    auto end = to_s(x.when);
+    auto end = to_seconds(x.when);
     if (end <= 0)
       continue;
     auto i = static_cast<size_t>(std::llround(end / interval_s)) - 1;
@@ -134,7 +131,7 @@ void write_scaling_csv(const scenario& sc, const scaling_history& history,
          "max_batch,queue,cost,drops\n";
   for (const auto& x : history.samples)
     out << fmt::format("{:.3f},{},{:.3f},{:.3f},{},{},{},{},{},{:.6f},{}\n",
-                       to_s(x.when),
+                       to_seconds(x.when),
                        x.stage < sc.stages.size() ? sc.stages[x.stage].name
                                                   : "?",
                        x.measured_qps, x.predicted_qps, x.active, x.booting,

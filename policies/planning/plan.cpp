@@ -6,11 +6,12 @@
 
 #include <fmt/format.h>
 
+#include "models/durations.hpp"
+
 namespace troupe {
 
 double service_ms(const profile& p, uint32_t batch) {
-  return std::chrono::duration<double, std::milli>(p.service_time(batch))
-    .count();
+  return to_ms(p.service_time(batch));
 }
 
 namespace {

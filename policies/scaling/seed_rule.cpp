@@ -4,15 +4,9 @@
 #include <chrono>
 #include <cmath>
 
+#include "models/durations.hpp"
+
 namespace troupe {
-
-namespace {
-
-double ms(caf::timespan x) {
-  return std::chrono::duration<double, std::milli>(x).count();
-}
-
-} // namespace
 
 uint32_t largest_timely_batch(const profile& service, double rate_qps,
                               double stage_slo_ms, double overhead_ms) {
@@ -21,7 +15,7 @@ uint32_t largest_timely_batch(const profile& service, double rate_qps,
   uint32_t best = 1;
   for (uint32_t b = 1; b <= service.max_batch(); ++b) {
     auto collect_ms = 1000.0 * (b - 1) / rate_qps;
-    if (ms(service.service_time(b)) + collect_ms + overhead_ms
+    if (to_ms(service.service_time(b)) + collect_ms + overhead_ms
         <= stage_slo_ms)
       best = b;
   }

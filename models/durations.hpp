@@ -1,0 +1,32 @@
+#pragma once
+
+// Conversions between caf::timespan (integer nanoseconds, the runtime's
+// time) and the milliseconds and seconds of scenario files, policies and
+// reports. From double, the result is truncated to the nanosecond, as
+// std::chrono::duration_cast does.
+
+#include <chrono>
+
+#include <caf/timespan.hpp>
+
+namespace troupe {
+
+inline double to_ms(caf::timespan x) {
+  return std::chrono::duration<double, std::milli>(x).count();
+}
+
+inline double to_seconds(caf::timespan x) {
+  return std::chrono::duration<double>(x).count();
+}
+
+inline caf::timespan from_ms(double ms) {
+  return std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double, std::milli>{ms});
+}
+
+inline caf::timespan from_seconds(double s) {
+  return std::chrono::duration_cast<caf::timespan>(
+    std::chrono::duration<double>{s});
+}
+
+} // namespace troupe
