@@ -7,6 +7,7 @@ void frontend_state::init(frontend_options opts,
                           run_probe* probe) {
   options = std::move(opts);
   replicas = std::move(reps);
+  set_max_batch(options.batching.max_batch);
   options.pool.slots = static_cast<uint32_t>(replicas.size());
   pool = worker_pool{options.pool};
   sink = std::move(snk);
@@ -112,17 +113,21 @@ std::optional<caf::timespan> frontend_state::flush_time() const {
   return queue.front().trace.back().enqueue + options.batching.flush_after;
 }
 
+void frontend_state::set_max_batch(uint32_t max_batch) {
+  auto& batching = options.batching;
+  batching.max_batch = std::max(1u, max_batch);
+  if (!options.service)
+    return;
+  batching.max_batch = std::min(batching.max_batch,
+                                options.service->max_batch());
+  batching.flush_after = std::max(
+    caf::timespan{0},
+    options.stage_slo - options.service->service_time(batching.max_batch));
+}
+
 std::vector<worker_pool::boot> frontend_state::apply(const scale_order& order,
                                                      caf::timespan now) {
-  auto& batching = options.batching;
-  batching.max_batch = std::max(1u, order.max_batch);
-  if (options.service) {
-    batching.max_batch = std::min(batching.max_batch,
-                                  options.service->max_batch());
-    batching.flush_after = std::max(
-      caf::timespan{0},
-      options.stage_slo - options.service->service_time(batching.max_batch));
-  }
+  set_max_batch(order.max_batch);
   return pool.set_target(order.workers, now);
 }
 

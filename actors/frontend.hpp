@@ -56,7 +56,8 @@ struct frontend_options {
   drop_kind dropping = drop_kind::none;
   /// The replicas' profile, for deadline estimates; null for no-op stages.
   std::shared_ptr<const profile> service;
-  /// This stage's share of the end-to-end SLO (fill batching's flush).
+  /// This stage's share of the end-to-end SLO; with a profile, sets fill
+  /// batching's flush_after (set_max_batch).
   caf::timespan stage_slo{0};
   /// The workers' lifecycle; pool.slots is set from the replicas given.
   worker_pool_options pool;
@@ -119,6 +120,11 @@ struct frontend_state {
   /// When a waiting partial batch must be flushed: nothing unless `fill`
   /// batching holds back a queue that an idle worker could take.
   std::optional<caf::timespan> flush_time() const;
+
+  /// Batches of up to `max_batch` (at most the profile's largest); with a
+  /// profile, a partial batch may wait (fill batching) the stage's SLO
+  /// share minus the full batch's service time.
+  void set_max_batch(uint32_t max_batch);
 
   /// Applies a scaler's order; returns the workers that start booting.
   std::vector<worker_pool::boot> apply(const scale_order& order,

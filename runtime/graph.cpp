@@ -79,10 +79,6 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.batching.kind = spec.batching;
     opts.batching.max_batch = spec.max_batch;
     opts.stage_slo = from_ms(stage_slo[id]);
-    if (spec.service)
-      opts.batching.flush_after = std::max(
-        caf::timespan{0},
-        opts.stage_slo - spec.service->service_time(spec.max_batch));
     opts.routing = spec.routing;
     opts.dropping = spec.dropping;
     opts.service = spec.service;

@@ -142,6 +142,13 @@ private:
     return x;
   }
 
+  double non_negative(const toml::node& n, const std::string& field) const {
+    auto x = number(n, field);
+    if (x < 0)
+      fail(&n, field, "must not be negative");
+    return x;
+  }
+
   int64_t integer(const toml::node& n, const std::string& field) const {
     if (auto x = n.as_integer())
       return x->get();
@@ -278,20 +285,17 @@ private:
     x.policy = choice(require(t, "policy", p + "policy"), p + "policy",
                       "scaling policy", "none, seed, tuner, oracle",
                       parse_scaling_kind);
-    auto non_negative = [&](const char* key, double& out) {
-      if (auto n = t.get(key)) {
-        out = number(*n, p + key);
-        if (out < 0)
-          fail(n, p + key, "must not be negative");
-      }
+    auto optional_non_negative = [&](const char* key, double& out) {
+      if (auto n = t.get(key))
+        out = non_negative(*n, p + key);
     };
     if (auto n = t.get("interval_s"))
       x.interval_s = positive(*n, p + "interval_s");
-    non_negative("cold_start_s", x.cold_start_s);
-    non_negative("scale_down_delay_s", x.scale_down_delay_s);
-    non_negative("overhead_ms", x.overhead_ms);
-    non_negative("running_cost_per_s", x.running_cost_per_s);
-    non_negative("idle_cost_per_s", x.idle_cost_per_s);
+    optional_non_negative("cold_start_s", x.cold_start_s);
+    optional_non_negative("scale_down_delay_s", x.scale_down_delay_s);
+    optional_non_negative("overhead_ms", x.overhead_ms);
+    optional_non_negative("running_cost_per_s", x.running_cost_per_s);
+    optional_non_negative("idle_cost_per_s", x.idle_cost_per_s);
     if (auto n = t.get("margin"))
       x.margin = static_cast<uint32_t>(at_least(*n, p + "margin", 0));
     if (auto n = t.get("history"))
@@ -347,9 +351,7 @@ private:
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
                         at + ".hardware");
-    p.cost = number(require(t, "cost", at + ".cost"), at + ".cost");
-    if (p.cost < 0)
-      fail(t.get("cost"), at + ".cost", "must not be negative");
+    p.cost = non_negative(require(t, "cost", at + ".cost"), at + ".cost");
     const auto& rows = array(require(t, "rows", at + ".rows"), at + ".rows");
     if (rows.empty())
       fail(&rows, at + ".rows", "a profile needs at least one row");

@@ -18,6 +18,10 @@ batch requests(uint64_t first, uint64_t count, caf::timespan deadline = 1s) {
   return b;
 }
 
+/// s(1) = 10 ms, s(8) = 20 ms; s(4) = 1000 * 4 / thr(4) with thr(4) =
+/// 100 + 300 * 3/7.
+const profile service{"cpu", 1, {{1, 10, 100.0}, {8, 20, 400.0}}};
+
 /// A frontend state with `replicas` fake (invalid) replica handles.
 struct fixture {
   frontend_state st;
@@ -37,8 +41,7 @@ struct fixture {
     opts.queue_capacity = capacity;
     opts.batching.max_batch = max_batch;
     opts.dropping = dropping;
-    opts.service = std::make_shared<const profile>(
-      profile{"cpu", 1, {{1, 10, 100.0}, {8, 20, 400.0}}});
+    opts.service = std::make_shared<const profile>(service);
     st.init(opts, std::vector<replica_actor>(replicas), sink_actor{}, nullptr);
   }
 };
@@ -137,7 +140,8 @@ BOOST_AUTO_TEST_CASE(the_estimate_policy_drops_on_admission_behind_a_long_queue)
 BOOST_AUTO_TEST_CASE(fill_batching_waits_for_a_full_batch_then_flushes) {
   frontend_options opts;
   opts.batching.kind = batching_kind::fill;
-  opts.batching.flush_after = 30ms;
+  // A partial batch waits the stage's share minus s(4): 30 ms.
+  opts.stage_slo = 30ms + service.service_time(4);
   setup(opts, 1, 4);
   st.admit(requests(0, 2), 0ms);
   BOOST_CHECK(!st.next_dispatch(10ms));
