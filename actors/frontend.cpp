@@ -19,14 +19,27 @@ void frontend_state::init(frontend_options opts,
 frontend_state::admission frontend_state::admit(batch&& in,
                                                 caf::timespan now) {
   admission result;
+  // The whole batch arrives at `now`: one arrival bucket and one admission
+  // estimate (but for each request's deadline and place) serve it all.
+  bool counting = options.load_bucket.count() > 0;
+  auto bucket = counting ? static_cast<size_t>((now - load_since)
+                                               / options.load_bucket)
+                         : 0;
+  std::optional<admission_snapshot> estimate;
+  if (options.dropping == drop_kind::estimate && options.service) {
+    estimate.emplace();
+    estimate->now = now;
+    estimate->workers = pool.active();
+    estimate->batch = options.batching.max_batch;
+    estimate->service_time = options.service->service_time(
+      options.batching.max_batch);
+  }
   for (auto& x : in.requests) {
     auto joined = gather.add(std::move(x), now);
     if (!joined)
       continue;
     auto& req = joined->req;
-    if (options.load_bucket.count() > 0) {
-      auto bucket = static_cast<size_t>((now - load_since)
-                                        / options.load_bucket);
+    if (counting) {
       if (arrivals.size() <= bucket)
         arrivals.resize(bucket + 1, 0);
       ++arrivals[bucket];
@@ -35,16 +48,10 @@ frontend_state::admission frontend_state::admit(batch&& in,
       result.full.push_back(std::move(req));
       continue;
     }
-    if (options.dropping == drop_kind::estimate && options.service) {
-      admission_snapshot snapshot;
-      snapshot.now = now;
-      snapshot.deadline = req.deadline;
-      snapshot.ahead = queue.size();
-      snapshot.workers = pool.active();
-      snapshot.batch = options.batching.max_batch;
-      snapshot.service_time = options.service->service_time(
-        options.batching.max_batch);
-      if (should_drop_on_admission(options.dropping, snapshot)) {
+    if (estimate) {
+      estimate->deadline = req.deadline;
+      estimate->ahead = queue.size();
+      if (should_drop_on_admission(options.dropping, *estimate)) {
         result.unreachable.push_back(std::move(req));
         continue;
       }
