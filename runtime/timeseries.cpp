@@ -41,35 +41,26 @@ std::vector<interval_row> interval_series(const scenario& sc,
                                           const run_result& run,
                                           double interval_s) {
   std::vector<interval_row> rows;
-  auto index_of = [&](caf::timespan t) {
-    return static_cast<size_t>(std::max(0.0, to_seconds(t) / interval_s));
-  };
+  // Latencies of each row's completed requests.
+  std::vector<std::vector<double>> latencies;
   auto row = [&](size_t i) -> interval_row& {
     while (rows.size() <= i) {
       rows.emplace_back();
       rows.back().start_s = double(rows.size() - 1) * interval_s;
+      latencies.emplace_back();
     }
     return rows[i];
   };
-  std::vector<std::vector<double>> latencies;
-  std::vector<uint64_t> timely;
   for (const auto& rec : run.outcomes.records) {
-    auto i = index_of(rec.req.arrival);
+    auto i = static_cast<size_t>(
+      std::max(0.0, to_seconds(rec.req.arrival) / interval_s));
     auto& r = row(i);
-    if (latencies.size() <= i) {
-      latencies.resize(i + 1);
-      timely.resize(i + 1, 0);
-    }
     ++r.arrivals;
     switch (rec.kind) {
-      case outcome_kind::completed: {
+      case outcome_kind::completed:
         ++r.completed;
-        auto ms = to_seconds(rec.finish - rec.req.arrival) * 1000;
-        latencies[i].push_back(ms);
-        if (ms <= sc.slo_ms)
-          ++timely[i];
+        latencies[i].push_back(to_ms(rec.finish - rec.req.arrival));
         break;
-      }
       case outcome_kind::dropped:
         ++r.dropped;
         break;
@@ -79,11 +70,14 @@ std::vector<interval_row> interval_series(const scenario& sc,
     }
   }
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (i < latencies.size() && !latencies[i].empty())
-      rows[i].p99_ms = summarize_latencies(latencies[i]).p99;
-    if (rows[i].arrivals > 0)
-      rows[i].slo_attainment = double(i < timely.size() ? timely[i] : 0)
-                               / double(rows[i].arrivals);
+    auto& done = latencies[i];
+    if (!done.empty())
+      rows[i].p99_ms = summarize_latencies(done).p99;
+    if (rows[i].arrivals > 0) {
+      auto timely = std::count_if(done.begin(), done.end(),
+                                  [&](double ms) { return ms <= sc.slo_ms; });
+      rows[i].slo_attainment = double(timely) / double(rows[i].arrivals);
+    }
   }
   // The scaler's samples: at the end of an interval, for the next one.
   if (run.scaling.samples.empty())
