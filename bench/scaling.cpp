@@ -19,12 +19,18 @@ namespace {
 
 struct scaling_run {
   std::string label;
+  scaling_kind policy = scaling_kind::none;
   run_summary summary;
+
+  /// A policy that only sees the past (the targets are about these).
+  bool reacts() const {
+    return policy == scaling_kind::seed || policy == scaling_kind::tuner;
+  }
 };
 
 scaling_run run_with(const std::string& label, const scenario& sc) {
   auto result = run_scenario(sc, run_options{});
-  return scaling_run{label, summarize(sc, result)};
+  return scaling_run{label, sc.scaling.policy, summarize(sc, result)};
 }
 
 std::string workers_text(const run_summary& s) {
@@ -45,7 +51,7 @@ std::pair<scaling_run, scaling_history> find_oracle(scenario sc) {
     if (summary.slo_attainment >= 0.99 || step == 20)
       return {scaling_run{fmt::format("oracle (h = {:.2f})",
                                       sc.scaling.headroom),
-                          summary},
+                          sc.scaling.policy, summary},
               result.scaling};
   }
 }
@@ -80,7 +86,6 @@ int scaling(const std::vector<std::string>& scenario_files) {
   fmt::print("| workload | policy | SLO attainment | P99 ms | dropped | mean "
              "workers | worker cost | / oracle | / static peak |\n"
              "|---|---|---|---|---|---|---|---|---|\n");
-  bool all_met = true;
   std::string verdicts;
   for (const auto& file : scenario_files) {
     auto sc = load_scenario(file);
@@ -111,7 +116,7 @@ int scaling(const std::vector<std::string>& scenario_files) {
     for (const auto& r : runs) {
       const auto& s = r.summary;
       auto vs_oracle = s.worker_cost / oracle.summary.worker_cost;
-      if (r.label.rfind("seed", 0) == 0 || r.label.rfind("Infer", 0) == 0)
+      if (r.reacts())
         met = met || (s.slo_attainment >= 0.99 && vs_oracle <= 1.2);
       fmt::print("| {} | {} | {:.2f}% | {:.1f} | {} | {} | {:.3f} | {:.2f} | "
                  "{:.2f} |\n",
@@ -123,7 +128,6 @@ int scaling(const std::vector<std::string>& scenario_files) {
     verdicts += fmt::format("{}: a real policy with >= 99% attainment at <= "
                             "1.2x the oracle's cost: {}\n",
                             sc.name, met ? "met" : "MISSED");
-    all_met = all_met && met;
   }
   fmt::print("\n{}", verdicts);
   return 0;
