@@ -38,6 +38,46 @@ std::optional<caf::timespan> client_state::next_wakeup(caf::timespan now) const 
   return std::max(caf::timespan{0}, arrivals[next] - now);
 }
 
+namespace {
+
+/// Sends what is due now, then arms the timer for the next arrival (unless
+/// one is armed) or, once all are sent, tells the sink how many there were.
+/// Paced and with nothing to send, it echoes through the sink when the next
+/// arrival is close.
+void emit_due(client_pointer self) {
+  auto& st = self->state;
+  ++st.events;
+  auto now = self->clock().now() - st.options.epoch;
+  auto due = st.take_due(now);
+  // Copies for all roots but the last, which gets the batch itself: a
+  // copied trace loses its reserved capacity.
+  bool sent_any = !due.requests.empty();
+  if (sent_any && !st.roots.empty()) {
+    for (size_t i = 0; i + 1 < st.roots.size(); ++i)
+      self->send(st.roots[i], due);
+    self->send(st.roots.back(), std::move(due));
+  }
+  if (auto delay = st.next_wakeup(now)) {
+    if (!st.timer_armed) {
+      st.timer_armed = true;
+      self->delayed_send(self, *delay, emit_atom_v);
+    }
+    if (st.options.paced_by_sink && !sent_any && !st.echo_pending
+        && *delay < st.options.pace_horizon) {
+      st.echo_pending = true;
+      self->request(st.sink, caf::infinite, pace_atom_v).then([self] {
+        self->state.echo_pending = false;
+        emit_due(self);
+      });
+    }
+  } else if (!st.done_sent) {
+    st.done_sent = true;
+    self->send(st.sink, client_done{st.next});
+  }
+}
+
+} // namespace
+
 client_actor::behavior_type client(client_pointer self, client_options options,
                                    std::vector<stage_input_actor> roots,
                                    sink_actor sink, run_probe* probe) {
@@ -46,24 +86,14 @@ client_actor::behavior_type client(client_pointer self, client_options options,
   st.roots = std::move(roots);
   st.sink = std::move(sink);
   st.events.probe = probe;
+  if (st.options.paced_by_sink)
+    self->send(st.sink, pace_atom_v);
   return {
     [self](emit_atom) {
-      auto& st = self->state;
-      ++st.events;
-      auto now = self->clock().now() - st.options.epoch;
-      auto due = st.take_due(now);
-      // Copies for all roots but the last, which gets the batch itself: a
-      // copied trace loses its reserved capacity.
-      if (!due.requests.empty() && !st.roots.empty()) {
-        for (size_t i = 0; i + 1 < st.roots.size(); ++i)
-          self->send(st.roots[i], due);
-        self->send(st.roots.back(), std::move(due));
-      }
-      if (auto delay = st.next_wakeup(now))
-        self->delayed_send(self, *delay, emit_atom_v);
-      else
-        self->send(st.sink, client_done{st.next});
+      self->state.timer_armed = false;
+      emit_due(self);
     },
+    [self](pace_atom) { emit_due(self); },
   };
 }
 

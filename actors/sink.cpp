@@ -125,7 +125,15 @@ sink_actor::behavior_type sink(sink_pointer self, sink_options options,
       ++st.events;
       st.on_leaf_results(std::move(in),
                          self->clock().now() - st.options.epoch);
+      if (st.pacer)
+        self->send(st.pacer, pace_atom_v);
       answer_if_done();
+    },
+    // The client asks to be paced; the empty answer is its echo.
+    [self](pace_atom) {
+      ++self->state.events;
+      self->state.pacer
+        = caf::actor_cast<client_actor>(self->current_sender());
     },
     [self, answer_if_done](drop_notice& x) {
       ++self->state.events;

@@ -64,6 +64,9 @@ struct sink_state {
   std::optional<uint64_t> sent;
   std::vector<caf::typed_response_promise<run_outcomes>> waiting;
   run_probe* probe = nullptr;
+  /// The client that asked for a pace_atom after each leaf batch (real
+  /// time), or null.
+  client_actor pacer;
   event_counter events;
 
   void init(sink_options opts, run_probe* p);

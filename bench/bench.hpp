@@ -24,6 +24,20 @@ inline double median(std::vector<double> xs) {
 /// client actually sent each one (excludes timer slack at the client).
 std::vector<double> latencies_from_send_us(const run_outcomes& outcomes);
 
+/// How often and for how long a thread that never blocks is kept off its
+/// core (per core; lengths of the interruptions over 10 us).
+struct machine_jitter {
+  double interruptions_per_s = 0;
+  /// Share of wall time lost to them.
+  double time_lost = 0;
+  double p50_us = 0;
+  double p99_us = 0;
+  double max_us = 0;
+};
+
+/// Spins `threads` threads for `seconds` and measures their interruptions.
+machine_jitter measure_machine_jitter(double seconds, unsigned threads);
+
 int virtual_speed(const std::string& scenario_file, int repeat);
 int sim_to_real(const std::string& scenario_file,
                 std::optional<uint64_t> count);

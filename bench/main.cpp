@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   uint64_t count = 200000;
   auto* over = app.add_subcommand(
     "overhead", "Per-hop latency and peak throughput of no-op stages");
-  over->add_option("--count", count, "Requests per run");
+  over->add_option("--count", count,
+                   "Requests in the burst run (the others last 1 s each)");
 
   std::string plan_file = dir + "/scenarios/image-driver-1.toml";
   uint64_t plan_count = 10000;

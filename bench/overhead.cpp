@@ -5,13 +5,16 @@
 //  2. sustained peak of each pipeline (1 and 3 stages): the highest Poisson
 //     rate it keeps up with for about a second (see keeps_up);
 //  3. latency at 50% of each pipeline's sustained peak, and at fixed rates,
-//     from the moment the client sent a request to its completion, per hop.
+//     from the moment the client sent a request to its completion, per hop;
+//  4. the machine's own scheduling noise (machine_jitter.cpp), the floor
+//     under any tail latency measured here.
 
 #include <cinttypes>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -48,9 +51,10 @@ measured run_real(const std::string& scenario_file, double rate_qps,
   return m;
 }
 
-/// Requests for about `seconds` of offered load, at most `cap`.
-uint64_t count_for(double rate, double seconds, uint64_t cap) {
-  return std::min<uint64_t>(cap, static_cast<uint64_t>(rate * seconds));
+/// Requests for one second of offered load (at most 4 million: the records
+/// of a run stay in memory until its end).
+uint64_t one_second_of(double rate) {
+  return std::min<uint64_t>(4000000, static_cast<uint64_t>(rate));
 }
 
 /// A pipeline keeps up with a rate when it completes everything at (almost)
@@ -68,20 +72,20 @@ bool keeps_up(const measured& m, double rate) {
 
 /// A single stall of the shared machine (milliseconds without a core) looks
 /// like a backlog, so a rate gets a second try before it counts as too high.
-bool keeps_up_at(const std::string& sc, double rate, uint64_t cap) {
+bool keeps_up_at(const std::string& sc, double rate) {
   for (int attempt = 0; attempt < 2; ++attempt)
-    if (keeps_up(run_real(sc, rate, count_for(rate, 1, cap)), rate))
+    if (keeps_up(run_real(sc, rate, one_second_of(rate)), rate))
       return true;
   return false;
 }
 
 /// The highest rate the pipeline keeps up with: grow by 1.5x from 50 k/s
 /// until it fails, then bisect the last step twice.
-double sustained_peak(const std::string& sc, uint64_t cap) {
+double sustained_peak(const std::string& sc) {
   double good = 0;
   double bad = 0;
   for (double rate = 50000; rate < 2e7; rate *= 1.5) {
-    if (keeps_up_at(sc, rate, cap)) {
+    if (keeps_up_at(sc, rate)) {
       good = rate;
     } else {
       bad = rate;
@@ -92,7 +96,7 @@ double sustained_peak(const std::string& sc, uint64_t cap) {
     return good;
   for (int step = 0; step < 2; ++step) {
     double mid = (good + bad) / 2;
-    if (keeps_up_at(sc, mid, cap))
+    if (keeps_up_at(sc, mid))
       good = mid;
     else
       bad = mid;
@@ -100,15 +104,14 @@ double sustained_peak(const std::string& sc, uint64_t cap) {
   return good;
 }
 
-/// p50 and p99 from send, each the median over three runs: the shared
-/// machine now and then takes a core away for tens of milliseconds, which
-/// one run's p99 would report as the runtime's cost.
-latency_summary median_latency(const std::string& sc, double rate,
-                               uint64_t count) {
+/// p50 and p99 from send over one second, each the median over five runs:
+/// the shared machine now and then takes a core away for milliseconds,
+/// which one run's p99 would report as the runtime's cost.
+latency_summary median_latency(const std::string& sc, double rate) {
   std::vector<double> p50s;
   std::vector<double> p99s;
-  for (int run = 0; run < 3; ++run) {
-    auto m = run_real(sc, rate, count).from_send_us;
+  for (int run = 0; run < 5; ++run) {
+    auto m = run_real(sc, rate, one_second_of(rate)).from_send_us;
     p50s.push_back(m.p50);
     p99s.push_back(m.p99);
   }
@@ -136,12 +139,22 @@ int overhead_point(const std::string& scenario_file, double rate_qps,
   return 0;
 }
 
-int overhead(const std::string& bench_dir, uint64_t count) {
+int overhead(const std::string& bench_dir, uint64_t burst_count) {
   auto one = bench_dir + "/noop-1.toml";
   auto three = bench_dir + "/noop-3.toml";
-  auto burst = run_real(one, 5e7, count);
-  double peak1 = sustained_peak(one, 4 * count);
-  double peak3 = sustained_peak(three, 4 * count);
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  auto jitter = measure_machine_jitter(2, cores);
+  auto burst = run_real(one, 5e7, burst_count);
+  double peak1 = sustained_peak(one);
+  double peak3 = sustained_peak(three);
+  fmt::print("machine floor: {} threads that never block, reading the clock "
+             "for 2 s; an interruption is a gap over 10 us:\n\n",
+             cores);
+  fmt::print("| interruptions per s per core | time lost | p50 us | p99 us "
+             "| max us |\n|---|---|---|---|---|\n");
+  fmt::print("| {:.0f} | {:.1f}% | {:.0f} | {:.0f} | {:.0f} |\n\n",
+             jitter.interruptions_per_s, 100 * jitter.time_lost,
+             jitter.p50_us, jitter.p99_us, jitter.max_us);
   fmt::print("| peak throughput, max_batch 64 | requests/s |\n|---|---|\n");
   fmt::print("| 1 stage, burst (all {} requests offered at once) | {:.0f} |\n",
              burst.summary.sent, burst.summary.throughput_qps);
@@ -153,7 +166,7 @@ int overhead(const std::string& bench_dir, uint64_t count) {
              "| p99 us per hop |\n|---|---|---|---|---|---|\n");
   auto row = [&](const std::string& sc, int stages, double rate,
                  const std::string& label) {
-    auto m = median_latency(sc, rate, count_for(rate, 2, count));
+    auto m = median_latency(sc, rate);
     fmt::print("| {} | {} | {:.1f} | {:.1f} | {:.1f} | {:.1f} |\n", label,
                stages, m.p50, m.p99, m.p50 / stages, m.p99 / stages);
   };
@@ -165,8 +178,8 @@ int overhead(const std::string& bench_dir, uint64_t count) {
              "us |\n|---|---|---|\n");
   for (double rate : {100000.0, 20000.0}) {
     auto label = fmt::format("{:.0f}", rate);
-    auto m1 = median_latency(one, rate, count_for(rate, 2, count));
-    auto m3 = median_latency(three, rate, count_for(rate, 2, count));
+    auto m1 = median_latency(one, rate);
+    auto m3 = median_latency(three, rate);
     fmt::print("| {} | {:.1f} | {:.1f} |\n", label, (m3.p50 - m1.p50) / 2,
                (m3.p99 - m1.p99) / 2);
   }

@@ -59,6 +59,9 @@ CAF_ADD_ATOM(troupe, troupe, serve_atom, "serve")
 CAF_ADD_ATOM(troupe, troupe, finished_atom, "finished")
 /// Client -> itself: emit the requests that are due now.
 CAF_ADD_ATOM(troupe, troupe, emit_atom, "emit")
+/// Real time only. Client -> sink: pace me; sink -> client: completions were
+/// recorded, emit what is due now (see client_options::paced_by_sink).
+CAF_ADD_ATOM(troupe, troupe, pace_atom, "pace")
 /// Runtime -> sink: answer with all outcomes once every request has ended.
 CAF_ADD_ATOM(troupe, troupe, collect_atom, "collect")
 /// Scaler -> itself: an interval is over, measure and decide.

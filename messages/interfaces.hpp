@@ -38,6 +38,7 @@ using sink_actor
   = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<drop_notice>,
                      caf::reacts_to<failure_notice>,
                      caf::reacts_to<client_done>,
+                     caf::reacts_to<pace_atom>,
                      caf::replies_to<collect_atom>::with<run_outcomes>>;
 
 /// The scaler: every interval it asks each frontend for its load and sends
@@ -46,7 +47,8 @@ using scaler_actor
   = caf::typed_actor<caf::reacts_to<tick_atom>,
                      caf::replies_to<history_atom>::with<scaling_history>>;
 
-/// The client: emits the workload.
-using client_actor = caf::typed_actor<caf::reacts_to<emit_atom>>;
+/// The client: emits the workload (emit_atom is its own timer).
+using client_actor
+  = caf::typed_actor<caf::reacts_to<emit_atom>, caf::reacts_to<pace_atom>>;
 
 } // namespace troupe

@@ -27,7 +27,8 @@ scaling_spec effective_scaling(const scenario& sc) {
 
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  caf::actor_clock::time_point epoch, run_probe* probe,
+                  caf::actor_clock::time_point epoch, clock_kind clock,
+                  run_probe* probe,
                   std::shared_ptr<sink_storage> storage) {
   graph g;
   auto scaling = effective_scaling(sc);
@@ -110,6 +111,12 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   opts.slo = from_ms(sc.slo_ms);
   opts.epoch = epoch;
   opts.trace_capacity = sc.stages.size() + 1;
+  if (clock == clock_kind::real_time) {
+    opts.paced_by_sink = true;
+    // Below the timer's lateness (100 to 150 us here), short enough that
+    // the echoes cost little CPU when arrivals are sparse.
+    opts.pace_horizon = std::chrono::microseconds(30);
+  }
   g.client = sys.spawn(client, opts, std::move(roots), g.sink, probe);
   remember(g.client);
   if (scales) {

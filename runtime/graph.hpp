@@ -13,6 +13,7 @@
 #include "actors/run_probe.hpp"
 #include "actors/sink.hpp"
 #include "messages/interfaces.hpp"
+#include "runtime/clock_kind.hpp"
 #include "runtime/scenario.hpp"
 
 namespace troupe {
@@ -27,11 +28,13 @@ struct graph {
 };
 
 /// Spawns the scenario's actors in `sys`. Traces and arrivals are offsets
-/// from `epoch`. The client waits for an emit_atom to start. `storage`, if
-/// given, is the sink's prepared room for the records.
+/// from `epoch`. The client waits for an emit_atom to start; in real time
+/// the sink paces it. `storage`, if given, is the sink's prepared room for
+/// the records.
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  caf::actor_clock::time_point epoch, run_probe* probe,
+                  caf::actor_clock::time_point epoch, clock_kind clock,
+                  run_probe* probe,
                   std::shared_ptr<sink_storage> storage = nullptr);
 
 } // namespace troupe

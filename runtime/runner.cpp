@@ -16,18 +16,6 @@
 
 namespace troupe {
 
-std::optional<clock_kind> parse_clock_kind(const std::string& text) {
-  if (text == "virtual")
-    return clock_kind::virtual_time;
-  if (text == "real")
-    return clock_kind::real_time;
-  return std::nullopt;
-}
-
-std::string to_string(clock_kind x) {
-  return x == clock_kind::virtual_time ? "virtual" : "real";
-}
-
 namespace {
 
 using wall_clock = std::chrono::steady_clock;
@@ -124,7 +112,8 @@ run_outcomes run_virtual(run_context& ctx, double& wall_s,
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
     sys.scheduler());
   auto epoch = sched.clock().now();
-  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe,
+  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch,
+                       clock_kind::virtual_time, &ctx.probe,
                        std::make_shared<sink_storage>(ctx.arrivals->size()));
   caf::scoped_actor self{sys};
   self->send(g.sink, collect_atom_v);
@@ -189,8 +178,8 @@ run_outcomes run_real(run_context& ctx, double& wall_s,
   // first arrivals: the client's first emit waits until then.
   auto storage = std::make_shared<sink_storage>(ctx.arrivals->size());
   auto epoch = sys.clock().now() + std::chrono::milliseconds(20);
-  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch, &ctx.probe,
-                       std::move(storage));
+  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch,
+                       clock_kind::real_time, &ctx.probe, std::move(storage));
   caf::scoped_actor self{sys};
   auto start = wall_clock::now();
   self->send(g.sink, collect_atom_v);

@@ -22,7 +22,9 @@ struct fixture {
   sink_state st;
 
   explicit fixture(size_t leaves = 2) {
-    st.init(sink_options{leaves, {}}, nullptr);
+    sink_options options;
+    options.leaves = leaves;
+    st.init(options, nullptr);
   }
 };
 

@@ -145,6 +145,29 @@ BOOST_AUTO_TEST_CASE(atoms_round_trip_with_payloads) {
   BOOST_CHECK(copy.get_as<batch>(1) == (batch{0, {sample_request(6)}}));
 }
 
+BOOST_AUTO_TEST_CASE(every_atom_round_trips) {
+  auto check = [this](auto atom) {
+    auto msg = caf::make_message(atom);
+    std::vector<char> buf;
+    caf::binary_serializer sink{vs.sys, buf};
+    BOOST_REQUIRE(!sink(msg));
+    caf::message copy;
+    caf::binary_deserializer source{vs.sys, buf};
+    BOOST_REQUIRE(!source(copy));
+    BOOST_CHECK(copy.match_elements<decltype(atom)>());
+  };
+  check(serve_atom_v);
+  check(finished_atom_v);
+  check(emit_atom_v);
+  check(pace_atom_v);
+  check(collect_atom_v);
+  check(tick_atom_v);
+  check(load_atom_v);
+  check(booted_atom_v);
+  check(flush_atom_v);
+  check(history_atom_v);
+}
+
 BOOST_AUTO_TEST_CASE(errors_name_themselves_and_say_if_retryable) {
   BOOST_CHECK_EQUAL(to_string(errc::queue_full), "queue_full");
   BOOST_CHECK(is_retryable(errc::queue_full));
