@@ -32,88 +32,89 @@ BOOST_AUTO_TEST_CASE(due_requests_leave_together_and_carry_deadlines) {
   BOOST_CHECK(!st.next_wakeup(10ms));
 }
 
+namespace {
+
+/// A paced client in virtual time, with a real sink and a recording root
+/// stage. Client and sink hold each other: they end only when told to.
+struct paced_client {
+  test::virtual_system vs;
+  test::batch_log log = std::make_shared<std::vector<test::received_batch>>();
+  sink_actor sink_handle;
+  client_actor client_handle;
+  caf::scoped_actor self{vs.sys};
+
+  paced_client(arrival_times arrivals, caf::timespan pace_horizon) {
+    auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
+    sink_options so;
+    so.epoch = vs.epoch;
+    sink_handle = vs.sys.spawn(sink, so, nullptr);
+    client_options co;
+    co.arrivals = std::make_shared<const arrival_times>(std::move(arrivals));
+    co.epoch = vs.epoch;
+    co.paced_by_sink = true;
+    co.pace_horizon = pace_horizon;
+    client_handle = vs.sys.spawn(client, co,
+                                 std::vector<stage_input_actor>{root},
+                                 sink_handle, nullptr);
+    self->send(client_handle, emit_atom_v);
+    vs.run_now();
+  }
+
+  ~paced_client() {
+    self->send_exit(client_handle, caf::exit_reason::user_shutdown);
+    self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
+    vs.run_now();
+  }
+
+  /// The first batch the root received completes at the sink.
+  void complete_first_batch() {
+    self->send(sink_handle, log->front().content);
+  }
+};
+
+} // namespace
+
 // Real time paces the client by completions; virtual time can show the
 // mechanism exactly: time moves on without firing the client's timer, and a
 // batch recorded at the sink makes the client send what is due by then.
 BOOST_AUTO_TEST_CASE(a_completion_at_the_sink_paces_the_client_before_its_timer) {
-  test::virtual_system vs;
-  auto log = std::make_shared<std::vector<test::received_batch>>();
-  auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
-  sink_options so;
-  so.epoch = vs.epoch;
-  auto sink_handle = vs.sys.spawn(sink, so, nullptr);
-  client_options co;
-  co.arrivals = std::make_shared<const arrival_times>(
-    arrival_times{0ms, 1ms, 2ms, 3ms});
-  co.epoch = vs.epoch;
-  co.paced_by_sink = true;
-  auto client_handle
-    = vs.sys.spawn(client, co, std::vector<stage_input_actor>{root},
-                   sink_handle, nullptr);
-  caf::scoped_actor self{vs.sys};
-  self->send(client_handle, emit_atom_v);
-  vs.run_now();
-  BOOST_REQUIRE_EQUAL(log->size(), 1u);
-  BOOST_CHECK_EQUAL(vs.sched.clock().schedule().size(), 1u);
+  paced_client pc{{0ms, 1ms, 2ms, 3ms}, 0ms};
+  BOOST_REQUIRE_EQUAL(pc.log->size(), 1u);
+  BOOST_CHECK_EQUAL(pc.vs.sched.clock().schedule().size(), 1u);
   // 2 ms later, before the timer (due at 1 ms) fires, request 0 completes.
-  vs.sched.clock().current_time += 2ms;
-  auto done = log->front().content;
-  self->send(sink_handle, std::move(done));
-  vs.run_now();
-  BOOST_REQUIRE_EQUAL(log->size(), 2u);
-  const auto& paced = log->back();
+  pc.vs.sched.clock().current_time += 2ms;
+  pc.complete_first_batch();
+  pc.vs.run_now();
+  BOOST_REQUIRE_EQUAL(pc.log->size(), 2u);
+  const auto& paced = pc.log->back();
   BOOST_CHECK(paced.at == 2ms);
   BOOST_REQUIRE_EQUAL(paced.content.requests.size(), 2u);
   BOOST_CHECK_EQUAL(paced.content.requests[0].id, 1u);
   BOOST_CHECK_EQUAL(paced.content.requests[1].id, 2u);
   // The client keeps a single timer; the rest still leaves on time.
-  BOOST_CHECK_EQUAL(vs.sched.clock().schedule().size(), 1u);
-  vs.run_all();
-  BOOST_REQUIRE_EQUAL(log->size(), 3u);
-  BOOST_CHECK(log->back().at == 3ms);
-  BOOST_CHECK_EQUAL(log->back().content.requests.at(0).id, 3u);
-  // Client and sink hold each other: they end only when told to.
-  self->send_exit(client_handle, caf::exit_reason::user_shutdown);
-  self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
-  vs.run_now();
+  BOOST_CHECK_EQUAL(pc.vs.sched.clock().schedule().size(), 1u);
+  pc.vs.run_all();
+  BOOST_REQUIRE_EQUAL(pc.log->size(), 3u);
+  BOOST_CHECK(pc.log->back().at == 3ms);
+  BOOST_CHECK_EQUAL(pc.log->back().content.requests.at(0).id, 3u);
 }
 
 // With nothing due but the next arrival close, the client echoes through the
 // sink instead of waiting for its timer. (In virtual time the echoes would
 // circle forever at one instant: the graph paces only in real time.)
 BOOST_AUTO_TEST_CASE(a_close_arrival_is_sent_by_an_echo_not_the_timer) {
-  test::virtual_system vs;
-  auto log = std::make_shared<std::vector<test::received_batch>>();
-  auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
-  sink_options so;
-  so.epoch = vs.epoch;
-  auto sink_handle = vs.sys.spawn(sink, so, nullptr);
-  client_options co;
-  co.arrivals = std::make_shared<const arrival_times>(arrival_times{0ms, 1ms});
-  co.epoch = vs.epoch;
-  co.paced_by_sink = true;
-  co.pace_horizon = 2ms;
-  auto client_handle
-    = vs.sys.spawn(client, co, std::vector<stage_input_actor>{root},
-                   sink_handle, nullptr);
-  caf::scoped_actor self{vs.sys};
-  self->send(client_handle, emit_atom_v);
-  vs.run_now();
-  BOOST_REQUIRE_EQUAL(log->size(), 1u);
+  paced_client pc{{0ms, 1ms}, 2ms};
+  BOOST_REQUIRE_EQUAL(pc.log->size(), 1u);
   // Request 0 completes at once; nothing is due, request 1 is 1 ms away.
-  auto done = log->front().content;
-  self->send(sink_handle, std::move(done));
+  pc.complete_first_batch();
   for (int step = 0; step < 20; ++step)
-    vs.sched.try_run_once();
-  BOOST_CHECK_EQUAL(log->size(), 1u);
-  vs.sched.clock().current_time += 1ms;
-  vs.run_now();
-  BOOST_REQUIRE_EQUAL(log->size(), 2u);
-  BOOST_CHECK(log->back().at == 1ms);
-  BOOST_CHECK_EQUAL(log->back().content.requests.at(0).id, 1u);
-  self->send_exit(client_handle, caf::exit_reason::user_shutdown);
-  self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
-  vs.run_now();
+    pc.vs.sched.try_run_once();
+  BOOST_CHECK_EQUAL(pc.log->size(), 1u);
+  pc.vs.sched.clock().current_time += 1ms;
+  pc.vs.run_now();
+  BOOST_REQUIRE_EQUAL(pc.log->size(), 2u);
+  BOOST_CHECK(pc.log->back().at == 1ms);
+  BOOST_CHECK_EQUAL(pc.log->back().content.requests.at(0).id, 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -30,10 +30,9 @@ request sample_request(uint64_t id) {
   return r;
 }
 
-/// Serializes x inside a caf::message and reads it back.
-template <class T>
-T round_trip(caf::actor_system& sys, const T& x) {
-  auto msg = caf::make_message(x);
+/// Serializes a message and reads it back.
+caf::message round_trip_message(caf::actor_system& sys,
+                                const caf::message& msg) {
   std::vector<char> buf;
   caf::binary_serializer sink{sys, buf};
   if (auto err = sink(msg))
@@ -42,6 +41,13 @@ T round_trip(caf::actor_system& sys, const T& x) {
   caf::binary_deserializer source{sys, buf};
   if (auto err = source(copy))
     BOOST_FAIL("deserialization failed: " << sys.render(err));
+  return copy;
+}
+
+/// Serializes x inside a caf::message and reads it back.
+template <class T>
+T round_trip(caf::actor_system& sys, const T& x) {
+  caf::message copy = round_trip_message(sys, caf::make_message(x));
   BOOST_REQUIRE(copy.match_elements<T>());
   return copy.get_as<T>(0);
 }
@@ -135,25 +141,14 @@ BOOST_AUTO_TEST_CASE(scaling_samples_and_history_round_trip) {
 
 BOOST_AUTO_TEST_CASE(atoms_round_trip_with_payloads) {
   auto msg = caf::make_message(serve_atom_v, batch{0, {sample_request(6)}});
-  std::vector<char> buf;
-  caf::binary_serializer sink{vs.sys, buf};
-  BOOST_REQUIRE(!sink(msg));
-  caf::message copy;
-  caf::binary_deserializer source{vs.sys, buf};
-  BOOST_REQUIRE(!source(copy));
+  auto copy = round_trip_message(vs.sys, msg);
   BOOST_REQUIRE((copy.match_elements<serve_atom, batch>()));
   BOOST_CHECK(copy.get_as<batch>(1) == (batch{0, {sample_request(6)}}));
 }
 
 BOOST_AUTO_TEST_CASE(every_atom_round_trips) {
   auto check = [this](auto atom) {
-    auto msg = caf::make_message(atom);
-    std::vector<char> buf;
-    caf::binary_serializer sink{vs.sys, buf};
-    BOOST_REQUIRE(!sink(msg));
-    caf::message copy;
-    caf::binary_deserializer source{vs.sys, buf};
-    BOOST_REQUIRE(!source(copy));
+    caf::message copy = round_trip_message(vs.sys, caf::make_message(atom));
     BOOST_CHECK(copy.match_elements<decltype(atom)>());
   };
   check(serve_atom_v);
