@@ -49,9 +49,9 @@ void emit_due(client_pointer self) {
   ++st.events;
   auto now = self->clock().now() - st.options.epoch;
   auto due = st.take_due(now);
+  bool sent_any = !due.requests.empty();
   // Copies for all roots but the last, which gets the batch itself: a
   // copied trace loses its reserved capacity.
-  bool sent_any = !due.requests.empty();
   if (sent_any && !st.roots.empty()) {
     for (size_t i = 0; i + 1 < st.roots.size(); ++i)
       self->send(st.roots[i], due);

@@ -125,7 +125,7 @@ sink_actor::behavior_type sink(sink_pointer self, sink_options options,
       ++st.events;
       st.on_leaf_results(std::move(in),
                          self->clock().now() - st.options.epoch);
-      if (st.pacer)
+      if (st.pacer && !st.sent) // once all are sent, pacing has no use
         self->send(st.pacer, pace_atom_v);
       answer_if_done();
     },

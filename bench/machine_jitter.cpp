@@ -4,6 +4,7 @@
 // tenants). No runtime on this machine can promise a tail latency below
 // what these interruptions cost the requests they hit.
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 #include <vector>

@@ -3,7 +3,7 @@
 //     batching (max_batch 64); throughput = completed / (first arrival to
 //     last completion);
 //  2. sustained peak of each pipeline (1 and 3 stages): the highest Poisson
-//     rate it keeps up with for about a second (see keeps_up);
+//     rate it keeps up with for one second (see keeps_up);
 //  3. latency at 50% of each pipeline's sustained peak, and at fixed rates,
 //     from the moment the client sent a request to its completion, per hop;
 //  4. the machine's own scheduling noise (machine_jitter.cpp), the floor
