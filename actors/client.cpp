@@ -47,7 +47,9 @@ namespace {
 void emit_due(client_pointer self) {
   auto& st = self->state;
   ++st.events;
-  auto now = self->clock().now() - st.options.epoch;
+  if (st.done_sent)
+    return;
+  auto now = st.since_epoch(self->clock().now());
   auto due = st.take_due(now);
   bool sent_any = !due.requests.empty();
   // Copies for all roots but the last, which gets the batch itself: a
@@ -60,17 +62,17 @@ void emit_due(client_pointer self) {
   if (auto delay = st.next_wakeup(now)) {
     if (!st.timer_armed) {
       st.timer_armed = true;
-      self->delayed_send(self, *delay, emit_atom_v);
+      self->delayed_send(self, *delay, atoms::emit_atom_v);
     }
     if (st.options.paced_by_sink && !sent_any && !st.echo_pending
         && *delay < st.options.pace_horizon) {
       st.echo_pending = true;
-      self->request(st.sink, caf::infinite, pace_atom_v).then([self] {
+      self->request(st.sink, caf::infinite, atoms::pace_atom_v).then([self] {
         self->state.echo_pending = false;
         emit_due(self);
       });
     }
-  } else if (!st.done_sent) {
+  } else {
     st.done_sent = true;
     self->send(st.sink, client_done{st.next});
   }
@@ -80,20 +82,36 @@ void emit_due(client_pointer self) {
 
 client_actor::behavior_type client(client_pointer self, client_options options,
                                    std::vector<stage_input_actor> roots,
-                                   sink_actor sink, run_probe* probe) {
+                                   sink_actor sink) {
   auto& st = self->state;
   st.options = std::move(options);
   st.roots = std::move(roots);
   st.sink = std::move(sink);
-  st.events.probe = probe;
-  if (st.options.paced_by_sink)
-    self->send(st.sink, pace_atom_v);
   return {
-    [self](emit_atom) {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [self](run_start x) {
+      auto& st = self->state;
+      st.start(x);
+      if (st.options.paced_by_sink)
+        self->send(st.sink, atoms::pace_atom_v);
+      emit_due(self);
+    },
+    [self](atoms::events_atom) { return self->state.events; },
+    [self](atoms::emit_atom) {
       self->state.timer_armed = false;
       emit_due(self);
     },
-    [self](pace_atom) { emit_due(self); },
+    [self](atoms::pace_atom) { emit_due(self); },
+    // The run ends early: what was sent is all there will be.
+    [self](atoms::stop_atom) {
+      auto& st = self->state;
+      ++st.events;
+      if (!st.done_sent) {
+        st.done_sent = true;
+        self->send(st.sink, client_done{st.next});
+      }
+      return static_cast<uint64_t>(st.next);
+    },
   };
 }
 

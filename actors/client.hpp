@@ -25,7 +25,7 @@
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/run_probe.hpp"
+#include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
 #include "models/arrival.hpp"
 
@@ -35,7 +35,6 @@ struct client_options {
   std::shared_ptr<const arrival_times> arrivals;
   /// Deadline = arrival + slo.
   caf::timespan slo{0};
-  caf::actor_clock::time_point epoch;
   /// Visits a trace can reach (stages + the client's own): reserved up
   /// front, so that no stage reallocates it on the hot path.
   size_t trace_capacity = 1;
@@ -45,7 +44,7 @@ struct client_options {
   caf::timespan pace_horizon{0};
 };
 
-struct client_state {
+struct client_state : run_member {
   static inline const char* name = "client";
 
   client_options options;
@@ -58,8 +57,8 @@ struct client_state {
   bool timer_armed = false;
   /// An echo through the sink is on its way (at most one).
   bool echo_pending = false;
+  /// client_done went to the sink: nothing more is sent.
   bool done_sent = false;
-  event_counter events;
 
   /// Every request due at `now` (arrival <= now), in id order. Each trace
   /// starts with a visit of source_stage: when it was due and when sent.
@@ -73,6 +72,6 @@ using client_pointer = client_actor::stateful_pointer<client_state>;
 
 client_actor::behavior_type client(client_pointer self, client_options options,
                                    std::vector<stage_input_actor> roots,
-                                   sink_actor sink, run_probe* probe);
+                                   sink_actor sink);
 
 } // namespace troupe

@@ -3,8 +3,7 @@
 namespace troupe {
 
 void frontend_state::init(frontend_options opts,
-                          std::vector<replica_actor> reps, sink_actor snk,
-                          run_probe* probe) {
+                          std::vector<replica_actor> reps, sink_actor snk) {
   options = std::move(opts);
   replicas = std::move(reps);
   set_max_batch(options.batching.max_batch);
@@ -13,7 +12,6 @@ void frontend_state::init(frontend_options opts,
   sink = std::move(snk);
   router = replica_router{options.routing};
   gather = join_buffer{options.inputs};
-  events.probe = probe;
 }
 
 frontend_state::admission frontend_state::admit(batch&& in,
@@ -95,8 +93,10 @@ frontend_state::next_dispatch(caf::timespan now) {
     queue.pop_front();
   }
   auto actual = static_cast<uint32_t>(taken.size());
+  auto id = taken.empty() ? 0 : ++batches_formed;
   for (auto& req : taken) {
     auto& visit = req.trace.back();
+    visit.batch_id = id;
     visit.dequeue = now;
     visit.batch_size = actual;
     visit.replica = static_cast<uint16_t>(result.replica);
@@ -157,12 +157,10 @@ stage_load frontend_state::report(caf::timespan now) {
 frontend_actor::behavior_type frontend(frontend_pointer self,
                                        frontend_options options,
                                        std::vector<replica_actor> replicas,
-                                       sink_actor sink, run_probe* probe) {
+                                       sink_actor sink) {
   auto& st = self->state;
-  st.init(std::move(options), std::move(replicas), std::move(sink), probe);
-  auto now = [self] {
-    return self->clock().now() - self->state.options.epoch;
-  };
+  st.init(std::move(options), std::move(replicas), std::move(sink));
+  auto now = [self] { return self->state.since_epoch(self->clock().now()); };
   auto drop = [self](std::vector<request> requests, errc reason,
                      caf::timespan when) {
     if (requests.empty())
@@ -177,7 +175,7 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
     while (auto next = st.next_dispatch(when)) {
       drop(std::move(next->expired), errc::deadline_expired, when);
       if (!next->work.requests.empty())
-        self->send(st.replicas[next->replica], serve_atom_v,
+        self->send(st.replicas[next->replica], atoms::serve_atom_v,
                    std::move(next->work));
     }
     // fill batching holds a partial batch back: make sure a timer ends the
@@ -185,10 +183,13 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
     auto due = st.flush_time();
     if (due && (!st.flush_at || *due < *st.flush_at)) {
       st.flush_at = *due;
-      self->delayed_send(self, *due - when, flush_atom_v);
+      self->delayed_send(self, *due - when, atoms::flush_batch_atom_v);
     }
   };
   return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [self](run_start x) { self->state.start(x); },
+    [self](atoms::events_atom) { return self->state.events; },
     [self, now, drop, pump](batch& in) {
       ++self->state.events;
       auto when = now();
@@ -208,20 +209,20 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
       auto when = now();
       for (auto boot : self->state.apply(order, when))
         self->delayed_send(self, self->state.options.pool.cold_start,
-                           booted_atom_v, boot.slot, boot.generation);
+                           atoms::booted_atom_v, boot.slot, boot.generation);
       pump(when);
     },
-    [self, now](load_atom) {
+    [self, now](atoms::load_atom) {
       ++self->state.events;
       return self->state.report(now());
     },
-    [self, now, pump](booted_atom, uint16_t slot, uint32_t generation) {
+    [self, now, pump](atoms::booted_atom, uint16_t slot, uint32_t generation) {
       ++self->state.events;
       auto when = now();
       if (self->state.pool.booted(worker_pool::boot{slot, generation}, when))
         pump(when);
     },
-    [self, now, pump](flush_atom) {
+    [self, now, pump](atoms::flush_batch_atom) {
       ++self->state.events;
       auto when = now();
       auto& st = self->state;

@@ -33,7 +33,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/join_buffer.hpp"
-#include "actors/run_probe.hpp"
+#include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
 #include "models/profile.hpp"
 #include "actors/worker_pool.hpp"
@@ -63,11 +63,9 @@ struct frontend_options {
   worker_pool_options pool;
   /// Width of the arrival buckets in load reports; 0 = no reports.
   caf::timespan load_bucket{0};
-  /// Time zero of the run: traces hold offsets from it.
-  caf::actor_clock::time_point epoch;
 };
 
-struct frontend_state {
+struct frontend_state : run_member {
   static inline const char* name = "frontend";
 
   frontend_options options;
@@ -77,9 +75,10 @@ struct frontend_state {
   std::deque<request> queue;
   replica_router router;
   join_buffer gather;
-  event_counter events;
   /// Requests dropped here so far, for load reports.
   uint64_t drops = 0;
+  /// Batches formed so far: the last batch's id (stage_visit::batch_id).
+  uint64_t batches_formed = 0;
   /// Arrivals per load_bucket since `load_since`.
   std::vector<uint32_t> arrivals;
   caf::timespan load_since{0};
@@ -89,7 +88,7 @@ struct frontend_state {
   frontend_state() = default;
 
   void init(frontend_options opts, std::vector<replica_actor> reps,
-            sink_actor snk, run_probe* probe);
+            sink_actor snk);
 
   struct admission {
     /// Found the queue full.
@@ -139,6 +138,6 @@ using frontend_pointer = frontend_actor::stateful_pointer<frontend_state>;
 frontend_actor::behavior_type frontend(frontend_pointer self,
                                        frontend_options options,
                                        std::vector<replica_actor> replicas,
-                                       sink_actor sink, run_probe* probe);
+                                       sink_actor sink);
 
 } // namespace troupe

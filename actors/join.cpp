@@ -21,18 +21,19 @@ batch join_state::accept(batch&& in, caf::timespan now) {
 }
 
 join_actor::behavior_type join(join_pointer self, join_options options,
-                               std::vector<stage_input_actor> successors,
-                               run_probe* probe) {
+                               std::vector<stage_input_actor> successors) {
   auto& st = self->state;
   st.options = options;
   st.gather = join_buffer{options.inputs};
   st.successors = std::move(successors);
-  st.events.probe = probe;
   return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [self](run_start x) { self->state.start(x); },
+    [self](atoms::events_atom) { return self->state.events; },
     [self](batch& in) {
       auto& st = self->state;
       ++st.events;
-      auto now = self->clock().now() - st.options.epoch;
+      auto now = st.since_epoch(self->clock().now());
       auto out = st.accept(std::move(in), now);
       if (out.requests.empty())
         return;

@@ -11,7 +11,7 @@
 #include <caf/typed_event_based_actor.hpp>
 
 #include "actors/join_buffer.hpp"
-#include "actors/run_probe.hpp"
+#include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
 
 namespace troupe {
@@ -19,16 +19,14 @@ namespace troupe {
 struct join_options {
   stage_id stage = 0;
   size_t inputs = 2;
-  caf::actor_clock::time_point epoch;
 };
 
-struct join_state {
+struct join_state : run_member {
   static inline const char* name = "join";
 
   join_options options;
   std::vector<stage_input_actor> successors;
   join_buffer gather;
-  event_counter events;
 
   /// The requests of `in` that are now complete, as one batch from this stage.
   batch accept(batch&& in, caf::timespan now);
@@ -37,7 +35,6 @@ struct join_state {
 using join_pointer = join_actor::stateful_pointer<join_state>;
 
 join_actor::behavior_type join(join_pointer self, join_options options,
-                               std::vector<stage_input_actor> successors,
-                               run_probe* probe);
+                               std::vector<stage_input_actor> successors);
 
 } // namespace troupe

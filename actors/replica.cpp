@@ -27,15 +27,12 @@ void replica_state::finish(batch& work, caf::timespan now) const {
 replica_actor::behavior_type replica(replica_pointer self,
                                      replica_options options,
                                      std::vector<stage_input_actor> successors,
-                                     sink_actor sink, run_probe* probe) {
+                                     sink_actor sink) {
   auto& st = self->state;
   st.options = std::move(options);
   st.successors = std::move(successors);
   st.sink = std::move(sink);
-  st.events.probe = probe;
-  auto now = [self] {
-    return self->clock().now() - self->state.options.epoch;
-  };
+  auto now = [self] { return self->state.since_epoch(self->clock().now()); };
   // Forwards a served batch: the frontend first, so that it can refill the
   // replica while the successors work.
   auto complete = [self, now](batch& work) {
@@ -48,7 +45,10 @@ replica_actor::behavior_type replica(replica_pointer self,
       self->send(st.successors.back(), std::move(work));
   };
   return {
-    [self, now, complete](serve_atom, batch& work) {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [self](run_start x) { self->state.start(x); },
+    [self](atoms::events_atom) { return self->state.events; },
+    [self, now, complete](atoms::serve_atom, batch& work) {
       auto& st = self->state;
       ++st.events;
       st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
@@ -62,9 +62,9 @@ replica_actor::behavior_type replica(replica_pointer self,
       if (duration->count() == 0)
         complete(work);
       else
-        self->delayed_send(self, *duration, finished_atom_v, std::move(work));
+        self->delayed_send(self, *duration, atoms::finished_atom_v, std::move(work));
     },
-    [self, complete](finished_atom, batch& work) {
+    [self, complete](atoms::finished_atom, batch& work) {
       ++self->state.events;
       complete(work);
     },

@@ -17,7 +17,7 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/expected.hpp>
 
-#include "actors/run_probe.hpp"
+#include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
 #include "models/profile.hpp"
 
@@ -29,10 +29,9 @@ struct replica_options {
   uint16_t index = 0;
   /// Service-time model; null for a no-op stage.
   std::shared_ptr<const profile> service;
-  caf::actor_clock::time_point epoch;
 };
 
-struct replica_state {
+struct replica_state : run_member {
   static inline const char* name = "replica";
 
   replica_options options;
@@ -40,7 +39,6 @@ struct replica_state {
   sink_actor sink;
   /// Sender of the batch in service: told when the replica is idle again.
   frontend_actor frontend;
-  event_counter events;
 
   /// Checks the batch and returns its service time, or why it cannot be
   /// served (errc::batch_too_large).
@@ -56,6 +54,6 @@ using replica_pointer = replica_actor::stateful_pointer<replica_state>;
 replica_actor::behavior_type replica(replica_pointer self,
                                      replica_options options,
                                      std::vector<stage_input_actor> successors,
-                                     sink_actor sink, run_probe* probe);
+                                     sink_actor sink);
 
 } // namespace troupe

@@ -18,10 +18,8 @@ uint64_t arrivals_between(const arrival_times& arrivals, caf::timespan from,
   return static_cast<uint64_t>(last - first);
 }
 
-void scaler_state::init(scaler_options opts, run_probe* p) {
+void scaler_state::init(scaler_options opts) {
   options = std::move(opts);
-  probe = p;
-  events.probe = p;
   views.clear();
   for (size_t i = 0; i < options.stages.size(); ++i)
     views.push_back(stage_view{rate_predictor{options.spec.history}, {}, 0, 0,
@@ -124,7 +122,11 @@ double scaler_state::absorb(stage_view& v, caf::timespan now) const {
   if (load.bucket.count() > 0) {
     // Trailing empty buckets were left out: put them back.
     v.bucket_s = to_seconds(load.bucket);
-    auto expected = static_cast<size_t>(std::llround(period_s / v.bucket_s));
+    // A period that has not begun (a load asked for before time zero) has
+    // no buckets, not 2^64 of them.
+    auto expected = period_s > 0 ? static_cast<size_t>(
+                      std::llround(period_s / v.bucket_s))
+                                 : size_t{0};
     for (size_t b = 0; b < std::max(expected, load.arrivals.size()); ++b)
       v.buckets.push_back(b < load.arrivals.size() ? load.arrivals[b] : 0);
     auto keep = static_cast<size_t>(
@@ -206,57 +208,85 @@ bool scaler_state::finished(caf::timespan now) const {
   // A guard, should a request never end (a bug): an hour after the last
   // arrival the scaler stops, so that a virtual-time run still ends and the
   // runtime reports the lost requests.
-  if (now > options.arrivals->back() + std::chrono::hours(1))
-    return true;
-  return probe != nullptr
-         && probe->ended.load(std::memory_order_relaxed)
-              >= options.arrivals->size();
+  return all_ended || now > options.arrivals->back() + std::chrono::hours(1);
 }
 
-scaler_actor::behavior_type scaler(scaler_pointer self,
-                                   scaler_options options, run_probe* probe) {
-  self->state.init(std::move(options), probe);
-  auto interval = from_seconds(self->state.options.spec.interval_s);
-  // The oracle sizes the first interval too; the others need a measurement.
-  if (self->state.options.spec.policy == scaling_kind::oracle)
-    self->send(self, tick_atom_v);
+caf::timespan scaler_state::round_time() const {
+  return static_cast<caf::timespan::rep>(round)
+         * from_seconds(options.spec.interval_s);
+}
+
+namespace {
+
+void run_round(scaler_pointer self);
+
+/// The next round at its fixed point; at once when it is due already (the
+/// oracle's round 0 asks for loads before the first request is sent).
+void schedule_round(scaler_pointer self) {
+  auto& st = self->state;
+  auto delay = st.round_time() - st.since_epoch(self->clock().now());
+  if (delay.count() > 0)
+    self->delayed_send(self, delay, atoms::scale_tick_atom_v);
   else
-    self->delayed_send(self, interval, tick_atom_v);
+    run_round(self);
+}
+
+/// Asks every scaled frontend for its load; once all answered, decides and
+/// orders. Once every request ended, one last round records the final costs;
+/// it orders nothing and schedules no further round.
+void run_round(scaler_pointer self) {
+  auto& st = self->state;
+  if (st.scaled_stages() == 0) {
+    st.complete(); // nothing to scale: an empty history
+    return;
+  }
+  bool last = st.finished(st.since_epoch(self->clock().now()));
+  st.pending = st.scaled_stages();
+  for (const auto& s : st.options.stages) {
+    if (!s.frontend)
+      continue;
+    self->request(s.frontend, caf::infinite, atoms::load_atom_v)
+      .then([self, last](stage_load load) {
+        auto& st = self->state;
+        st.take(std::move(load));
+        if (--st.pending > 0)
+          return;
+        auto orders = st.decide(st.since_epoch(self->clock().now()));
+        if (last) {
+          st.complete();
+          return;
+        }
+        for (size_t i = 0; i < orders.size(); ++i)
+          if (orders[i])
+            self->send(st.options.stages[i].frontend, *orders[i]);
+        ++st.round;
+        schedule_round(self);
+      });
+  }
+}
+
+} // namespace
+
+scaler_actor::behavior_type scaler(scaler_pointer self,
+                                   scaler_options options) {
+  self->state.init(std::move(options));
   return {
-    [self, interval](tick_atom) {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [self](run_start x) {
       auto& st = self->state;
-      ++st.events;
-      if (st.scaled_stages() == 0) {
-        st.complete(); // nothing to scale: an empty history
-        return;
-      }
-      // Once every request ended, one last round records the final costs;
-      // it orders nothing and schedules no further tick.
-      bool last = st.finished(self->clock().now() - st.options.epoch);
-      st.pending = st.scaled_stages();
-      for (const auto& s : st.options.stages) {
-        if (!s.frontend)
-          continue;
-        self->request(s.frontend, caf::infinite, load_atom_v)
-          .then([self, interval, last](stage_load load) {
-            auto& st = self->state;
-            st.take(std::move(load));
-            if (--st.pending > 0)
-              return;
-            auto now = self->clock().now() - st.options.epoch;
-            auto orders = st.decide(now);
-            if (last) {
-              st.complete();
-              return;
-            }
-            for (size_t i = 0; i < orders.size(); ++i)
-              if (orders[i])
-                self->send(st.options.stages[i].frontend, *orders[i]);
-            self->delayed_send(self, interval, tick_atom_v);
-          });
-      }
+      st.start(x);
+      self->request(st.options.sink, caf::infinite, atoms::ended_atom_v)
+        .then([self](uint64_t) { self->state.all_ended = true; });
+      // The oracle sizes the first interval too; the others measure it first.
+      st.round = st.options.spec.policy == scaling_kind::oracle ? 0 : 1;
+      schedule_round(self);
     },
-    [self](history_atom) -> caf::result<scaling_history> {
+    [self](atoms::events_atom) { return self->state.events; },
+    [self](atoms::scale_tick_atom) {
+      ++self->state.events;
+      run_round(self);
+    },
+    [self](atoms::history_atom) -> caf::result<scaling_history> {
       ++self->state.events;
       auto promise = self->make_response_promise<scaling_history>();
       self->state.waiting.push_back(promise);

@@ -15,9 +15,12 @@
 //    workers a cold start ahead of the interval that needs them and retires
 //    them as soon as no interval up to then does.
 //
-// It records one scaling_sample per stage and interval and stops ticking
-// once every request has ended, after a last round that records the final
-// costs; history_atom is answered with the samples after that round.
+// Its rounds start at time zero (run_start; the oracle sizes the first
+// interval, the others measure it first) and follow at fixed points, epoch +
+// k x interval, so that real-time lateness does not add up. It records one
+// scaling_sample per stage and round, asks the sink to say when every
+// request has ended (ended_atom), and then stops after a last round that
+// records the final costs; history_atom is answered after that round.
 
 #include <deque>
 #include <optional>
@@ -29,7 +32,7 @@
 #include <caf/typed_response_promise.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
-#include "actors/run_probe.hpp"
+#include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
 #include "models/arrival.hpp"
 #include "models/profile.hpp"
@@ -56,9 +59,10 @@ struct scaler_options {
   scaling_spec spec;
   /// In topological order.
   std::vector<scaled_stage> stages;
-  /// The workload (the oracle reads it; the total tells when the run ends).
+  /// The workload (the oracle reads it).
   std::shared_ptr<const arrival_times> arrivals;
-  caf::actor_clock::time_point epoch;
+  /// Says when every request has ended.
+  sink_actor sink;
 };
 
 /// One stage's running view: prediction and recent arrivals.
@@ -71,7 +75,7 @@ struct stage_view {
   stage_load last;
 };
 
-struct scaler_state {
+struct scaler_state : run_member {
   static inline const char* name = "scaler";
 
   scaler_options options;
@@ -83,10 +87,12 @@ struct scaler_state {
   std::vector<caf::typed_response_promise<scaling_history>> waiting;
   /// Loads still expected for the current tick.
   size_t pending = 0;
-  run_probe* probe = nullptr;
-  event_counter events;
+  /// The next round's number: it runs at epoch + round x interval.
+  uint64_t round = 0;
+  /// The sink said that every request has ended.
+  bool all_ended = false;
 
-  void init(scaler_options opts, run_probe* p);
+  void init(scaler_options opts);
 
   /// Stages with a frontend to ask.
   size_t scaled_stages() const;
@@ -106,6 +112,9 @@ struct scaler_state {
   /// the last arrival, whatever happened).
   bool finished(caf::timespan now) const;
 
+  /// When the round `round` runs, as an offset from time zero.
+  caf::timespan round_time() const;
+
   /// Marks the history final and answers everyone waiting for it.
   void complete();
 };
@@ -113,7 +122,7 @@ struct scaler_state {
 using scaler_pointer = scaler_actor::stateful_pointer<scaler_state>;
 
 scaler_actor::behavior_type scaler(scaler_pointer self,
-                                   scaler_options options, run_probe* probe);
+                                   scaler_options options);
 
 /// Requests of `arrivals` that arrive in [from, to).
 uint64_t arrivals_between(const arrival_times& arrivals, caf::timespan from,

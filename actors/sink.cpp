@@ -2,16 +2,11 @@
 
 namespace troupe {
 
-void sink_state::init(sink_options opts, run_probe* p) {
+void sink_state::init(sink_options opts) {
   options = std::move(opts);
-  if (options.storage) {
-    records = std::move(options.storage->records);
-    ended_flags = std::move(options.storage->ended_flags);
-    options.storage.reset();
-  }
+  records.resize(options.expected_requests);
+  ended_flags.resize(options.expected_requests, false);
   leaf_gather = join_buffer{options.leaves};
-  probe = p;
-  events.probe = p;
 }
 
 bool sink_state::end(request_outcome&& x) {
@@ -23,14 +18,10 @@ bool sink_state::end(request_outcome&& x) {
   if (ended_flags[id])
     return false;
   ended_flags[id] = true;
-  bool late = x.kind != outcome_kind::completed || x.finish > x.req.deadline;
+  if (x.kind != outcome_kind::completed || x.finish > x.req.deadline)
+    ++late;
   records[id] = std::move(x);
   ++ended;
-  if (probe != nullptr) {
-    probe->ended.store(ended, std::memory_order_relaxed);
-    if (late)
-      probe->late.fetch_add(1, std::memory_order_relaxed);
-  }
   return true;
 }
 
@@ -85,6 +76,15 @@ bool sink_state::done() const {
   return sent && ended >= *sent;
 }
 
+run_counts sink_state::counts() const {
+  run_counts result;
+  result.sent = sent.value_or(0);
+  result.all_sent = sent.has_value();
+  result.ended = ended;
+  result.late = late;
+  return result;
+}
+
 run_outcomes sink_state::take() {
   run_outcomes result;
   result.sent = sent.value_or(0);
@@ -105,32 +105,31 @@ run_outcomes sink_state::take() {
   return result;
 }
 
-sink_actor::behavior_type sink(sink_pointer self, sink_options options,
-                               run_probe* probe) {
-  self->state.init(options, probe);
-  // Answers every pending collect request once the run is complete.
+sink_actor::behavior_type sink(sink_pointer self, sink_options options) {
+  self->state.init(std::move(options));
+  // Tells everyone waiting that every request has ended.
   auto answer_if_done = [self] {
     auto& st = self->state;
     if (!st.done() || st.waiting.empty())
       return;
-    auto outcomes = st.take();
-    for (size_t i = 0; i + 1 < st.waiting.size(); ++i)
-      st.waiting[i].deliver(outcomes);
-    st.waiting.back().deliver(std::move(outcomes));
+    for (auto& promise : st.waiting)
+      promise.deliver(*st.sent);
     st.waiting.clear();
   };
   return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [self](run_start x) { self->state.start(x); },
+    [self](atoms::events_atom) { return self->state.events; },
     [self, answer_if_done](batch& in) {
       auto& st = self->state;
       ++st.events;
-      st.on_leaf_results(std::move(in),
-                         self->clock().now() - st.options.epoch);
+      st.on_leaf_results(std::move(in), st.since_epoch(self->clock().now()));
       if (st.pacer && !st.sent) // once all are sent, pacing has no use
-        self->send(st.pacer, pace_atom_v);
+        self->send(st.pacer, atoms::pace_atom_v);
       answer_if_done();
     },
     // The client asks to be paced; the empty answer is its echo.
-    [self](pace_atom) {
+    [self](atoms::pace_atom) {
       ++self->state.events;
       self->state.pacer
         = caf::actor_cast<client_actor>(self->current_sender());
@@ -150,12 +149,20 @@ sink_actor::behavior_type sink(sink_pointer self, sink_options options,
       self->state.sent = x.sent;
       answer_if_done();
     },
-    [self, answer_if_done](collect_atom) -> caf::result<run_outcomes> {
+    [self, answer_if_done](atoms::ended_atom) -> caf::result<uint64_t> {
       ++self->state.events;
-      auto promise = self->make_response_promise<run_outcomes>();
+      auto promise = self->make_response_promise<uint64_t>();
       self->state.waiting.push_back(promise);
       answer_if_done();
       return promise;
+    },
+    [self](atoms::progress_atom) {
+      ++self->state.events;
+      return self->state.counts();
+    },
+    [self](atoms::collect_atom) {
+      ++self->state.events;
+      return self->state.take();
     },
   };
 }

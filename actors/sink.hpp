@@ -8,8 +8,9 @@
 //  - The first outcome of a request is final. Results that arrive for a
 //    request that already ended (its other branch was dropped) are counted as
 //    orphaned work, never as a second outcome.
-//  - The client says how many requests it sent. A collect request is answered
-//    once that many have ended, with all records in id order.
+//  - The client says how many requests it sent. An ended_atom request is
+//    answered once that many have ended; collect_atom hands out every record
+//    so far, in id order.
 
 #include <cstdint>
 #include <memory>
@@ -22,54 +23,42 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/join_buffer.hpp"
-#include "actors/run_probe.hpp"
+#include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
 
 namespace troupe {
 
-/// Room for every request's record, allocated (and its memory touched)
-/// before a run starts, so that the sink neither grows nor page-faults on
-/// the hot path.
-struct sink_storage {
-  std::vector<request_outcome> records;
-  std::vector<bool> ended_flags;
-
-  sink_storage() = default;
-  explicit sink_storage(size_t requests)
-    : records(requests), ended_flags(requests, false) {
-    // nop
-  }
-};
-
 struct sink_options {
   /// Number of leaf stages (stages nothing else consumes).
   size_t leaves = 1;
-  caf::actor_clock::time_point epoch;
-  /// Prepared room for the records (optional; the sink takes it over).
-  std::shared_ptr<sink_storage> storage;
+  /// Requests the run will send, if known: room for their records is
+  /// allocated (and touched) at spawn, before time zero, so that the sink
+  /// neither grows nor page-faults on the hot path.
+  size_t expected_requests = 0;
 };
 
-struct sink_state {
+struct sink_state : run_member {
   static inline const char* name = "sink";
 
   sink_options options;
   join_buffer leaf_gather;
-  /// records[id] is valid where ended_flags[id] is set. Sized up front by
-  /// the runtime (sink_storage): growing it on the hot path stalled the sink
-  /// for milliseconds at 100,000s of records.
+  /// records[id] is valid where ended_flags[id] is set. Sized up front
+  /// (expected_requests): growing it on the hot path stalled the sink for
+  /// milliseconds at 100,000s of records.
   std::vector<request_outcome> records;
   std::vector<bool> ended_flags;
   uint64_t ended = 0;
+  /// Ended requests that completed after their deadline, or did not complete.
+  uint64_t late = 0;
   uint64_t orphaned = 0;
   std::optional<uint64_t> sent;
-  std::vector<caf::typed_response_promise<run_outcomes>> waiting;
-  run_probe* probe = nullptr;
+  /// ended_atom requests, answered once every request ended.
+  std::vector<caf::typed_response_promise<uint64_t>> waiting;
   /// The client that asked for a pace_atom after each leaf batch (real
   /// time), or null.
   client_actor pacer;
-  event_counter events;
 
-  void init(sink_options opts, run_probe* p);
+  void init(sink_options opts);
 
   /// A leaf stage finished these requests.
   void on_leaf_results(batch&& in, caf::timespan now);
@@ -80,6 +69,8 @@ struct sink_state {
 
   /// True once the client reported and every request it sent has ended.
   bool done() const;
+
+  run_counts counts() const;
 
   /// Hands out all records (in id order); leaves the sink empty.
   run_outcomes take();
@@ -97,7 +88,6 @@ private:
 
 using sink_pointer = sink_actor::stateful_pointer<sink_state>;
 
-sink_actor::behavior_type sink(sink_pointer self, sink_options options,
-                               run_probe* probe);
+sink_actor::behavior_type sink(sink_pointer self, sink_options options);
 
 } // namespace troupe

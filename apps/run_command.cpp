@@ -65,8 +65,10 @@ int run_command(const run_command_options& options) {
       if (!result.scaling.samples.empty()) {
         write_scaling_csv(sc, result.scaling,
                           (dir / "scaling.csv").string());
+        auto plot = plot_scaling(sc, dir.string(), summary.duration_s);
         std::cout << "  wrote " << (dir / "scaling.csv").string() << " and "
-                  << plot_scaling(sc, dir.string(), summary.duration_s) << "\n";
+                  << (plot.png.empty() ? "no plot: " + plot.problem : plot.png)
+                  << "\n";
       }
     }
     return summary.completed + summary.dropped + summary.failed == summary.sent

@@ -81,6 +81,44 @@ typename Inspector::result_type inspect(Inspector& f, client_done& x) {
   return f(caf::meta::type_name("client_done"), x.sent);
 }
 
+/// Runtime -> every actor, once all reported ready: the run starts. Traces
+/// hold offsets from `epoch`, a point of the actor clock given as its time
+/// since the clock's own epoch (a value, so that it travels as one).
+struct run_start {
+  caf::timespan epoch{0};
+};
+
+inline bool operator==(const run_start& x, const run_start& y) {
+  return x.epoch == y.epoch;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_start& x) {
+  return f(caf::meta::type_name("run_start"), x.epoch);
+}
+
+/// Sink -> runtime, the answer to progress_atom: how far the run is.
+struct run_counts {
+  /// Requests the client sent; known once it said so (client_done).
+  uint64_t sent = 0;
+  bool all_sent = false;
+  /// Requests that ended so far, and those of them that ended late
+  /// (completed after their deadline, dropped or failed).
+  uint64_t ended = 0;
+  uint64_t late = 0;
+};
+
+inline bool operator==(const run_counts& x, const run_counts& y) {
+  return x.sent == y.sent && x.all_sent == y.all_sent && x.ended == y.ended
+         && x.late == y.late;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, run_counts& x) {
+  return f(caf::meta::type_name("run_counts"), x.sent, x.all_sent, x.ended,
+           x.late);
+}
+
 /// How a request ended. Every request ends exactly once.
 enum class outcome_kind : uint8_t { completed, dropped, failed };
 

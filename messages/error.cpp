@@ -21,6 +21,10 @@ std::string to_string(errc x) {
       return "deadline_expired";
     case errc::deadline_unreachable:
       return "deadline_unreachable";
+    case errc::cancelled:
+      return "cancelled";
+    case errc::aborted:
+      return "aborted";
   }
   return "unknown_error";
 }
@@ -31,6 +35,8 @@ bool is_retryable(errc x) {
     case errc::queue_full:
     case errc::deadline_expired:
     case errc::deadline_unreachable:
+    case errc::cancelled:
+    case errc::aborted:
       return true;
     default:
       return false;

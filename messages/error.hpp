@@ -29,6 +29,12 @@ enum class errc : uint8_t {
   /// time say it cannot meet its deadline (seed 004's early drop).
   /// Retryable with a new deadline.
   deadline_unreachable,
+  /// The run was cancelled (Ctrl-C) before the request ended, and its grace
+  /// period ran out. Retryable.
+  cancelled,
+  /// The run was aborted before the request ended: an actor of the pipeline
+  /// died. Retryable.
+  aborted,
 };
 
 /// Category atom under which troupe errors travel inside caf::error.

@@ -29,6 +29,8 @@ struct scale_order;
 struct stage_load;
 struct scaling_sample;
 struct scaling_history;
+struct run_start;
+struct run_counts;
 
 } // namespace troupe
 
@@ -48,30 +50,54 @@ CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(troupe, (troupe::stage_load))
   CAF_ADD_TYPE_ID(troupe, (troupe::scaling_sample))
   CAF_ADD_TYPE_ID(troupe, (troupe::scaling_history))
+  CAF_ADD_TYPE_ID(troupe, (troupe::run_start))
+  CAF_ADD_TYPE_ID(troupe, (troupe::run_counts))
 
 CAF_END_TYPE_ID_BLOCK(troupe)
 
 // -- atoms (at most 10 characters each) ---------------------------------------
+//
+// In CAF 0.17 an atom is its text: two atoms with the same text are the same
+// type, whatever namespace declares them. CAF declares its own (tick, flush,
+// get, ok, ...; caf/type_id.hpp), so troupe's live in troupe::atoms and use
+// texts of their own (tests/messages/serialization.cpp checks both).
 
 /// Frontend -> replica: serve this batch.
-CAF_ADD_ATOM(troupe, troupe, serve_atom, "serve")
+CAF_ADD_ATOM(troupe, troupe::atoms, serve_atom, "serve")
 /// Replica -> itself after the service time: the batch is done.
-CAF_ADD_ATOM(troupe, troupe, finished_atom, "finished")
+CAF_ADD_ATOM(troupe, troupe::atoms, finished_atom, "finished")
 /// Client -> itself: emit the requests that are due now.
-CAF_ADD_ATOM(troupe, troupe, emit_atom, "emit")
+CAF_ADD_ATOM(troupe, troupe::atoms, emit_atom, "emit")
 /// Real time only. Client -> sink: pace me; sink -> client: completions were
 /// recorded, emit what is due now (see client_options::paced_by_sink).
-CAF_ADD_ATOM(troupe, troupe, pace_atom, "pace")
+CAF_ADD_ATOM(troupe, troupe::atoms, pace_atom, "pace")
 /// Runtime -> sink: answer with all outcomes once every request has ended.
-CAF_ADD_ATOM(troupe, troupe, collect_atom, "collect")
+CAF_ADD_ATOM(troupe, troupe::atoms, collect_atom, "collect")
 /// Scaler -> itself: an interval is over, measure and decide.
-CAF_ADD_ATOM(troupe, troupe, tick_atom, "tick")
+CAF_ADD_ATOM(troupe, troupe::atoms, scale_tick_atom, "scale_tick")
 /// Scaler -> frontend: answer with your stage_load.
-CAF_ADD_ATOM(troupe, troupe, load_atom, "load")
+CAF_ADD_ATOM(troupe, troupe::atoms, load_atom, "load")
 /// Frontend -> itself after the cold start: worker (slot, generation) is up.
-CAF_ADD_ATOM(troupe, troupe, booted_atom, "booted")
+CAF_ADD_ATOM(troupe, troupe::atoms, booted_atom, "booted")
 /// Frontend -> itself: the oldest queued request waited long enough, send a
 /// partial batch.
-CAF_ADD_ATOM(troupe, troupe, flush_atom, "flush")
+CAF_ADD_ATOM(troupe, troupe::atoms, flush_batch_atom, "flushbatch")
 /// Runtime -> scaler: answer with the scaling_history.
-CAF_ADD_ATOM(troupe, troupe, history_atom, "history")
+CAF_ADD_ATOM(troupe, troupe::atoms, history_atom, "history")
+
+// -- the run protocol (docs/architecture.md) ----------------------------------
+
+/// Runtime -> every actor: answer (with the same atom) once you can serve,
+/// e.g. after loading a model.
+CAF_ADD_ATOM(troupe, troupe::atoms, ready_atom, "ready")
+/// Runtime -> every actor at the end: answer with the number of messages
+/// you handled.
+CAF_ADD_ATOM(troupe, troupe::atoms, events_atom, "events")
+/// Anyone -> sink: answer with the number of requests sent once every one
+/// of them has ended.
+CAF_ADD_ATOM(troupe, troupe::atoms, ended_atom, "ended")
+/// Runtime -> sink: answer with the run_counts so far.
+CAF_ADD_ATOM(troupe, troupe::atoms, progress_atom, "progress")
+/// Runtime -> client: stop sending (Ctrl-C, or the run is aborted); answer
+/// with the number of requests sent.
+CAF_ADD_ATOM(troupe, troupe::atoms, stop_atom, "stop")

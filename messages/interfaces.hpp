@@ -3,6 +3,8 @@
 // The typed interfaces between actors: a message an actor does not handle
 // fails to compile at the sender.
 
+#include <cstdint>
+
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
@@ -13,42 +15,60 @@
 
 namespace troupe {
 
+/// What every actor of a run understands (docs/architecture.md, the run
+/// protocol): spawn -> ready -> run_start -> ... -> events at the end.
+///  - ready_atom: answered once the actor can serve (a model replica answers
+///    after loading its model);
+///  - run_start: time zero; only now do timers start (client, scaler);
+///  - events_atom: answered with the messages the actor handled.
+using run_member_actor
+  = caf::typed_actor<caf::replies_to<atoms::ready_atom>::with<atoms::ready_atom>,
+                     caf::reacts_to<run_start>,
+                     caf::replies_to<atoms::events_atom>::with<uint64_t>>;
+
 /// Anything that accepts the output of a stage: a frontend, a join, the sink.
 using stage_input_actor = caf::typed_actor<caf::reacts_to<batch>>;
 
 /// A stage's frontend: queue, batching, routing, dropping and its pool of
-/// workers (booted_atom and flush_atom are its own timers).
-using frontend_actor
-  = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<replica_idle>,
-                     caf::reacts_to<scale_order>,
-                     caf::replies_to<load_atom>::with<stage_load>,
-                     caf::reacts_to<booted_atom, uint16_t, uint32_t>,
-                     caf::reacts_to<flush_atom>>;
+/// workers (booted_atom and flush_batch_atom are its own timers).
+using frontend_actor = run_member_actor::extend<
+  caf::reacts_to<batch>, caf::reacts_to<replica_idle>,
+  caf::reacts_to<scale_order>,
+  caf::replies_to<atoms::load_atom>::with<stage_load>,
+  caf::reacts_to<atoms::booted_atom, uint16_t, uint32_t>,
+  caf::reacts_to<atoms::flush_batch_atom>>;
 
 /// A model replica: serves one batch at a time.
 using replica_actor
-  = caf::typed_actor<caf::reacts_to<serve_atom, batch>,
-                     caf::reacts_to<finished_atom, batch>>;
+  = run_member_actor::extend<caf::reacts_to<atoms::serve_atom, batch>,
+                             caf::reacts_to<atoms::finished_atom, batch>>;
 
 /// A join stage: forwards a request once every input delivered it.
-using join_actor = stage_input_actor;
+using join_actor = run_member_actor::extend<caf::reacts_to<batch>>;
 
 /// The sink: records every request's single outcome.
-using sink_actor
-  = caf::typed_actor<caf::reacts_to<batch>, caf::reacts_to<drop_notice>,
-                     caf::reacts_to<failure_notice>,
-                     caf::reacts_to<client_done>,
-                     caf::reacts_to<pace_atom>,
-                     caf::replies_to<collect_atom>::with<run_outcomes>>;
+///  - ended_atom: answered (with the number sent) once every request ended;
+///  - progress_atom: answered at once with the counts so far;
+///  - collect_atom: answered at once with every outcome recorded so far
+///    (the runtime asks after ended_atom, or when it aborts the run).
+using sink_actor = run_member_actor::extend<
+  caf::reacts_to<batch>, caf::reacts_to<drop_notice>,
+  caf::reacts_to<failure_notice>, caf::reacts_to<client_done>,
+  caf::reacts_to<atoms::pace_atom>,
+  caf::replies_to<atoms::ended_atom>::with<uint64_t>,
+  caf::replies_to<atoms::progress_atom>::with<run_counts>,
+  caf::replies_to<atoms::collect_atom>::with<run_outcomes>>;
 
 /// The scaler: every interval it asks each frontend for its load and sends
-/// it a scale_order (tick_atom is its own timer).
-using scaler_actor
-  = caf::typed_actor<caf::reacts_to<tick_atom>,
-                     caf::replies_to<history_atom>::with<scaling_history>>;
+/// it a scale_order (scale_tick_atom is its own timer).
+using scaler_actor = run_member_actor::extend<
+  caf::reacts_to<atoms::scale_tick_atom>,
+  caf::replies_to<atoms::history_atom>::with<scaling_history>>;
 
-/// The client: emits the workload (emit_atom is its own timer).
-using client_actor
-  = caf::typed_actor<caf::reacts_to<emit_atom>, caf::reacts_to<pace_atom>>;
+/// The client: emits the workload (emit_atom is its own timer); stop_atom
+/// ends the workload early and is answered with the number sent.
+using client_actor = run_member_actor::extend<
+  caf::reacts_to<atoms::emit_atom>, caf::reacts_to<atoms::pace_atom>,
+  caf::replies_to<atoms::stop_atom>::with<uint64_t>>;
 
 } // namespace troupe

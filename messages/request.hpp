@@ -36,18 +36,23 @@ struct stage_visit {
   caf::timespan dequeue{0};
   /// Replica finished the batch (joins: forwarded).
   caf::timespan finish{0};
+  /// The batch this request was served in: numbered from 1 within its
+  /// stage, so that two batches that left the queue at the same instant stay
+  /// apart (0 for joins and requests not served here).
+  uint64_t batch_id = 0;
 };
 
 inline bool operator==(const stage_visit& x, const stage_visit& y) {
   return x.stage == y.stage && x.replica == y.replica
          && x.batch_size == y.batch_size && x.enqueue == y.enqueue
-         && x.dequeue == y.dequeue && x.finish == y.finish;
+         && x.dequeue == y.dequeue && x.finish == y.finish
+         && x.batch_id == y.batch_id;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_visit& x) {
   return f(caf::meta::type_name("stage_visit"), x.stage, x.replica,
-           x.batch_size, x.enqueue, x.dequeue, x.finish);
+           x.batch_size, x.enqueue, x.dequeue, x.finish, x.batch_id);
 }
 
 /// The input of a request: an index into a data set, or an inline tensor

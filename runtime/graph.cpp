@@ -27,21 +27,18 @@ scaling_spec effective_scaling(const scenario& sc) {
 
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  caf::actor_clock::time_point epoch, clock_kind clock,
-                  run_probe* probe,
-                  std::shared_ptr<sink_storage> storage) {
+                  clock_kind clock) {
   graph g;
   auto scaling = effective_scaling(sc);
   bool scales = scaling.policy != scaling_kind::none;
   auto stage_slo = sc.stage_slo_ms();
   std::vector<scaled_stage> scaled(sc.stages.size());
-  auto remember = [&g](const auto& handle) {
-    g.actors.push_back(caf::actor_cast<caf::actor>(handle));
+  auto remember = [&g](const auto& handle, std::string name) {
+    g.members.push_back({caf::actor_cast<caf::actor>(handle),
+                         std::move(name)});
   };
-  g.sink = sys.spawn(sink,
-                     sink_options{sc.leaves().size(), epoch, std::move(storage)},
-                     probe);
-  remember(g.sink);
+  g.sink = sys.spawn(sink, sink_options{sc.leaves().size(), arrivals->size()});
+  remember(g.sink, "the sink");
   // Spawn consumers before producers: walk the topological order backwards.
   std::vector<stage_input_actor> inputs(sc.stages.size());
   for (auto it = sc.topological_order.rbegin();
@@ -54,9 +51,9 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     if (successors.empty())
       successors.push_back(g.sink);
     if (spec.kind == stage_kind::join) {
-      auto handle = sys.spawn(join, join_options{id, spec.inputs.size(), epoch},
-                              std::move(successors), probe);
-      remember(handle);
+      auto handle = sys.spawn(join, join_options{id, spec.inputs.size()},
+                              std::move(successors));
+      remember(handle, "join stage '" + spec.name + "'");
       inputs[id] = handle;
       continue;
     }
@@ -69,9 +66,9 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       opts.stage = id;
       opts.index = static_cast<uint16_t>(r);
       opts.service = spec.service;
-      opts.epoch = epoch;
-      replicas.push_back(sys.spawn(replica, opts, successors, g.sink, probe));
-      remember(replicas.back());
+      replicas.push_back(sys.spawn(replica, opts, successors, g.sink));
+      remember(replicas.back(), "replica " + std::to_string(r) + " of stage '"
+                                  + spec.name + "'");
     }
     frontend_options opts;
     opts.stage = id;
@@ -83,7 +80,6 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.routing = spec.routing;
     opts.dropping = spec.dropping;
     opts.service = spec.service;
-    opts.epoch = epoch;
     opts.pool.initial = spec.replicas;
     if (scaled_here) {
       auto hardware_cost = spec.service->cost;
@@ -97,33 +93,17 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       // shortest envelope windows.
       opts.load_bucket = from_ms(scaling.interval_s * 10);
     }
-    auto handle = sys.spawn(frontend, opts, std::move(replicas), g.sink, probe);
-    remember(handle);
+    auto handle = sys.spawn(frontend, opts, std::move(replicas), g.sink);
+    remember(handle, "the frontend of stage '" + spec.name + "'");
     inputs[id] = handle;
     if (scaled_here)
       scaled[id].frontend = handle;
   }
-  std::vector<stage_input_actor> roots;
-  for (auto id : sc.roots())
-    roots.push_back(inputs[id]);
-  client_options opts;
-  opts.arrivals = arrivals;
-  opts.slo = from_ms(sc.slo_ms);
-  opts.epoch = epoch;
-  opts.trace_capacity = sc.stages.size() + 1;
-  if (clock == clock_kind::real_time) {
-    opts.paced_by_sink = true;
-    // Below the timer's lateness (100 to 150 us here), short enough that
-    // the echoes cost little CPU when arrivals are sparse.
-    opts.pace_horizon = std::chrono::microseconds(30);
-  }
-  g.client = sys.spawn(client, opts, std::move(roots), g.sink, probe);
-  remember(g.client);
   if (scales) {
     scaler_options so;
     so.spec = scaling;
     so.arrivals = arrivals;
-    so.epoch = epoch;
+    so.sink = g.sink;
     for (auto id : sc.topological_order) {
       auto& s = scaled[id];
       const auto& spec = sc.stages[id];
@@ -134,9 +114,24 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       s.planned_batch = spec.max_batch;
       so.stages.push_back(s);
     }
-    g.scaler = sys.spawn(scaler, std::move(so), probe);
-    remember(g.scaler);
+    g.scaler = sys.spawn(scaler, std::move(so));
+    remember(g.scaler, "the scaler");
   }
+  std::vector<stage_input_actor> roots;
+  for (auto id : sc.roots())
+    roots.push_back(inputs[id]);
+  client_options opts;
+  opts.arrivals = arrivals;
+  opts.slo = from_ms(sc.slo_ms);
+  opts.trace_capacity = sc.stages.size() + 1;
+  if (clock == clock_kind::real_time) {
+    opts.paced_by_sink = true;
+    // Below the timer's lateness (100 to 150 us here), short enough that
+    // the echoes cost little CPU when arrivals are sparse.
+    opts.pace_horizon = std::chrono::microseconds(30);
+  }
+  g.client = sys.spawn(client, opts, std::move(roots), g.sink);
+  remember(g.client, "the client");
   return g;
 }
 

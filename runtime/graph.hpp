@@ -5,12 +5,12 @@
 // the scenario has a [scaling] policy.
 
 #include <memory>
+#include <string>
 #include <vector>
 
-#include <caf/actor_clock.hpp>
+#include <caf/actor.hpp>
 #include <caf/actor_system.hpp>
 
-#include "actors/run_probe.hpp"
 #include "actors/sink.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/clock_kind.hpp"
@@ -18,23 +18,28 @@
 
 namespace troupe {
 
+/// An actor of the graph and what to call it in messages ("replica 2 of
+/// stage 'resnet'").
+struct graph_member {
+  caf::actor handle;
+  std::string name;
+};
+
 struct graph {
   client_actor client;
   sink_actor sink;
   /// Null when the scenario does not scale.
   scaler_actor scaler;
-  /// Every actor spawned, for shutdown.
-  std::vector<caf::actor> actors;
+  /// Every actor spawned, the client last (run_start reaches the others
+  /// before it sends its first request).
+  std::vector<graph_member> members;
 };
 
-/// Spawns the scenario's actors in `sys`. Traces and arrivals are offsets
-/// from `epoch`. The client waits for an emit_atom to start; in real time
-/// the sink paces it. `storage`, if given, is the sink's prepared room for
-/// the records.
+/// Spawns the scenario's actors in `sys`, ready for the run protocol (see
+/// runtime/runner.cpp): nothing happens until they get run_start. In real
+/// time the sink paces the client.
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  caf::actor_clock::time_point epoch, clock_kind clock,
-                  run_probe* probe,
-                  std::shared_ptr<sink_storage> storage = nullptr);
+                  clock_kind clock);
 
 } // namespace troupe

@@ -27,18 +27,16 @@ std::string_view kind_name(stage_kind kind) {
   return "model";
 }
 
-/// Per-stage figures from the traces. A batch is identified by (replica,
-/// dequeue time): every request of it carries the same pair.
+/// Per-stage figures from the traces. A batch is identified by its stage and
+/// batch id: every request of it carries the same pair.
 void add_stage_reports(const scenario& sc, const run_result& run,
                        double duration_s, run_summary& out) {
   const auto& outcomes = run.outcomes;
   struct batch_key {
     stage_id stage;
-    uint16_t replica;
-    int64_t dequeue;
+    uint64_t batch_id;
     bool operator<(const batch_key& other) const {
-      return std::tie(stage, replica, dequeue)
-             < std::tie(other.stage, other.replica, other.dequeue);
+      return std::tie(stage, batch_id) < std::tie(other.stage, other.batch_id);
     }
   };
   std::map<batch_key, const stage_visit*> batches;
@@ -50,9 +48,7 @@ void add_stage_reports(const scenario& sc, const run_result& run,
         continue;
       wait_sum[visit.stage] += to_ms(visit.dequeue - visit.enqueue);
       ++wait_count[visit.stage];
-      batches.emplace(batch_key{visit.stage, visit.replica,
-                                visit.dequeue.count()},
-                      &visit);
+      batches.emplace(batch_key{visit.stage, visit.batch_id}, &visit);
     }
   out.stages.resize(sc.stages.size());
   std::vector<double> busy_ms(sc.stages.size(), 0);
@@ -251,7 +247,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
     = "id,arrival_ms,sent_ms,finish_ms,latency_ms,outcome,stage,reason";
   for (const auto& st : sc.stages)
     line += fmt::format(",{0}.enqueue_ms,{0}.dequeue_ms,{0}.finish_ms,"
-                        "{0}.batch,{0}.replica",
+                        "{0}.batch,{0}.replica,{0}.batch_id",
                         st.name);
   out << line << '\n';
   std::vector<const stage_visit*> by_stage(sc.stages.size());
@@ -275,7 +271,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
         by_stage[visit.stage] = &visit;
     for (const auto* visit : by_stage) {
       if (visit == nullptr) {
-        line += ",,,,,";
+        line += ",,,,,,";
         continue;
       }
       // A request dropped in the queue has an enqueue time only.
@@ -283,11 +279,11 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
                     || sc.stages[visit->stage].kind == stage_kind::join;
       line += fmt::format(",{:.6f}", to_ms(visit->enqueue));
       if (served)
-        line += fmt::format(",{:.6f},{:.6f},{},{}", to_ms(visit->dequeue),
+        line += fmt::format(",{:.6f},{:.6f},{},{},{}", to_ms(visit->dequeue),
                             to_ms(visit->finish), visit->batch_size,
-                            visit->replica);
+                            visit->replica, visit->batch_id);
       else
-        line += ",,,,";
+        line += ",,,,,";
     }
     out << line << '\n';
   }

@@ -3,16 +3,18 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 
 #include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
 #include <caf/after.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/scoped_actor.hpp>
+#include <caf/system_messages.hpp>
+
+#include <fmt/format.h>
 
 #include "models/durations.hpp"
 #include "runtime/graph.hpp"
+#include "runtime/system_config.hpp"
 
 namespace troupe {
 
@@ -24,25 +26,153 @@ double seconds_since(wall_clock::time_point start) {
   return std::chrono::duration<double>(wall_clock::now() - start).count();
 }
 
-class system_config : public caf::actor_system_config {
+/// The runtime's side of the run protocol over one actor system:
+///
+///   runtime              every actor         client        sink
+///      |-- ready_atom ------->|                 |             |
+///      |<------ ready_atom ---|                 |             |
+///      |-- run_start(epoch) ->| (client last) ->|             |
+///      |-- ended_atom ------------------------------------->  |
+///      |                      ...  requests flow  ...         |
+///      |<------------------------------- sent (all ended) ----|
+///      |-- collect_atom ------------------------------------> |
+///      |<----------------------------------- run_outcomes ----|
+///      |-- events_atom ------>|   then exit to all
+///
+/// Every actor is monitored: a down message ends the run (abort). `drive`
+/// lets the scheduler deliver what was sent: virtual time runs the test
+/// coordinator (and its requests wait without a timeout: a timeout would be
+/// a delayed message that keeps virtual time going), real time has workers
+/// of its own.
+class run_protocol {
 public:
-  system_config(clock_kind clock, size_t threads) {
-    add_message_types<caf::id_block::troupe>();
-    add_error_category(error_category, [](uint8_t code, caf::atom_value,
-                                          const caf::message& context) {
-      auto text = to_string(static_cast<errc>(code));
-      if (context.match_elements<std::string>())
-        text += ": " + context.get_as<std::string>(0);
-      return text;
-    });
-    if (clock == clock_kind::virtual_time) {
-      set("scheduler.policy", caf::atom("testing"));
-    } else {
-      if (threads == 0)
-        threads = std::max(1u, std::thread::hardware_concurrency());
-      set("scheduler.max-threads", threads);
+  run_protocol(caf::actor_system& sys, graph g, clock_kind clock,
+               std::function<void()> drive)
+    : self_(sys),
+      g_(std::move(g)),
+      virtual_(clock == clock_kind::virtual_time),
+      drive_(std::move(drive)) {
+    for (const auto& m : g_.members)
+      self_->monitor(m.handle);
+  }
+
+  caf::scoped_actor& self() {
+    return self_;
+  }
+
+  /// Waits until every actor reported ready; throws naming one that did not.
+  void await_ready(caf::timespan timeout) {
+    for (const auto& m : g_.members) {
+      auto answer = ask<atoms::ready_atom>(m.handle, timeout,
+                                           atoms::ready_atom_v);
+      if (!answer)
+        throw std::runtime_error(fmt::format(
+          "{} did not get ready: {}", m.name,
+          self_->system().render(answer.error())));
     }
   }
+
+  /// Time zero for everyone, the client last; then asks the sink to say
+  /// when every request has ended (a plain uint64_t message: see
+  /// take_message).
+  void start(caf::actor_clock::time_point epoch) {
+    for (const auto& m : g_.members)
+      self_->send(m.handle, start_at(epoch));
+    self_->send(caf::actor_cast<caf::actor>(g_.sink), atoms::ended_atom_v);
+  }
+
+  /// What the runtime's mailbox can hold during a run.
+  struct event {
+    bool all_ended = false;
+    std::optional<caf::down_msg> death;
+  };
+
+  /// Takes one message from the mailbox, waiting at most `wait`.
+  event take_message(caf::timespan wait) {
+    event result;
+    self_->receive([&](uint64_t) { result.all_ended = true; },
+                   [&](caf::down_msg& x) { result.death = std::move(x); },
+                   caf::after(wait) >> [] {});
+    return result;
+  }
+
+  bool has_message() {
+    return self_->has_next_message();
+  }
+
+  caf::expected<run_counts> counts() {
+    return ask<run_counts>(sink(), std::chrono::seconds(10),
+                           atoms::progress_atom_v);
+  }
+
+  /// Every outcome the sink has.
+  caf::expected<run_outcomes> collect() {
+    return ask<run_outcomes>(sink(), std::chrono::seconds(60),
+                             atoms::collect_atom_v);
+  }
+
+  /// Stops the client; returns how many requests it sent.
+  caf::expected<uint64_t> stop_client() {
+    return ask<uint64_t>(caf::actor_cast<caf::actor>(g_.client),
+                         std::chrono::seconds(10), atoms::stop_atom_v);
+  }
+
+  /// The scaler's samples once its last round is done; empty without one.
+  scaling_history scaling_samples(caf::timespan wait) {
+    if (!g_.scaler)
+      return {};
+    auto answer = ask<scaling_history>(caf::actor_cast<caf::actor>(g_.scaler),
+                                       wait, atoms::history_atom_v);
+    return answer ? std::move(*answer) : scaling_history{};
+  }
+
+  /// Messages handled by all actors still alive.
+  uint64_t events() {
+    uint64_t sum = 0;
+    for (const auto& m : g_.members)
+      if (auto n = ask<uint64_t>(m.handle, std::chrono::seconds(10),
+                                 atoms::events_atom_v))
+        sum += *n;
+    return sum;
+  }
+
+  /// The name of the actor a down message is about.
+  std::string name_of(const caf::down_msg& x) const {
+    for (const auto& m : g_.members)
+      if (m.handle.address() == x.source)
+        return m.name;
+    return "an actor of the run";
+  }
+
+  void shut_down() {
+    for (const auto& m : g_.members)
+      self_->send_exit(m.handle, caf::exit_reason::user_shutdown);
+    drive_();
+  }
+
+private:
+  caf::actor sink() const {
+    return caf::actor_cast<caf::actor>(g_.sink);
+  }
+
+  /// A request and its answer; in virtual time the answer is there once
+  /// the scheduler ran.
+  template <class T, class... Ts>
+  caf::expected<T> ask(const caf::actor& whom, caf::timespan timeout,
+                       Ts... xs) {
+    caf::expected<T> result{caf::sec::request_timeout};
+    auto handle = virtual_ ? self_->request(whom, caf::infinite, xs...)
+                           : self_->request(whom, timeout, xs...);
+    drive_();
+    handle.receive([&](T& x) { result = std::move(x); },
+                   [&](caf::error& err) { result = std::move(err); });
+    return result;
+  }
+
+  caf::scoped_actor self_;
+  graph g_;
+  bool virtual_;
+  std::function<void()> drive_;
 };
 
 /// Everything a run needs besides the actor system.
@@ -50,156 +180,258 @@ struct run_context {
   const scenario& sc;
   const run_options& options;
   std::shared_ptr<const arrival_times> arrivals;
-  run_probe probe;
+  run_result& result;
 };
 
-void report_progress(run_context& ctx, double simulated_s,
-                     wall_clock::time_point start) {
+void report_progress(const run_context& ctx, run_protocol& protocol,
+                     double simulated_s, wall_clock::time_point start) {
   if (!ctx.options.on_progress)
     return;
   run_progress p;
   p.simulated_s = simulated_s;
-  p.ended = ctx.probe.ended.load(std::memory_order_relaxed);
+  if (auto counts = protocol.counts())
+    p.ended = counts->ended;
   p.total = ctx.arrivals->size();
   p.wall_s = seconds_since(start);
   ctx.options.on_progress(p);
 }
 
-/// Asks every actor to stop. Their states (and event counts) are gone once
-/// the coordinator ran the exits (virtual) or the actor system shut down
-/// (real: its destructor waits for all actors).
-void shut_down(caf::scoped_actor& self, const graph& g) {
-  for (const auto& a : g.actors)
-    self->send_exit(a, caf::exit_reason::user_shutdown);
-}
-
 /// Requests known to miss their deadline at virtual time `now`: those that
 /// ended late plus those that arrived more than the SLO ago and have not
 /// ended (at least arrived-before(now - slo) minus all that ended).
-uint64_t known_late(const run_context& ctx, caf::timespan now) {
-  auto late = ctx.probe.late.load(std::memory_order_relaxed);
-  auto ended = ctx.probe.ended.load(std::memory_order_relaxed);
+uint64_t known_late(const run_context& ctx, const run_counts& counts,
+                    caf::timespan now) {
   auto slo = from_ms(ctx.sc.slo_ms);
   const auto& arrivals = *ctx.arrivals;
   auto overdue = static_cast<uint64_t>(
     std::lower_bound(arrivals.begin(), arrivals.end(), now - slo)
     - arrivals.begin());
-  return late + (overdue > ended ? overdue - ended : 0);
+  return counts.late + (overdue > counts.ended ? overdue - counts.ended : 0);
 }
 
-/// Asks the scaler (if any) for its samples; it answers after its last
-/// round, at most an interval after the last request ended. `drive` runs
-/// the scheduler until the answer can be there (virtual time) or does
-/// nothing (real).
-template <class Drive>
-scaling_history collect_scaling(caf::scoped_actor& self, const graph& g,
-                                const scenario& sc, Drive drive) {
-  scaling_history result;
-  if (!g.scaler)
-    return result;
-  self->send(g.scaler, history_atom_v);
-  drive();
-  auto wait = from_seconds(2 * sc.scaling.interval_s + 5);
-  self->receive([&](scaling_history& x) { result = std::move(x); },
-                caf::after(wait) >> [] {});
+/// Ends every request below `sent` that has no outcome yet as `kind` with
+/// `reason` at `when`, so that the counts add up after an interrupted run.
+void end_the_rest(const run_context& ctx, run_outcomes& outcomes,
+                  uint64_t sent, outcome_kind kind, errc reason,
+                  const std::string& error, caf::timespan when) {
+  std::vector<request_outcome> all;
+  all.reserve(sent);
+  size_t next = 0;
+  auto slo = from_ms(ctx.sc.slo_ms);
+  for (uint64_t id = 0; id < sent; ++id) {
+    if (next < outcomes.records.size() && outcomes.records[next].req.id == id) {
+      all.push_back(std::move(outcomes.records[next++]));
+      continue;
+    }
+    request_outcome x;
+    x.req.id = id;
+    x.req.arrival = (*ctx.arrivals)[id];
+    x.req.deadline = x.req.arrival + slo;
+    x.kind = kind;
+    x.finish = std::max(when, x.req.arrival);
+    x.reason = reason;
+    x.error = error;
+    all.push_back(std::move(x));
+  }
+  outcomes.records = std::move(all);
+  outcomes.sent = sent;
+}
+
+/// An actor died: the client stops, the sink hands over what it has, and
+/// every other request sent fails with errc::aborted. Sets the result's
+/// interruption and returns the outcomes.
+run_outcomes abort_run(const run_context& ctx, run_protocol& protocol,
+                       const caf::down_msg& death, caf::timespan now) {
+  auto who = protocol.name_of(death);
+  auto why = protocol.self()->system().render(death.reason);
+  auto sent = protocol.stop_client();
+  auto counts = protocol.counts();
+  auto outcomes = protocol.collect();
+  run_outcomes result;
+  if (outcomes)
+    result = std::move(*outcomes);
+  // Without the client's word: every request due by now, or the highest
+  // one the sink saw.
+  uint64_t total = 0;
+  if (sent)
+    total = *sent;
+  else if (counts && counts->all_sent)
+    total = counts->sent;
+  else
+    total = static_cast<uint64_t>(
+      std::upper_bound(ctx.arrivals->begin(), ctx.arrivals->end(), now)
+      - ctx.arrivals->begin());
+  if (!result.records.empty())
+    total = std::max(total, result.records.back().req.id + 1);
+  total = std::min<uint64_t>(total, ctx.arrivals->size());
+  auto ended = counts ? counts->ended : uint64_t{result.records.size()};
+  auto in_flight = total > ended ? total - ended : 0;
+  ctx.result.interruption = fmt::format(
+    "{} died ({}) at {:.3f} s with {} requests in flight; they failed as "
+    "'aborted'",
+    who, why, to_seconds(now), in_flight);
+  end_the_rest(ctx, result, total, outcome_kind::failed, errc::aborted,
+               ctx.result.interruption, now);
   return result;
 }
 
-run_outcomes run_virtual(run_context& ctx, double& wall_s,
-                         bool& stopped_early, scaling_history& scaling) {
-  system_config cfg{clock_kind::virtual_time, 0};
+/// The graph went idle: every request ended (the sink said so) or some
+/// never will (a bug).
+run_outcomes collect_all(const run_context& ctx, run_protocol& protocol) {
+  auto outcomes = protocol.collect();
+  if (!outcomes)
+    throw std::runtime_error("the sink did not hand over the outcomes: "
+                             + protocol.self()->system().render(
+                               outcomes.error()));
+  return std::move(*outcomes);
+}
+
+void run_virtual(const run_context& ctx) {
+  system_config cfg{clock_kind::virtual_time};
   caf::actor_system sys{cfg};
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
     sys.scheduler());
+  run_protocol protocol{sys,
+                        spawn_graph(sys, ctx.sc, ctx.arrivals,
+                                    clock_kind::virtual_time),
+                        clock_kind::virtual_time, [&sched] { sched.run(); }};
+  protocol.await_ready(ctx.options.ready_timeout);
   auto epoch = sched.clock().now();
-  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch,
-                       clock_kind::virtual_time, &ctx.probe,
-                       std::make_shared<sink_storage>(ctx.arrivals->size()));
-  caf::scoped_actor self{sys};
-  self->send(g.sink, collect_atom_v);
-  self->send(g.client, emit_atom_v);
+  auto now = [&] { return sched.clock().now() - epoch; };
+  protocol.start(epoch);
   auto start = wall_clock::now();
   auto last_report = start;
+  auto& result = ctx.result;
+  bool all_ended = false;
+  std::optional<caf::down_msg> death;
   // Discrete-event loop: run every message due now, then jump to the next
   // delayed message.
   uint64_t steps = 0;
+  uint64_t checked = 0;
   for (;;) {
     while (sched.try_run_once()) {
       if ((++steps & 0xFFFF) == 0 && ctx.options.on_progress
           && wall_clock::now() - last_report >= std::chrono::seconds(1)) {
         last_report = wall_clock::now();
-        report_progress(ctx,
-                        std::chrono::duration<double>(sched.clock().now()
-                                                      - epoch)
-                          .count(),
-                        start);
+        report_progress(ctx, protocol, to_seconds(now()), start);
       }
     }
-    if (ctx.options.stop_after_late
-        && known_late(ctx, sched.clock().now() - epoch)
-             > *ctx.options.stop_after_late) {
-      stopped_early = true;
-      break;
+    while (!death && protocol.has_message()) {
+      auto e = protocol.take_message(caf::timespan{0});
+      all_ended |= e.all_ended;
+      death = std::move(e.death);
     }
-    if (!sched.trigger_timeout())
+    if (death)
+      break;
+    // Asking the sink costs messages: ask every few thousand steps, and at
+    // the end. Stopping later changes nothing but the time spent: a request
+    // known to be late stays late, so the run stops here (or at the end) iff
+    // more than the limit end late.
+    bool more = sched.has_pending_timeout();
+    if (ctx.options.stop_after_late && (steps - checked >= 4096 || !more)) {
+      checked = steps;
+      auto counts = protocol.counts();
+      if (counts
+          && known_late(ctx, *counts, now()) > *ctx.options.stop_after_late) {
+        result.stopped_early = true;
+        break;
+      }
+    }
+    if (!more || !sched.trigger_timeout())
       break;
   }
-  wall_s = seconds_since(start);
-  if (stopped_early) {
-    shut_down(self, g);
-    sched.run();
-    return {};
+  result.wall_s = seconds_since(start);
+  if (result.stopped_early) {
+    protocol.shut_down();
+    return;
   }
-  run_outcomes result;
-  bool answered = false;
-  self->receive([&](run_outcomes& x) {
-    result = std::move(x);
-    answered = true;
-  },
-                caf::after(std::chrono::seconds(0)) >> [] {});
-  scaling = collect_scaling(self, g, ctx.sc, [&] { sched.run(); });
-  shut_down(self, g);
-  sched.run();
-  if (!answered)
-    throw std::runtime_error(
-      "the actor graph went idle with "
-      + std::to_string(ctx.arrivals->size()
-                       - ctx.probe.ended.load(std::memory_order_relaxed))
-      + " requests unaccounted for (a bug: please report it)");
-  return result;
+  if (death) {
+    result.outcomes = abort_run(ctx, protocol, *death, now());
+  } else {
+    while (!all_ended && protocol.has_message())
+      all_ended |= protocol.take_message(caf::timespan{0}).all_ended;
+    if (!all_ended) {
+      auto counts = protocol.counts();
+      throw std::runtime_error(fmt::format(
+        "the actor graph went idle with {} requests unaccounted for (a bug: "
+        "please report it)",
+        ctx.arrivals->size() - (counts ? counts->ended : 0)));
+    }
+    result.outcomes = collect_all(ctx, protocol);
+    result.scaling = protocol.scaling_samples(std::chrono::seconds(1));
+  }
+  result.events = protocol.events();
+  protocol.shut_down();
 }
 
-run_outcomes run_real(run_context& ctx, double& wall_s,
-                      scaling_history& scaling) {
+/// Real time, Ctrl-C: the client stops, requests in flight get the grace
+/// period, the rest are dropped as cancelled.
+run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
+                        caf::timespan now) {
+  auto sent = protocol.stop_client();
+  auto deadline = wall_clock::now() + ctx.options.grace;
+  while (wall_clock::now() < deadline) {
+    auto e = protocol.take_message(deadline - wall_clock::now());
+    if (e.all_ended || e.death)
+      break;
+  }
+  auto outcomes = collect_all(ctx, protocol);
+  auto total = sent ? *sent : outcomes.records.size();
+  auto ended = outcomes.records.size();
+  ctx.result.cancelled = true;
+  ctx.result.interruption = fmt::format(
+    "cancelled at {:.3f} s after {} requests were sent; {} did not end "
+    "within the {:.1f} s grace period and were dropped as 'cancelled'",
+    to_seconds(now), total, total > ended ? total - ended : 0,
+    to_seconds(ctx.options.grace));
+  end_the_rest(ctx, outcomes, total, outcome_kind::dropped, errc::cancelled,
+               "", now + ctx.options.grace);
+  return outcomes;
+}
+
+void run_real(const run_context& ctx) {
   system_config cfg{clock_kind::real_time, ctx.options.threads};
   caf::actor_system sys{cfg};
-  // The records' room first (it takes a while for millions of requests),
-  // then time zero a little ahead, so that spawning does not eat into the
-  // first arrivals: the client's first emit waits until then.
-  auto storage = std::make_shared<sink_storage>(ctx.arrivals->size());
+  run_protocol protocol{sys,
+                        spawn_graph(sys, ctx.sc, ctx.arrivals,
+                                    clock_kind::real_time),
+                        clock_kind::real_time, [] {}};
+  protocol.await_ready(ctx.options.ready_timeout);
+  // Time zero a little ahead, so that sending run_start to every actor
+  // does not eat into the first arrivals.
   auto epoch = sys.clock().now() + std::chrono::milliseconds(20);
-  auto g = spawn_graph(sys, ctx.sc, ctx.arrivals, epoch,
-                       clock_kind::real_time, &ctx.probe, std::move(storage));
-  caf::scoped_actor self{sys};
+  auto now = [&] { return sys.clock().now() - epoch; };
+  protocol.start(epoch);
   auto start = wall_clock::now();
-  self->send(g.sink, collect_atom_v);
-  self->send(g.client, emit_atom_v);
-  run_outcomes result;
-  bool answered = false;
-  while (!answered) {
-    self->receive(
-      [&](run_outcomes& x) {
-        result = std::move(x);
-        answered = true;
-      },
-      caf::after(std::chrono::seconds(1)) >> [&] {
-        report_progress(ctx, seconds_since(start), start);
-      });
+  auto last_report = start;
+  auto& result = ctx.result;
+  for (;;) {
+    auto e = protocol.take_message(std::chrono::milliseconds(50));
+    if (e.all_ended) {
+      result.wall_s = seconds_since(start);
+      result.outcomes = collect_all(ctx, protocol);
+      // The scaler's last round comes at most an interval later.
+      result.scaling = protocol.scaling_samples(
+        from_seconds(2 * ctx.sc.scaling.interval_s + 5));
+      break;
+    }
+    if (e.death) {
+      result.wall_s = seconds_since(start);
+      result.outcomes = abort_run(ctx, protocol, *e.death, now());
+      break;
+    }
+    if (ctx.options.cancelled && ctx.options.cancelled()) {
+      result.outcomes = cancel_run(ctx, protocol, now());
+      result.wall_s = seconds_since(start);
+      break;
+    }
+    if (wall_clock::now() - last_report >= std::chrono::seconds(1)) {
+      last_report = wall_clock::now();
+      report_progress(ctx, protocol, seconds_since(start), start);
+    }
   }
-  wall_s = seconds_since(start);
-  scaling = collect_scaling(self, g, ctx.sc, [] {});
-  shut_down(self, g);
-  return result;
+  result.events = protocol.events();
+  protocol.shut_down();
 }
 
 } // namespace
@@ -212,14 +444,11 @@ run_result run_scenario(const scenario& sc, const run_options& options) {
   if (!arrivals)
     arrivals = std::make_shared<const arrival_times>(
       make_arrivals(sc, result.seed, options.count));
-  run_context ctx{sc, options, std::move(arrivals), {}};
+  run_context ctx{sc, options, std::move(arrivals), result};
   if (options.clock == clock_kind::virtual_time)
-    result.outcomes = run_virtual(ctx, result.wall_s, result.stopped_early,
-                                  result.scaling);
+    run_virtual(ctx);
   else
-    result.outcomes = run_real(ctx, result.wall_s, result.scaling);
-  // The actor system is gone: every actor added its count to the probe.
-  result.events = ctx.probe.events.load();
+    run_real(ctx);
   return result;
 }
 

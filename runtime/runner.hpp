@@ -4,11 +4,14 @@
 // returns every request's outcome. The same actors run under both clocks:
 // only the scheduler differs.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <caf/timespan.hpp>
 
 #include "messages/control.hpp"
 #include "messages/scaling.hpp"
@@ -42,6 +45,14 @@ struct run_options {
   /// Virtual time only: stop as soon as more than this many requests are
   /// known to miss their deadline (ended late, or still waiting past it).
   std::optional<uint64_t> stop_after_late;
+  /// Real time: polled about every 50 ms; once it says true (Ctrl-C) the
+  /// client stops sending, requests in flight get `grace` to end, and the
+  /// rest end as dropped with errc::cancelled.
+  std::function<bool()> cancelled;
+  caf::timespan grace = std::chrono::seconds(2);
+  /// Real time: how long every actor may take to report ready (a model
+  /// replica loads its model first).
+  caf::timespan ready_timeout = std::chrono::minutes(5);
 };
 
 struct run_result {
@@ -57,11 +68,20 @@ struct run_result {
   bool stopped_early = false;
   /// The scaler's samples; empty without a [scaling] policy.
   scaling_history scaling;
+  /// Why the run ended before every request did, or empty: an actor died
+  /// (the requests it could not end failed with errc::aborted), or the run
+  /// was cancelled (they were dropped with errc::cancelled).
+  std::string interruption;
+  bool cancelled = false;
 };
 
-/// Runs the scenario. Throws input_error when its workload files are bad
-/// (before any actor starts) and std::runtime_error if the graph stalls with
-/// requests unaccounted for.
+/// Runs the scenario through the run protocol: spawn -> every actor ready
+/// -> run_start(epoch) -> the sink says every request ended -> collect. The
+/// runner monitors every actor: a death ends the run at once with
+/// `interruption` set, and every request still ends exactly once. Throws
+/// input_error when its workload files are bad (before any actor starts)
+/// and std::runtime_error if an actor does not get ready or the graph
+/// stalls with requests unaccounted for.
 run_result run_scenario(const scenario& sc, const run_options& options);
 
 } // namespace troupe

@@ -85,10 +85,12 @@ std::vector<interval_row> interval_series(const scenario& sc,
   auto first_stage = run.scaling.samples.front().stage;
   std::map<size_t, double> cost_at;
   for (const auto& x : run.scaling.samples) {
-    auto end = to_seconds(x.when);
-    if (end <= 0)
+    // A sample closes the interval that ends nearest to it (real-time ticks
+    // come a little late); one taken at the start closes none.
+    auto closed = std::llround(to_seconds(x.when) / interval_s);
+    if (closed < 1)
       continue;
-    auto i = static_cast<size_t>(std::llround(end / interval_s)) - 1;
+    auto i = static_cast<size_t>(closed - 1);
     auto& r = row(i);
     if (x.stage == first_stage) {
       r.measured_qps = x.measured_qps;
@@ -133,8 +135,8 @@ void write_scaling_csv(const scenario& sc, const scaling_history& history,
                        x.drops);
 }
 
-std::string plot_scaling(const scenario& sc, const std::string& dir,
-                         double end_s) {
+plot_result plot_scaling(const scenario& sc, const std::string& dir,
+                         double end_s, const std::string& gnuplot) {
   namespace fs = std::filesystem;
   auto script = (fs::path{dir} / "scaling.gp").string();
   auto png = (fs::path{dir} / "scaling.png").string();
@@ -190,14 +192,15 @@ std::string plot_scaling(const scenario& sc, const std::string& dir,
            "     '' every ::1 using 1:11 axes x1y2 with steps title 'cost'\n"
            "unset multiplot\n";
   }
-  if (std::system("command -v gnuplot >/dev/null 2>&1") != 0)
-    return "no plot: gnuplot is not installed (the script is " + script + ")";
-  auto command = "cd " + shell_quoted(dir)
-                 + " && gnuplot scaling.gp 2>gnuplot.log";
+  auto found = "command -v " + shell_quoted(gnuplot) + " >/dev/null 2>&1";
+  if (std::system(found.c_str()) != 0)
+    return {"", gnuplot + " is not installed (the script is " + script + ")"};
+  auto command = "cd " + shell_quoted(dir) + " && " + shell_quoted(gnuplot)
+                 + " scaling.gp 2>gnuplot.log";
   if (std::system(command.c_str()) != 0)
-    return "no plot: gnuplot failed (see " + dir + "/gnuplot.log)";
+    return {"", gnuplot + " failed (see " + dir + "/gnuplot.log)"};
   fs::remove(fs::path{dir} / "gnuplot.log");
-  return png;
+  return {png, ""};
 }
 
 } // namespace troupe

@@ -50,11 +50,18 @@ void write_intervals_csv(const std::vector<interval_row>& rows,
 void write_scaling_csv(const scenario& sc, const scaling_history& history,
                        const std::string& path);
 
+/// What plot_scaling drew: the PNG's path, or why there is none.
+struct plot_result {
+  /// Empty when no plot was drawn.
+  std::string png;
+  /// Why there is no plot (gnuplot missing or failed); empty with a plot.
+  std::string problem;
+};
+
 /// Writes DIR/scaling.gp (reads intervals.csv and scaling.csv) and runs
-/// gnuplot on it to draw DIR/scaling.png. Returns the PNG's path, or why
-/// there is none (gnuplot missing or failed); the script stays either way.
-/// The time axis runs from 0 to `end_s`.
-std::string plot_scaling(const scenario& sc, const std::string& dir,
-                         double end_s);
+/// `gnuplot` (a program name or path) on it to draw DIR/scaling.png. The
+/// script stays either way. The time axis runs from 0 to `end_s`.
+plot_result plot_scaling(const scenario& sc, const std::string& dir,
+                         double end_s, const std::string& gnuplot = "gnuplot");
 
 } // namespace troupe

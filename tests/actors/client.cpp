@@ -45,18 +45,16 @@ struct paced_client {
 
   paced_client(arrival_times arrivals, caf::timespan pace_horizon) {
     auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
-    sink_options so;
-    so.epoch = vs.epoch;
-    sink_handle = vs.sys.spawn(sink, so, nullptr);
+    sink_handle = vs.sys.spawn(sink, sink_options{});
     client_options co;
     co.arrivals = std::make_shared<const arrival_times>(std::move(arrivals));
-    co.epoch = vs.epoch;
     co.paced_by_sink = true;
     co.pace_horizon = pace_horizon;
     client_handle = vs.sys.spawn(client, co,
                                  std::vector<stage_input_actor>{root},
-                                 sink_handle, nullptr);
-    self->send(client_handle, emit_atom_v);
+                                 sink_handle);
+    self->send(sink_handle, start_at(vs.epoch));
+    self->send(client_handle, start_at(vs.epoch));
     vs.run_now();
   }
 

@@ -42,7 +42,7 @@ struct fixture {
     opts.batching.max_batch = max_batch;
     opts.dropping = dropping;
     opts.service = std::make_shared<const profile>(service);
-    st.init(opts, std::vector<replica_actor>(replicas), sink_actor{}, nullptr);
+    st.init(opts, std::vector<replica_actor>(replicas), sink_actor{});
   }
 };
 

@@ -58,12 +58,11 @@ BOOST_AUTO_TEST_CASE(the_batch_reaches_every_successor_after_its_service_time) {
   replica_options opts;
   opts.stage = 2;
   opts.service = cpu_profile();
-  opts.epoch = vs.epoch;
   auto rep = vs.sys.spawn(replica, opts,
-                          std::vector<stage_input_actor>{a, b}, sink_actor{},
-                          nullptr);
+                          std::vector<stage_input_actor>{a, b}, sink_actor{});
   caf::scoped_actor self{vs.sys};
-  self->send(rep, serve_atom_v, requests_at_stage(2, 2));
+  self->send(rep, start_at(vs.epoch));
+  self->send(rep, atoms::serve_atom_v, requests_at_stage(2, 2));
   vs.run_all();
   BOOST_REQUIRE_EQUAL(log->size(), 2u);
   for (const auto& got : *log) {

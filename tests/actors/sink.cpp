@@ -24,7 +24,7 @@ struct fixture {
   explicit fixture(size_t leaves = 2) {
     sink_options options;
     options.leaves = leaves;
-    st.init(options, nullptr);
+    st.init(options);
   }
 };
 

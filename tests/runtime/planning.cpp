@@ -172,7 +172,6 @@ BOOST_AUTO_TEST_CASE(greedy_meets_the_slo_at_no_less_than_the_optimum) {
   BOOST_CHECK_LE(oracle.p99_ms(*greedy.plan), pb.slo_ms);
   auto optimum = plan_exhaustive(pb, oracle);
   BOOST_REQUIRE(optimum.plan);
-  BOOST_CHECK_GE(plan_cost(pb, *greedy.plan), plan_cost(pb, *optimum.plan));
   BOOST_CHECK_EQUAL(plan_cost(pb, *greedy.plan), plan_cost(pb, *optimum.plan));
   BOOST_CHECK(!greedy.steps.empty());
 }

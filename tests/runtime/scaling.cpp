@@ -200,16 +200,20 @@ BOOST_AUTO_TEST_CASE(the_time_series_is_written_and_plotted) {
   auto r = run(scaled_scenario("seed"), &sc);
   write_intervals_csv(interval_series(sc, r, 1.0), dir.path("intervals.csv"));
   write_scaling_csv(sc, r.scaling, dir.path("scaling.csv"));
+  // The setup script installs gnuplot: a plot is expected.
   auto result = plot_scaling(sc, dir.path(""), 50);
+  BOOST_REQUIRE_MESSAGE(!result.png.empty(), result.problem);
+  BOOST_CHECK_GT(std::filesystem::file_size(result.png), 1000u);
   std::ifstream script{dir.path("scaling.gp")};
   std::string text{std::istreambuf_iterator<char>{script}, {}};
   BOOST_CHECK(text.find("title 'a'") != std::string::npos);
-  // With gnuplot installed (the setup script installs it) there is a PNG;
-  // without, the answer says why.
-  if (result.rfind("no plot", 0) == 0)
-    BOOST_TEST_MESSAGE(result);
-  else
-    BOOST_CHECK(std::filesystem::file_size(result) > 1000);
+  // Without gnuplot, the script stays and the answer says why.
+  std::filesystem::remove(result.png);
+  auto missing = plot_scaling(sc, dir.path(""), 50, "no-such-gnuplot-here");
+  BOOST_CHECK(missing.png.empty());
+  BOOST_CHECK(missing.problem.find("not installed") != std::string::npos);
+  BOOST_CHECK(!std::filesystem::exists(dir.path("scaling.png")));
+  BOOST_CHECK(std::filesystem::exists(dir.path("scaling.gp")));
   std::ifstream rows{dir.path("scaling.csv")};
   std::string header;
   std::getline(rows, header);

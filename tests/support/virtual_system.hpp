@@ -7,24 +7,18 @@
 #include <vector>
 
 #include <caf/actor_system.hpp>
-#include <caf/actor_system_config.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
 #include <caf/stateful_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
+#include "runtime/system_config.hpp"
 
 namespace troupe::test {
 
-struct virtual_config : caf::actor_system_config {
-  virtual_config() {
-    add_message_types<caf::id_block::troupe>();
-    set("scheduler.policy", caf::atom("testing"));
-  }
-};
-
 struct virtual_system {
-  virtual_config cfg;
+  system_config cfg{clock_kind::virtual_time};
   caf::actor_system sys{cfg};
   caf::scheduler::test_coordinator& sched
     = dynamic_cast<caf::scheduler::test_coordinator&>(sys.scheduler());

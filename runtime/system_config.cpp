@@ -1,0 +1,33 @@
+#include "runtime/system_config.hpp"
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+#include <caf/atom.hpp>
+#include <caf/message.hpp>
+
+#include "messages/error.hpp"
+#include "messages/interfaces.hpp"
+
+namespace troupe {
+
+system_config::system_config(clock_kind clock, size_t threads) {
+  add_message_types<caf::id_block::troupe>();
+  add_error_category(error_category, [](uint8_t code, caf::atom_value,
+                                        const caf::message& context) {
+    auto text = to_string(static_cast<errc>(code));
+    if (context.match_elements<std::string>())
+      text += ": " + context.get_as<std::string>(0);
+    return text;
+  });
+  if (clock == clock_kind::virtual_time) {
+    set("scheduler.policy", caf::atom("testing"));
+    return;
+  }
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  set("scheduler.max-threads", threads);
+}
+
+} // namespace troupe
