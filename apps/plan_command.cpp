@@ -45,9 +45,9 @@ std::string plan_table(const scenario& planned, const std::vector<double>& p99s)
                                 "cost", "stage P99 ms");
   for (size_t i = 0; i < planned.stages.size(); ++i) {
     const auto& s = planned.stages[i];
-    if (s.kind == stage_kind::join) {
+    if (!s.service) {
       out += fmt::format("  {:<12} {:<9} {:>5} {:>8} {:>6} {:>14.1f}\n",
-                         s.name, "(join)", "", "", 0, p99s[i]);
+                         s.name, "(" + s.kind + ")", "", "", 0, p99s[i]);
       continue;
     }
     out += fmt::format("  {:<12} {:<9} {:>5} {:>8} {:>6} {:>14.1f}\n", s.name,

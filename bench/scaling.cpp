@@ -62,7 +62,7 @@ scenario static_peak(scenario sc, const scaling_history& oracle) {
   sc.scaling.policy = scaling_kind::none;
   for (size_t i = 0; i < sc.stages.size(); ++i) {
     auto& stage = sc.stages[i];
-    if (stage.kind != stage_kind::model)
+    if (!stage.service)
       continue;
     uint32_t most = 0;
     double peak_qps = -1;

@@ -4,11 +4,10 @@
 
 #include "actors/client.hpp"
 #include "actors/frontend.hpp"
-#include "actors/join.hpp"
-#include "actors/replica.hpp"
 #include "actors/scaler.hpp"
 #include "actors/sink.hpp"
 #include "models/durations.hpp"
+#include "runtime/stage_kind.hpp"
 
 namespace troupe {
 
@@ -50,23 +49,21 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       successors.push_back(inputs[consumer]);
     if (successors.empty())
       successors.push_back(g.sink);
-    if (spec.kind == stage_kind::join) {
-      auto handle = sys.spawn(join, join_options{id, spec.inputs.size()},
-                              std::move(successors));
-      remember(handle, "join stage '" + spec.name + "'");
+    const auto& kind = kind_of(spec);
+    stage_spawn_context ctx{sys, spec, id, std::move(successors), g.sink};
+    if (!kind.replicated) {
+      auto handle = kind.spawn_stage(ctx);
+      remember(handle, spec.kind + " stage '" + spec.name + "'");
       inputs[id] = handle;
       continue;
     }
-    bool scaled_here = scales && spec.kind == stage_kind::model;
+    // Stages with a profile are the ones a scaler sizes.
+    bool scaled_here = scales && spec.service;
     auto slots = scaled_here ? std::max(spec.replicas, scaling.max_workers)
                              : spec.replicas;
     std::vector<replica_actor> replicas;
     for (uint32_t r = 0; r < slots; ++r) {
-      replica_options opts;
-      opts.stage = id;
-      opts.index = static_cast<uint16_t>(r);
-      opts.service = spec.service;
-      replicas.push_back(sys.spawn(replica, opts, successors, g.sink));
+      replicas.push_back(kind.spawn_replica(ctx, static_cast<uint16_t>(r)));
       remember(replicas.back(), "replica " + std::to_string(r) + " of stage '"
                                   + spec.name + "'");
     }

@@ -27,7 +27,7 @@ planning_problem planning_problem_for(const scenario& sc,
     for (auto id : spec.input_ids)
       if (id != source_stage)
         stage.inputs.push_back(id);
-    if (spec.kind == stage_kind::model) {
+    if (spec.service) {
       for (const auto& m : sc.models)
         if (m.name == spec.model)
           stage.hardware = m.profiles;
@@ -46,7 +46,7 @@ planning_problem planning_problem_for(const scenario& sc,
 pipeline_plan plan_of(const scenario& sc) {
   pipeline_plan plan;
   for (const auto& spec : sc.stages) {
-    if (spec.kind == stage_kind::model)
+    if (spec.service)
       plan.push_back(stage_choice{spec.hardware, spec.max_batch, spec.replicas});
     else
       plan.push_back(stage_choice{});
@@ -59,7 +59,7 @@ scenario with_plan(scenario sc, const pipeline_plan& plan) {
   sc.scaling.policy = scaling_kind::none;
   for (size_t i = 0; i < sc.stages.size(); ++i) {
     auto& spec = sc.stages[i];
-    if (spec.kind != stage_kind::model || plan[i].hardware.empty())
+    if (!spec.service || plan[i].hardware.empty())
       continue;
     spec.hardware = plan[i].hardware;
     spec.max_batch = plan[i].max_batch;

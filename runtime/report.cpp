@@ -10,22 +10,11 @@
 #include <fmt/format.h>
 
 #include "models/durations.hpp"
+#include "runtime/stage_kind.hpp"
 
 namespace troupe {
 
 namespace {
-
-std::string_view kind_name(stage_kind kind) {
-  switch (kind) {
-    case stage_kind::model:
-      return "model";
-    case stage_kind::join:
-      return "join";
-    case stage_kind::noop:
-      return "noop";
-  }
-  return "model";
-}
 
 /// Per-stage figures from the traces. A batch is identified by its stage and
 /// batch id: every request of it carries the same pair.
@@ -61,8 +50,8 @@ void add_stage_reports(const scenario& sc, const run_result& run,
     auto& st = out.stages[i];
     const auto& spec = sc.stages[i];
     st.name = spec.name;
-    st.kind = std::string{kind_name(spec.kind)};
-    st.replicas = spec.kind == stage_kind::join ? 0 : spec.replicas;
+    st.kind = spec.kind;
+    st.replicas = kind_of(spec).replicated ? spec.replicas : 0;
     st.cost = spec.cost();
     if (wait_count[i] > 0)
       st.mean_queue_wait_ms = wait_sum[i] / double(wait_count[i]);
@@ -276,7 +265,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
       }
       // A request dropped in the queue has an enqueue time only.
       bool served = visit->batch_size > 0
-                    || sc.stages[visit->stage].kind == stage_kind::join;
+                    || !kind_of(sc.stages[visit->stage]).replicated;
       line += fmt::format(",{:.6f}", to_ms(visit->enqueue));
       if (served)
         line += fmt::format(",{:.6f},{:.6f},{},{},{}", to_ms(visit->dequeue),

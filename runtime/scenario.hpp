@@ -44,18 +44,10 @@ struct model_spec {
   std::shared_ptr<const profile> on(const std::string& hardware) const;
 };
 
-enum class stage_kind {
-  /// Replicas serve batches with the service time of a model's profile.
-  model,
-  /// Waits for every input, costs nothing.
-  join,
-  /// Replicas forward at once (zero service time): measures the runtime.
-  noop,
-};
-
 struct stage_spec {
   std::string name;
-  stage_kind kind = stage_kind::model;
+  /// A registered stage kind (runtime/stage_kind.hpp): model, noop, join...
+  std::string kind = "model";
   std::string model;
   std::string hardware;
   uint32_t replicas = 1;
@@ -67,7 +59,9 @@ struct stage_spec {
   std::vector<std::string> inputs;
   /// inputs resolved to stage indices (source_stage for "source").
   std::vector<stage_id> input_ids;
-  /// The model's profile on this hardware; null for join and noop stages.
+  /// The model's profile on this hardware; null for stages without one
+  /// (join, noop). Stages with a profile are the ones a planner provisions
+  /// and a scaler sizes.
   std::shared_ptr<const profile> service;
 
   /// replicas x the hardware's cost per replica.

@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <initializer_list>
 #include <map>
 #include <set>
 #include <sstream>
@@ -13,6 +12,7 @@
 
 #include "models/input_error.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
 
 namespace troupe {
 
@@ -35,16 +35,6 @@ const char* type_name(const toml::node& n) {
     default:
       return "a date or time";
   }
-}
-
-std::string join_names(const std::vector<std::string>& names) {
-  std::string result;
-  for (const auto& name : names) {
-    if (!result.empty())
-      result += ", ";
-    result += "'" + name + "'";
-  }
-  return result;
 }
 
 /// Reads one scenario file; every error names file, line and key.
@@ -101,15 +91,14 @@ private:
     throw input_error(file_, line, field, what);
   }
 
-  void check_keys(const toml::table& t,
-                  std::initializer_list<const char*> allowed,
+  void check_keys(const toml::table& t, const std::vector<std::string>& allowed,
                   const std::string& prefix) const {
     for (const auto& [key, node] : t) {
-      auto match = [&](const char* name) { return key.str() == name; };
+      auto match = [&](const std::string& name) { return key.str() == name; };
       if (std::none_of(allowed.begin(), allowed.end(), match)) {
         std::string known;
-        for (auto name : allowed)
-          known += (known.empty() ? "" : ", ") + std::string{name};
+        for (const auto& name : allowed)
+          known += (known.empty() ? "" : ", ") + name;
         fail(&node, prefix + std::string{key.str()},
              "unknown key (known keys here: " + known + ")");
       }
@@ -209,6 +198,56 @@ private:
                         + path.string() + ")");
     return path.string();
   }
+
+  /// A stage table as a stage kind reads it.
+  class table_reader : public stage_reader {
+  public:
+    table_reader(const loader& l, const toml::table& t, std::string prefix,
+                 const scenario& sc)
+      : l_(l), t_(t), prefix_(std::move(prefix)), sc_(sc) {
+      // nop
+    }
+
+    bool has(const std::string& key) const override {
+      return t_.get(key) != nullptr;
+    }
+
+    std::string text(const std::string& key) const override {
+      return l_.string(l_.require(t_, key.c_str(), prefix_ + key),
+                       prefix_ + key);
+    }
+
+    double number(const std::string& key) const override {
+      return l_.number(l_.require(t_, key.c_str(), prefix_ + key),
+                       prefix_ + key);
+    }
+
+    int64_t integer(const std::string& key, int64_t low,
+                    int64_t high) const override {
+      const auto& n = l_.require(t_, key.c_str(), prefix_ + key);
+      auto x = l_.at_least(n, prefix_ + key, low);
+      if (x > high)
+        l_.fail(&n, prefix_ + key, "must be at most " + std::to_string(high)
+                                     + ", got " + std::to_string(x));
+      return x;
+    }
+
+    [[noreturn]] void fail(const std::string& key,
+                           const std::string& what) const override {
+      auto at = t_.get(key);
+      l_.fail(at != nullptr ? at : &t_, prefix_ + key, what);
+    }
+
+    const scenario& context() const override {
+      return sc_;
+    }
+
+  private:
+    const loader& l_;
+    const toml::table& t_;
+    std::string prefix_;
+    const scenario& sc_;
+  };
 
   // -- sections -----------------------------------------------------------------
 
@@ -397,28 +436,23 @@ private:
         if (other.name == s.name)
           fail(t.get("name"), at + ".name",
                "stage '" + s.name + "' is defined twice");
-      std::string kind = "model";
       if (auto n = t.get("kind"))
-        kind = string(*n, p + "kind");
-      if (kind == "model") {
-        check_keys(t, {"name", "kind", "model", "hardware", "replicas",
-                       "max_batch", "inputs", "queue_capacity", "drop",
-                       "routing", "batching"},
-                   p);
-        load_model_stage(t, p, sc, s);
-      } else if (kind == "noop") {
-        check_keys(t, {"name", "kind", "replicas", "max_batch", "inputs",
-                       "queue_capacity", "drop", "routing", "batching"},
-                   p);
-        s.kind = stage_kind::noop;
-        load_replicated(t, p, s, std::numeric_limits<uint32_t>::max());
-      } else if (kind == "join") {
-        check_keys(t, {"name", "kind", "inputs"}, p);
-        s.kind = stage_kind::join;
-      } else {
+        s.kind = string(*n, p + "kind");
+      const auto* kind = find_stage_kind(s.kind);
+      if (kind == nullptr)
         fail(t.get("kind"), p + "kind",
-             "unknown stage kind '" + kind + "' (known: model, join, noop)");
-      }
+             "unknown stage kind '" + s.kind + "' (known: "
+               + stage_kind_names() + ")");
+      std::vector<std::string> keys{"name", "kind", "inputs"};
+      keys.insert(keys.end(), kind->keys.begin(), kind->keys.end());
+      if (kind->replicated)
+        keys.insert(keys.end(), {"replicas", "max_batch", "queue_capacity",
+                                 "drop", "routing", "batching"});
+      check_keys(t, keys, p);
+      if (kind->load)
+        kind->load(table_reader{*this, t, p, sc}, s);
+      if (kind->replicated)
+        load_replicated(t, p, s);
       const auto& inputs = array(require(t, "inputs", p + "inputs"),
                                  p + "inputs");
       if (inputs.empty())
@@ -434,38 +468,9 @@ private:
     }
   }
 
-  void load_model_stage(const toml::table& t, const std::string& p,
-                        const scenario& sc, stage_spec& s) const {
-    s.model = string(require(t, "model", p + "model"), p + "model");
-    auto model = std::find_if(sc.models.begin(), sc.models.end(),
-                              [&](const model_spec& m) {
-                                return m.name == s.model;
-                              });
-    if (model == sc.models.end()) {
-      std::vector<std::string> known;
-      for (const auto& m : sc.models)
-        known.push_back(m.name);
-      fail(t.get("model"), p + "model",
-           "unknown model '" + s.model + "' (known: " + join_names(known)
-             + ")");
-    }
-    s.hardware = string(require(t, "hardware", p + "hardware"),
-                        p + "hardware");
-    s.service = model->on(s.hardware);
-    if (!s.service) {
-      std::vector<std::string> known;
-      for (const auto& prof : model->profiles)
-        known.push_back(prof->hardware);
-      fail(t.get("hardware"), p + "hardware",
-           "model '" + s.model + "' has no profile for hardware '"
-             + s.hardware + "' (profiled: " + join_names(known) + ")");
-    }
-    load_replicated(t, p, s, s.service->max_batch());
-  }
-
-  /// Keys shared by stages with replicas (model and noop).
+  /// The frontend's keys, for stages with replicas.
   void load_replicated(const toml::table& t, const std::string& p,
-                       stage_spec& s, uint32_t batch_limit) const {
+                       stage_spec& s) const {
     if (auto n = t.get("replicas")) {
       auto value = at_least(*n, p + "replicas", 1);
       if (value > 65535)
@@ -474,10 +479,10 @@ private:
     }
     if (auto n = t.get("max_batch")) {
       auto value = at_least(*n, p + "max_batch", 1);
-      if (value > batch_limit)
+      if (s.service && value > s.service->max_batch())
         fail(n, p + "max_batch",
              std::to_string(value) + " is beyond the largest profiled batch "
-               "size " + std::to_string(batch_limit) + " of model '"
+               "size " + std::to_string(s.service->max_batch()) + " of model '"
                + s.model + "' on '" + s.hardware + "'");
       s.max_batch = static_cast<uint32_t>(value);
     }

@@ -9,13 +9,11 @@
 #include <fmt/format.h>
 
 #include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
 
 namespace troupe {
 
-namespace {
-
-/// A TOML basic string.
-std::string quoted(const std::string& text) {
+std::string toml_quoted(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
     if (c == '"' || c == '\\')
@@ -29,20 +27,11 @@ std::string quoted(const std::string& text) {
   return out + '"';
 }
 
+namespace {
+
 /// Shortest text that reads back as the same double.
 std::string number(double x) {
   return fmt::format("{}", x);
-}
-
-const char* kind_name(stage_kind k) {
-  switch (k) {
-    case stage_kind::join:
-      return "join";
-    case stage_kind::noop:
-      return "noop";
-    default:
-      return "model";
-  }
 }
 
 std::string relative_to(const std::string& file, const std::string& folder) {
@@ -55,9 +44,9 @@ std::string relative_to(const std::string& file, const std::string& folder) {
 
 void write_workload(std::ostream& out, const workload_spec& w,
                     const std::string& folder) {
-  out << "[workload]\nkind = " << quoted(w.kind) << "\n";
+  out << "[workload]\nkind = " << toml_quoted(w.kind) << "\n";
   if (w.kind == "deltas" || w.kind == "trace")
-    out << "file = " << quoted(relative_to(w.file, folder)) << "\n";
+    out << "file = " << toml_quoted(relative_to(w.file, folder)) << "\n";
   if (w.kind == "gamma" || w.kind == "poisson" || w.kind == "sine")
     out << "rate_qps = " << number(w.rate_qps) << "\n";
   if (w.kind == "gamma")
@@ -78,7 +67,7 @@ void write_workload(std::ostream& out, const workload_spec& w,
 void write_scaling(std::ostream& out, const scaling_spec& x) {
   if (x.policy == scaling_kind::none)
     return;
-  out << "\n[scaling]\npolicy = " << quoted(to_string(x.policy))
+  out << "\n[scaling]\npolicy = " << toml_quoted(to_string(x.policy))
       << "\ninterval_s = " << number(x.interval_s)
       << "\ncold_start_s = " << number(x.cold_start_s)
       << "\nscale_down_delay_s = " << number(x.scale_down_delay_s)
@@ -94,9 +83,9 @@ void write_scaling(std::ostream& out, const scaling_spec& x) {
 
 void write_models(std::ostream& out, const std::vector<model_spec>& models) {
   for (const auto& m : models) {
-    out << "\n[[models]]\nname = " << quoted(m.name) << "\n";
+    out << "\n[[models]]\nname = " << toml_quoted(m.name) << "\n";
     for (const auto& p : m.profiles) {
-      out << "  [[models.profiles]]\n  hardware = " << quoted(p->hardware)
+      out << "  [[models.profiles]]\n  hardware = " << toml_quoted(p->hardware)
           << "\n  cost = " << number(p->cost) << "\n  rows = [";
       for (size_t i = 0; i < p->rows.size(); ++i) {
         const auto& r = p->rows[i];
@@ -109,21 +98,22 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
 }
 
 void write_stage(std::ostream& out, const stage_spec& s) {
-  out << "\n[[stages]]\nname = " << quoted(s.name) << "\n";
-  if (s.kind != stage_kind::model)
-    out << "kind = " << quoted(kind_name(s.kind)) << "\n";
-  if (s.kind == stage_kind::model)
-    out << "model = " << quoted(s.model) << "\nhardware = "
-        << quoted(s.hardware) << "\n";
-  if (s.kind != stage_kind::join)
+  out << "\n[[stages]]\nname = " << toml_quoted(s.name) << "\n";
+  const auto& kind = kind_of(s);
+  if (s.kind != "model")
+    out << "kind = " << toml_quoted(s.kind) << "\n";
+  if (kind.write)
+    for (const auto& [key, value] : kind.write(s))
+      out << key << " = " << value << "\n";
+  if (kind.replicated)
     out << "replicas = " << s.replicas << "\nmax_batch = " << s.max_batch
         << "\nqueue_capacity = " << s.queue_capacity << "\ndrop = "
-        << quoted(to_string(s.dropping)) << "\nrouting = "
-        << quoted(to_string(s.routing)) << "\nbatching = "
-        << quoted(to_string(s.batching)) << "\n";
+        << toml_quoted(to_string(s.dropping)) << "\nrouting = "
+        << toml_quoted(to_string(s.routing)) << "\nbatching = "
+        << toml_quoted(to_string(s.batching)) << "\n";
   out << "inputs = [";
   for (size_t i = 0; i < s.inputs.size(); ++i)
-    out << (i == 0 ? "" : ", ") << quoted(s.inputs[i]);
+    out << (i == 0 ? "" : ", ") << toml_quoted(s.inputs[i]);
   out << "]\n";
 }
 
@@ -138,7 +128,7 @@ void write_scenario(const scenario& sc, const std::string& path,
   std::istringstream lines{comment};
   for (std::string line; std::getline(lines, line);)
     out << (line.empty() ? "#" : "# " + line) << "\n";
-  out << "name = " << quoted(sc.name) << "\nslo_ms = " << number(sc.slo_ms)
+  out << "name = " << toml_quoted(sc.name) << "\nslo_ms = " << number(sc.slo_ms)
       << "\nseed = " << sc.seed << "\n\n";
   write_workload(out, sc.workload, folder);
   write_scaling(out, sc.scaling);

@@ -170,7 +170,7 @@ plot_result plot_scaling(const scenario& sc, const std::string& dir,
     // step lines).
     std::vector<std::string> scaled;
     for (const auto& st : sc.stages)
-      if (st.kind == stage_kind::model)
+      if (st.service) // the stages a scaler sizes
         scaled.push_back(st.name);
     for (size_t k = 0; k < scaled.size(); ++k)
       out << (k == 0 ? "" : ", \\\n     ")

@@ -1,0 +1,59 @@
+// The `model` stage kind: replicas whose service time comes from the
+// profile of a model of the scenario's [[models]] on the stage's hardware.
+
+#include <algorithm>
+
+#include "actors/replica.hpp"
+#include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
+
+namespace troupe {
+
+namespace {
+
+void load_model_keys(const stage_reader& in, stage_spec& s) {
+  const auto& models = in.context().models;
+  s.model = in.text("model");
+  auto model = std::find_if(models.begin(), models.end(),
+                            [&](const model_spec& m) {
+                              return m.name == s.model;
+                            });
+  if (model == models.end()) {
+    std::string known;
+    for (const auto& m : models)
+      known += (known.empty() ? "'" : ", '") + m.name + "'";
+    in.fail("model", "unknown model '" + s.model + "' (known: " + known + ")");
+  }
+  s.hardware = in.text("hardware");
+  s.service = model->on(s.hardware);
+  if (!s.service) {
+    std::string known;
+    for (const auto& p : model->profiles)
+      known += (known.empty() ? "'" : ", '") + p->hardware + "'";
+    in.fail("hardware", "model '" + s.model + "' has no profile for hardware '"
+                          + s.hardware + "' (profiled: " + known + ")");
+  }
+}
+
+} // namespace
+
+stage_kind model_stage_kind() {
+  stage_kind k;
+  k.name = "model";
+  k.keys = {"model", "hardware"};
+  k.load = load_model_keys;
+  k.write = [](const stage_spec& s) {
+    return stage_keys{{"model", toml_quoted(s.model)},
+                      {"hardware", toml_quoted(s.hardware)}};
+  };
+  k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
+    replica_options opts;
+    opts.stage = ctx.id;
+    opts.index = index;
+    opts.service = ctx.spec.service;
+    return ctx.sys.spawn(replica, opts, ctx.successors, ctx.sink);
+  };
+  return k;
+}
+
+} // namespace troupe

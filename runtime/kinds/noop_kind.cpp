@@ -1,0 +1,22 @@
+// The `noop` stage kind: replicas that forward a batch at once (no
+// profile), so that a pipeline of them measures the runtime itself.
+
+#include "actors/replica.hpp"
+#include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
+
+namespace troupe {
+
+stage_kind noop_stage_kind() {
+  stage_kind k;
+  k.name = "noop";
+  k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
+    replica_options opts;
+    opts.stage = ctx.id;
+    opts.index = index;
+    return ctx.sys.spawn(replica, opts, ctx.successors, ctx.sink);
+  };
+  return k;
+}
+
+} // namespace troupe

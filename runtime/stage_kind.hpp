@@ -1,0 +1,111 @@
+#pragma once
+
+// Stage kinds as a registry. A kind says which keys of a [[stages]] table are
+// its own, how to read and write them, and how to spawn its actors; the
+// loader, the scenario writer, the reports and graph assembly ask the
+// registry instead of switching over a closed list.
+//
+// Adding a kind is one file that defines a function returning its
+// stage_kind, and one line in builtin_stage_kinds() (runtime/stage_kind.cpp);
+// a test or a program may also register one at run time
+// (register_stage_kind).
+//
+// Two shapes of stage:
+//  - replicated (model, noop): a frontend (queue, batching, routing,
+//    dropping, worker pool) in front of replicas the kind spawns; the
+//    frontend's keys (replicas, max_batch, queue_capacity, drop, routing,
+//    batching) are read for it;
+//  - single (join): one actor the kind spawns, fed by its inputs.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+
+#include "messages/interfaces.hpp"
+
+namespace troupe {
+
+struct scenario;
+struct stage_spec;
+
+/// A stage table as a kind reads it. The loader implements it over TOML:
+/// every error names the file, the line and the key.
+class stage_reader {
+public:
+  virtual ~stage_reader() = default;
+
+  virtual bool has(const std::string& key) const = 0;
+  virtual std::string text(const std::string& key) const = 0;
+  virtual double number(const std::string& key) const = 0;
+  virtual int64_t integer(const std::string& key, int64_t low,
+                          int64_t high) const = 0;
+  [[noreturn]] virtual void fail(const std::string& key,
+                                 const std::string& what) const = 0;
+  /// The scenario read so far (its models, for a kind that names one).
+  virtual const scenario& context() const = 0;
+};
+
+/// What a kind's spawn function gets.
+struct stage_spawn_context {
+  caf::actor_system& sys;
+  const stage_spec& spec;
+  stage_id id = 0;
+  /// Where finished batches go: the consumers' inputs, or the sink.
+  std::vector<stage_input_actor> successors;
+  sink_actor sink;
+};
+
+/// Key -> TOML value text, in the order to write them.
+using stage_keys = std::vector<std::pair<std::string, std::string>>;
+
+struct stage_kind {
+  /// The value of the stage's `kind` key ("model" is the default).
+  std::string name;
+  /// Keys of its own, besides name, kind and inputs (and the frontend's).
+  std::vector<std::string> keys;
+  /// Served by a frontend with replicas (else: spawn_stage).
+  bool replicated = true;
+  /// Reads its own keys into the spec (may be empty).
+  std::function<void(const stage_reader&, stage_spec&)> load;
+  /// Its own keys as TOML, for write_scenario (may be empty).
+  std::function<stage_keys(const stage_spec&)> write;
+  /// replicated: spawns replica `index` of the stage.
+  std::function<replica_actor(const stage_spawn_context&, uint16_t index)>
+    spawn_replica;
+  /// not replicated: spawns the stage's one actor.
+  std::function<stage_input_actor(const stage_spawn_context&)> spawn_stage;
+};
+
+/// Adds a kind; throws std::invalid_argument if the name is taken or the
+/// kind has no spawn function of its shape.
+void register_stage_kind(stage_kind kind);
+
+/// The kind called `name`, or null.
+const stage_kind* find_stage_kind(const std::string& name);
+
+/// The kind of a loaded stage (its kind is registered: the loader checked).
+const stage_kind& kind_of(const stage_spec& spec);
+
+/// The registered names, comma-separated, for error messages.
+std::string stage_kind_names();
+
+/// A TOML basic string holding `text` (for a kind's write function).
+std::string toml_quoted(const std::string& text);
+
+// -- the built-in kinds (one file each) ----------------------------------------
+
+/// Replicas serve batches with the service time of a model's profile
+/// (runtime/kinds/model_kind.cpp).
+stage_kind model_stage_kind();
+
+/// Replicas forward at once: measures the runtime (kinds/noop_kind.cpp).
+stage_kind noop_stage_kind();
+
+/// Waits for every input, costs nothing (kinds/join_kind.cpp).
+stage_kind join_stage_kind();
+
+} // namespace troupe
