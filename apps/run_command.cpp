@@ -1,3 +1,5 @@
+#include <atomic>
+#include <csignal>
 #include <filesystem>
 #include <iostream>
 
@@ -11,6 +13,19 @@
 #include "runtime/timeseries.hpp"
 
 namespace troupe {
+
+namespace {
+
+/// Set by the first Ctrl-C of a real-time run; a second one ends the
+/// process at once (the default action, restored by the first).
+volatile std::sig_atomic_t interrupted = 0;
+
+extern "C" void on_interrupt(int) {
+  interrupted = 1;
+  std::signal(SIGINT, SIG_DFL);
+}
+
+} // namespace
 
 int run_command(const run_command_options& options) {
   auto clock = parse_clock_kind(options.clock);
@@ -50,9 +65,16 @@ int run_command(const run_command_options& options) {
                                "time\n",
                                sc.name, sc.stages.size(), sc.workload.kind,
                                options.clock);
+    if (*clock == clock_kind::real_time) {
+      std::signal(SIGINT, on_interrupt);
+      ro.cancelled = [] { return interrupted != 0; };
+    }
     auto result = run_scenario(sc, ro);
+    std::signal(SIGINT, SIG_DFL);
     auto summary = summarize(sc, result);
     std::cout << render_summary(summary);
+    if (!result.interruption.empty())
+      std::cerr << "troupe run: " << result.interruption << "\n";
     if (!options.out_dir.empty()) {
       auto dir = std::filesystem::path{options.out_dir};
       write_summary_json(summary, (dir / "summary.json").string());
@@ -71,9 +93,11 @@ int run_command(const run_command_options& options) {
                   << "\n";
       }
     }
-    return summary.completed + summary.dropped + summary.failed == summary.sent
-             ? 0
-             : 1;
+    if (summary.completed + summary.dropped + summary.failed != summary.sent)
+      return 1;
+    if (result.cancelled)
+      return 130; // as a shell reports a process ended by Ctrl-C
+    return result.interruption.empty() ? 0 : 1;
   } catch (const input_error& err) {
     std::cerr << "troupe run: " << err.what() << "\n";
     return 2;

@@ -267,9 +267,10 @@ run_outcomes abort_run(const run_context& ctx, run_protocol& protocol,
   auto ended = counts ? counts->ended : uint64_t{result.records.size()};
   auto in_flight = total > ended ? total - ended : 0;
   ctx.result.interruption = fmt::format(
-    "{} died ({}) at {:.3f} s with {} requests in flight; they failed as "
+    "{} died ({}) at {:.3f} s with {} request{} in flight; {} as "
     "'aborted'",
-    who, why, to_seconds(now), in_flight);
+    who, why, to_seconds(now), in_flight, in_flight == 1 ? "" : "s",
+    in_flight == 1 ? "it failed" : "they failed");
   end_the_rest(ctx, result, total, outcome_kind::failed, errc::aborted,
                ctx.result.interruption, now);
   return result;

@@ -4,6 +4,7 @@
 // from a TOML file and validated (docs/scenario.md describes every key).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,9 @@ struct stage_spec {
   std::vector<std::string> inputs;
   /// inputs resolved to stage indices (source_stage for "source").
   std::vector<stage_id> input_ids;
+  /// A stage kind's own settings, as its load function stored them (its
+  /// write and spawn functions read them back).
+  std::map<std::string, std::string> settings;
   /// The model's profile on this hardware; null for stages without one
   /// (join, noop). Stages with a profile are the ones a planner provisions
   /// and a scaler sizes.

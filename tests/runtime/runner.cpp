@@ -7,6 +7,7 @@
 
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
+#include "tests/support/crashing_kind.hpp"
 #include "tests/support/scenarios.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -28,6 +29,34 @@ struct fixture {
 
   static double latency_ms(const request_outcome& rec) {
     return double((rec.finish - rec.req.arrival).count()) / 1e6;
+  }
+
+  /// A run whose only replica dies on its 3rd batch (of 10 requests).
+  run_result run_with_a_death(clock_kind clock) {
+    test::register_crashing_kind();
+    return run(test::deltas_scenario(test::crashing_stage),
+               test::constant_gaps(10, 1), clock);
+  }
+
+  /// The death ended the run: it says who died, and every request sent
+  /// ended exactly once, the unfinished ones failed as aborted.
+  static void check_aborted(const run_result& r) {
+    BOOST_TEST_MESSAGE(r.interruption);
+    BOOST_CHECK(r.interruption.find("replica 0 of stage 'flaky' died")
+                != std::string::npos);
+    BOOST_CHECK(r.interruption.find("in flight") != std::string::npos);
+    BOOST_REQUIRE_GE(r.outcomes.sent, 3u);
+    check_conserved(r, r.outcomes.sent);
+    uint64_t completed = 0;
+    for (const auto& rec : r.outcomes.records) {
+      if (rec.kind == outcome_kind::completed) {
+        ++completed;
+        continue;
+      }
+      BOOST_CHECK(rec.kind == outcome_kind::failed);
+      BOOST_CHECK(rec.reason == errc::aborted);
+    }
+    BOOST_CHECK_EQUAL(completed, 2u);
   }
 
   static void check_conserved(const run_result& r, uint64_t sent) {
@@ -202,9 +231,21 @@ BOOST_AUTO_TEST_CASE(summaries_count_what_the_records_say) {
   BOOST_CHECK_CLOSE(s.stages[0].utilisation, 1.0, 1e-6);
 }
 
+// Request 2 (at 2 ms) is the dying replica's 3rd batch: three were sent.
+BOOST_AUTO_TEST_CASE(a_replica_that_dies_ends_the_run_with_an_error) {
+  auto r = run_with_a_death(clock_kind::virtual_time);
+  check_aborted(r);
+  BOOST_CHECK_EQUAL(r.outcomes.sent, 3u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(graph_in_real_time, fixture)
+
+// Regression: a real-time run whose replica died waited forever.
+BOOST_AUTO_TEST_CASE(a_replica_that_dies_ends_the_run_with_an_error) {
+  check_aborted(run_with_a_death(clock_kind::real_time));
+}
 
 BOOST_AUTO_TEST_CASE(a_short_real_run_ends_every_request) {
   auto r = run(test::deltas_scenario(two_branches_and_join),
