@@ -33,10 +33,14 @@ frontend_state::admission frontend_state::admit(batch&& in,
       options.batching.max_batch);
   }
   for (auto& x : in.requests) {
-    auto joined = gather.add(std::move(x), now);
+    auto joined = gather.add(std::move(x), now, in.skipped);
     if (!joined)
       continue;
     auto& req = joined->req;
+    if (joined->skipped) {
+      result.skipped.push_back(std::move(req));
+      continue;
+    }
     if (counting) {
       if (arrivals.size() <= bucket)
         arrivals.resize(bucket + 1, 0);
@@ -74,8 +78,54 @@ frontend_state::next_dispatch(caf::timespan now) {
   auto replica = router.pick(pool.idle());
   if (!replica)
     return std::nullopt;
+  return form_batch(size, *replica, {}, now);
+}
+
+std::optional<dispatch_query> frontend_state::query(caf::timespan now) const {
+  if (queue.empty())
+    return std::nullopt;
+  dispatch_query q;
+  const auto& idle = pool.idle();
+  for (size_t i = 0; i < idle.size(); ++i)
+    if (idle[i])
+      q.idle_workers.push_back(static_cast<uint16_t>(i));
+  if (q.idle_workers.empty())
+    return std::nullopt;
+  q.stage = options.stage;
+  q.now = now;
+  q.queue_length = queue.size();
+  q.max_batch = options.batching.max_batch;
+  for (size_t i = 0; i < queue.size() && i < q.max_batch; ++i)
+    q.deadlines.push_back(queue[i].deadline);
+  q.oldest_wait = now - queue.front().trace.back().enqueue;
+  q.successors = static_cast<uint16_t>(options.successors.size());
+  return q;
+}
+
+std::optional<frontend_state::dispatch>
+frontend_state::decided_dispatch(const dispatch_decision& d,
+                                 caf::timespan now) {
+  auto size = static_cast<uint32_t>(
+    std::min<size_t>({d.batch_size, queue.size(), options.batching.max_batch}));
+  if (size == 0)
+    return std::nullopt;
+  const auto& idle = pool.idle();
+  std::optional<size_t> replica;
+  if (d.worker >= 0 && size_t(d.worker) < idle.size() && idle[d.worker])
+    replica = static_cast<size_t>(d.worker);
+  else
+    replica = router.pick(idle);
+  if (!replica)
+    return std::nullopt;
+  return form_batch(size, *replica, d.routes, now);
+}
+
+frontend_state::dispatch
+frontend_state::form_batch(uint32_t size, size_t replica,
+                           const std::vector<uint64_t>& routes,
+                           caf::timespan now) {
   dispatch result;
-  result.replica = *replica;
+  result.replica = replica;
   result.work.from = options.stage;
   drop_snapshot snapshot;
   snapshot.now = now;
@@ -94,8 +144,10 @@ frontend_state::next_dispatch(caf::timespan now) {
   }
   auto actual = static_cast<uint32_t>(taken.size());
   auto id = taken.empty() ? 0 : ++batches_formed;
-  for (auto& req : taken) {
-    auto& visit = req.trace.back();
+  for (size_t k = 0; k < taken.size(); ++k) {
+    auto& visit = taken[k].trace.back();
+    if (!routes.empty())
+      visit.route = routes[std::min(k, routes.size() - 1)];
     visit.batch_id = id;
     visit.dequeue = now;
     visit.batch_size = actual;
@@ -154,81 +206,134 @@ stage_load frontend_state::report(caf::timespan now) {
   return result;
 }
 
+namespace {
+
+caf::timespan now_of(frontend_pointer self) {
+  return self->state.since_epoch(self->clock().now());
+}
+
+/// Reports drops to the sink, so that they still end exactly once.
+void drop(frontend_pointer self, std::vector<request> requests, errc reason,
+          caf::timespan when) {
+  if (requests.empty())
+    return;
+  self->state.drops += requests.size();
+  self->send(self->state.sink, drop_notice{self->state.options.stage, reason,
+                                           when, std::move(requests)});
+}
+
+void send_out(frontend_pointer self, frontend_state::dispatch&& next,
+              caf::timespan when) {
+  drop(self, std::move(next.expired), errc::deadline_expired, when);
+  if (!next.work.requests.empty())
+    self->send(self->state.replicas[next.replica], atoms::serve_atom_v,
+               std::move(next.work));
+}
+
+/// Dispatches what the policies (or the controller) allow now.
+void pump(frontend_pointer self, caf::timespan when) {
+  auto& st = self->state;
+  if (st.options.controller) {
+    // One question at a time; the answer dispatches and asks again.
+    if (st.deciding)
+      return;
+    if (auto q = st.query(when)) {
+      st.deciding = true;
+      self->request(st.options.controller, caf::infinite, std::move(*q))
+        .then([self](dispatch_decision& d) {
+          auto& st = self->state;
+          if (st.options.decision_time.count() > 0)
+            self->delayed_send(self, st.options.decision_time, std::move(d));
+          else
+            self->send(self, std::move(d));
+        });
+    }
+    return;
+  }
+  while (auto next = st.next_dispatch(when))
+    send_out(self, std::move(*next), when);
+  // fill batching holds a partial batch back: make sure a timer ends the
+  // wait (one timer at a time, the earliest needed).
+  auto due = st.flush_time();
+  if (due && (!st.flush_at || *due < *st.flush_at)) {
+    st.flush_at = *due;
+    self->delayed_send(self, *due - when, atoms::flush_batch_atom_v);
+  }
+}
+
+} // namespace
+
 frontend_actor::behavior_type frontend(frontend_pointer self,
                                        frontend_options options,
                                        std::vector<replica_actor> replicas,
                                        sink_actor sink) {
-  auto& st = self->state;
-  st.init(std::move(options), std::move(replicas), std::move(sink));
-  auto now = [self] { return self->state.since_epoch(self->clock().now()); };
-  auto drop = [self](std::vector<request> requests, errc reason,
-                     caf::timespan when) {
-    if (requests.empty())
-      return;
-    self->state.drops += requests.size();
-    self->send(self->state.sink, drop_notice{self->state.options.stage,
-                                             reason, when,
-                                             std::move(requests)});
-  };
-  auto pump = [self, drop](caf::timespan when) {
-    auto& st = self->state;
-    while (auto next = st.next_dispatch(when)) {
-      drop(std::move(next->expired), errc::deadline_expired, when);
-      if (!next->work.requests.empty())
-        self->send(st.replicas[next->replica], atoms::serve_atom_v,
-                   std::move(next->work));
-    }
-    // fill batching holds a partial batch back: make sure a timer ends the
-    // wait (one timer at a time, the earliest needed).
-    auto due = st.flush_time();
-    if (due && (!st.flush_at || *due < *st.flush_at)) {
-      st.flush_at = *due;
-      self->delayed_send(self, *due - when, atoms::flush_batch_atom_v);
-    }
-  };
+  self->state.init(std::move(options), std::move(replicas), std::move(sink));
   return {
     [](atoms::ready_atom) { return atoms::ready_atom_v; },
     [self](run_start x) { self->state.start(x); },
     [self](atoms::events_atom) { return self->state.events; },
-    [self, now, drop, pump](batch& in) {
-      ++self->state.events;
-      auto when = now();
-      auto admitted = self->state.admit(std::move(in), when);
-      drop(std::move(admitted.full), errc::queue_full, when);
-      drop(std::move(admitted.unreachable), errc::deadline_unreachable, when);
-      pump(when);
+    [self](batch& in) {
+      auto& st = self->state;
+      ++st.events;
+      auto when = now_of(self);
+      auto admitted = st.admit(std::move(in), when);
+      drop(self, std::move(admitted.full), errc::queue_full, when);
+      drop(self, std::move(admitted.unreachable), errc::deadline_unreachable,
+           when);
+      if (!admitted.skipped.empty()) {
+        batch out{st.options.stage, std::move(admitted.skipped), true};
+        for (const auto& next : st.options.successors)
+          self->send(next, out);
+      }
+      pump(self, when);
     },
-    [self, now, pump](replica_idle msg) {
+    [self](replica_idle msg) {
       ++self->state.events;
-      auto when = now();
+      auto when = now_of(self);
       self->state.release(msg.replica, when);
-      pump(when);
+      pump(self, when);
     },
-    [self, now, pump](scale_order order) {
+    [self](scale_order order) {
       ++self->state.events;
-      auto when = now();
+      auto when = now_of(self);
       for (auto boot : self->state.apply(order, when))
         self->delayed_send(self, self->state.options.pool.cold_start,
                            atoms::booted_atom_v, boot.slot, boot.generation);
-      pump(when);
+      pump(self, when);
     },
-    [self, now](atoms::load_atom) {
+    [self](atoms::load_atom) {
       ++self->state.events;
-      return self->state.report(now());
+      return self->state.report(now_of(self));
     },
-    [self, now, pump](atoms::booted_atom, uint16_t slot, uint32_t generation) {
+    [self](atoms::booted_atom, uint16_t slot, uint32_t generation) {
       ++self->state.events;
-      auto when = now();
+      auto when = now_of(self);
       if (self->state.pool.booted(worker_pool::boot{slot, generation}, when))
-        pump(when);
+        pump(self, when);
     },
-    [self, now, pump](atoms::flush_batch_atom) {
+    [self](atoms::flush_batch_atom) {
       ++self->state.events;
-      auto when = now();
+      auto when = now_of(self);
       auto& st = self->state;
       if (st.flush_at && *st.flush_at <= when)
         st.flush_at.reset();
-      pump(when);
+      pump(self, when);
+    },
+    // The controller's answer, after the modelled decision time.
+    [self](dispatch_decision& d) {
+      auto& st = self->state;
+      ++st.events;
+      auto when = now_of(self);
+      st.deciding = false;
+      if (auto next = st.decided_dispatch(d, when))
+        send_out(self, std::move(*next), when);
+      // Ask again only when something moved; a "wait" asks again after
+      // retry_after (the flush timer wakes the frontend) or at the next
+      // arrival or completion.
+      if (d.batch_size > 0)
+        pump(self, when);
+      else if (d.retry_after.count() > 0)
+        self->delayed_send(self, d.retry_after, atoms::flush_batch_atom_v);
     },
   };
 }

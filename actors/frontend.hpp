@@ -63,6 +63,15 @@ struct frontend_options {
   worker_pool_options pool;
   /// Width of the arrival buckets in load reports; 0 = no reports.
   caf::timespan load_bucket{0};
+  /// Where the replicas send finished batches; the frontend passes requests
+  /// that were routed past this stage (batch::skipped) straight to them.
+  std::vector<stage_input_actor> successors;
+  /// When set, the controller decides each dispatch (batch size, worker,
+  /// routes) in place of the batching policy and the router.
+  controller_actor controller;
+  /// Virtual time: a controller's answer takes effect this much later (the
+  /// learned policy's own latency); real time has real latency instead.
+  caf::timespan decision_time{0};
 };
 
 struct frontend_state : run_member {
@@ -84,6 +93,8 @@ struct frontend_state : run_member {
   caf::timespan load_since{0};
   /// When the pending flush timer fires; nothing when none is pending.
   std::optional<caf::timespan> flush_at;
+  /// A question to the controller is open: no other dispatch until then.
+  bool deciding = false;
 
   frontend_state() = default;
 
@@ -95,6 +106,8 @@ struct frontend_state : run_member {
     std::vector<request> full;
     /// The `estimate` policy's drops.
     std::vector<request> unreachable;
+    /// Routed past this stage by every input: passed on as skipped.
+    std::vector<request> skipped;
   };
 
   /// Steps 1-2: joins inputs and queues what is complete.
@@ -112,6 +125,21 @@ struct frontend_state : run_member {
   /// is idle, the queue is empty or the batching policy waits. Marks the
   /// chosen worker busy.
   std::optional<dispatch> next_dispatch(caf::timespan now);
+
+  /// Step 3 with a controller: what it needs to decide, or nothing when no
+  /// worker is idle or the queue is empty.
+  std::optional<dispatch_query> query(caf::timespan now) const;
+
+  /// Step 3 as the controller decided; nothing when it said wait or no
+  /// worker is idle any more.
+  std::optional<dispatch> decided_dispatch(const dispatch_decision& d,
+                                           caf::timespan now);
+
+  /// Takes up to `size` requests for `replica` (dropping those the dropping
+  /// policy gives up on), stamps their visits and marks the worker busy.
+  /// `routes`: see dispatch_decision::routes.
+  dispatch form_batch(uint32_t size, size_t replica,
+                      const std::vector<uint64_t>& routes, caf::timespan now);
 
   /// Step 4.
   void release(size_t replica, caf::timespan now);

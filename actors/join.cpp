@@ -2,13 +2,17 @@
 
 namespace troupe {
 
-batch join_state::accept(batch&& in, caf::timespan now) {
-  batch out;
-  out.from = options.stage;
+std::pair<batch, batch> join_state::accept(batch&& in, caf::timespan now) {
+  batch out{options.stage, {}, false};
+  batch skipped{options.stage, {}, true};
   for (auto& x : in.requests) {
-    auto joined = gather.add(std::move(x), now);
+    auto joined = gather.add(std::move(x), now, in.skipped);
     if (!joined)
       continue;
+    if (joined->skipped) {
+      skipped.requests.push_back(std::move(joined->req));
+      continue;
+    }
     stage_visit visit;
     visit.stage = options.stage;
     visit.enqueue = joined->first_seen;
@@ -17,7 +21,7 @@ batch join_state::accept(batch&& in, caf::timespan now) {
     joined->req.trace.push_back(visit);
     out.requests.push_back(std::move(joined->req));
   }
-  return out;
+  return {std::move(out), std::move(skipped)};
 }
 
 join_actor::behavior_type join(join_pointer self, join_options options,
@@ -34,11 +38,11 @@ join_actor::behavior_type join(join_pointer self, join_options options,
       auto& st = self->state;
       ++st.events;
       auto now = st.since_epoch(self->clock().now());
-      auto out = st.accept(std::move(in), now);
-      if (out.requests.empty())
-        return;
-      for (auto& next : st.successors)
-        self->send(next, out);
+      auto [out, skipped] = st.accept(std::move(in), now);
+      for (auto* x : {&out, &skipped})
+        if (!x->requests.empty())
+          for (auto& next : st.successors)
+            self->send(next, *x);
     },
   };
 }

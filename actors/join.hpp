@@ -28,8 +28,9 @@ struct join_state : run_member {
   std::vector<stage_input_actor> successors;
   join_buffer gather;
 
-  /// The requests of `in` that are now complete, as one batch from this stage.
-  batch accept(batch&& in, caf::timespan now);
+  /// The requests of `in` that are now complete, as batches from this stage:
+  /// those some input served, and those every input skipped.
+  std::pair<batch, batch> accept(batch&& in, caf::timespan now);
 };
 
 using join_pointer = join_actor::stateful_pointer<join_state>;

@@ -22,20 +22,27 @@ void merge_trace(std::vector<stage_visit>& into,
 } // namespace
 
 std::optional<join_buffer::joined> join_buffer::add(request&& x,
-                                                    caf::timespan now) {
+                                                    caf::timespan now,
+                                                    bool skipped) {
   if (inputs_ <= 1)
-    return joined{std::move(x), now};
+    return joined{std::move(x), now, skipped};
   auto [it, fresh] = pending_.try_emplace(x.id);
   auto& e = it->second;
-  if (fresh) {
+  if (fresh)
     e.first_seen = now;
+  if (!skipped && !e.served) {
+    // The first served copy is the base: a skipped copy's trace is only the
+    // prefix before the fork, which every copy carries.
     e.merged = std::move(x);
-  } else {
+    e.served = true;
+  } else if (fresh) {
+    e.merged = std::move(x);
+  } else if (!skipped) {
     merge_trace(e.merged.trace, x.trace);
   }
   if (++e.seen < inputs_)
     return std::nullopt;
-  joined result{std::move(e.merged), e.first_seen};
+  joined result{std::move(e.merged), e.first_seen, !e.served};
   pending_.erase(it);
   return result;
 }

@@ -3,7 +3,9 @@
 // Holds a request until every input of a stage delivered it, then hands out
 // one request whose trace is the union of the inputs' traces. Used by join
 // stages, by model stages with several inputs, and by the sink (one input per
-// leaf stage).
+// leaf stage). An input may deliver a request as skipped (a fork upstream
+// routed it elsewhere): it counts as delivered but adds nothing, and a
+// request that every input skipped comes out skipped.
 
 #include <cstddef>
 #include <optional>
@@ -19,6 +21,8 @@ public:
     request req;
     /// When the first input delivered this request.
     caf::timespan first_seen{0};
+    /// Every input skipped it: pass it on as skipped.
+    bool skipped = false;
   };
 
   explicit join_buffer(size_t inputs = 1) : inputs_(inputs) {
@@ -29,9 +33,11 @@ public:
     return inputs_;
   }
 
-  /// Adds one input's copy of a request. Returns the merged request once all
-  /// inputs delivered it; nothing while it still waits for some.
-  std::optional<joined> add(request&& x, caf::timespan now);
+  /// Adds one input's copy of a request (`skipped`: that input was not on
+  /// its route). Returns the merged request once all inputs delivered it;
+  /// nothing while it still waits for some.
+  std::optional<joined> add(request&& x, caf::timespan now,
+                            bool skipped = false);
 
   /// Requests still waiting for some input.
   size_t pending() const noexcept {
@@ -43,6 +49,8 @@ private:
     request merged;
     caf::timespan first_seen{0};
     size_t seen = 0;
+    /// Some input delivered it served (merged holds that copy).
+    bool served = false;
   };
 
   size_t inputs_;

@@ -1,5 +1,7 @@
 #include "actors/replica.hpp"
 
+#include <algorithm>
+
 #include <caf/actor_cast.hpp>
 
 namespace troupe {
@@ -24,6 +26,52 @@ void replica_state::finish(batch& work, caf::timespan now) const {
       req.trace.back().finish = now;
 }
 
+namespace {
+
+/// The request's route at `stage` (every successor without a visit there).
+uint64_t route_at(const request& req, stage_id stage) {
+  if (req.trace.empty() || req.trace.back().stage != stage)
+    return all_successors;
+  return req.trace.back().route;
+}
+
+/// True when every request goes to every one of `n` successors.
+bool routed_everywhere(const batch& work, stage_id stage, size_t n) {
+  auto all = n >= 64 ? all_successors : (uint64_t{1} << n) - 1;
+  return std::all_of(work.requests.begin(), work.requests.end(),
+                     [&](const request& req) {
+                       return (route_at(req, stage) & all) == all;
+                     });
+}
+
+} // namespace
+
+template <class Self>
+void replica_state::forward(Self* self, batch&& work) const {
+  auto n = successors.size();
+  if (n == 0)
+    return;
+  if (routed_everywhere(work, options.stage, n)) {
+    // Copies for all successors but the last, which gets the batch itself.
+    for (size_t i = 0; i + 1 < n; ++i)
+      self->send(successors[i], work);
+    self->send(successors.back(), std::move(work));
+    return;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    batch served{options.stage, {}, false};
+    batch skipped{options.stage, {}, true};
+    for (const auto& req : work.requests) {
+      auto route = route_at(req, options.stage);
+      (i < 64 && ((route >> i) & 1) ? served : skipped).requests.push_back(req);
+    }
+    if (!served.requests.empty())
+      self->send(successors[i], std::move(served));
+    if (!skipped.requests.empty())
+      self->send(successors[i], std::move(skipped));
+  }
+}
+
 replica_actor::behavior_type replica(replica_pointer self,
                                      replica_options options,
                                      std::vector<stage_input_actor> successors,
@@ -39,10 +87,7 @@ replica_actor::behavior_type replica(replica_pointer self,
     auto& st = self->state;
     st.finish(work, now());
     self->send(st.frontend, replica_idle{st.options.index});
-    for (size_t i = 0; i + 1 < st.successors.size(); ++i)
-      self->send(st.successors[i], work);
-    if (!st.successors.empty())
-      self->send(st.successors.back(), std::move(work));
+    st.forward(self, std::move(work));
   };
   return {
     [](atoms::ready_atom) { return atoms::ready_atom_v; },

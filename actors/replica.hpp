@@ -3,7 +3,9 @@
 // A model replica whose service time comes from a profile: it holds one
 // batch at a time for s(b) (a delayed message to itself, so the same code
 // waits in virtual or in real time), then sends the batch to every successor
-// and tells its frontend it is idle.
+// and tells its frontend it is idle. A request's route (stage_visit::route,
+// set by the frontend) may name only some successors: the others get it as
+// skipped.
 //
 //   idle --serve--> busy --finished--> idle
 //
@@ -47,6 +49,11 @@ struct replica_state : run_member {
   /// Stamps this stage's finish time on every request and marks the batch as
   /// coming from this stage.
   void finish(batch& work, caf::timespan now) const;
+
+  /// Sends a finished batch on: each successor gets the requests whose route
+  /// names it, and the others as skipped (see batch::skipped).
+  template <class Self>
+  void forward(Self* self, batch&& work) const;
 };
 
 using replica_pointer = replica_actor::stateful_pointer<replica_state>;

@@ -28,16 +28,24 @@ bool sink_state::end(request_outcome&& x) {
 void sink_state::on_leaf_results(batch&& in, caf::timespan now) {
   for (auto& req : in.requests) {
     if (req.id < ended_flags.size() && ended_flags[req.id]) {
-      ++orphaned;
+      if (!in.skipped)
+        ++orphaned;
       continue;
     }
-    auto joined = leaf_gather.add(std::move(req), now);
+    auto joined = leaf_gather.add(std::move(req), now, in.skipped);
     if (!joined)
       continue;
     request_outcome outcome;
     outcome.req = std::move(joined->req);
-    outcome.kind = outcome_kind::completed;
     outcome.finish = now;
+    if (joined->skipped) {
+      // Every leaf was skipped: the routes chosen reached no leaf.
+      outcome.kind = outcome_kind::dropped;
+      outcome.stage = in.from;
+      outcome.reason = errc::no_route;
+    } else {
+      outcome.kind = outcome_kind::completed;
+    }
     end(std::move(outcome));
   }
 }

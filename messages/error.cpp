@@ -25,6 +25,8 @@ std::string to_string(errc x) {
       return "cancelled";
     case errc::aborted:
       return "aborted";
+    case errc::no_route:
+      return "no_route";
   }
   return "unknown_error";
 }

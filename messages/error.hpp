@@ -35,6 +35,9 @@ enum class errc : uint8_t {
   /// The run was aborted before the request ended: an actor of the pipeline
   /// died. Retryable.
   aborted,
+  /// The routes chosen for the request (per-request routes at forks) reached
+  /// no leaf stage. Not retryable: the routing decision is wrong.
+  no_route,
 };
 
 /// Category atom under which troupe errors travel inside caf::error.

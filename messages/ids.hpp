@@ -31,6 +31,8 @@ struct scaling_sample;
 struct scaling_history;
 struct run_start;
 struct run_counts;
+struct dispatch_query;
+struct dispatch_decision;
 
 } // namespace troupe
 
@@ -52,6 +54,8 @@ CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(troupe, (troupe::scaling_history))
   CAF_ADD_TYPE_ID(troupe, (troupe::run_start))
   CAF_ADD_TYPE_ID(troupe, (troupe::run_counts))
+  CAF_ADD_TYPE_ID(troupe, (troupe::dispatch_query))
+  CAF_ADD_TYPE_ID(troupe, (troupe::dispatch_decision))
 
 CAF_END_TYPE_ID_BLOCK(troupe)
 

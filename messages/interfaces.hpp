@@ -10,6 +10,7 @@
 
 #include "messages/batch.hpp"
 #include "messages/control.hpp"
+#include "messages/dispatch.hpp"
 #include "messages/ids.hpp"
 #include "messages/scaling.hpp"
 
@@ -30,13 +31,20 @@ using run_member_actor
 using stage_input_actor = caf::typed_actor<caf::reacts_to<batch>>;
 
 /// A stage's frontend: queue, batching, routing, dropping and its pool of
-/// workers (booted_atom and flush_batch_atom are its own timers).
+/// workers (booted_atom and flush_batch_atom are its own timers; a
+/// dispatch_decision to itself is a controller's answer delayed by the
+/// modelled decision time).
 using frontend_actor = run_member_actor::extend<
   caf::reacts_to<batch>, caf::reacts_to<replica_idle>,
   caf::reacts_to<scale_order>,
   caf::replies_to<atoms::load_atom>::with<stage_load>,
   caf::reacts_to<atoms::booted_atom, uint16_t, uint32_t>,
-  caf::reacts_to<atoms::flush_batch_atom>>;
+  caf::reacts_to<atoms::flush_batch_atom>,
+  caf::reacts_to<dispatch_decision>>;
+
+/// A controller: decides a frontend's dispatches (messages/dispatch.hpp).
+using controller_actor = run_member_actor::extend<
+  caf::replies_to<dispatch_query>::with<dispatch_decision>>;
 
 /// A model replica: serves one batch at a time.
 using replica_actor

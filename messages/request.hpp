@@ -23,6 +23,9 @@ using stage_id = uint16_t;
 /// The pseudo stage that stands for the client (inputs = ["source"]).
 constexpr stage_id source_stage = std::numeric_limits<stage_id>::max();
 
+/// Every successor of a stage: the route a request takes by default.
+constexpr uint64_t all_successors = ~uint64_t{0};
+
 /// What one stage did with a request: the trace answers "why was it late?".
 struct stage_visit {
   stage_id stage = 0;
@@ -40,19 +43,24 @@ struct stage_visit {
   /// stage, so that two batches that left the queue at the same instant stay
   /// apart (0 for joins and requests not served here).
   uint64_t batch_id = 0;
+  /// Which successors of the stage get the request when it is done: bit i
+  /// stands for the i-th consumer of the stage (scenario::consumers order).
+  /// A per-request route (Rafiki's model subset, Armol's providers).
+  uint64_t route = all_successors;
 };
 
 inline bool operator==(const stage_visit& x, const stage_visit& y) {
   return x.stage == y.stage && x.replica == y.replica
          && x.batch_size == y.batch_size && x.enqueue == y.enqueue
          && x.dequeue == y.dequeue && x.finish == y.finish
-         && x.batch_id == y.batch_id;
+         && x.batch_id == y.batch_id && x.route == y.route;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_visit& x) {
   return f(caf::meta::type_name("stage_visit"), x.stage, x.replica,
-           x.batch_size, x.enqueue, x.dequeue, x.finish, x.batch_id);
+           x.batch_size, x.enqueue, x.dequeue, x.finish, x.batch_id,
+           x.route);
 }
 
 /// The input of a request: an index into a data set, or an inline tensor

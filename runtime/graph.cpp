@@ -7,6 +7,7 @@
 #include "actors/scaler.hpp"
 #include "actors/sink.hpp"
 #include "models/durations.hpp"
+#include "runtime/controller_kind.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -69,6 +70,14 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     }
     frontend_options opts;
     opts.stage = id;
+    opts.successors = ctx.successors;
+    if (!spec.controller.empty()) {
+      opts.controller = find_controller_kind(spec.controller)->spawn(sys, spec);
+      remember(opts.controller, "the controller of stage '" + spec.name + "'");
+      // Real time has the controller's real latency instead.
+      if (clock == clock_kind::virtual_time)
+        opts.decision_time = from_ms(spec.decision_ms);
+    }
     opts.inputs = spec.inputs.size();
     opts.queue_capacity = spec.queue_capacity;
     opts.batching.kind = spec.batching;

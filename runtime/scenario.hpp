@@ -57,6 +57,12 @@ struct stage_spec {
   drop_kind dropping = drop_kind::none;
   routing_kind routing = routing_kind::first_idle;
   batching_kind batching = batching_kind::greedy;
+  /// A registered controller kind that decides the frontend's dispatches
+  /// (runtime/controller_kind.hpp); empty = the policies above decide.
+  std::string controller;
+  /// Virtual time: how long the controller's decision takes (its own
+  /// latency in simulation).
+  double decision_ms = 0;
   std::vector<std::string> inputs;
   /// inputs resolved to stage indices (source_stage for "source").
   std::vector<stage_id> input_ids;

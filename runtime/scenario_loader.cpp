@@ -12,6 +12,7 @@
 
 #include "models/input_error.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/controller_kind.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -447,7 +448,8 @@ private:
       keys.insert(keys.end(), kind->keys.begin(), kind->keys.end());
       if (kind->replicated)
         keys.insert(keys.end(), {"replicas", "max_batch", "queue_capacity",
-                                 "drop", "routing", "batching"});
+                                 "drop", "routing", "batching", "controller",
+                                 "decision_ms"});
       check_keys(t, keys, p);
       if (kind->load)
         kind->load(table_reader{*this, t, p, sc}, s);
@@ -498,6 +500,15 @@ private:
     if (auto n = t.get("batching"))
       s.batching = choice(*n, p + "batching", "batching policy",
                           "greedy, fill", parse_batching_kind);
+    if (auto n = t.get("controller")) {
+      s.controller = string(*n, p + "controller");
+      if (!find_controller_kind(s.controller))
+        fail(n, p + "controller",
+             "unknown controller '" + s.controller + "' (known: "
+               + controller_kind_names() + ")");
+    }
+    if (auto n = t.get("decision_ms"))
+      s.decision_ms = non_negative(*n, p + "decision_ms");
   }
 
   /// Resolves input names and orders the stages; rejects unknown inputs and

@@ -111,6 +111,9 @@ void write_stage(std::ostream& out, const stage_spec& s) {
         << toml_quoted(to_string(s.dropping)) << "\nrouting = "
         << toml_quoted(to_string(s.routing)) << "\nbatching = "
         << toml_quoted(to_string(s.batching)) << "\n";
+  if (!s.controller.empty())
+    out << "controller = " << toml_quoted(s.controller) << "\ndecision_ms = "
+        << number(s.decision_ms) << "\n";
   out << "inputs = [";
   for (size_t i = 0; i < s.inputs.size(); ++i)
     out << (i == 0 ? "" : ", ") << toml_quoted(s.inputs[i]);

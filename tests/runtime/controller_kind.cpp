@@ -1,0 +1,141 @@
+// A frontend that hands its dispatch decisions to a controller: a fake one,
+// registered from the test, picks a branch subset per batch; joins and the
+// sink wait only for the branches each request was sent to.
+
+#include <boost/test/unit_test.hpp>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "runtime/controller_kind.hpp"
+#include "runtime/report.hpp"
+#include "runtime/runner.hpp"
+#include "tests/support/scenarios.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace troupe;
+
+namespace {
+
+/// Routes over the successors a (bit 0), b (bit 1) and c (bit 2), in turn:
+/// {a}, {b, c}, {a, b, c} and {} (no branch at all).
+const uint64_t route_cycle[] = {0b001, 0b110, 0b111, 0b000};
+
+controller_actor::behavior_type cycling_controller(controller_actor::pointer,
+                                                   uint64_t* asked) {
+  return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [](run_start) {},
+    [asked](atoms::events_atom) { return *asked; },
+    [asked](dispatch_query& q) {
+      dispatch_decision d;
+      d.batch_size = 1;
+      d.worker = q.idle_workers.front();
+      d.routes = {route_cycle[(*asked)++ % 4]};
+      return d;
+    },
+  };
+}
+
+/// How many questions the controller of this process answered.
+uint64_t questions = 0;
+
+struct fixture {
+  test::temp_dir dir;
+
+  fixture() {
+    questions = 0;
+    if (!find_controller_kind("cycling"))
+      register_controller_kind(
+        {"cycling", [](caf::actor_system& sys, const stage_spec&) {
+           return sys.spawn(cycling_controller, &questions);
+         }});
+  }
+};
+
+const char* fork_and_join = R"(
+[[stages]]
+name = "front"
+kind = "noop"
+max_batch = 4
+controller = "cycling"
+decision_ms = 5
+inputs = ["source"]
+[[stages]]
+name = "a"
+model = "fast"
+hardware = "CPU"
+inputs = ["front"]
+[[stages]]
+name = "b"
+model = "fast"
+hardware = "CPU"
+inputs = ["front"]
+[[stages]]
+name = "c"
+model = "slow"
+hardware = "CPU"
+inputs = ["front"]
+[[stages]]
+name = "all"
+kind = "join"
+inputs = ["a", "b", "c"]
+)";
+
+bool visited(const request& req, stage_id stage) {
+  for (const auto& v : req.trace)
+    if (v.stage == stage)
+      return true;
+  return false;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(controllers, fixture)
+
+BOOST_AUTO_TEST_CASE(a_controller_routes_each_batch_to_a_subset_of_branches) {
+  dir.write("gaps.deltas", test::constant_gaps(12, 100));
+  auto sc = load_scenario(dir.write("s.toml",
+                                    test::deltas_scenario(fork_and_join)));
+  auto run = run_scenario(sc, run_options{});
+  BOOST_REQUIRE_EQUAL(run.outcomes.records.size(), 12u);
+  BOOST_CHECK_EQUAL(questions, 12u);
+  auto summary = summarize(sc, run);
+  BOOST_CHECK_EQUAL(summary.completed, 9u);
+  BOOST_CHECK_EQUAL(summary.dropped, 3u);
+  BOOST_CHECK_EQUAL(summary.drop_reasons["no_route"], 3u);
+  for (const auto& rec : run.outcomes.records) {
+    BOOST_TEST_CONTEXT("request " << rec.req.id) {
+      auto route = route_cycle[rec.req.id % 4];
+      if (route == 0) {
+        BOOST_CHECK(rec.kind == outcome_kind::dropped);
+        BOOST_CHECK(rec.reason == errc::no_route);
+        continue;
+      }
+      BOOST_REQUIRE(rec.kind == outcome_kind::completed);
+      for (stage_id branch : {1, 2, 3})
+        BOOST_CHECK_EQUAL(visited(rec.req, branch),
+                          ((route >> (branch - 1)) & 1) != 0);
+      BOOST_CHECK(visited(rec.req, 4)); // the join
+      // The decision takes 5 ms, then a (10 ms) or c (40 ms) serve it.
+      auto latency = rec.finish - rec.req.arrival;
+      auto expected = route & 0b100 ? std::chrono::milliseconds(45)
+                                    : std::chrono::milliseconds(15);
+      BOOST_CHECK(latency == expected);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_controller_is_named_with_the_known_ones) {
+  dir.write("gaps.deltas", test::constant_gaps(1, 1));
+  std::string stages = fork_and_join;
+  stages.replace(stages.find("\"cycling\""), 9, "\"nonesuch\"");
+  BOOST_CHECK_EXCEPTION(
+    load_scenario(dir.write("s.toml", test::deltas_scenario(stages))),
+    std::exception, [](const std::exception& err) {
+      std::string what = err.what();
+      return what.find("stages.front.controller") != std::string::npos
+             && what.find("known: cycling") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
