@@ -17,6 +17,8 @@ batch client_state::take_due(caf::timespan now) {
     req.id = next;
     req.arrival = arrivals[next];
     req.deadline = arrivals[next] + options.slo;
+    if (!options.inputs.empty())
+      req.input = options.inputs[next % options.inputs.size()];
     // The client's own visit: due at `enqueue`, actually sent at `finish`
     // (in real time, timer slack makes the two differ).
     stage_visit visit;

@@ -35,6 +35,9 @@ struct client_options {
   std::shared_ptr<const arrival_times> arrivals;
   /// Deadline = arrival + slo.
   caf::timespan slo{0};
+  /// Request k carries inputs[k mod size] (a data-set index and its label,
+  /// or an inline tensor); empty = requests carry no input.
+  std::vector<payload> inputs;
   /// Visits a trace can reach (stages + the client's own): reserved up
   /// front, so that no stage reallocates it on the hot path.
   size_t trace_capacity = 1;

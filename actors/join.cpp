@@ -28,7 +28,7 @@ join_actor::behavior_type join(join_pointer self, join_options options,
                                std::vector<stage_input_actor> successors) {
   auto& st = self->state;
   st.options = options;
-  st.gather = join_buffer{options.inputs};
+  st.gather = join_buffer{options.inputs, options.combining};
   st.successors = std::move(successors);
   return {
     [](atoms::ready_atom) { return atoms::ready_atom_v; },

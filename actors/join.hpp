@@ -19,6 +19,8 @@ namespace troupe {
 struct join_options {
   stage_id stage = 0;
   size_t inputs = 2;
+  /// How the inputs' outputs become the request's result.
+  combine_kind combining = combine_kind::mean;
 };
 
 struct join_state : run_member {

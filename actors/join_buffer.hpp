@@ -5,13 +5,15 @@
 // stages, by model stages with several inputs, and by the sink (one input per
 // leaf stage). An input may deliver a request as skipped (a fork upstream
 // routed it elsewhere): it counts as delivered but adds nothing, and a
-// request that every input skipped comes out skipped.
+// request that every input skipped comes out skipped. The outputs of the
+// served copies are combined (policies/combining) into the request's result.
 
 #include <cstddef>
 #include <optional>
 #include <unordered_map>
 
 #include "messages/request.hpp"
+#include "policies/combining/combine.hpp"
 
 namespace troupe {
 
@@ -25,7 +27,9 @@ public:
     bool skipped = false;
   };
 
-  explicit join_buffer(size_t inputs = 1) : inputs_(inputs) {
+  explicit join_buffer(size_t inputs = 1,
+                       combine_kind combining = combine_kind::mean)
+    : inputs_(inputs), combining_(combining) {
     // nop
   }
 
@@ -51,9 +55,12 @@ private:
     size_t seen = 0;
     /// Some input delivered it served (merged holds that copy).
     bool served = false;
+    /// The served copies' outputs (only those that have one).
+    std::vector<output> outputs;
   };
 
   size_t inputs_;
+  combine_kind combining_;
   std::unordered_map<uint64_t, entry> pending_;
 };
 

@@ -3,6 +3,7 @@
 // Control messages between actors, and the outcome records the sink keeps.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,15 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request_outcome& x) {
   return f(caf::meta::type_name("request_outcome"), x.req, x.kind, x.finish,
            x.stage, x.reason, x.error);
+}
+
+/// Whether a completed request's prediction matches its input's known
+/// label; nothing when either is unknown or the request did not complete.
+inline std::optional<bool> correct(const request_outcome& x) {
+  if (x.kind != outcome_kind::completed || x.req.input.label < 0
+      || x.req.result.label < 0)
+    return std::nullopt;
+  return x.req.result.label == x.req.input.label;
 }
 
 /// Sink -> runtime at the end of a run: one record per request, by id.

@@ -17,6 +17,7 @@ namespace troupe {
 
 struct stage_visit;
 struct payload;
+struct output;
 struct request;
 struct batch;
 struct replica_idle;
@@ -40,6 +41,7 @@ CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(troupe, (troupe::stage_visit))
   CAF_ADD_TYPE_ID(troupe, (troupe::payload))
+  CAF_ADD_TYPE_ID(troupe, (troupe::output))
   CAF_ADD_TYPE_ID(troupe, (troupe::request))
   CAF_ADD_TYPE_ID(troupe, (troupe::batch))
   CAF_ADD_TYPE_ID(troupe, (troupe::replica_idle))

@@ -70,15 +70,41 @@ struct payload {
   int64_t sample = -1;
   std::vector<int64_t> shape;
   std::vector<float> values;
+  /// The input's true class when known (a labelled test set); -1 unknown.
+  int32_t label = -1;
 };
 
 inline bool operator==(const payload& x, const payload& y) {
-  return x.sample == y.sample && x.shape == y.shape && x.values == y.values;
+  return x.sample == y.sample && x.shape == y.shape && x.values == y.values
+         && x.label == y.label;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payload& x) {
-  return f(caf::meta::type_name("payload"), x.sample, x.shape, x.values);
+  return f(caf::meta::type_name("payload"), x.sample, x.shape, x.values,
+           x.label);
+}
+
+/// What a stage produced for a request: a tensor (shape + values; class
+/// probabilities for a classifier) and, for a classifier, its label.
+struct output {
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+  /// The predicted class; -1 when the stage does not classify.
+  int32_t label = -1;
+
+  bool empty() const {
+    return values.empty() && label < 0;
+  }
+};
+
+inline bool operator==(const output& x, const output& y) {
+  return x.shape == y.shape && x.values == y.values && x.label == y.label;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, output& x) {
+  return f(caf::meta::type_name("output"), x.shape, x.values, x.label);
 }
 
 struct request {
@@ -88,6 +114,9 @@ struct request {
   /// arrival + the scenario's SLO.
   caf::timespan deadline{0};
   payload input;
+  /// What the last stage produced (a join: its inputs' outputs combined);
+  /// empty for stages that model only time.
+  output result;
   /// One entry per stage visited, in the order visited; a join merges the
   /// traces of its inputs.
   std::vector<stage_visit> trace;
@@ -95,7 +124,7 @@ struct request {
 
 inline bool operator==(const request& x, const request& y) {
   return x.id == y.id && x.arrival == y.arrival && x.deadline == y.deadline
-         && x.input == y.input && x.trace == y.trace;
+         && x.input == y.input && x.result == y.result && x.trace == y.trace;
 }
 
 /// When the client actually sent `x`: its trace's first visit (the client's
@@ -109,7 +138,7 @@ inline caf::timespan sent_time(const request& x) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, request& x) {
   return f(caf::meta::type_name("request"), x.id, x.arrival, x.deadline,
-           x.input, x.trace);
+           x.input, x.result, x.trace);
 }
 
 } // namespace troupe

@@ -27,7 +27,7 @@ scaling_spec effective_scaling(const scenario& sc) {
 
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  clock_kind clock) {
+                  clock_kind clock, std::vector<payload> request_inputs) {
   graph g;
   auto scaling = effective_scaling(sc);
   bool scales = scaling.policy != scaling_kind::none;
@@ -129,6 +129,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   client_options opts;
   opts.arrivals = arrivals;
   opts.slo = from_ms(sc.slo_ms);
+  opts.inputs = std::move(request_inputs);
   opts.trace_capacity = sc.stages.size() + 1;
   if (clock == clock_kind::real_time) {
     opts.paced_by_sink = true;

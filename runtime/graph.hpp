@@ -38,8 +38,10 @@ struct graph {
 /// Spawns the scenario's actors in `sys`, ready for the run protocol (see
 /// runtime/runner.cpp): nothing happens until they get run_start. In real
 /// time the sink paces the client.
+/// `request_inputs`: what the requests carry (client_options::inputs).
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  clock_kind clock);
+                  clock_kind clock,
+                  std::vector<payload> request_inputs = {});
 
 } // namespace troupe

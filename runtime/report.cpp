@@ -145,6 +145,10 @@ run_summary summarize(const scenario& sc, const run_result& run) {
     switch (rec.kind) {
       case outcome_kind::completed: {
         ++s.completed;
+        if (auto right = correct(rec)) {
+          ++s.labelled;
+          s.right += *right ? 1 : 0;
+        }
         auto latency = to_ms(rec.finish - rec.req.arrival);
         latencies.push_back(latency);
         if (latency <= sc.slo_ms)
@@ -198,6 +202,10 @@ void write_summary_json(const run_summary& s, const std::string& path) {
   out << "  \"slo_ms\": " << num(s.slo_ms) << ",\n";
   out << "  \"slo_attainment\": " << num(s.slo_attainment) << ",\n";
   out << "  \"throughput_qps\": " << num(s.throughput_qps) << ",\n";
+  out << "  \"labelled\": " << s.labelled << ",\n";
+  out << "  \"accuracy\": "
+      << (s.labelled > 0 ? num(double(s.right) / double(s.labelled)) : "null")
+      << ",\n";
   out << "  \"duration_s\": " << num(s.duration_s) << ",\n";
   out << "  \"cost\": " << num(s.cost) << ",\n";
   out << "  \"scaling_policy\": " << json_string(s.scaling_policy) << ",\n";
@@ -232,8 +240,17 @@ void write_summary_json(const run_summary& s, const std::string& path) {
 void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
                         const std::string& path) {
   auto out = open_for_writing(path);
+  // Inputs and predictions get columns when some request has one.
+  bool with_data = std::any_of(
+    outcomes.records.begin(), outcomes.records.end(),
+    [](const request_outcome& rec) {
+      return rec.req.input.sample >= 0 || rec.req.input.label >= 0
+             || rec.req.result.label >= 0;
+    });
   std::string line
     = "id,arrival_ms,sent_ms,finish_ms,latency_ms,outcome,stage,reason";
+  if (with_data)
+    line += ",sample,label,prediction";
   for (const auto& st : sc.stages)
     line += fmt::format(",{0}.enqueue_ms,{0}.dequeue_ms,{0}.finish_ms,"
                         "{0}.batch,{0}.replica,{0}.batch_id",
@@ -254,6 +271,15 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
     line += ",";
     if (rec.reason != errc::none)
       line += to_string(rec.reason);
+    if (with_data) {
+      // Unknown values stay empty.
+      auto known = [](int64_t x) {
+        return x >= 0 ? std::to_string(x) : std::string{};
+      };
+      line += "," + known(rec.req.input.sample) + ","
+              + known(rec.req.input.label) + ","
+              + known(rec.req.result.label);
+    }
     std::fill(by_stage.begin(), by_stage.end(), nullptr);
     for (const auto& visit : rec.req.trace)
       if (visit.stage < by_stage.size())
@@ -299,6 +325,11 @@ std::string render_summary(const run_summary& s) {
                       "throughput {:.1f} q/s  cost {:g}\n",
                       s.slo_ms, 100 * s.slo_attainment, s.throughput_qps,
                       s.cost);
+  if (s.labelled > 0)
+    text += fmt::format("  accuracy {:.2f}% ({} of {} labelled requests "
+                        "predicted right)\n",
+                        100.0 * double(s.right) / double(s.labelled), s.right,
+                        s.labelled);
   if (s.scaling_policy != "none")
     text += fmt::format("  scaling '{}': worker cost {:.4f} (per worker-second "
                         "running or idle x hardware cost)\n",

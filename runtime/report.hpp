@@ -57,6 +57,10 @@ struct run_summary {
   double slo_attainment = 0;
   /// Completed requests per simulated second (first arrival to last end).
   double throughput_qps = 0;
+  /// Completed requests whose input had a known label and whose result a
+  /// predicted one, and how many of those were right.
+  uint64_t labelled = 0;
+  uint64_t right = 0;
   double duration_s = 0;
   double cost = 0;
   /// The [scaling] policy, "none" without one.
@@ -79,8 +83,10 @@ run_summary summarize(const scenario& sc, const run_result& run);
 /// of the same scenario and seed differ only in the line holding "wall_s".
 void write_summary_json(const run_summary& summary, const std::string& path);
 
-/// requests.csv: one row per request in id order with its outcome and, per
-/// stage, enqueue/dequeue/finish times, batch size and replica.
+/// requests.csv: one row per request in id order with its outcome (and,
+/// when requests carry inputs or results, sample, label and prediction)
+/// and, per stage, enqueue/dequeue/finish times, batch size, replica and
+/// batch id.
 void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
                         const std::string& path);
 

@@ -294,7 +294,8 @@ void run_virtual(const run_context& ctx) {
     sys.scheduler());
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
-                                    clock_kind::virtual_time),
+                                    clock_kind::virtual_time,
+                                    ctx.options.inputs),
                         clock_kind::virtual_time, [&sched] { sched.run(); }};
   protocol.await_ready(ctx.options.ready_timeout);
   auto epoch = sched.clock().now();
@@ -395,7 +396,8 @@ void run_real(const run_context& ctx) {
   caf::actor_system sys{cfg};
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
-                                    clock_kind::real_time),
+                                    clock_kind::real_time,
+                                    ctx.options.inputs),
                         clock_kind::real_time, [] {}};
   protocol.await_ready(ctx.options.ready_timeout);
   // Time zero a little ahead, so that sending run_start to every actor

@@ -42,6 +42,9 @@ struct run_options {
   /// Arrival times to use instead of generating the workload (a planner
   /// runs many plans on one sample of the workload).
   std::shared_ptr<const arrival_times> arrivals;
+  /// What the requests carry: request k gets inputs[k mod size] (a data-set
+  /// index with its label, or an inline tensor); empty = no input.
+  std::vector<payload> inputs;
   /// Virtual time only: stop as soon as more than this many requests are
   /// known to miss their deadline (ended late, or still waiting past it).
   std::optional<uint64_t> stop_after_late;

@@ -4,6 +4,7 @@
 
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
+#include "tests/support/labelling_kind.hpp"
 #include "tests/support/scenarios.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -40,6 +41,53 @@ inputs = ["source"]
   // Each request knows its batch: ids 1 to 4 in order.
   for (const auto& rec : run.outcomes.records)
     BOOST_CHECK_EQUAL(rec.req.trace.back().batch_id, rec.req.id / 64 + 1);
+}
+
+namespace {
+
+/// Three branches predicting (label + offset) mod 10, joined by `combine`.
+std::string three_branches(int a, int b, int c, const char* combine) {
+  std::string text;
+  const char* names[] = {"a", "b", "c"};
+  int offsets[] = {a, b, c};
+  for (int i = 0; i < 3; ++i)
+    text += std::string{"[[stages]]\nname = \""} + names[i]
+            + "\"\nkind = \"labelling\"\noffset = "
+            + std::to_string(offsets[i]) + "\ninputs = [\"source\"]\n";
+  return text + "[[stages]]\nname = \"ensemble\"\nkind = \"join\"\ncombine = \""
+         + combine + "\"\ninputs = [\"a\", \"b\", \"c\"]\n";
+}
+
+} // namespace
+
+// Requests carry labelled inputs; the join combines the branches' outputs;
+// the summary counts what came out right.
+BOOST_AUTO_TEST_CASE(results_are_combined_and_accuracy_is_reported) {
+  test::register_labelling_kind();
+  dir.write("gaps.deltas", test::constant_gaps(20, 1));
+  run_options opts;
+  for (int32_t label = 0; label < 10; ++label)
+    opts.inputs.push_back(payload{label * 7, {}, {}, label});
+  auto accuracy_of = [&](const std::string& stages) {
+    auto sc = load_scenario(dir.write("s.toml", test::deltas_scenario(stages)));
+    auto run = run_scenario(sc, opts);
+    auto s = summarize(sc, run);
+    BOOST_CHECK_EQUAL(s.completed, 20u);
+    BOOST_CHECK_EQUAL(s.labelled, 20u);
+    write_requests_csv(sc, run.outcomes, dir.path("requests.csv"));
+    return double(s.right) / double(s.labelled);
+  };
+  // Two branches right, one wrong: both rules say right.
+  BOOST_CHECK_EQUAL(accuracy_of(three_branches(0, 0, 1, "mean")), 1.0);
+  BOOST_CHECK_EQUAL(accuracy_of(three_branches(0, 1, 0, "vote")), 1.0);
+  // Two wrong (the same wrong class) and one right: both say wrong.
+  BOOST_CHECK_EQUAL(accuracy_of(three_branches(3, 0, 3, "mean")), 0.0);
+  BOOST_CHECK_EQUAL(accuracy_of(three_branches(3, 3, 0, "vote")), 0.0);
+  // requests.csv names sample, label and prediction (the last run: request
+  // 1 has sample 7, label 1, and two branches voted 4).
+  auto csv = test::read_file(dir.path("requests.csv"));
+  BOOST_CHECK(csv.find("reason,sample,label,prediction,") != std::string::npos);
+  BOOST_CHECK(csv.find(",completed,,,7,1,4,") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
