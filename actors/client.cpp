@@ -7,7 +7,7 @@ namespace troupe {
 batch client_state::take_due(caf::timespan now) {
   batch out;
   out.from = source_stage;
-  const auto& arrivals = *options.arrivals;
+  const auto& arrivals = options.arrivals;
   auto due_end = static_cast<size_t>(
     std::upper_bound(arrivals.begin() + next, arrivals.end(), now)
     - arrivals.begin());
@@ -34,7 +34,7 @@ batch client_state::take_due(caf::timespan now) {
 }
 
 std::optional<caf::timespan> client_state::next_wakeup(caf::timespan now) const {
-  const auto& arrivals = *options.arrivals;
+  const auto& arrivals = options.arrivals;
   if (next >= arrivals.size())
     return std::nullopt;
   return std::max(caf::timespan{0}, arrivals[next] - now);
@@ -56,10 +56,10 @@ void emit_due(client_pointer self) {
   bool sent_any = !due.requests.empty();
   // Copies for all roots but the last, which gets the batch itself: a
   // copied trace loses its reserved capacity.
-  if (sent_any && !st.roots.empty()) {
-    for (size_t i = 0; i + 1 < st.roots.size(); ++i)
-      self->send(st.roots[i], due);
-    self->send(st.roots.back(), std::move(due));
+  if (sent_any && !st.options.roots.empty()) {
+    for (size_t i = 0; i + 1 < st.options.roots.size(); ++i)
+      self->send(st.options.roots[i], due);
+    self->send(st.options.roots.back(), std::move(due));
   }
   if (auto delay = st.next_wakeup(now)) {
     if (!st.timer_armed) {
@@ -69,33 +69,29 @@ void emit_due(client_pointer self) {
     if (st.options.paced_by_sink && !sent_any && !st.echo_pending
         && *delay < st.options.pace_horizon) {
       st.echo_pending = true;
-      self->request(st.sink, caf::infinite, atoms::pace_atom_v).then([self] {
+      self->request(st.options.sink, caf::infinite, atoms::pace_atom_v).then([self] {
         self->state.echo_pending = false;
         emit_due(self);
       });
     }
   } else {
     st.done_sent = true;
-    self->send(st.sink, client_done{st.next});
+    self->send(st.options.sink, client_done{st.next});
   }
 }
 
 } // namespace
 
-client_actor::behavior_type client(client_pointer self, client_options options,
-                                   std::vector<stage_input_actor> roots,
-                                   sink_actor sink) {
-  auto& st = self->state;
-  st.options = std::move(options);
-  st.roots = std::move(roots);
-  st.sink = std::move(sink);
+client_actor::behavior_type client(client_pointer self,
+                                   client_options options) {
+  self->state.options = std::move(options);
   return {
     [](atoms::ready_atom) { return atoms::ready_atom_v; },
     [self](run_start x) {
       auto& st = self->state;
       st.start(x);
       if (st.options.paced_by_sink)
-        self->send(st.sink, atoms::pace_atom_v);
+        self->send(st.options.sink, atoms::pace_atom_v);
       emit_due(self);
     },
     [self](atoms::events_atom) { return self->state.events; },
@@ -110,7 +106,7 @@ client_actor::behavior_type client(client_pointer self, client_options options,
       ++st.events;
       if (!st.done_sent) {
         st.done_sent = true;
-        self->send(st.sink, client_done{st.next});
+        self->send(st.options.sink, client_done{st.next});
       }
       return static_cast<uint64_t>(st.next);
     },

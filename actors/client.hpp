@@ -31,8 +31,10 @@
 
 namespace troupe {
 
+/// Everything the client is spawned with (a value: it can travel).
 struct client_options {
-  std::shared_ptr<const arrival_times> arrivals;
+  /// Request k arrives at arrivals[k] after time zero.
+  arrival_times arrivals;
   /// Deadline = arrival + slo.
   caf::timespan slo{0};
   /// Request k carries inputs[k mod size] (a data-set index and its label,
@@ -45,14 +47,30 @@ struct client_options {
   bool paced_by_sink = false;
   /// With pacing: echo through the sink when the next arrival is this close.
   caf::timespan pace_horizon{0};
+  /// The stages fed by the client (input "source").
+  std::vector<stage_input_actor> roots;
+  sink_actor sink;
 };
+
+inline bool operator==(const client_options& x, const client_options& y) {
+  return x.arrivals == y.arrivals && x.slo == y.slo && x.inputs == y.inputs
+         && x.trace_capacity == y.trace_capacity
+         && x.paced_by_sink == y.paced_by_sink
+         && x.pace_horizon == y.pace_horizon && x.roots == y.roots
+         && x.sink == y.sink;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, client_options& x) {
+  return f(caf::meta::type_name("client_options"), x.arrivals, x.slo,
+           x.inputs, x.trace_capacity, x.paced_by_sink, x.pace_horizon,
+           x.roots, x.sink);
+}
 
 struct client_state : run_member {
   static inline const char* name = "client";
 
   client_options options;
-  std::vector<stage_input_actor> roots;
-  sink_actor sink;
   /// Index of the next request to send.
   size_t next = 0;
   /// An emit_atom is on its way: pacing wakes the client between timers,
@@ -73,8 +91,7 @@ struct client_state : run_member {
 
 using client_pointer = client_actor::stateful_pointer<client_state>;
 
-client_actor::behavior_type client(client_pointer self, client_options options,
-                                   std::vector<stage_input_actor> roots,
-                                   sink_actor sink);
+client_actor::behavior_type client(client_pointer self,
+                                   client_options options);
 
 } // namespace troupe

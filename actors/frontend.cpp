@@ -2,14 +2,11 @@
 
 namespace troupe {
 
-void frontend_state::init(frontend_options opts,
-                          std::vector<replica_actor> reps, sink_actor snk) {
+void frontend_state::init(frontend_options opts) {
   options = std::move(opts);
-  replicas = std::move(reps);
   set_max_batch(options.batching.max_batch);
-  options.pool.slots = static_cast<uint32_t>(replicas.size());
+  options.pool.slots = static_cast<uint32_t>(options.replicas.size());
   pool = worker_pool{options.pool};
-  sink = std::move(snk);
   router = replica_router{options.routing};
   gather = join_buffer{options.inputs};
 }
@@ -24,12 +21,12 @@ frontend_state::admission frontend_state::admit(batch&& in,
                                                / options.load_bucket)
                          : 0;
   std::optional<admission_snapshot> estimate;
-  if (options.dropping == drop_kind::estimate && options.service) {
+  if (options.dropping == drop_kind::estimate && !options.service.empty()) {
     estimate.emplace();
     estimate->now = now;
     estimate->workers = pool.active();
     estimate->batch = options.batching.max_batch;
-    estimate->service_time = options.service->service_time(
+    estimate->service_time = options.service.service_time(
       options.batching.max_batch);
   }
   for (auto& x : in.requests) {
@@ -129,8 +126,8 @@ frontend_state::form_batch(uint32_t size, size_t replica,
   result.work.from = options.stage;
   drop_snapshot snapshot;
   snapshot.now = now;
-  if (options.service)
-    snapshot.service_time = options.service->service_time(size);
+  if (!options.service.empty())
+    snapshot.service_time = options.service.service_time(size);
   auto& taken = result.work.requests;
   taken.reserve(size);
   while (taken.size() < size && !queue.empty()) {
@@ -175,13 +172,13 @@ std::optional<caf::timespan> frontend_state::flush_time() const {
 void frontend_state::set_max_batch(uint32_t max_batch) {
   auto& batching = options.batching;
   batching.max_batch = std::max(1u, max_batch);
-  if (!options.service)
+  if (options.service.empty())
     return;
   batching.max_batch = std::min(batching.max_batch,
-                                options.service->max_batch());
+                                options.service.max_batch());
   batching.flush_after = std::max(
     caf::timespan{0},
-    options.stage_slo - options.service->service_time(batching.max_batch));
+    options.stage_slo - options.service.service_time(batching.max_batch));
 }
 
 std::vector<worker_pool::boot> frontend_state::apply(const scale_order& order,
@@ -218,7 +215,7 @@ void drop(frontend_pointer self, std::vector<request> requests, errc reason,
   if (requests.empty())
     return;
   self->state.drops += requests.size();
-  self->send(self->state.sink, drop_notice{self->state.options.stage, reason,
+  self->send(self->state.options.sink, drop_notice{self->state.options.stage, reason,
                                            when, std::move(requests)});
 }
 
@@ -226,7 +223,7 @@ void send_out(frontend_pointer self, frontend_state::dispatch&& next,
               caf::timespan when) {
   drop(self, std::move(next.expired), errc::deadline_expired, when);
   if (!next.work.requests.empty())
-    self->send(self->state.replicas[next.replica], atoms::serve_atom_v,
+    self->send(self->state.options.replicas[next.replica], atoms::serve_atom_v,
                std::move(next.work));
 }
 
@@ -264,10 +261,8 @@ void pump(frontend_pointer self, caf::timespan when) {
 } // namespace
 
 frontend_actor::behavior_type frontend(frontend_pointer self,
-                                       frontend_options options,
-                                       std::vector<replica_actor> replicas,
-                                       sink_actor sink) {
-  self->state.init(std::move(options), std::move(replicas), std::move(sink));
+                                       frontend_options options) {
+  self->state.init(std::move(options));
   return {
     [](atoms::ready_atom) { return atoms::ready_atom_v; },
     [self](run_start x) { self->state.start(x); },

@@ -54,8 +54,8 @@ struct frontend_options {
   batching_policy batching;
   routing_kind routing = routing_kind::first_idle;
   drop_kind dropping = drop_kind::none;
-  /// The replicas' profile, for deadline estimates; null for no-op stages.
-  std::shared_ptr<const profile> service;
+  /// The replicas' profile, for deadline estimates; empty for no-op stages.
+  profile service;
   /// This stage's share of the end-to-end SLO; with a profile, sets fill
   /// batching's flush_after (set_max_batch).
   caf::timespan stage_slo{0};
@@ -72,15 +72,36 @@ struct frontend_options {
   /// Virtual time: a controller's answer takes effect this much later (the
   /// learned policy's own latency); real time has real latency instead.
   caf::timespan decision_time{0};
+  /// The workers (pool.slots is set from their number).
+  std::vector<replica_actor> replicas;
+  /// Where drops go.
+  sink_actor sink;
 };
+
+inline bool operator==(const frontend_options& x, const frontend_options& y) {
+  return x.stage == y.stage && x.inputs == y.inputs
+         && x.queue_capacity == y.queue_capacity && x.batching == y.batching
+         && x.routing == y.routing && x.dropping == y.dropping
+         && x.service == y.service && x.stage_slo == y.stage_slo
+         && x.pool == y.pool && x.load_bucket == y.load_bucket
+         && x.successors == y.successors && x.controller == y.controller
+         && x.decision_time == y.decision_time && x.replicas == y.replicas
+         && x.sink == y.sink;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, frontend_options& x) {
+  return f(caf::meta::type_name("frontend_options"), x.stage, x.inputs,
+           x.queue_capacity, x.batching, x.routing, x.dropping, x.service,
+           x.stage_slo, x.pool, x.load_bucket, x.successors, x.controller,
+           x.decision_time, x.replicas, x.sink);
+}
 
 struct frontend_state : run_member {
   static inline const char* name = "frontend";
 
   frontend_options options;
-  std::vector<replica_actor> replicas;
   worker_pool pool;
-  sink_actor sink;
   std::deque<request> queue;
   replica_router router;
   join_buffer gather;
@@ -98,8 +119,7 @@ struct frontend_state : run_member {
 
   frontend_state() = default;
 
-  void init(frontend_options opts, std::vector<replica_actor> reps,
-            sink_actor snk);
+  void init(frontend_options opts);
 
   struct admission {
     /// Found the queue full.
@@ -164,8 +184,6 @@ struct frontend_state : run_member {
 using frontend_pointer = frontend_actor::stateful_pointer<frontend_state>;
 
 frontend_actor::behavior_type frontend(frontend_pointer self,
-                                       frontend_options options,
-                                       std::vector<replica_actor> replicas,
-                                       sink_actor sink);
+                                       frontend_options options);
 
 } // namespace troupe

@@ -24,12 +24,10 @@ std::pair<batch, batch> join_state::accept(batch&& in, caf::timespan now) {
   return {std::move(out), std::move(skipped)};
 }
 
-join_actor::behavior_type join(join_pointer self, join_options options,
-                               std::vector<stage_input_actor> successors) {
+join_actor::behavior_type join(join_pointer self, join_options options) {
   auto& st = self->state;
   st.options = options;
   st.gather = join_buffer{options.inputs, options.combining};
-  st.successors = std::move(successors);
   return {
     [](atoms::ready_atom) { return atoms::ready_atom_v; },
     [self](run_start x) { self->state.start(x); },
@@ -41,7 +39,7 @@ join_actor::behavior_type join(join_pointer self, join_options options,
       auto [out, skipped] = st.accept(std::move(in), now);
       for (auto* x : {&out, &skipped})
         if (!x->requests.empty())
-          for (auto& next : st.successors)
+          for (auto& next : st.options.successors)
             self->send(next, *x);
     },
   };

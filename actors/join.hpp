@@ -21,13 +21,25 @@ struct join_options {
   size_t inputs = 2;
   /// How the inputs' outputs become the request's result.
   combine_kind combining = combine_kind::mean;
+  /// Where joined requests go: the consumers' inputs, or the sink.
+  std::vector<stage_input_actor> successors;
 };
+
+inline bool operator==(const join_options& x, const join_options& y) {
+  return x.stage == y.stage && x.inputs == y.inputs
+         && x.combining == y.combining && x.successors == y.successors;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, join_options& x) {
+  return f(caf::meta::type_name("join_options"), x.stage, x.inputs,
+           x.combining, x.successors);
+}
 
 struct join_state : run_member {
   static inline const char* name = "join";
 
   join_options options;
-  std::vector<stage_input_actor> successors;
   join_buffer gather;
 
   /// The requests of `in` that are now complete, as batches from this stage:
@@ -37,7 +49,6 @@ struct join_state : run_member {
 
 using join_pointer = join_actor::stateful_pointer<join_state>;
 
-join_actor::behavior_type join(join_pointer self, join_options options,
-                               std::vector<stage_input_actor> successors);
+join_actor::behavior_type join(join_pointer self, join_options options);
 
 } // namespace troupe

@@ -9,14 +9,14 @@ namespace troupe {
 caf::expected<caf::timespan>
 replica_state::service_time(const batch& work) const {
   auto size = static_cast<uint32_t>(work.requests.size());
-  if (!options.service)
+  if (options.service.empty())
     return caf::timespan{0};
-  if (size == 0 || size > options.service->max_batch())
+  if (size == 0 || size > options.service.max_batch())
     return make_error(errc::batch_too_large,
                       "batch of " + std::to_string(size)
                         + " beyond the profile's largest batch "
-                        + std::to_string(options.service->max_batch()));
-  return options.service->service_time(size);
+                        + std::to_string(options.service.max_batch()));
+  return options.service.service_time(size);
 }
 
 void replica_state::finish(batch& work, caf::timespan now) const {
@@ -48,6 +48,7 @@ bool routed_everywhere(const batch& work, stage_id stage, size_t n) {
 
 template <class Self>
 void replica_state::forward(Self* self, batch&& work) const {
+  const auto& successors = options.successors;
   auto n = successors.size();
   if (n == 0)
     return;
@@ -73,13 +74,9 @@ void replica_state::forward(Self* self, batch&& work) const {
 }
 
 replica_actor::behavior_type replica(replica_pointer self,
-                                     replica_options options,
-                                     std::vector<stage_input_actor> successors,
-                                     sink_actor sink) {
+                                     replica_options options) {
   auto& st = self->state;
   st.options = std::move(options);
-  st.successors = std::move(successors);
-  st.sink = std::move(sink);
   auto now = [self] { return self->state.since_epoch(self->clock().now()); };
   // Forwards a served batch: the frontend first, so that it can refill the
   // replica while the successors work.
@@ -99,7 +96,7 @@ replica_actor::behavior_type replica(replica_pointer self,
       st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
       auto duration = st.service_time(work);
       if (!duration) {
-        self->send(st.sink, failure_notice{st.options.stage, duration.error(),
+        self->send(st.options.sink, failure_notice{st.options.stage, duration.error(),
                                            now(), std::move(work.requests)});
         self->send(st.frontend, replica_idle{st.options.index});
         return;

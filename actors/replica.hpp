@@ -25,20 +25,35 @@
 
 namespace troupe {
 
+/// Everything a replica is spawned with: a value, so that it can be sent to
+/// another node as it is.
 struct replica_options {
   stage_id stage = 0;
   /// Index among the stage's replicas (reported back in replica_idle).
   uint16_t index = 0;
-  /// Service-time model; null for a no-op stage.
-  std::shared_ptr<const profile> service;
+  /// Service-time model; empty for a no-op stage.
+  profile service;
+  /// Where a finished batch goes: the consumers' inputs, or the sink.
+  std::vector<stage_input_actor> successors;
+  /// Where failures go.
+  sink_actor sink;
 };
+
+inline bool operator==(const replica_options& x, const replica_options& y) {
+  return x.stage == y.stage && x.index == y.index && x.service == y.service
+         && x.successors == y.successors && x.sink == y.sink;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, replica_options& x) {
+  return f(caf::meta::type_name("replica_options"), x.stage, x.index,
+           x.service, x.successors, x.sink);
+}
 
 struct replica_state : run_member {
   static inline const char* name = "replica";
 
   replica_options options;
-  std::vector<stage_input_actor> successors;
-  sink_actor sink;
   /// Sender of the batch in service: told when the replica is idle again.
   frontend_actor frontend;
 
@@ -59,8 +74,6 @@ struct replica_state : run_member {
 using replica_pointer = replica_actor::stateful_pointer<replica_state>;
 
 replica_actor::behavior_type replica(replica_pointer self,
-                                     replica_options options,
-                                     std::vector<stage_input_actor> successors,
-                                     sink_actor sink);
+                                     replica_options options);
 
 } // namespace troupe

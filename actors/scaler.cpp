@@ -49,7 +49,7 @@ namespace {
 scale_order seed_order(const scaling_spec& spec, const scaled_stage& s,
                        stage_view& v, double measured, double upstream,
                        double now_s, double period_s) {
-  const auto& service = *s.service;
+  const auto& service = s.service;
   if (period_s > 0)
     v.predictor.add(now_s, measured);
   v.predicted_qps = std::max(v.predictor.predict(now_s + spec.cold_start_s),
@@ -70,7 +70,7 @@ scale_order seed_order(const scaling_spec& spec, const scaled_stage& s,
 /// InferLine's tuner at the scenario's batch size.
 scale_order tuner_order(const scaling_spec& spec, const scaled_stage& s,
                         const stage_view& v) {
-  const auto& service = *s.service;
+  const auto& service = s.service;
   tuner_inputs in;
   in.buckets = &v.buckets;
   in.bucket_s = v.bucket_s;
@@ -87,7 +87,7 @@ scale_order tuner_order(const scaling_spec& spec, const scaled_stage& s,
 scale_order oracle_order(const scaling_spec& spec, const scaled_stage& s,
                          stage_view& v, const arrival_times& arrivals,
                          caf::timespan now) {
-  const auto& service = *s.service;
+  const auto& service = s.service;
   auto interval = from_seconds(spec.interval_s);
   auto rate_from = [&](caf::timespan from) {
     return double(arrivals_between(arrivals, from, from + interval))
@@ -155,7 +155,7 @@ scaler_state::decide(caf::timespan now) {
     for (auto input : s.inputs)
       if (input != source_stage)
         upstream = std::max(upstream, predicted_of(input));
-    if (!s.frontend || !s.service) {
+    if (!s.frontend || s.service.empty()) {
       v.predicted_qps = upstream;
       continue;
     }
@@ -171,7 +171,7 @@ scaler_state::decide(caf::timespan now) {
         order = tuner_order(spec, s, v);
         break;
       case scaling_kind::oracle:
-        order = oracle_order(spec, s, v, *options.arrivals, now);
+        order = oracle_order(spec, s, v, options.arrivals, now);
         break;
       case scaling_kind::none:
         continue;
@@ -203,12 +203,12 @@ void scaler_state::complete() {
 }
 
 bool scaler_state::finished(caf::timespan now) const {
-  if (!options.arrivals || options.arrivals->empty())
+  if (options.arrivals.empty())
     return true;
   // A guard, should a request never end (a bug): an hour after the last
   // arrival the scaler stops, so that a virtual-time run still ends and the
   // runtime reports the lost requests.
-  return all_ended || now > options.arrivals->back() + std::chrono::hours(1);
+  return all_ended || now > options.arrivals.back() + std::chrono::hours(1);
 }
 
 caf::timespan scaler_state::round_time() const {

@@ -47,7 +47,8 @@ struct scaled_stage {
   /// Null for stages the scaler does not size (joins, no-op stages): they
   /// only pass predictions on.
   frontend_actor frontend;
-  std::shared_ptr<const profile> service;
+  /// Empty for stages without a profile.
+  profile service;
   /// Stage ids of the inputs (source_stage for the client).
   std::vector<stage_id> inputs;
   double stage_slo_ms = 0;
@@ -55,15 +56,39 @@ struct scaled_stage {
   uint32_t planned_batch = 1;
 };
 
+inline bool operator==(const scaled_stage& x, const scaled_stage& y) {
+  return x.stage == y.stage && x.frontend == y.frontend
+         && x.service == y.service && x.inputs == y.inputs
+         && x.stage_slo_ms == y.stage_slo_ms
+         && x.planned_batch == y.planned_batch;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, scaled_stage& x) {
+  return f(caf::meta::type_name("scaled_stage"), x.stage, x.frontend,
+           x.service, x.inputs, x.stage_slo_ms, x.planned_batch);
+}
+
 struct scaler_options {
   scaling_spec spec;
   /// In topological order.
   std::vector<scaled_stage> stages;
   /// The workload (the oracle reads it).
-  std::shared_ptr<const arrival_times> arrivals;
+  arrival_times arrivals;
   /// Says when every request has ended.
   sink_actor sink;
 };
+
+inline bool operator==(const scaler_options& x, const scaler_options& y) {
+  return x.spec == y.spec && x.stages == y.stages && x.arrivals == y.arrivals
+         && x.sink == y.sink;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, scaler_options& x) {
+  return f(caf::meta::type_name("scaler_options"), x.spec, x.stages,
+           x.arrivals, x.sink);
+}
 
 /// One stage's running view: prediction and recent arrivals.
 struct stage_view {

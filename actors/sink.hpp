@@ -37,6 +37,16 @@ struct sink_options {
   size_t expected_requests = 0;
 };
 
+inline bool operator==(const sink_options& x, const sink_options& y) {
+  return x.leaves == y.leaves && x.expected_requests == y.expected_requests;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, sink_options& x) {
+  return f(caf::meta::type_name("sink_options"), x.leaves,
+           x.expected_requests);
+}
+
 struct sink_state : run_member {
   static inline const char* name = "sink";
 

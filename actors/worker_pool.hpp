@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
 
 namespace troupe {
@@ -37,6 +38,22 @@ struct worker_pool_options {
   double running_cost_per_s = 0;
   double idle_cost_per_s = 0;
 };
+
+inline bool operator==(const worker_pool_options& x,
+                       const worker_pool_options& y) {
+  return x.slots == y.slots && x.initial == y.initial
+         && x.cold_start == y.cold_start
+         && x.scale_down_delay == y.scale_down_delay
+         && x.running_cost_per_s == y.running_cost_per_s
+         && x.idle_cost_per_s == y.idle_cost_per_s;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, worker_pool_options& x) {
+  return f(caf::meta::type_name("worker_pool_options"), x.slots, x.initial,
+           x.cold_start, x.scale_down_delay, x.running_cost_per_s,
+           x.idle_cost_per_s);
+}
 
 class worker_pool {
 public:

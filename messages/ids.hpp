@@ -35,6 +35,15 @@ struct run_counts;
 struct dispatch_query;
 struct dispatch_decision;
 
+// Spawn options (defined with their actors in actors/): values, so that a
+// coordinator can spawn an actor on another node with them.
+struct replica_options;
+struct frontend_options;
+struct join_options;
+struct sink_options;
+struct client_options;
+struct scaler_options;
+
 } // namespace troupe
 
 CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
@@ -58,6 +67,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(troupe, (troupe::run_counts))
   CAF_ADD_TYPE_ID(troupe, (troupe::dispatch_query))
   CAF_ADD_TYPE_ID(troupe, (troupe::dispatch_decision))
+  CAF_ADD_TYPE_ID(troupe, (troupe::replica_options))
+  CAF_ADD_TYPE_ID(troupe, (troupe::frontend_options))
+  CAF_ADD_TYPE_ID(troupe, (troupe::join_options))
+  CAF_ADD_TYPE_ID(troupe, (troupe::sink_options))
+  CAF_ADD_TYPE_ID(troupe, (troupe::client_options))
+  CAF_ADD_TYPE_ID(troupe, (troupe::scaler_options))
 
 CAF_END_TYPE_ID_BLOCK(troupe)
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
 
 namespace troupe {
@@ -17,12 +18,28 @@ struct profile_row {
   double throughput_qps = 0;
 };
 
+inline bool operator==(const profile_row& x, const profile_row& y) {
+  return x.batch_size == y.batch_size && x.p99_ms == y.p99_ms
+         && x.throughput_qps == y.throughput_qps;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, profile_row& x) {
+  return f(caf::meta::type_name("profile_row"), x.batch_size, x.p99_ms,
+           x.throughput_qps);
+}
+
 struct profile {
   std::string hardware;
   /// Cost of one replica on this hardware (per run; InferLine's unit).
   double cost = 0;
-  /// Sorted by strictly increasing batch size, starting at batch size 1.
+  /// Sorted by strictly increasing batch size, starting at batch size 1;
+  /// empty for "no profile" (a stage that takes no time).
   std::vector<profile_row> rows;
+
+  bool empty() const {
+    return rows.empty();
+  }
 
   /// Largest profiled batch size.
   uint32_t max_batch() const;
@@ -35,5 +52,14 @@ struct profile {
   /// nanosecond. (Seed 002's notebook used 1000 / thr(b): a known bug.)
   caf::timespan service_time(uint32_t b) const;
 };
+
+inline bool operator==(const profile& x, const profile& y) {
+  return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, profile& x) {
+  return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows);
+}
 
 } // namespace troupe

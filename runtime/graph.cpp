@@ -85,7 +85,10 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.stage_slo = from_ms(stage_slo[id]);
     opts.routing = spec.routing;
     opts.dropping = spec.dropping;
-    opts.service = spec.service;
+    if (spec.service)
+      opts.service = *spec.service;
+    opts.replicas = std::move(replicas);
+    opts.sink = g.sink;
     opts.pool.initial = spec.replicas;
     if (scaled_here) {
       auto hardware_cost = spec.service->cost;
@@ -99,7 +102,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       // shortest envelope windows.
       opts.load_bucket = from_ms(scaling.interval_s * 10);
     }
-    auto handle = sys.spawn(frontend, opts, std::move(replicas), g.sink);
+    auto handle = sys.spawn(frontend, std::move(opts));
     remember(handle, "the frontend of stage '" + spec.name + "'");
     inputs[id] = handle;
     if (scaled_here)
@@ -108,13 +111,14 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   if (scales) {
     scaler_options so;
     so.spec = scaling;
-    so.arrivals = arrivals;
+    so.arrivals = *arrivals;
     so.sink = g.sink;
     for (auto id : sc.topological_order) {
       auto& s = scaled[id];
       const auto& spec = sc.stages[id];
       s.stage = id;
-      s.service = spec.service;
+      if (spec.service)
+        s.service = *spec.service;
       s.inputs = spec.input_ids;
       s.stage_slo_ms = stage_slo[id];
       s.planned_batch = spec.max_batch;
@@ -127,7 +131,9 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   for (auto id : sc.roots())
     roots.push_back(inputs[id]);
   client_options opts;
-  opts.arrivals = arrivals;
+  opts.arrivals = *arrivals;
+  opts.roots = std::move(roots);
+  opts.sink = g.sink;
   opts.slo = from_ms(sc.slo_ms);
   opts.inputs = std::move(request_inputs);
   opts.trace_capacity = sc.stages.size() + 1;
@@ -137,7 +143,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     // the echoes cost little CPU when arrivals are sparse.
     opts.pace_horizon = std::chrono::microseconds(30);
   }
-  g.client = sys.spawn(client, opts, std::move(roots), g.sink);
+  g.client = sys.spawn(client, std::move(opts));
   remember(g.client, "the client");
   return g;
 }

@@ -8,6 +8,12 @@
 #include <caf/message.hpp>
 
 #include "messages/error.hpp"
+#include "actors/client.hpp"
+#include "actors/frontend.hpp"
+#include "actors/join.hpp"
+#include "actors/replica.hpp"
+#include "actors/scaler.hpp"
+#include "actors/sink.hpp"
 #include "messages/interfaces.hpp"
 
 namespace troupe {

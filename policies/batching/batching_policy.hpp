@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 
+#include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
 
 namespace troupe {
@@ -56,5 +57,16 @@ struct batching_policy {
     return std::max(caf::timespan{0}, flush_after - waited);
   }
 };
+
+inline bool operator==(const batching_policy& x, const batching_policy& y) {
+  return x.kind == y.kind && x.max_batch == y.max_batch
+         && x.flush_after == y.flush_after;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, batching_policy& x) {
+  return f(caf::meta::type_name("batching_policy"), x.kind, x.max_batch,
+           x.flush_after);
+}
 
 } // namespace troupe

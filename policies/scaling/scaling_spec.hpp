@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <caf/meta/type_name.hpp>
+
 namespace troupe {
 
 /// Who sizes the stages while the pipeline runs ([scaling] in a scenario).
@@ -69,5 +71,24 @@ struct scaling_spec {
   double running_cost_per_s = 1e-3;
   double idle_cost_per_s = 0.3e-3;
 };
+
+inline bool operator==(const scaling_spec& x, const scaling_spec& y) {
+  return x.policy == y.policy && x.interval_s == y.interval_s
+         && x.cold_start_s == y.cold_start_s
+         && x.scale_down_delay_s == y.scale_down_delay_s
+         && x.margin == y.margin && x.overhead_ms == y.overhead_ms
+         && x.history == y.history && x.envelope_s == y.envelope_s
+         && x.headroom == y.headroom && x.max_workers == y.max_workers
+         && x.running_cost_per_s == y.running_cost_per_s
+         && x.idle_cost_per_s == y.idle_cost_per_s;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, scaling_spec& x) {
+  return f(caf::meta::type_name("scaling_spec"), x.policy, x.interval_s,
+           x.cold_start_s, x.scale_down_delay_s, x.margin, x.overhead_ms,
+           x.history, x.envelope_s, x.headroom, x.max_workers,
+           x.running_cost_per_s, x.idle_cost_per_s);
+}
 
 } // namespace troupe

@@ -33,7 +33,8 @@ stage_kind join_stage_kind() {
     if (auto it = ctx.spec.settings.find("combine");
         it != ctx.spec.settings.end())
       opts.combining = *parse_combine_kind(it->second);
-    return ctx.sys.spawn(join, opts, ctx.successors);
+    opts.successors = ctx.successors;
+    return ctx.sys.spawn(join, std::move(opts));
   };
   return k;
 }

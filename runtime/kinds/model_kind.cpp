@@ -50,8 +50,10 @@ stage_kind model_stage_kind() {
     replica_options opts;
     opts.stage = ctx.id;
     opts.index = index;
-    opts.service = ctx.spec.service;
-    return ctx.sys.spawn(replica, opts, ctx.successors, ctx.sink);
+    opts.service = *ctx.spec.service;
+    opts.successors = ctx.successors;
+    opts.sink = ctx.sink;
+    return ctx.sys.spawn(replica, std::move(opts));
   };
   return k;
 }

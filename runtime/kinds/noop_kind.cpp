@@ -14,7 +14,9 @@ stage_kind noop_stage_kind() {
     replica_options opts;
     opts.stage = ctx.id;
     opts.index = index;
-    return ctx.sys.spawn(replica, opts, ctx.successors, ctx.sink);
+    opts.successors = ctx.successors;
+    opts.sink = ctx.sink;
+    return ctx.sys.spawn(replica, std::move(opts));
   };
   return k;
 }

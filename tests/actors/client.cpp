@@ -13,8 +13,7 @@ BOOST_AUTO_TEST_SUITE(clients)
 
 BOOST_AUTO_TEST_CASE(due_requests_leave_together_and_carry_deadlines) {
   client_state st;
-  st.options.arrivals = std::make_shared<const arrival_times>(
-    arrival_times{0ms, 0ms, 5ms, 9ms});
+  st.options.arrivals = arrival_times{0ms, 0ms, 5ms, 9ms};
   st.options.slo = 100ms;
   auto first = st.take_due(0ms);
   BOOST_REQUIRE_EQUAL(first.requests.size(), 2u);
@@ -47,12 +46,12 @@ struct paced_client {
     auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
     sink_handle = vs.sys.spawn(sink, sink_options{});
     client_options co;
-    co.arrivals = std::make_shared<const arrival_times>(std::move(arrivals));
+    co.arrivals = std::move(arrivals);
     co.paced_by_sink = true;
     co.pace_horizon = pace_horizon;
-    client_handle = vs.sys.spawn(client, co,
-                                 std::vector<stage_input_actor>{root},
-                                 sink_handle);
+    co.roots = {root};
+    co.sink = sink_handle;
+    client_handle = vs.sys.spawn(client, co);
     self->send(sink_handle, start_at(vs.epoch));
     self->send(client_handle, start_at(vs.epoch));
     vs.run_now();

@@ -41,8 +41,9 @@ struct fixture {
     opts.queue_capacity = capacity;
     opts.batching.max_batch = max_batch;
     opts.dropping = dropping;
-    opts.service = std::make_shared<const profile>(service);
-    st.init(opts, std::vector<replica_actor>(replicas), sink_actor{});
+    opts.service = service;
+    opts.replicas.resize(replicas);
+    st.init(opts);
   }
 };
 

@@ -10,9 +10,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-auto cpu_profile() {
-  return std::make_shared<const profile>(
-    profile{"cpu", 1, {{1, 10, 100.0}, {2, 12, 160.0}}});
+profile cpu_profile() {
+  return profile{"cpu", 1, {{1, 10, 100.0}, {2, 12, 160.0}}};
 }
 
 batch requests_at_stage(stage_id stage, size_t count) {
@@ -58,8 +57,8 @@ BOOST_AUTO_TEST_CASE(the_batch_reaches_every_successor_after_its_service_time) {
   replica_options opts;
   opts.stage = 2;
   opts.service = cpu_profile();
-  auto rep = vs.sys.spawn(replica, opts,
-                          std::vector<stage_input_actor>{a, b}, sink_actor{});
+  opts.successors = {a, b};
+  auto rep = vs.sys.spawn(replica, opts);
   caf::scoped_actor self{vs.sys};
   self->send(rep, start_at(vs.epoch));
   self->send(rep, atoms::serve_atom_v, requests_at_stage(2, 2));

@@ -8,11 +8,18 @@
 #include <caf/binary_deserializer.hpp>
 #include <caf/binary_serializer.hpp>
 #include <caf/make_message.hpp>
+#include <caf/scoped_actor.hpp>
 
 #include "messages/batch.hpp"
 #include "messages/control.hpp"
 #include "messages/interfaces.hpp"
 #include "messages/scaling.hpp"
+#include "actors/client.hpp"
+#include "actors/frontend.hpp"
+#include "actors/join.hpp"
+#include "actors/replica.hpp"
+#include "actors/scaler.hpp"
+#include "actors/sink.hpp"
 #include "tests/support/virtual_system.hpp"
 
 using namespace troupe;
@@ -28,7 +35,11 @@ request sample_request(uint64_t id) {
   r.input.sample = 7;
   r.input.shape = {1, 28, 28};
   r.input.values = {0.5f, -1.25f};
-  r.trace.push_back(stage_visit{3, 2, 16, 1ms, 2ms, 3ms});
+  r.input.label = 4;
+  r.result.shape = {2};
+  r.result.values = {0.25f, 0.75f};
+  r.result.label = 1;
+  r.trace.push_back(stage_visit{3, 2, 16, 1ms, 2ms, 3ms, 9, 0b101});
   return r;
 }
 
@@ -132,6 +143,68 @@ BOOST_AUTO_TEST_CASE(scale_order_round_trips) {
 BOOST_AUTO_TEST_CASE(stage_load_round_trips) {
   stage_load x{2, 3s, 10ms, {4, 0, 9}, 17, 3, 1, 0.125, 5};
   BOOST_CHECK(round_trip(vs.sys, x) == x);
+}
+
+BOOST_AUTO_TEST_CASE(run_protocol_messages_round_trip) {
+  run_start start{123456789ns};
+  BOOST_CHECK(round_trip(vs.sys, start) == start);
+  run_counts counts{50, true, 48, 3};
+  BOOST_CHECK(round_trip(vs.sys, counts) == counts);
+}
+
+BOOST_AUTO_TEST_CASE(dispatch_messages_round_trip) {
+  dispatch_query q{2, 5ms, 17, {9ms, 11ms}, 3ms, {0, 3}, 8, 3};
+  BOOST_CHECK(round_trip(vs.sys, q) == q);
+  dispatch_decision d{4, 50ms, 3, {0b011, 0b100}};
+  BOOST_CHECK(round_trip(vs.sys, d) == d);
+}
+
+BOOST_AUTO_TEST_CASE(skipped_batches_round_trip) {
+  batch x{3, {sample_request(1)}, true};
+  BOOST_CHECK(round_trip(vs.sys, x) == x);
+}
+
+// Every spawn option is a value: a coordinator can send it to another node
+// (actor handles included) and spawn the actor there.
+BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
+  auto log = std::make_shared<std::vector<test::received_batch>>();
+  stage_input_actor next = vs.sys.spawn(test::recorder, log, vs.epoch);
+  auto sink_handle = vs.sys.spawn(sink, sink_options{2, 10});
+  profile service{"CPU", 2.5, {{1, 10, 100}, {4, 20, 200}}};
+  replica_options replica_opts{1, 3, service, {next, next}, sink_handle};
+  BOOST_CHECK(round_trip(vs.sys, replica_opts) == replica_opts);
+  frontend_options frontend_opts;
+  frontend_opts.stage = 2;
+  frontend_opts.batching = batching_policy{batching_kind::fill, 8, 40ms};
+  frontend_opts.dropping = drop_kind::estimate;
+  frontend_opts.service = service;
+  frontend_opts.pool.cold_start = 3s;
+  frontend_opts.successors = {next};
+  frontend_opts.decision_time = 2ms;
+  frontend_opts.sink = sink_handle;
+  BOOST_CHECK(round_trip(vs.sys, frontend_opts) == frontend_opts);
+  join_options join_opts{4, 3, combine_kind::vote, {next}};
+  BOOST_CHECK(round_trip(vs.sys, join_opts) == join_opts);
+  sink_options sink_opts{2, 1000};
+  BOOST_CHECK(round_trip(vs.sys, sink_opts) == sink_opts);
+  client_options client_opts;
+  client_opts.arrivals = {0ms, 1ms, 5ms};
+  client_opts.slo = 300ms;
+  client_opts.inputs = {sample_request(0).input};
+  client_opts.roots = {next};
+  client_opts.sink = sink_handle;
+  BOOST_CHECK(round_trip(vs.sys, client_opts) == client_opts);
+  scaler_options scaler_opts;
+  scaler_opts.spec.policy = scaling_kind::tuner;
+  scaler_opts.stages.push_back(
+    scaled_stage{1, frontend_actor{}, service, {source_stage}, 120, 8});
+  scaler_opts.arrivals = {0ms, 2ms};
+  scaler_opts.sink = sink_handle;
+  BOOST_CHECK(round_trip(vs.sys, scaler_opts) == scaler_opts);
+  caf::scoped_actor self{vs.sys};
+  self->send_exit(next, caf::exit_reason::user_shutdown);
+  self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
+  vs.run_now();
 }
 
 BOOST_AUTO_TEST_CASE(scaling_samples_and_history_round_trip) {
