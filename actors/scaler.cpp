@@ -6,24 +6,18 @@
 #include <numeric>
 
 #include "models/durations.hpp"
-#include "policies/scaling/envelope_tuner.hpp"
-#include "policies/scaling/seed_rule.hpp"
 
 namespace troupe {
-
-uint64_t arrivals_between(const arrival_times& arrivals, caf::timespan from,
-                          caf::timespan to) {
-  auto first = std::lower_bound(arrivals.begin(), arrivals.end(), from);
-  auto last = std::lower_bound(first, arrivals.end(), to);
-  return static_cast<uint64_t>(last - first);
-}
 
 void scaler_state::init(scaler_options opts) {
   options = std::move(opts);
   views.clear();
-  for (size_t i = 0; i < options.stages.size(); ++i)
-    views.push_back(stage_view{rate_predictor{options.spec.history}, {}, 0, 0,
-                               {}});
+  for (const auto& s : options.stages) {
+    stage_view v;
+    if (s.frontend && !s.service.empty())
+      v.policy = make_scaling_policy(options.spec);
+    views.push_back(std::move(v));
+  }
 }
 
 size_t scaler_state::scaled_stages() const {
@@ -39,80 +33,6 @@ void scaler_state::take(stage_load load) {
       return;
     }
 }
-
-namespace {
-
-/// Seed 004's rule. The batch size applies at once, so it follows the rate
-/// measured now; workers serve only after the cold start, so they follow
-/// the prediction, but never below what arrives now (the regression after a
-/// burst can predict zero while the load is still there).
-scale_order seed_order(const scaling_spec& spec, const scaled_stage& s,
-                       stage_view& v, double measured, double upstream,
-                       double now_s, double period_s) {
-  const auto& service = s.service;
-  if (period_s > 0)
-    v.predictor.add(now_s, measured);
-  v.predicted_qps = std::max(v.predictor.predict(now_s + spec.cold_start_s),
-                             upstream);
-  seed_rule_options rule;
-  rule.overhead_ms = spec.overhead_ms;
-  rule.margin = spec.margin;
-  rule.headroom = spec.headroom;
-  auto batch = largest_timely_batch(service, measured, s.stage_slo_ms,
-                                    rule.overhead_ms);
-  auto ahead = seed_rule(service, std::max(v.predicted_qps, measured),
-                         s.stage_slo_ms, rule);
-  auto now = workers_for(service, rule.headroom * measured, batch)
-             + rule.margin;
-  return scale_order{std::max(ahead.workers, now), batch};
-}
-
-/// InferLine's tuner at the scenario's batch size.
-scale_order tuner_order(const scaling_spec& spec, const scaled_stage& s,
-                        const stage_view& v) {
-  const auto& service = s.service;
-  tuner_inputs in;
-  in.buckets = &v.buckets;
-  in.bucket_s = v.bucket_s;
-  in.shortest_s = to_seconds(service.service_time(s.planned_batch));
-  in.longest_s = spec.envelope_s;
-  in.slack_s = std::max(0.0, s.stage_slo_ms / 1000.0 - in.shortest_s);
-  in.per_worker_qps = service.throughput_qps(s.planned_batch);
-  return scale_order{tuner_workers(in), s.planned_batch};
-}
-
-/// Hindsight: workers ordered now serve after the cold start, so it runs
-/// the most that any interval up to then needs, at the batch size of the
-/// interval starting now. Sets v.predicted_qps to the true rate.
-scale_order oracle_order(const scaling_spec& spec, const scaled_stage& s,
-                         stage_view& v, const arrival_times& arrivals,
-                         caf::timespan now) {
-  const auto& service = s.service;
-  auto interval = from_seconds(spec.interval_s);
-  auto rate_from = [&](caf::timespan from) {
-    return double(arrivals_between(arrivals, from, from + interval))
-           / spec.interval_s;
-  };
-  auto need = [&](double rate, uint32_t batch) {
-    return workers_for(service, spec.headroom * rate, batch);
-  };
-  v.predicted_qps = rate_from(now);
-  scale_order order;
-  order.max_batch = largest_timely_batch(service, v.predicted_qps,
-                                         s.stage_slo_ms, spec.overhead_ms);
-  order.workers = need(v.predicted_qps, order.max_batch);
-  auto horizon = now + from_seconds(spec.cold_start_s);
-  for (auto from = now + interval; from <= horizon; from += interval) {
-    auto rate = rate_from(from);
-    auto batch = largest_timely_batch(service, rate, s.stage_slo_ms,
-                                      spec.overhead_ms);
-    order.workers = std::max(order.workers, need(rate, batch));
-  }
-  order.workers = std::max(1u, order.workers);
-  return order;
-}
-
-} // namespace
 
 double scaler_state::absorb(stage_view& v, caf::timespan now) const {
   const auto& load = v.last;
@@ -139,7 +59,6 @@ double scaler_state::absorb(stage_view& v, caf::timespan now) const {
 
 std::vector<std::optional<scale_order>>
 scaler_state::decide(caf::timespan now) {
-  const auto& spec = options.spec;
   std::vector<std::optional<scale_order>> orders(options.stages.size());
   auto predicted_of = [&](stage_id id) {
     for (size_t j = 0; j < options.stages.size(); ++j)
@@ -159,29 +78,28 @@ scaler_state::decide(caf::timespan now) {
       v.predicted_qps = upstream;
       continue;
     }
-    auto measured = absorb(v, now);
-    scale_order order;
-    switch (spec.policy) {
-      case scaling_kind::seed:
-        order = seed_order(spec, s, v, measured, upstream, to_seconds(now),
-                           to_seconds(now - v.last.since));
-        break;
-      case scaling_kind::tuner:
-        v.predicted_qps = measured;
-        order = tuner_order(spec, s, v);
-        break;
-      case scaling_kind::oracle:
-        order = oracle_order(spec, s, v, options.arrivals, now);
-        break;
-      case scaling_kind::none:
-        continue;
-    }
+    if (!v.policy)
+      continue;
+    scaling_snapshot x;
+    x.now = now;
+    x.period_s = to_seconds(now - v.last.since);
+    x.measured_qps = absorb(v, now);
+    x.upstream_qps = upstream;
+    x.buckets = &v.buckets;
+    x.bucket_s = v.bucket_s;
+    x.service = &s.service;
+    x.stage_slo_ms = s.stage_slo_ms;
+    x.planned_batch = s.planned_batch;
+    x.arrivals = &options.arrivals;
+    auto decision = v.policy->decide(x);
+    v.predicted_qps = decision.predicted_qps;
+    const auto& order = decision.order;
     orders[i] = order;
     const auto& load = v.last;
     scaling_sample sample;
     sample.when = now;
     sample.stage = s.stage;
-    sample.measured_qps = measured;
+    sample.measured_qps = x.measured_qps;
     sample.predicted_qps = v.predicted_qps;
     sample.active = load.active;
     sample.booting = load.booting;

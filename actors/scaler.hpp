@@ -36,7 +36,7 @@
 #include "messages/interfaces.hpp"
 #include "models/arrival.hpp"
 #include "models/profile.hpp"
-#include "policies/scaling/rate_predictor.hpp"
+#include "policies/scaling/scaling_policy.hpp"
 #include "policies/scaling/scaling_spec.hpp"
 
 namespace troupe {
@@ -90,9 +90,10 @@ typename Inspector::result_type inspect(Inspector& f, scaler_options& x) {
            x.arrivals, x.sink);
 }
 
-/// One stage's running view: prediction and recent arrivals.
+/// One stage's running view: its policy and recent arrivals.
 struct stage_view {
-  rate_predictor predictor;
+  /// Null for stages the scaler does not size.
+  std::unique_ptr<scaling_policy> policy;
   /// Arrivals per bucket over the last envelope_s (tuner).
   std::deque<uint32_t> buckets;
   double bucket_s = 0;
@@ -149,8 +150,5 @@ using scaler_pointer = scaler_actor::stateful_pointer<scaler_state>;
 scaler_actor::behavior_type scaler(scaler_pointer self,
                                    scaler_options options);
 
-/// Requests of `arrivals` that arrive in [from, to).
-uint64_t arrivals_between(const arrival_times& arrivals, caf::timespan from,
-                          caf::timespan to);
 
 } // namespace troupe
