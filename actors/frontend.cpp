@@ -4,10 +4,12 @@ namespace troupe {
 
 void frontend_state::init(frontend_options opts) {
   options = std::move(opts);
-  set_max_batch(options.batching.max_batch);
+  set_max_batch(options.max_batch);
+  batcher = make_batching_policy(options.batching);
+  dropper = make_dropping_policy(options.dropping);
   options.pool.slots = static_cast<uint32_t>(options.replicas.size());
   pool = worker_pool{options.pool};
-  router = replica_router{options.routing};
+  router = make_replica_router(options.routing);
   gather = join_buffer{options.inputs};
 }
 
@@ -21,13 +23,12 @@ frontend_state::admission frontend_state::admit(batch&& in,
                                                / options.load_bucket)
                          : 0;
   std::optional<admission_snapshot> estimate;
-  if (options.dropping == drop_kind::estimate && !options.service.empty()) {
+  if (dropper->checks_admission() && !options.service.empty()) {
     estimate.emplace();
     estimate->now = now;
     estimate->workers = pool.active();
-    estimate->batch = options.batching.max_batch;
-    estimate->service_time = options.service.service_time(
-      options.batching.max_batch);
+    estimate->batch = options.max_batch;
+    estimate->service_time = options.service.service_time(options.max_batch);
   }
   for (auto& x : in.requests) {
     auto joined = gather.add(std::move(x), now, in.skipped);
@@ -50,7 +51,7 @@ frontend_state::admission frontend_state::admit(batch&& in,
     if (estimate) {
       estimate->deadline = req.deadline;
       estimate->ahead = queue.size();
-      if (should_drop_on_admission(options.dropping, *estimate)) {
+      if (dropper->at_admission(*estimate)) {
         result.unreachable.push_back(std::move(req));
         continue;
       }
@@ -68,11 +69,10 @@ std::optional<frontend_state::dispatch>
 frontend_state::next_dispatch(caf::timespan now) {
   if (queue.empty())
     return std::nullopt;
-  auto size = options.batching.batch_size(
-    queue.size(), now - queue.front().trace.back().enqueue);
+  auto size = batcher->batch_size(batching_view(now));
   if (size == 0)
     return std::nullopt;
-  auto replica = router.pick(pool.idle());
+  auto replica = router->pick(pool.idle());
   if (!replica)
     return std::nullopt;
   return form_batch(size, *replica, {}, now);
@@ -91,7 +91,7 @@ std::optional<dispatch_query> frontend_state::query(caf::timespan now) const {
   q.stage = options.stage;
   q.now = now;
   q.queue_length = queue.size();
-  q.max_batch = options.batching.max_batch;
+  q.max_batch = options.max_batch;
   for (size_t i = 0; i < queue.size() && i < q.max_batch; ++i)
     q.deadlines.push_back(queue[i].deadline);
   q.oldest_wait = now - queue.front().trace.back().enqueue;
@@ -103,7 +103,7 @@ std::optional<frontend_state::dispatch>
 frontend_state::decided_dispatch(const dispatch_decision& d,
                                  caf::timespan now) {
   auto size = static_cast<uint32_t>(
-    std::min<size_t>({d.batch_size, queue.size(), options.batching.max_batch}));
+    std::min<size_t>({d.batch_size, queue.size(), options.max_batch}));
   if (size == 0)
     return std::nullopt;
   const auto& idle = pool.idle();
@@ -111,7 +111,7 @@ frontend_state::decided_dispatch(const dispatch_decision& d,
   if (d.worker >= 0 && size_t(d.worker) < idle.size() && idle[d.worker])
     replica = static_cast<size_t>(d.worker);
   else
-    replica = router.pick(idle);
+    replica = router->pick(idle);
   if (!replica)
     return std::nullopt;
   return form_batch(size, *replica, d.routes, now);
@@ -133,7 +133,7 @@ frontend_state::form_batch(uint32_t size, size_t replica,
   while (taken.size() < size && !queue.empty()) {
     auto& front = queue.front();
     snapshot.deadline = front.deadline;
-    if (should_drop(options.dropping, snapshot))
+    if (dropper->at_dequeue(snapshot))
       result.expired.push_back(std::move(front));
     else
       taken.push_back(std::move(front));
@@ -160,25 +160,31 @@ void frontend_state::release(size_t replica, caf::timespan now) {
 }
 
 std::optional<caf::timespan> frontend_state::flush_time() const {
-  if (options.batching.kind != batching_kind::fill || queue.empty()
-      || queue.size() >= options.batching.max_batch)
-    return std::nullopt;
   const auto& idle = pool.idle();
-  if (std::find(idle.begin(), idle.end(), true) == idle.end())
+  if (queue.empty() || std::find(idle.begin(), idle.end(), true) == idle.end())
     return std::nullopt;
-  return queue.front().trace.back().enqueue + options.batching.flush_after;
+  auto view = batching_view(queue.front().trace.back().enqueue);
+  auto longest = batcher->longest_wait(view);
+  if (!longest)
+    return std::nullopt;
+  return queue.front().trace.back().enqueue + *longest;
 }
 
 void frontend_state::set_max_batch(uint32_t max_batch) {
-  auto& batching = options.batching;
-  batching.max_batch = std::max(1u, max_batch);
-  if (options.service.empty())
-    return;
-  batching.max_batch = std::min(batching.max_batch,
-                                options.service.max_batch());
-  batching.flush_after = std::max(
-    caf::timespan{0},
-    options.stage_slo - options.service.service_time(batching.max_batch));
+  options.max_batch = std::max(1u, max_batch);
+  if (!options.service.empty())
+    options.max_batch = std::min(options.max_batch,
+                                 options.service.max_batch());
+}
+
+batching_snapshot frontend_state::batching_view(caf::timespan now) const {
+  batching_snapshot x;
+  x.queue_length = queue.size();
+  x.waited = now - queue.front().trace.back().enqueue;
+  x.max_batch = options.max_batch;
+  x.service = &options.service;
+  x.stage_slo = options.stage_slo;
+  return x;
 }
 
 std::vector<worker_pool::boot> frontend_state::apply(const scale_order& order,

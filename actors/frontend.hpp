@@ -51,13 +51,17 @@ struct frontend_options {
   size_t inputs = 1;
   /// Requests the queue holds at most; more are dropped (queue_full).
   size_t queue_capacity = 100000;
-  batching_policy batching;
+  /// The policies (policies/batching, routing, dropping) by name.
+  batching_kind batching = batching_kind::greedy;
   routing_kind routing = routing_kind::first_idle;
   drop_kind dropping = drop_kind::none;
+  /// Largest batch a worker takes (at most the profile's largest; a scale
+  /// order may change it).
+  uint32_t max_batch = 1;
   /// The replicas' profile, for deadline estimates; empty for no-op stages.
   profile service;
-  /// This stage's share of the end-to-end SLO; with a profile, sets fill
-  /// batching's flush_after (set_max_batch).
+  /// This stage's share of the end-to-end SLO (fill batching waits for at
+  /// most this minus the full batch's service time).
   caf::timespan stage_slo{0};
   /// The workers' lifecycle; pool.slots is set from the replicas given.
   worker_pool_options pool;
@@ -82,6 +86,7 @@ inline bool operator==(const frontend_options& x, const frontend_options& y) {
   return x.stage == y.stage && x.inputs == y.inputs
          && x.queue_capacity == y.queue_capacity && x.batching == y.batching
          && x.routing == y.routing && x.dropping == y.dropping
+         && x.max_batch == y.max_batch
          && x.service == y.service && x.stage_slo == y.stage_slo
          && x.pool == y.pool && x.load_bucket == y.load_bucket
          && x.successors == y.successors && x.controller == y.controller
@@ -92,7 +97,8 @@ inline bool operator==(const frontend_options& x, const frontend_options& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, frontend_options& x) {
   return f(caf::meta::type_name("frontend_options"), x.stage, x.inputs,
-           x.queue_capacity, x.batching, x.routing, x.dropping, x.service,
+           x.queue_capacity, x.batching, x.routing, x.dropping, x.max_batch,
+           x.service,
            x.stage_slo, x.pool, x.load_bucket, x.successors, x.controller,
            x.decision_time, x.replicas, x.sink);
 }
@@ -103,7 +109,9 @@ struct frontend_state : run_member {
   frontend_options options;
   worker_pool pool;
   std::deque<request> queue;
-  replica_router router;
+  std::unique_ptr<batching_policy> batcher;
+  std::unique_ptr<dropping_policy> dropper;
+  std::unique_ptr<replica_router> router;
   join_buffer gather;
   /// Requests dropped here so far, for load reports.
   uint64_t drops = 0;
@@ -168,10 +176,12 @@ struct frontend_state : run_member {
   /// batching holds back a queue that an idle worker could take.
   std::optional<caf::timespan> flush_time() const;
 
-  /// Batches of up to `max_batch` (at most the profile's largest); with a
-  /// profile, a partial batch may wait (fill batching) the stage's SLO
-  /// share minus the full batch's service time.
+  /// Batches of up to `max_batch` from now on (at least 1, at most the
+  /// profile's largest).
   void set_max_batch(uint32_t max_batch);
+
+  /// What the batching policy decides from (the queue must not be empty).
+  batching_snapshot batching_view(caf::timespan now) const;
 
   /// Applies a scaler's order; returns the workers that start booting.
   std::vector<worker_pool::boot> apply(const scale_order& order,

@@ -1,20 +1,24 @@
 #pragma once
 
-// How many queued requests an idle worker takes.
+// How many queued requests an idle worker takes: a policy object deciding
+// from a snapshot of the queue, so that a new policy (issue-level examples:
+// a maximum queue delay, AIMD, deadline-aware) plugs in without touching the
+// frontend.
 //  - greedy (seed 002): min(max_batch, queue length) at once, no delay.
-//  - fill (seed 004): wait for a full batch of max_batch, but flush a partial
-//    batch once the oldest request waited flush_after (the stage's share of
-//    the SLO minus the batch's service time), so waiting never costs the
+//  - fill (seed 004): wait for a full batch of max_batch, but take a partial
+//    batch once the oldest request waited the stage's share of the SLO minus
+//    the full batch's service time, so that waiting never costs the
 //    deadline.
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
-#include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
+
+#include "models/profile.hpp"
 
 namespace troupe {
 
@@ -34,39 +38,36 @@ inline const char* to_string(batching_kind x) {
   return x == batching_kind::fill ? "fill" : "greedy";
 }
 
-struct batching_policy {
-  batching_kind kind = batching_kind::greedy;
-  /// Largest batch a worker may take (at most the profile's largest size).
+/// What a batching policy sees when a worker is idle and requests wait.
+struct batching_snapshot {
+  size_t queue_length = 0;
+  /// How long the oldest queued request has waited.
+  caf::timespan waited{0};
+  /// The largest batch a worker may take (the scenario's or the scaler's,
+  /// at most the profile's largest).
   uint32_t max_batch = 1;
-  /// fill only: the longest the oldest request waits for a full batch.
-  caf::timespan flush_after{0};
+  /// The replicas' profile (null or empty without one).
+  const profile* service = nullptr;
+  /// The stage's share of the end-to-end SLO.
+  caf::timespan stage_slo{0};
+};
 
-  /// How many requests to take now from a queue of `queue_length` whose
-  /// oldest request has waited `waited`; 0 means wait for more.
-  uint32_t batch_size(size_t queue_length, caf::timespan waited) const {
-    auto size = static_cast<uint32_t>(std::min<size_t>(max_batch,
-                                                        queue_length));
-    if (kind == batching_kind::fill && size < max_batch
-        && waited < flush_after)
-      return 0;
-    return size;
-  }
+class batching_policy {
+public:
+  virtual ~batching_policy() = default;
 
-  /// fill only: how much longer the oldest request may wait (for a timer).
-  caf::timespan flush_in(caf::timespan waited) const {
-    return std::max(caf::timespan{0}, flush_after - waited);
+  /// How many requests to take now; 0 = wait.
+  virtual uint32_t batch_size(const batching_snapshot& x) const = 0;
+
+  /// While it waits: how long the oldest request may wait in all, so that a
+  /// timer takes a partial batch then; nothing = wait for the next arrival
+  /// or completion.
+  virtual std::optional<caf::timespan>
+  longest_wait(const batching_snapshot& x) const {
+    return std::nullopt;
   }
 };
 
-inline bool operator==(const batching_policy& x, const batching_policy& y) {
-  return x.kind == y.kind && x.max_batch == y.max_batch
-         && x.flush_after == y.flush_after;
-}
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, batching_policy& x) {
-  return f(caf::meta::type_name("batching_policy"), x.kind, x.max_batch,
-           x.flush_after);
-}
+std::unique_ptr<batching_policy> make_batching_policy(batching_kind kind);
 
 } // namespace troupe

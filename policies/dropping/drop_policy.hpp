@@ -1,8 +1,10 @@
 #pragma once
 
-// When a frontend gives up on a request instead of serving it late.
-// Drops are always reported to the sink with their reason, never hidden.
+// When a frontend gives up on a request instead of serving it late: a policy
+// object deciding from a snapshot. Drops are always reported to the sink
+// with their reason, never hidden.
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -54,17 +56,6 @@ struct drop_snapshot {
   caf::timespan service_time{0};
 };
 
-inline bool should_drop(drop_kind kind, const drop_snapshot& x) {
-  switch (kind) {
-    case drop_kind::none:
-      return false;
-    case drop_kind::deadline:
-    case drop_kind::estimate:
-      return x.now + x.service_time > x.deadline;
-  }
-  return false;
-}
-
 /// What a frontend knows when a request arrives: `ahead` requests wait
 /// before it, `workers` serve batches of up to `batch` taking `service_time`
 /// each.
@@ -89,11 +80,26 @@ inline caf::timespan admission_estimate(const admission_snapshot& x) {
   return x.now + static_cast<caf::timespan::rep>(rounds) * x.service_time;
 }
 
-inline bool should_drop_on_admission(drop_kind kind,
-                                     const admission_snapshot& x) {
-  if (kind != drop_kind::estimate || x.workers == 0)
+/// A dropping policy: asked at admission (when it checks there) and at
+/// dequeue whether to give up on a request.
+class dropping_policy {
+public:
+  virtual ~dropping_policy() = default;
+
+  /// Whether at_admission needs asking (its snapshot costs a little).
+  virtual bool checks_admission() const {
     return false;
-  return admission_estimate(x) > x.deadline;
-}
+  }
+
+  virtual bool at_admission(const admission_snapshot& x) const {
+    return false;
+  }
+
+  virtual bool at_dequeue(const drop_snapshot& x) const {
+    return false;
+  }
+};
+
+std::unique_ptr<dropping_policy> make_dropping_policy(drop_kind kind);
 
 } // namespace troupe

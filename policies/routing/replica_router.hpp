@@ -1,9 +1,12 @@
 #pragma once
 
-// Which idle replica of a stage gets the next batch. A pure decision over a
-// snapshot of the replicas' idle flags.
+// Which idle replica of a stage gets the next batch: a policy object
+// deciding from a snapshot of the replicas' idle flags. (Which successors a
+// request goes on to is a frontend's dispatch decision: see
+// messages/dispatch.hpp and stage_visit::route.)
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,38 +22,6 @@ enum class routing_kind {
 };
 
 /// Parses "first_idle" or "round_robin".
-std::optional<routing_kind> parse_routing_kind(const std::string& text);
-
-inline const char* to_string(routing_kind x) {
-  return x == routing_kind::round_robin ? "round_robin" : "first_idle";
-}
-
-class replica_router {
-public:
-  explicit replica_router(routing_kind kind = routing_kind::first_idle)
-    : kind_(kind) {
-    // nop
-  }
-
-  /// Picks an idle replica, or nothing when all are busy.
-  std::optional<size_t> pick(const std::vector<bool>& idle) {
-    size_t n = idle.size();
-    size_t start = kind_ == routing_kind::round_robin ? next_ : 0;
-    for (size_t i = 0; i < n; ++i) {
-      size_t candidate = (start + i) % n;
-      if (idle[candidate]) {
-        next_ = candidate + 1;
-        return candidate;
-      }
-    }
-    return std::nullopt;
-  }
-
-private:
-  routing_kind kind_;
-  size_t next_ = 0;
-};
-
 inline std::optional<routing_kind>
 parse_routing_kind(const std::string& text) {
   if (text == "first_idle")
@@ -59,5 +30,20 @@ parse_routing_kind(const std::string& text) {
     return routing_kind::round_robin;
   return std::nullopt;
 }
+
+inline const char* to_string(routing_kind x) {
+  return x == routing_kind::round_robin ? "round_robin" : "first_idle";
+}
+
+class replica_router {
+public:
+  virtual ~replica_router() = default;
+
+  /// Picks an idle replica (idle[i]: replica i can take a batch), or
+  /// nothing when all are busy.
+  virtual std::optional<size_t> pick(const std::vector<bool>& idle) = 0;
+};
+
+std::unique_ptr<replica_router> make_replica_router(routing_kind kind);
 
 } // namespace troupe

@@ -39,7 +39,7 @@ struct fixture {
     opts.stage = 4;
     opts.inputs = inputs;
     opts.queue_capacity = capacity;
-    opts.batching.max_batch = max_batch;
+    opts.max_batch = max_batch;
     opts.dropping = dropping;
     opts.service = service;
     opts.replicas.resize(replicas);
@@ -140,7 +140,7 @@ BOOST_AUTO_TEST_CASE(the_estimate_policy_drops_on_admission_behind_a_long_queue)
 
 BOOST_AUTO_TEST_CASE(fill_batching_waits_for_a_full_batch_then_flushes) {
   frontend_options opts;
-  opts.batching.kind = batching_kind::fill;
+  opts.batching = batching_kind::fill;
   // A partial batch waits the stage's share minus s(4): 30 ms.
   opts.stage_slo = 30ms + service.service_time(4);
   setup(opts, 1, 4);
@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(a_scale_order_boots_workers_that_serve_after_the_cold_start
   auto boots = st.apply(scale_order{3, 8}, 1s);
   BOOST_REQUIRE_EQUAL(boots.size(), 2u);
   // Clamped to the profile's largest batch.
-  BOOST_CHECK_EQUAL(st.options.batching.max_batch, 8u);
+  BOOST_CHECK_EQUAL(st.options.max_batch, 8u);
   st.admit(requests(0, 24), 1s);
   BOOST_REQUIRE(st.next_dispatch(1s));
   BOOST_CHECK(!st.next_dispatch(2s)); // the others still boot

@@ -175,7 +175,9 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   BOOST_CHECK(round_trip(vs.sys, replica_opts) == replica_opts);
   frontend_options frontend_opts;
   frontend_opts.stage = 2;
-  frontend_opts.batching = batching_policy{batching_kind::fill, 8, 40ms};
+  frontend_opts.batching = batching_kind::fill;
+  frontend_opts.max_batch = 8;
+  frontend_opts.stage_slo = 40ms;
   frontend_opts.dropping = drop_kind::estimate;
   frontend_opts.service = service;
   frontend_opts.pool.cold_start = 3s;
