@@ -85,16 +85,13 @@ void emit_due(client_pointer self) {
 client_actor::behavior_type client(client_pointer self,
                                    client_options options) {
   self->state.options = std::move(options);
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [self](run_start x) {
-      auto& st = self->state;
-      st.start(x);
-      if (st.options.paced_by_sink)
-        self->send(st.options.sink, atoms::pace_atom_v);
-      emit_due(self);
-    },
-    [self](atoms::events_atom) { return self->state.events; },
+  auto started = [self] {
+    if (self->state.options.paced_by_sink)
+      self->send(self->state.options.sink, atoms::pace_atom_v);
+    emit_due(self);
+  };
+  return run_member_behavior(
+    self, started,
     [self](atoms::emit_atom) {
       self->state.timer_armed = false;
       emit_due(self);
@@ -109,8 +106,7 @@ client_actor::behavior_type client(client_pointer self,
         self->send(st.options.sink, client_done{st.next});
       }
       return static_cast<uint64_t>(st.next);
-    },
-  };
+    });
 }
 
 } // namespace troupe

@@ -269,10 +269,8 @@ void pump(frontend_pointer self, caf::timespan when) {
 frontend_actor::behavior_type frontend(frontend_pointer self,
                                        frontend_options options) {
   self->state.init(std::move(options));
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [self](run_start x) { self->state.start(x); },
-    [self](atoms::events_atom) { return self->state.events; },
+  return run_member_behavior(
+    self, nothing_to_start,
     [self](batch& in) {
       auto& st = self->state;
       ++st.events;
@@ -335,8 +333,7 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
         pump(self, when);
       else if (d.retry_after.count() > 0)
         self->delayed_send(self, d.retry_after, atoms::flush_batch_atom_v);
-    },
-  };
+    });
 }
 
 } // namespace troupe

@@ -28,10 +28,8 @@ join_actor::behavior_type join(join_pointer self, join_options options) {
   auto& st = self->state;
   st.options = options;
   st.gather = join_buffer{options.inputs, options.combining};
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [self](run_start x) { self->state.start(x); },
-    [self](atoms::events_atom) { return self->state.events; },
+  return run_member_behavior(
+    self, nothing_to_start,
     [self](batch& in) {
       auto& st = self->state;
       ++st.events;
@@ -41,8 +39,7 @@ join_actor::behavior_type join(join_pointer self, join_options options) {
         if (!x->requests.empty())
           for (auto& next : st.options.successors)
             self->send(next, *x);
-    },
-  };
+    });
 }
 
 } // namespace troupe

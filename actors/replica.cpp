@@ -86,10 +86,8 @@ replica_actor::behavior_type replica(replica_pointer self,
     self->send(st.frontend, replica_idle{st.options.index});
     st.forward(self, std::move(work));
   };
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [self](run_start x) { self->state.start(x); },
-    [self](atoms::events_atom) { return self->state.events; },
+  return run_member_behavior(
+    self, nothing_to_start,
     [self, now, complete](atoms::serve_atom, batch& work) {
       auto& st = self->state;
       ++st.events;
@@ -109,8 +107,7 @@ replica_actor::behavior_type replica(replica_pointer self,
     [self, complete](atoms::finished_atom, batch& work) {
       ++self->state.events;
       complete(work);
-    },
-  };
+    });
 }
 
 } // namespace troupe

@@ -2,7 +2,8 @@
 
 // What every actor keeps for the run protocol (messages/interfaces.hpp,
 // run_member_actor): time zero, once run_start arrived, and the number of
-// messages it handled, for events_atom.
+// messages it handled, for events_atom; and run_member_behavior(), which
+// adds the protocol's handlers to an actor's own.
 
 #include <cstdint>
 
@@ -10,6 +11,7 @@
 #include <caf/timespan.hpp>
 
 #include "messages/control.hpp"
+#include "messages/ids.hpp"
 
 namespace troupe {
 
@@ -34,6 +36,30 @@ struct run_member {
 /// The run_start message for time zero `epoch`.
 inline run_start start_at(caf::actor_clock::time_point epoch) {
   return run_start{epoch.time_since_epoch()};
+}
+
+/// The run protocol's handlers followed by the actor's own `handlers`:
+/// ready_atom is answered at once (an actor that loads something answers
+/// in a handler of its own instead), run_start sets time zero and then
+/// calls `started()` (the client and the scaler start their timers there),
+/// events_atom answers the count. The actor's state derives from run_member.
+template <class Self, class Started, class... Handlers>
+typename Self::behavior_type
+run_member_behavior(Self* self, Started started, Handlers... handlers) {
+  return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [self, started](run_start x) {
+      self->state.start(x);
+      started();
+    },
+    [self](atoms::events_atom) { return self->state.events; },
+    std::move(handlers)...,
+  };
+}
+
+/// For run_member_behavior: nothing to do at run_start.
+inline void nothing_to_start() {
+  // nop
 }
 
 } // namespace troupe

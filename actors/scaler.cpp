@@ -188,18 +188,16 @@ void run_round(scaler_pointer self) {
 scaler_actor::behavior_type scaler(scaler_pointer self,
                                    scaler_options options) {
   self->state.init(std::move(options));
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [self](run_start x) {
-      auto& st = self->state;
-      st.start(x);
-      self->request(st.options.sink, caf::infinite, atoms::ended_atom_v)
-        .then([self](uint64_t) { self->state.all_ended = true; });
-      // The oracle sizes the first interval too; the others measure it first.
-      st.round = st.options.spec.policy == scaling_kind::oracle ? 0 : 1;
-      schedule_round(self);
-    },
-    [self](atoms::events_atom) { return self->state.events; },
+  auto started = [self] {
+    auto& st = self->state;
+    self->request(st.options.sink, caf::infinite, atoms::ended_atom_v)
+      .then([self](uint64_t) { self->state.all_ended = true; });
+    // The oracle sizes the first interval too; the others measure it first.
+    st.round = st.options.spec.policy == scaling_kind::oracle ? 0 : 1;
+    schedule_round(self);
+  };
+  return run_member_behavior(
+    self, started,
     [self](atoms::scale_tick_atom) {
       ++self->state.events;
       run_round(self);
@@ -211,8 +209,7 @@ scaler_actor::behavior_type scaler(scaler_pointer self,
       if (self->state.finished_rounds)
         self->state.complete();
       return promise;
-    },
-  };
+    });
 }
 
 } // namespace troupe

@@ -124,10 +124,8 @@ sink_actor::behavior_type sink(sink_pointer self, sink_options options) {
       promise.deliver(*st.sent);
     st.waiting.clear();
   };
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [self](run_start x) { self->state.start(x); },
-    [self](atoms::events_atom) { return self->state.events; },
+  return run_member_behavior(
+    self, nothing_to_start,
     [self, answer_if_done](batch& in) {
       auto& st = self->state;
       ++st.events;
@@ -171,8 +169,7 @@ sink_actor::behavior_type sink(sink_pointer self, sink_options options) {
     [self](atoms::collect_atom) {
       ++self->state.events;
       return self->state.take();
-    },
-  };
+    });
 }
 
 } // namespace troupe

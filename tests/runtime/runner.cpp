@@ -7,7 +7,7 @@
 
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
-#include "tests/support/crashing_kind.hpp"
+#include "tests/support/test_kinds.hpp"
 #include "tests/support/scenarios.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -1,0 +1,106 @@
+#pragma once
+
+// Stage kinds for tests, registered from the tests: what a user's own kind
+// looks like, and a way to make a replica die or predict on purpose.
+//  - crashing: replicas forward each batch at once and die (CAF's
+//    runtime_error) on batch number `die_on_batch`;
+//  - labelling: replicas "predict" class (true label + `offset`) mod 10 as
+//    one-hot probabilities over 10 classes, so that a test knows which
+//    branch is right and what a join's combination must say.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <caf/typed_event_based_actor.hpp>
+
+#include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
+
+namespace troupe::test {
+
+/// Changes a batch before it goes on; false = the replica dies instead.
+using serve_script = std::function<bool(batch&)>;
+
+/// A replica that runs `serve` on each batch, forwards it at once and
+/// tells its frontend it is idle.
+inline replica_actor::behavior_type
+scripted_replica(replica_actor::pointer self, stage_id stage, uint16_t index,
+                 std::vector<stage_input_actor> successors,
+                 serve_script serve) {
+  return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [](run_start) {},
+    [](atoms::events_atom) { return uint64_t{0}; },
+    [=](atoms::serve_atom, batch& work) {
+      if (!serve(work)) {
+        self->quit(caf::make_error(caf::sec::runtime_error));
+        return;
+      }
+      work.from = stage;
+      for (const auto& next : successors)
+        self->send(next, work);
+      self->send(caf::actor_cast<frontend_actor>(self->current_sender()),
+                 replica_idle{index});
+    },
+    [](atoms::finished_atom, const batch&) {},
+  };
+}
+
+/// Registers a replicated kind `name` with one integer key of its own,
+/// kept in the stage's settings, whose replicas run `script(value)`.
+inline void
+register_scripted_kind(const std::string& name, const std::string& key,
+                       std::function<serve_script(int)> script) {
+  if (find_stage_kind(name))
+    return;
+  stage_kind k;
+  k.name = name;
+  k.keys = {key};
+  k.load = [key](const stage_reader& in, stage_spec& s) {
+    s.settings[key] = std::to_string(in.integer(key, 0, 1000000));
+  };
+  k.write = [key](const stage_spec& s) {
+    return stage_keys{{key, s.settings.at(key)}};
+  };
+  k.spawn_replica = [key, script](const stage_spawn_context& ctx,
+                                  uint16_t index) {
+    auto value = std::stoi(ctx.spec.settings.at(key));
+    return ctx.sys.spawn(scripted_replica, ctx.id, index, ctx.successors,
+                         script(value));
+  };
+  register_stage_kind(std::move(k));
+}
+
+inline void register_crashing_kind() {
+  register_scripted_kind("crashing", "die_on_batch", [](int die_on) {
+    auto served = std::make_shared<int>(0);
+    return [served, die_on](batch&) { return ++*served != die_on; };
+  });
+}
+
+inline void register_labelling_kind() {
+  register_scripted_kind("labelling", "offset", [](int offset) {
+    return [offset](batch& work) {
+      for (auto& req : work.requests) {
+        auto label = (req.input.label + offset) % 10;
+        req.result.shape = {10};
+        req.result.values.assign(10, 0.0f);
+        req.result.values[label] = 1.0f;
+        req.result.label = label;
+      }
+      return true;
+    };
+  });
+}
+
+/// One crashing stage with a single replica that dies on its 3rd batch.
+inline const char* crashing_stage = R"(
+[[stages]]
+name = "flaky"
+kind = "crashing"
+die_on_batch = 3
+inputs = ["source"]
+)";
+
+} // namespace troupe::test
