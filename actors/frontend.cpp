@@ -160,8 +160,10 @@ void frontend_state::release(size_t replica, caf::timespan now) {
 }
 
 std::optional<caf::timespan> frontend_state::flush_time() const {
+  if (!batcher->may_wait() || queue.empty())
+    return std::nullopt;
   const auto& idle = pool.idle();
-  if (queue.empty() || std::find(idle.begin(), idle.end(), true) == idle.end())
+  if (std::find(idle.begin(), idle.end(), true) == idle.end())
     return std::nullopt;
   auto view = batching_view(queue.front().trace.back().enqueue);
   auto longest = batcher->longest_wait(view);

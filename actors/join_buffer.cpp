@@ -30,8 +30,8 @@ std::optional<join_buffer::joined> join_buffer::add(request&& x,
   auto& e = it->second;
   if (fresh)
     e.first_seen = now;
-  if (!skipped && !x.result.empty())
-    e.outputs.push_back(std::move(x.result));
+  if (!skipped && x.result && !x.result->empty())
+    e.outputs.push_back(std::move(*x.result));
   if (!skipped && !e.served) {
     // The first served copy is the base: a skipped copy's trace is only the
     // prefix before the fork, which every copy carries.

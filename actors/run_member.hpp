@@ -38,8 +38,9 @@ inline run_start start_at(caf::actor_clock::time_point epoch) {
   return run_start{epoch.time_since_epoch()};
 }
 
-/// The run protocol's handlers followed by the actor's own `handlers`:
-/// ready_atom is answered at once (an actor that loads something answers
+/// The actor's own `handlers` followed by the run protocol's (CAF tries
+/// handlers in order: the frequent ones go first). ready_atom is answered
+/// at once (an actor that loads something answers
 /// in a handler of its own instead), run_start sets time zero and then
 /// calls `started()` (the client and the scaler start their timers there),
 /// events_atom answers the count. The actor's state derives from run_member.
@@ -47,13 +48,13 @@ template <class Self, class Started, class... Handlers>
 typename Self::behavior_type
 run_member_behavior(Self* self, Started started, Handlers... handlers) {
   return {
+    std::move(handlers)...,
     [](atoms::ready_atom) { return atoms::ready_atom_v; },
     [self, started](run_start x) {
       self->state.start(x);
       started();
     },
     [self](atoms::events_atom) { return self->state.events; },
-    std::move(handlers)...,
   };
 }
 

@@ -154,9 +154,9 @@ typename Inspector::result_type inspect(Inspector& f, request_outcome& x) {
 /// label; nothing when either is unknown or the request did not complete.
 inline std::optional<bool> correct(const request_outcome& x) {
   if (x.kind != outcome_kind::completed || x.req.input.label < 0
-      || x.req.result.label < 0)
+      || !x.req.result || x.req.result->label < 0)
     return std::nullopt;
-  return x.req.result.label == x.req.input.label;
+  return x.req.result->label == x.req.input.label;
 }
 
 /// Sink -> runtime at the end of a run: one record per request, by id.

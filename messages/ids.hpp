@@ -16,6 +16,7 @@ namespace troupe {
 // -- forward declarations of all message types --------------------------------
 
 struct stage_visit;
+struct tensor;
 struct payload;
 struct output;
 struct request;
@@ -49,6 +50,7 @@ struct scaler_options;
 CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
 
   CAF_ADD_TYPE_ID(troupe, (troupe::stage_visit))
+  CAF_ADD_TYPE_ID(troupe, (troupe::tensor))
   CAF_ADD_TYPE_ID(troupe, (troupe::payload))
   CAF_ADD_TYPE_ID(troupe, (troupe::output))
   CAF_ADD_TYPE_ID(troupe, (troupe::request))

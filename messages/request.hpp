@@ -13,6 +13,7 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
 
+#include "messages/boxed.hpp"
 #include "messages/ids.hpp"
 
 namespace troupe {
@@ -63,26 +64,39 @@ typename Inspector::result_type inspect(Inspector& f, stage_visit& x) {
            x.route);
 }
 
-/// The input of a request: an index into a data set, or an inline tensor
-/// (shape + values) so that it serializes to another node as it is.
+/// A tensor as it travels: its shape and its values, row-major.
+struct tensor {
+  std::vector<int64_t> shape;
+  std::vector<float> values;
+};
+
+inline bool operator==(const tensor& x, const tensor& y) {
+  return x.shape == y.shape && x.values == y.values;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tensor& x) {
+  return f(caf::meta::type_name("tensor"), x.shape, x.values);
+}
+
+/// The input of a request: an index into a data set, or an inline tensor,
+/// so that it serializes to another node as it is.
 struct payload {
   /// Index into the model's data set; -1 when the tensor is inline.
   int64_t sample = -1;
-  std::vector<int64_t> shape;
-  std::vector<float> values;
   /// The input's true class when known (a labelled test set); -1 unknown.
   int32_t label = -1;
+  /// The input itself, when not a data-set index.
+  boxed<tensor> data;
 };
 
 inline bool operator==(const payload& x, const payload& y) {
-  return x.sample == y.sample && x.shape == y.shape && x.values == y.values
-         && x.label == y.label;
+  return x.sample == y.sample && x.label == y.label && x.data == y.data;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, payload& x) {
-  return f(caf::meta::type_name("payload"), x.sample, x.shape, x.values,
-           x.label);
+  return f(caf::meta::type_name("payload"), x.sample, x.label, x.data);
 }
 
 /// What a stage produced for a request: a tensor (shape + values; class
@@ -115,8 +129,8 @@ struct request {
   caf::timespan deadline{0};
   payload input;
   /// What the last stage produced (a join: its inputs' outputs combined);
-  /// empty for stages that model only time.
-  output result;
+  /// absent for stages that model only time.
+  boxed<output> result;
   /// One entry per stage visited, in the order visited; a join merges the
   /// traces of its inputs.
   std::vector<stage_visit> trace;

@@ -245,7 +245,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
     outcomes.records.begin(), outcomes.records.end(),
     [](const request_outcome& rec) {
       return rec.req.input.sample >= 0 || rec.req.input.label >= 0
-             || rec.req.result.label >= 0;
+             || (rec.req.result && rec.req.result->label >= 0);
     });
   std::string line
     = "id,arrival_ms,sent_ms,finish_ms,latency_ms,outcome,stage,reason";
@@ -278,7 +278,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
       };
       line += "," + known(rec.req.input.sample) + ","
               + known(rec.req.input.label) + ","
-              + known(rec.req.result.label);
+              + known(rec.req.result ? rec.req.result->label : -1);
     }
     std::fill(by_stage.begin(), by_stage.end(), nullptr);
     for (const auto& visit : rec.req.trace)

@@ -318,6 +318,7 @@ void run_virtual(const run_context& ctx) {
         report_progress(ctx, protocol, to_seconds(now()), start);
       }
     }
+    // A death ends the run at the instant it happened.
     while (!death && protocol.has_message()) {
       auto e = protocol.take_message(caf::timespan{0});
       all_ended |= e.all_ended;
@@ -325,10 +326,10 @@ void run_virtual(const run_context& ctx) {
     }
     if (death)
       break;
-    // Asking the sink costs messages: ask every few thousand steps, and at
-    // the end. Stopping later changes nothing but the time spent: a request
-    // known to be late stays late, so the run stops here (or at the end) iff
-    // more than the limit end late.
+    // Asking the sink costs messages: ask every few thousand messages, and
+    // at the end. Stopping later changes nothing but the time spent: a
+    // request known to be late stays late, so the run stops here (or at the
+    // end) iff more than the limit end late.
     bool more = sched.has_pending_timeout();
     if (ctx.options.stop_after_late && (steps - checked >= 4096 || !more)) {
       checked = steps;

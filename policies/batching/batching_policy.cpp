@@ -16,6 +16,10 @@ public:
 
 class fill_batching : public batching_policy {
 public:
+  bool may_wait() const override {
+    return true;
+  }
+
   uint32_t batch_size(const batching_snapshot& x) const override {
     auto size = static_cast<uint32_t>(std::min<size_t>(x.max_batch,
                                                        x.queue_length));

@@ -59,6 +59,12 @@ public:
   /// How many requests to take now; 0 = wait.
   virtual uint32_t batch_size(const batching_snapshot& x) const = 0;
 
+  /// Whether batch_size may ever say wait (the frontend then keeps a timer
+  /// for longest_wait).
+  virtual bool may_wait() const {
+    return false;
+  }
+
   /// While it waits: how long the oldest request may wait in all, so that a
   /// timer takes a partial batch then; nothing = wait for the next arrival
   /// or completion.

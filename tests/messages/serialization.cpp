@@ -33,12 +33,9 @@ request sample_request(uint64_t id) {
   r.arrival = 12345ns;
   r.deadline = 300ms;
   r.input.sample = 7;
-  r.input.shape = {1, 28, 28};
-  r.input.values = {0.5f, -1.25f};
+  r.input.data = tensor{{1, 28, 28}, {0.5f, -1.25f}};
   r.input.label = 4;
-  r.result.shape = {2};
-  r.result.values = {0.25f, 0.75f};
-  r.result.label = 1;
+  r.result = output{{2}, {0.25f, 0.75f}, 1};
   r.trace.push_back(stage_visit{3, 2, 16, 1ms, 2ms, 3ms, 9, 0b101});
   return r;
 }

@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(results_are_combined_and_accuracy_is_reported) {
   dir.write("gaps.deltas", test::constant_gaps(20, 1));
   run_options opts;
   for (int32_t label = 0; label < 10; ++label)
-    opts.inputs.push_back(payload{label * 7, {}, {}, label});
+    opts.inputs.push_back(payload{label * 7, label, {}});
   auto accuracy_of = [&](const std::string& stages) {
     auto sc = load_scenario(dir.write("s.toml", test::deltas_scenario(stages)));
     auto run = run_scenario(sc, opts);

@@ -84,10 +84,11 @@ inline void register_labelling_kind() {
     return [offset](batch& work) {
       for (auto& req : work.requests) {
         auto label = (req.input.label + offset) % 10;
-        req.result.shape = {10};
-        req.result.values.assign(10, 0.0f);
-        req.result.values[label] = 1.0f;
-        req.result.label = label;
+        auto& out = req.result.emplace();
+        out.shape = {10};
+        out.values.assign(10, 0.0f);
+        out.values[label] = 1.0f;
+        out.label = label;
       }
       return true;
     };
