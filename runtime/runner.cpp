@@ -410,7 +410,7 @@ void run_real(const run_context& ctx) {
   auto last_report = start;
   auto& result = ctx.result;
   for (;;) {
-    auto e = protocol.take_message(std::chrono::milliseconds(50));
+    auto e = protocol.take_message(std::chrono::milliseconds(250));
     if (e.all_ended) {
       result.wall_s = seconds_since(start);
       result.outcomes = collect_all(ctx, protocol);

@@ -255,16 +255,29 @@ BOOST_FIXTURE_TEST_SUITE(scaling_in_real_time, fixture)
 BOOST_AUTO_TEST_CASE(a_short_scaled_real_run_ends_every_request) {
   // One second of the burst scenario's start, sampled every 0.2 s: no
   // assertion on timing, only that the scaler ran and nothing was lost.
-  auto text = scaled_scenario("seed");
-  text.replace(text.find("duration_s = 50"), 15, "duration_s = 1");
-  text.replace(text.find("[scaling]\n"), 10, "[scaling]\ninterval_s = 0.2\n");
-  auto sc = load_scenario(dir.write("s.toml", text));
-  run_options opts;
-  opts.clock = clock_kind::real_time;
-  auto r = run_scenario(sc, opts);
-  check_conserved(sc, r);
-  BOOST_CHECK_GT(r.outcomes.sent, 10u);
-  BOOST_CHECK(!r.scaling.samples.empty());
+  // Every policy, the oracle too: its first round is at time zero, which
+  // once came before the real-time start (a negative period, and a deque
+  // that grew without bound).
+  for (auto policy : {"seed", "oracle"}) {
+    BOOST_TEST_CONTEXT(policy) {
+      auto text = scaled_scenario(policy);
+      text.replace(text.find("duration_s = 50"), 15, "duration_s = 1");
+      text.replace(text.find("[scaling]\n"), 10,
+                   "[scaling]\ninterval_s = 0.2\n");
+      auto sc = load_scenario(dir.write("s.toml", text));
+      run_options opts;
+      opts.clock = clock_kind::real_time;
+      auto r = run_scenario(sc, opts);
+      check_conserved(sc, r);
+      BOOST_CHECK_GT(r.outcomes.sent, 10u);
+      BOOST_REQUIRE(!r.scaling.samples.empty());
+      for (const auto& x : r.scaling.samples) {
+        BOOST_CHECK(x.when >= caf::timespan{0});
+        BOOST_CHECK_GE(x.cost, 0.0);
+      }
+      BOOST_CHECK_GT(summarize(sc, r).worker_cost, 0.0);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
