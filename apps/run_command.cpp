@@ -16,7 +16,7 @@ namespace troupe {
 
 namespace {
 
-/// Set by the first Ctrl-C of a real-time run; a second one ends the
+/// Set by the first Ctrl-C of a run; a second one ends the
 /// process at once (the default action, restored by the first).
 volatile std::sig_atomic_t interrupted = 0;
 
@@ -65,10 +65,8 @@ int run_command(const run_command_options& options) {
                                "time\n",
                                sc.name, sc.stages.size(), sc.workload.kind,
                                options.clock);
-    if (*clock == clock_kind::real_time) {
-      std::signal(SIGINT, on_interrupt);
-      ro.cancelled = [] { return interrupted != 0; };
-    }
+    std::signal(SIGINT, on_interrupt);
+    ro.cancelled = [] { return interrupted != 0; };
     auto result = run_scenario(sc, ro);
     std::signal(SIGINT, SIG_DFL);
     auto summary = summarize(sc, result);

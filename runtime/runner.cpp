@@ -136,6 +136,31 @@ run_outcomes collect_all(const run_context& ctx, run_protocol& protocol) {
   return std::move(*outcomes);
 }
 
+/// Ctrl-C: the client stops, requests in flight get `grace` to end (real
+/// time; a virtual run stops at once), the rest are dropped as cancelled.
+run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
+                        caf::timespan now, caf::timespan grace) {
+  auto sent = protocol.stop_client();
+  auto deadline = wall_clock::now() + grace;
+  while (wall_clock::now() < deadline) {
+    auto e = protocol.take_message(deadline - wall_clock::now());
+    if (e.all_ended || e.death)
+      break;
+  }
+  auto outcomes = collect_all(ctx, protocol);
+  auto total = sent ? *sent : outcomes.records.size();
+  auto ended = outcomes.records.size();
+  ctx.result.cancelled = true;
+  ctx.result.interruption = fmt::format(
+    "cancelled at {:.3f} s after {} requests were sent; {} did not end "
+    "within the {:.1f} s grace period and were dropped as 'cancelled'",
+    to_seconds(now), total, total > ended ? total - ended : 0,
+    to_seconds(grace));
+  end_the_rest(ctx, outcomes, total, outcome_kind::dropped, errc::cancelled,
+               "", now + grace);
+  return outcomes;
+}
+
 void run_virtual(const run_context& ctx) {
   system_config cfg{clock_kind::virtual_time};
   caf::actor_system sys{cfg};
@@ -159,14 +184,23 @@ void run_virtual(const run_context& ctx) {
   // delayed message.
   uint64_t steps = 0;
   uint64_t checked = 0;
+  bool cancelled = false;
   for (;;) {
     while (sched.try_run_once()) {
-      if ((++steps & 0xFFFF) == 0 && ctx.options.on_progress
+      if ((++steps & 0xFFFF) != 0)
+        continue;
+      if (ctx.options.cancelled && ctx.options.cancelled()) {
+        cancelled = true;
+        break;
+      }
+      if (ctx.options.on_progress
           && wall_clock::now() - last_report >= std::chrono::seconds(1)) {
         last_report = wall_clock::now();
         report_progress(ctx, protocol, to_seconds(now()), start);
       }
     }
+    if (cancelled)
+      break;
     // A death ends the run at the instant it happened.
     while (!death && protocol.has_message()) {
       auto e = protocol.take_message(caf::timespan{0});
@@ -199,6 +233,8 @@ void run_virtual(const run_context& ctx) {
   }
   if (death) {
     result.outcomes = abort_run(ctx, protocol, *death, now());
+  } else if (cancelled) {
+    result.outcomes = cancel_run(ctx, protocol, now(), caf::timespan{0});
   } else {
     while (!all_ended && protocol.has_message())
       all_ended |= protocol.take_message(caf::timespan{0}).all_ended;
@@ -214,31 +250,6 @@ void run_virtual(const run_context& ctx) {
   }
   result.events = protocol.events();
   protocol.shut_down();
-}
-
-/// Real time, Ctrl-C: the client stops, requests in flight get the grace
-/// period, the rest are dropped as cancelled.
-run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
-                        caf::timespan now) {
-  auto sent = protocol.stop_client();
-  auto deadline = wall_clock::now() + ctx.options.grace;
-  while (wall_clock::now() < deadline) {
-    auto e = protocol.take_message(deadline - wall_clock::now());
-    if (e.all_ended || e.death)
-      break;
-  }
-  auto outcomes = collect_all(ctx, protocol);
-  auto total = sent ? *sent : outcomes.records.size();
-  auto ended = outcomes.records.size();
-  ctx.result.cancelled = true;
-  ctx.result.interruption = fmt::format(
-    "cancelled at {:.3f} s after {} requests were sent; {} did not end "
-    "within the {:.1f} s grace period and were dropped as 'cancelled'",
-    to_seconds(now), total, total > ended ? total - ended : 0,
-    to_seconds(ctx.options.grace));
-  end_the_rest(ctx, outcomes, total, outcome_kind::dropped, errc::cancelled,
-               "", now + ctx.options.grace);
-  return outcomes;
 }
 
 void run_real(const run_context& ctx) {
@@ -274,7 +285,7 @@ void run_real(const run_context& ctx) {
       break;
     }
     if (ctx.options.cancelled && ctx.options.cancelled()) {
-      result.outcomes = cancel_run(ctx, protocol, now());
+      result.outcomes = cancel_run(ctx, protocol, now(), ctx.options.grace);
       result.wall_s = seconds_since(start);
       break;
     }

@@ -48,9 +48,10 @@ struct run_options {
   /// Virtual time only: stop as soon as more than this many requests are
   /// known to miss their deadline (ended late, or still waiting past it).
   std::optional<uint64_t> stop_after_late;
-  /// Real time: polled about every 250 ms; once it says true (Ctrl-C) the
-  /// client stops sending, requests in flight get `grace` to end, and the
-  /// rest end as dropped with errc::cancelled.
+  /// Polled about every 250 ms (virtual time: every 65536 messages); once
+  /// it says true (Ctrl-C) the client stops sending, requests in flight get
+  /// `grace` to end (real time only), and the rest end as dropped with
+  /// errc::cancelled.
   std::function<bool()> cancelled;
   caf::timespan grace = std::chrono::seconds(2);
   /// Real time: how long every actor may take to report ready (a model

@@ -231,6 +231,30 @@ BOOST_AUTO_TEST_CASE(summaries_count_what_the_records_say) {
   BOOST_CHECK_CLOSE(s.stages[0].utilisation, 1.0, 1e-6);
 }
 
+// Cancelled (Ctrl-C) at the first poll: the client stops, and every request
+// sent ends once, those still in flight dropped as cancelled.
+BOOST_AUTO_TEST_CASE(a_cancelled_run_ends_every_request_it_sent) {
+  dir.write("gaps.deltas", test::constant_gaps(50000, 1));
+  auto sc = load_scenario(dir.write("s.toml",
+                                    test::deltas_scenario(test::one_fast_stage)));
+  run_options opts;
+  opts.cancelled = [] { return true; };
+  auto r = run_scenario(sc, opts);
+  BOOST_CHECK(r.cancelled);
+  BOOST_CHECK(r.interruption.find("cancelled at") != std::string::npos);
+  BOOST_CHECK_LT(r.outcomes.sent, 50000u);
+  BOOST_CHECK_GT(r.outcomes.sent, 0u);
+  check_conserved(r, r.outcomes.sent);
+  uint64_t cancelled = 0;
+  for (const auto& rec : r.outcomes.records)
+    if (rec.kind != outcome_kind::completed) {
+      BOOST_CHECK(rec.kind == outcome_kind::dropped);
+      BOOST_CHECK(rec.reason == errc::cancelled);
+      ++cancelled;
+    }
+  BOOST_CHECK_GT(cancelled, 0u);
+}
+
 // Request 2 (at 2 ms) is the dying replica's 3rd batch: three were sent.
 BOOST_AUTO_TEST_CASE(a_replica_that_dies_ends_the_run_with_an_error) {
   auto r = run_with_a_death(clock_kind::virtual_time);
@@ -241,6 +265,23 @@ BOOST_AUTO_TEST_CASE(a_replica_that_dies_ends_the_run_with_an_error) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_FIXTURE_TEST_SUITE(graph_in_real_time, fixture)
+
+BOOST_AUTO_TEST_CASE(a_cancelled_run_ends_every_request_it_sent) {
+  dir.write("gaps.deltas", test::constant_gaps(5000, 1));
+  auto sc = load_scenario(dir.write("s.toml",
+                                    test::deltas_scenario(test::one_fast_stage)));
+  run_options opts;
+  opts.clock = clock_kind::real_time;
+  opts.cancelled = [] { return true; };
+  opts.grace = std::chrono::milliseconds(100);
+  auto r = run_scenario(sc, opts);
+  BOOST_CHECK(r.cancelled);
+  BOOST_CHECK_LT(r.outcomes.sent, 5000u);
+  check_conserved(r, r.outcomes.sent);
+  for (const auto& rec : r.outcomes.records)
+    if (rec.kind != outcome_kind::completed)
+      BOOST_CHECK(rec.reason == errc::cancelled);
+}
 
 // Regression: a real-time run whose replica died waited forever.
 BOOST_AUTO_TEST_CASE(a_replica_that_dies_ends_the_run_with_an_error) {
