@@ -1,10 +1,11 @@
 #pragma once
 
 // The client: emits the workload. Request k arrives at arrivals[k] after the
-// run's epoch. At each wake-up the client sends every request that is due as
-// one batch to each root stage (stages with input "source"), then sleeps
-// until the next arrival (a delayed message to itself). At the end it tells
-// the sink how many requests it sent.
+// run's epoch; the first wake-up is at run_start. At each wake-up the client
+// sends every request that is due as one batch to each root stage (stages
+// with input "source"), then sleeps until the next arrival (a delayed
+// message to itself). At the end, or when told to stop (stop_atom: Ctrl-C,
+// an aborted run), it tells the sink how many requests it sent.
 //
 // In real time a timer wakes the client late: on a 2-core virtual machine a
 // delayed message arrives 100 to 150 us after it was due, and at a million
