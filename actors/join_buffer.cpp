@@ -28,18 +28,20 @@ std::optional<join_buffer::joined> join_buffer::add(request&& x,
     return joined{std::move(x), now, skipped};
   auto [it, fresh] = pending_.try_emplace(x.id);
   auto& e = it->second;
-  if (fresh)
-    e.first_seen = now;
   if (!skipped && x.result && !x.result->empty())
     e.outputs.push_back(std::move(*x.result));
-  if (!skipped && !e.served) {
-    // The first served copy is the base: a skipped copy's trace is only the
-    // prefix before the fork, which every copy carries.
+  if (fresh) {
+    e.first_seen = now;
+    e.merged = std::move(x);
+    e.served = !skipped;
+  } else if (!skipped && !e.served) {
+    // The first served copy becomes the base. Skipped copies add their
+    // visits too: a stage may have served the request before a fork after
+    // it skipped this branch.
+    merge_trace(x.trace, e.merged.trace);
     e.merged = std::move(x);
     e.served = true;
-  } else if (fresh) {
-    e.merged = std::move(x);
-  } else if (!skipped) {
+  } else {
     merge_trace(e.merged.trace, x.trace);
   }
   if (++e.seen < inputs_)
