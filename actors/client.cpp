@@ -69,10 +69,11 @@ void emit_due(client_pointer self) {
     if (st.options.paced_by_sink && !sent_any && !st.echo_pending
         && *delay < st.options.pace_horizon) {
       st.echo_pending = true;
-      self->request(st.options.sink, caf::infinite, atoms::pace_atom_v).then([self] {
-        self->state.echo_pending = false;
-        emit_due(self);
-      });
+      self->request(st.options.sink, caf::infinite, atoms::pace_atom_v)
+        .then([self] {
+          self->state.echo_pending = false;
+          emit_due(self);
+        });
     }
   } else {
     st.done_sent = true;

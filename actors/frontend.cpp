@@ -222,9 +222,10 @@ void drop(frontend_pointer self, std::vector<request> requests, errc reason,
           caf::timespan when) {
   if (requests.empty())
     return;
-  self->state.drops += requests.size();
-  self->send(self->state.options.sink, drop_notice{self->state.options.stage, reason,
-                                           when, std::move(requests)});
+  auto& st = self->state;
+  st.drops += requests.size();
+  self->send(st.options.sink, drop_notice{st.options.stage, reason, when,
+                                          std::move(requests)});
 }
 
 void send_out(frontend_pointer self, frontend_state::dispatch&& next,

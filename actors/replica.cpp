@@ -94,15 +94,17 @@ replica_actor::behavior_type replica(replica_pointer self,
       st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
       auto duration = st.service_time(work);
       if (!duration) {
-        self->send(st.options.sink, failure_notice{st.options.stage, duration.error(),
-                                           now(), std::move(work.requests)});
+        self->send(st.options.sink,
+                   failure_notice{st.options.stage, duration.error(), now(),
+                                  std::move(work.requests)});
         self->send(st.frontend, replica_idle{st.options.index});
         return;
       }
       if (duration->count() == 0)
         complete(work);
       else
-        self->delayed_send(self, *duration, atoms::finished_atom_v, std::move(work));
+        self->delayed_send(self, *duration, atoms::finished_atom_v,
+                           std::move(work));
     },
     [self, complete](atoms::finished_atom, batch& work) {
       ++self->state.events;

@@ -22,10 +22,10 @@ namespace troupe {
 ///    after loading its model);
 ///  - run_start: time zero; only now do timers start (client, scaler);
 ///  - events_atom: answered with the messages the actor handled.
-using run_member_actor
-  = caf::typed_actor<caf::replies_to<atoms::ready_atom>::with<atoms::ready_atom>,
-                     caf::reacts_to<run_start>,
-                     caf::replies_to<atoms::events_atom>::with<uint64_t>>;
+using run_member_actor = caf::typed_actor<
+  caf::replies_to<atoms::ready_atom>::with<atoms::ready_atom>,
+  caf::reacts_to<run_start>,
+  caf::replies_to<atoms::events_atom>::with<uint64_t>>;
 
 /// Anything that accepts the output of a stage: a frontend, a join, the sink.
 using stage_input_actor = caf::typed_actor<caf::reacts_to<batch>>;

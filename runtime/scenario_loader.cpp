@@ -250,7 +250,7 @@ private:
     const scenario& sc_;
   };
 
-  // -- sections -----------------------------------------------------------------
+  // -- sections ---------------------------------------------------------------
 
   workload_spec load_workload(const toml::table& t) const {
     workload_spec w;

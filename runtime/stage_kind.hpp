@@ -96,7 +96,7 @@ std::string stage_kind_names();
 /// A TOML basic string holding `text` (for a kind's write function).
 std::string toml_quoted(const std::string& text);
 
-// -- the built-in kinds (one file each) ----------------------------------------
+// -- the built-in kinds (one file each) ---------------------------------------
 
 /// Replicas serve batches with the service time of a model's profile
 /// (runtime/kinds/model_kind.cpp).

@@ -29,7 +29,9 @@ stage_kind join_stage_kind() {
     return keys;
   };
   k.spawn_stage = [](const stage_spawn_context& ctx) -> stage_input_actor {
-    join_options opts{ctx.id, ctx.spec.inputs.size()};
+    join_options opts;
+    opts.stage = ctx.id;
+    opts.inputs = ctx.spec.inputs.size();
     if (auto it = ctx.spec.settings.find("combine");
         it != ctx.spec.settings.end())
       opts.combining = *parse_combine_kind(it->second);

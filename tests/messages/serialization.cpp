@@ -215,7 +215,8 @@ BOOST_AUTO_TEST_CASE(scaling_samples_and_history_round_trip) {
 }
 
 BOOST_AUTO_TEST_CASE(atoms_round_trip_with_payloads) {
-  auto msg = caf::make_message(atoms::serve_atom_v, batch{0, {sample_request(6)}});
+  auto msg = caf::make_message(atoms::serve_atom_v,
+                               batch{0, {sample_request(6)}});
   auto copy = round_trip_message(vs.sys, msg);
   BOOST_REQUIRE((copy.match_elements<atoms::serve_atom, batch>()));
   BOOST_CHECK(copy.get_as<batch>(1) == (batch{0, {sample_request(6)}}));

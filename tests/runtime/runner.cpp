@@ -235,8 +235,8 @@ BOOST_AUTO_TEST_CASE(summaries_count_what_the_records_say) {
 // sent ends once, those still in flight dropped as cancelled.
 BOOST_AUTO_TEST_CASE(a_cancelled_run_ends_every_request_it_sent) {
   dir.write("gaps.deltas", test::constant_gaps(50000, 1));
-  auto sc = load_scenario(dir.write("s.toml",
-                                    test::deltas_scenario(test::one_fast_stage)));
+  auto text = test::deltas_scenario(test::one_fast_stage);
+  auto sc = load_scenario(dir.write("s.toml", text));
   run_options opts;
   opts.cancelled = [] { return true; };
   auto r = run_scenario(sc, opts);
@@ -268,8 +268,8 @@ BOOST_FIXTURE_TEST_SUITE(graph_in_real_time, fixture)
 
 BOOST_AUTO_TEST_CASE(a_cancelled_run_ends_every_request_it_sent) {
   dir.write("gaps.deltas", test::constant_gaps(5000, 1));
-  auto sc = load_scenario(dir.write("s.toml",
-                                    test::deltas_scenario(test::one_fast_stage)));
+  auto text = test::deltas_scenario(test::one_fast_stage);
+  auto sc = load_scenario(dir.write("s.toml", text));
   run_options opts;
   opts.clock = clock_kind::real_time;
   opts.cancelled = [] { return true; };

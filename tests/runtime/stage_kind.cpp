@@ -37,8 +37,8 @@ BOOST_AUTO_TEST_CASE(the_builtin_kinds_are_registered) {
 }
 
 BOOST_AUTO_TEST_CASE(a_registered_kind_reads_its_own_keys_and_writes_them_back) {
-  auto sc = load_scenario(dir.write("s.toml",
-                                    test::deltas_scenario(test::crashing_stage)));
+  auto text = test::deltas_scenario(test::crashing_stage);
+  auto sc = load_scenario(dir.write("s.toml", text));
   BOOST_REQUIRE_EQUAL(sc.stages.size(), 1u);
   BOOST_CHECK_EQUAL(sc.stages[0].kind, "crashing");
   BOOST_CHECK_EQUAL(sc.stages[0].settings.at("die_on_batch"), "3");
