@@ -31,19 +31,28 @@ struct fixture {
     return double((rec.finish - rec.req.arrival).count()) / 1e6;
   }
 
-  /// A run whose only replica dies on its 3rd batch (of 10 requests).
-  run_result run_with_a_death(clock_kind clock) {
+  /// A run of 10 requests through one replica of `kind` that, on its 3rd
+  /// batch, dies (crashing) or kills its frontend or the sink.
+  run_result run_with_a_death(clock_kind clock,
+                              const std::string& kind = "crashing") {
     test::register_crashing_kind();
-    return run(test::deltas_scenario(test::crashing_stage),
-               test::constant_gaps(10, 1), clock);
+    test::register_killing_kinds();
+    auto key = kind == "crashing" ? "die_on_batch" : "kill_on_batch";
+    auto stage = "[[stages]]\nname = \"flaky\"\nkind = \"" + kind + "\"\n"
+                 + key + " = 3\ninputs = [\"source\"]\n";
+    return run(test::deltas_scenario(stage), test::constant_gaps(10, 1),
+               clock);
   }
 
   /// The death ended the run: it says who died, and every request sent
-  /// ended exactly once, the unfinished ones failed as aborted.
-  static void check_aborted(const run_result& r) {
+  /// ended exactly once, the unfinished ones failed as aborted (all of them
+  /// when the sink, which held the outcomes, died).
+  static void check_aborted(const run_result& r,
+                            const std::string& who = "replica 0 of stage "
+                                                     "'flaky'",
+                            uint64_t completed_before = 2) {
     BOOST_TEST_MESSAGE(r.interruption);
-    BOOST_CHECK(r.interruption.find("replica 0 of stage 'flaky' died")
-                != std::string::npos);
+    BOOST_CHECK(r.interruption.find(who + " died") != std::string::npos);
     BOOST_CHECK(r.interruption.find("in flight") != std::string::npos);
     BOOST_REQUIRE_GE(r.outcomes.sent, 3u);
     check_conserved(r, r.outcomes.sent);
@@ -56,7 +65,7 @@ struct fixture {
       BOOST_CHECK(rec.kind == outcome_kind::failed);
       BOOST_CHECK(rec.reason == errc::aborted);
     }
-    BOOST_CHECK_EQUAL(completed, 2u);
+    BOOST_CHECK_EQUAL(completed, completed_before);
   }
 
   static void check_conserved(const run_result& r, uint64_t sent) {
@@ -283,9 +292,20 @@ BOOST_AUTO_TEST_CASE(a_cancelled_run_ends_every_request_it_sent) {
       BOOST_CHECK(rec.reason == errc::cancelled);
 }
 
-// Regression: a real-time run whose replica died waited forever.
+// Regression: a real-time run whose replica, frontend or sink died waited
+// forever.
 BOOST_AUTO_TEST_CASE(a_replica_that_dies_ends_the_run_with_an_error) {
   check_aborted(run_with_a_death(clock_kind::real_time));
+}
+
+BOOST_AUTO_TEST_CASE(a_frontend_that_dies_ends_the_run_with_an_error) {
+  check_aborted(run_with_a_death(clock_kind::real_time, "frontend_killer"),
+                "the frontend of stage 'flaky'");
+}
+
+BOOST_AUTO_TEST_CASE(a_sink_that_dies_ends_the_run_with_an_error) {
+  check_aborted(run_with_a_death(clock_kind::real_time, "sink_killer"),
+                "the sink", 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_short_real_run_ends_every_request) {
