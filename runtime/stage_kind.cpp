@@ -1,48 +1,34 @@
 #include "runtime/stage_kind.hpp"
 
-#include <map>
-#include <memory>
-#include <mutex>
 #include <stdexcept>
 
+#include "runtime/named_registry.hpp"
 #include "runtime/scenario.hpp"
 
 namespace troupe {
 
 namespace {
 
+/// Adds a kind that has a spawn function of its shape.
+void add_checked(named_registry<stage_kind>& r, stage_kind kind) {
+  if (kind.replicated ? !kind.spawn_replica : !kind.spawn_stage)
+    throw std::invalid_argument("stage kind '" + kind.name
+                                + "' has no spawn function");
+  auto name = kind.name;
+  r.add(name, std::move(kind));
+}
+
 /// The kinds troupe ships with; add a line here for a new built-in kind.
 std::vector<stage_kind> builtin_stage_kinds() {
   return {model_stage_kind(), noop_stage_kind(), join_stage_kind()};
 }
 
-struct registry {
-  std::mutex mtx;
-  /// Nodes of a map stay put: pointers handed out remain valid.
-  std::map<std::string, stage_kind> kinds;
-  /// Registration order, for stage_kind_names().
-  std::vector<std::string> order;
-
-  void add(stage_kind kind) {
-    if (kind.name.empty())
-      throw std::invalid_argument("a stage kind needs a name");
-    if (kind.replicated ? !kind.spawn_replica : !kind.spawn_stage)
-      throw std::invalid_argument("stage kind '" + kind.name
-                                  + "' has no spawn function");
-    std::lock_guard<std::mutex> guard{mtx};
-    auto name = kind.name;
-    if (!kinds.emplace(name, std::move(kind)).second)
-      throw std::invalid_argument("stage kind '" + name
-                                  + "' is registered twice");
-    order.push_back(name);
-  }
-};
-
-registry& kinds() {
-  static registry* instance = [] {
-    auto result = new registry; // never destroyed: used until exit
+named_registry<stage_kind>& kinds() {
+  // Never destroyed: used until exit.
+  static auto* instance = [] {
+    auto result = new named_registry<stage_kind>{"stage kind"};
     for (auto& kind : builtin_stage_kinds())
-      result->add(std::move(kind));
+      add_checked(*result, std::move(kind));
     return result;
   }();
   return *instance;
@@ -51,14 +37,11 @@ registry& kinds() {
 } // namespace
 
 void register_stage_kind(stage_kind kind) {
-  kinds().add(std::move(kind));
+  add_checked(kinds(), std::move(kind));
 }
 
 const stage_kind* find_stage_kind(const std::string& name) {
-  auto& r = kinds();
-  std::lock_guard<std::mutex> guard{r.mtx};
-  auto it = r.kinds.find(name);
-  return it == r.kinds.end() ? nullptr : &it->second;
+  return kinds().find(name);
 }
 
 const stage_kind& kind_of(const stage_spec& spec) {
@@ -69,12 +52,7 @@ const stage_kind& kind_of(const stage_spec& spec) {
 }
 
 std::string stage_kind_names() {
-  auto& r = kinds();
-  std::lock_guard<std::mutex> guard{r.mtx};
-  std::string result;
-  for (const auto& name : r.order)
-    result += (result.empty() ? "" : ", ") + name;
-  return result;
+  return kinds().names();
 }
 
 } // namespace troupe
