@@ -42,6 +42,15 @@ std::optional<caf::timespan> client_state::next_wakeup(caf::timespan now) const 
 
 namespace {
 
+/// Tells the sink how many requests were sent; nothing is sent after.
+void say_done(client_pointer self) {
+  auto& st = self->state;
+  if (st.done_sent)
+    return;
+  st.done_sent = true;
+  self->send(st.options.sink, client_done{st.next});
+}
+
 /// Sends what is due now, then arms the timer for the next arrival (unless
 /// one is armed) or, once all are sent, tells the sink how many there were.
 /// Paced and with nothing to send, it echoes through the sink when the next
@@ -54,13 +63,8 @@ void emit_due(client_pointer self) {
   auto now = st.since_epoch(self->clock().now());
   auto due = st.take_due(now);
   bool sent_any = !due.requests.empty();
-  // Copies for all roots but the last, which gets the batch itself: a
-  // copied trace loses its reserved capacity.
-  if (sent_any && !st.options.roots.empty()) {
-    for (size_t i = 0; i + 1 < st.options.roots.size(); ++i)
-      self->send(st.options.roots[i], due);
-    self->send(st.options.roots.back(), std::move(due));
-  }
+  if (sent_any)
+    send_to_all(self, st.options.roots, std::move(due));
   if (auto delay = st.next_wakeup(now)) {
     if (!st.timer_armed) {
       st.timer_armed = true;
@@ -76,8 +80,7 @@ void emit_due(client_pointer self) {
         });
     }
   } else {
-    st.done_sent = true;
-    self->send(st.options.sink, client_done{st.next});
+    say_done(self);
   }
 }
 
@@ -100,13 +103,9 @@ client_actor::behavior_type client(client_pointer self,
     [self](atoms::pace_atom) { emit_due(self); },
     // The run ends early: what was sent is all there will be.
     [self](atoms::stop_atom) {
-      auto& st = self->state;
-      ++st.events;
-      if (!st.done_sent) {
-        st.done_sent = true;
-        self->send(st.options.sink, client_done{st.next});
-      }
-      return static_cast<uint64_t>(st.next);
+      ++self->state.events;
+      say_done(self);
+      return static_cast<uint64_t>(self->state.next);
     });
 }
 

@@ -282,11 +282,9 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
       drop(self, std::move(admitted.full), errc::queue_full, when);
       drop(self, std::move(admitted.unreachable), errc::deadline_unreachable,
            when);
-      if (!admitted.skipped.empty()) {
-        batch out{st.options.stage, std::move(admitted.skipped), true};
-        for (const auto& next : st.options.successors)
-          self->send(next, out);
-      }
+      if (!admitted.skipped.empty())
+        send_to_all(self, st.options.successors,
+                    batch{st.options.stage, std::move(admitted.skipped), true});
       pump(self, when);
     },
     [self](replica_idle msg) {

@@ -37,8 +37,7 @@ join_actor::behavior_type join(join_pointer self, join_options options) {
       auto [out, skipped] = st.accept(std::move(in), now);
       for (auto* x : {&out, &skipped})
         if (!x->requests.empty())
-          for (auto& next : st.options.successors)
-            self->send(next, *x);
+          send_to_all(self, st.options.successors, std::move(*x));
     });
 }
 

@@ -53,10 +53,7 @@ void replica_state::forward(Self* self, batch&& work) const {
   if (n == 0)
     return;
   if (routed_everywhere(work, options.stage, n)) {
-    // Copies for all successors but the last, which gets the batch itself.
-    for (size_t i = 0; i + 1 < n; ++i)
-      self->send(successors[i], work);
-    self->send(successors.back(), std::move(work));
+    send_to_all(self, successors, std::move(work));
     return;
   }
   for (size_t i = 0; i < n; ++i) {

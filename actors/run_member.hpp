@@ -6,10 +6,12 @@
 // adds the protocol's handlers to an actor's own.
 
 #include <cstdint>
+#include <vector>
 
 #include <caf/actor_clock.hpp>
 #include <caf/timespan.hpp>
 
+#include "messages/batch.hpp"
 #include "messages/control.hpp"
 #include "messages/ids.hpp"
 
@@ -18,13 +20,11 @@ namespace troupe {
 struct run_member {
   /// Time zero of the run: traces hold offsets from it.
   caf::actor_clock::time_point epoch;
-  bool started = false;
   /// Messages handled (the runtime sums them up at the end).
   uint64_t events = 0;
 
   void start(const run_start& x) {
     epoch = caf::actor_clock::time_point{x.epoch};
-    started = true;
   }
 
   /// The offset of `now` (the actor clock's reading) from time zero.
@@ -61,6 +61,17 @@ run_member_behavior(Self* self, Started started, Handlers... handlers) {
 /// For run_member_behavior: nothing to do at run_start.
 inline void nothing_to_start() {
   // nop
+}
+
+/// Sends `x` to every one of `to`: copies to all but the last, which gets
+/// `x` itself (a copied trace loses the room reserved for later visits).
+template <class Self, class Handle>
+void send_to_all(Self* self, const std::vector<Handle>& to, batch&& x) {
+  if (to.empty())
+    return;
+  for (size_t i = 0; i + 1 < to.size(); ++i)
+    self->send(to[i], x);
+  self->send(to.back(), std::move(x));
 }
 
 } // namespace troupe

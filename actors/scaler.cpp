@@ -74,12 +74,10 @@ scaler_state::decide(caf::timespan now) {
     for (auto input : s.inputs)
       if (input != source_stage)
         upstream = std::max(upstream, predicted_of(input));
-    if (!s.frontend || s.service.empty()) {
+    if (!v.policy) { // not sized here: it only passes predictions on
       v.predicted_qps = upstream;
       continue;
     }
-    if (!v.policy)
-      continue;
     scaling_snapshot x;
     x.now = now;
     x.period_s = to_seconds(now - v.last.since);

@@ -127,7 +127,7 @@ run_outcomes abort_run(const run_context& ctx, run_protocol& protocol,
 
 /// The graph went idle: every request ended (the sink said so) or some
 /// never will (a bug).
-run_outcomes collect_all(const run_context& ctx, run_protocol& protocol) {
+run_outcomes collect_all(run_protocol& protocol) {
   auto outcomes = protocol.collect();
   if (!outcomes)
     throw std::runtime_error("the sink did not hand over the outcomes: "
@@ -147,7 +147,7 @@ run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
     if (e.all_ended || e.death)
       break;
   }
-  auto outcomes = collect_all(ctx, protocol);
+  auto outcomes = collect_all(protocol);
   auto total = sent ? *sent : outcomes.records.size();
   auto ended = outcomes.records.size();
   ctx.result.cancelled = true;
@@ -245,7 +245,7 @@ void run_virtual(const run_context& ctx) {
         "please report it)",
         ctx.arrivals->size() - (counts ? counts->ended : 0)));
     }
-    result.outcomes = collect_all(ctx, protocol);
+    result.outcomes = collect_all(protocol);
     result.scaling = protocol.scaling_samples(std::chrono::seconds(1));
   }
   result.events = protocol.events();
@@ -273,7 +273,7 @@ void run_real(const run_context& ctx) {
     auto e = protocol.take_message(std::chrono::milliseconds(250));
     if (e.all_ended) {
       result.wall_s = seconds_since(start);
-      result.outcomes = collect_all(ctx, protocol);
+      result.outcomes = collect_all(protocol);
       // The scaler's last round comes at most an interval later.
       result.scaling = protocol.scaling_samples(
         from_seconds(2 * ctx.sc.scaling.interval_s + 5));
