@@ -50,7 +50,7 @@ double scaler_state::absorb(stage_view& v, caf::timespan now) const {
     for (size_t b = 0; b < std::max(expected, load.arrivals.size()); ++b)
       v.buckets.push_back(b < load.arrivals.size() ? load.arrivals[b] : 0);
     auto keep = static_cast<size_t>(
-      std::ceil(options.spec.envelope_s / v.bucket_s));
+      std::ceil(to_seconds(options.spec.envelope) / v.bucket_s));
     while (v.buckets.size() > keep)
       v.buckets.pop_front();
   }
@@ -129,7 +129,7 @@ bool scaler_state::finished(caf::timespan now) const {
 
 caf::timespan scaler_state::round_time() const {
   return static_cast<caf::timespan::rep>(round)
-         * from_seconds(options.spec.interval_s);
+         * options.spec.interval;
 }
 
 namespace {

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "apps/commands.hpp"
+#include "models/durations.hpp"
 #include "models/input_error.hpp"
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
@@ -77,7 +78,7 @@ int run_command(const run_command_options& options) {
       auto dir = std::filesystem::path{options.out_dir};
       write_summary_json(summary, (dir / "summary.json").string());
       write_requests_csv(sc, result.outcomes, (dir / "requests.csv").string());
-      write_intervals_csv(interval_series(sc, result, sc.scaling.interval_s),
+      write_intervals_csv(interval_series(sc, result, to_seconds(sc.scaling.interval)),
                           (dir / "intervals.csv").string());
       std::cout << "  wrote " << (dir / "summary.json").string() << ", "
                 << (dir / "requests.csv").string() << " and "

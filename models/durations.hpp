@@ -11,6 +11,12 @@
 
 namespace troupe {
 
+/// The longest duration a scenario may state (ten years): the clock holds
+/// about 292 years, so sums of a few such durations and the run's epoch
+/// stay in range.
+constexpr caf::timespan max_scenario_duration
+  = std::chrono::hours(24 * 365 * 10);
+
 inline double to_ms(caf::timespan x) {
   return std::chrono::duration<double, std::milli>(x).count();
 }

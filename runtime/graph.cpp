@@ -19,7 +19,7 @@ namespace {
 scaling_spec effective_scaling(const scenario& sc) {
   auto spec = sc.scaling;
   if (spec.policy == scaling_kind::oracle)
-    spec.scale_down_delay_s = 0;
+    spec.scale_down_delay = caf::timespan{0};
   return spec;
 }
 
@@ -92,15 +92,14 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.pool.initial = spec.replicas;
     if (scaled_here) {
       auto hardware_cost = spec.service->cost;
-      opts.pool.cold_start = from_ms(scaling.cold_start_s * 1000);
-      opts.pool.scale_down_delay = from_ms(scaling.scale_down_delay_s
-                                           * 1000);
+      opts.pool.cold_start = scaling.cold_start;
+      opts.pool.scale_down_delay = scaling.scale_down_delay;
       opts.pool.running_cost_per_s = hardware_cost
                                      * scaling.running_cost_per_s;
       opts.pool.idle_cost_per_s = hardware_cost * scaling.idle_cost_per_s;
       // A hundred buckets per interval: fine enough for the tuner's
       // shortest envelope windows.
-      opts.load_bucket = from_ms(scaling.interval_s * 10);
+      opts.load_bucket = scaling.interval / 100;
     }
     auto handle = sys.spawn(frontend, std::move(opts));
     remember(handle, "the frontend of stage '" + spec.name + "'");

@@ -276,7 +276,7 @@ void run_real(const run_context& ctx) {
       result.outcomes = collect_all(protocol);
       // The scaler's last round comes at most an interval later.
       result.scaling = protocol.scaling_samples(
-        from_seconds(2 * ctx.sc.scaling.interval_s + 5));
+        2 * ctx.sc.scaling.interval + std::chrono::seconds(5));
       break;
     }
     if (e.death) {

@@ -10,6 +10,9 @@
 
 #include <toml++/toml.h>
 
+#include <fmt/format.h>
+
+#include "models/durations.hpp"
 #include "models/input_error.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/controller_kind.hpp"
@@ -137,6 +140,24 @@ private:
     if (x < 0)
       fail(&n, field, "must not be negative");
     return x;
+  }
+
+  /// A duration in `unit_s` seconds (1 for keys ending in _s, 1e-3 for
+  /// _ms), as the runtime's clock holds it: zero only when `allow_zero`,
+  /// and at most max_scenario_duration, so that sums of a few stay in
+  /// range.
+  caf::timespan duration(const toml::node& n, const std::string& field,
+                         double unit_s, bool allow_zero) const {
+    auto x = allow_zero ? non_negative(n, field) : positive(n, field);
+    auto limit_s = to_seconds(max_scenario_duration);
+    if (x * unit_s > limit_s)
+      fail(&n, field,
+           fmt::format("{} s is longer than the clock holds (at most {:g} s)",
+                       x * unit_s, limit_s));
+    auto result = from_seconds(x * unit_s);
+    if (result.count() == 0 && !allow_zero)
+      fail(&n, field, "is shorter than a nanosecond");
+    return result;
   }
 
   int64_t integer(const toml::node& n, const std::string& field) const {
@@ -329,19 +350,27 @@ private:
       if (auto n = t.get(key))
         out = non_negative(*n, p + key);
     };
-    if (auto n = t.get("interval_s"))
-      x.interval_s = positive(*n, p + "interval_s");
-    optional_non_negative("cold_start_s", x.cold_start_s);
-    optional_non_negative("scale_down_delay_s", x.scale_down_delay_s);
-    optional_non_negative("overhead_ms", x.overhead_ms);
+    auto optional_duration = [&](const char* key, double unit_s,
+                                 bool allow_zero, caf::timespan& out) {
+      if (auto n = t.get(key))
+        out = duration(*n, p + key, unit_s, allow_zero);
+    };
+    optional_duration("interval_s", 1, false, x.interval);
+    // A round measures a hundred load buckets per frontend: shorter
+    // intervals cost more than they can tell.
+    if (x.interval < std::chrono::milliseconds(1))
+      fail(t.get("interval_s"), p + "interval_s",
+           "must be at least 0.001 s (one scaling round per millisecond)");
+    optional_duration("cold_start_s", 1, true, x.cold_start);
+    optional_duration("scale_down_delay_s", 1, true, x.scale_down_delay);
+    optional_duration("overhead_ms", 1e-3, true, x.overhead);
+    optional_duration("envelope_s", 1, false, x.envelope);
     optional_non_negative("running_cost_per_s", x.running_cost_per_s);
     optional_non_negative("idle_cost_per_s", x.idle_cost_per_s);
     if (auto n = t.get("margin"))
       x.margin = static_cast<uint32_t>(at_least(*n, p + "margin", 0));
     if (auto n = t.get("history"))
       x.history = static_cast<uint32_t>(at_least(*n, p + "history", 1));
-    if (auto n = t.get("envelope_s"))
-      x.envelope_s = positive(*n, p + "envelope_s");
     if (auto n = t.get("headroom")) {
       x.headroom = positive(*n, p + "headroom");
       if (x.headroom < 1)

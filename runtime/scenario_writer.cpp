@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "models/durations.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 
@@ -68,13 +69,13 @@ void write_scaling(std::ostream& out, const scaling_spec& x) {
   if (x.policy == scaling_kind::none)
     return;
   out << "\n[scaling]\npolicy = " << toml_quoted(to_string(x.policy))
-      << "\ninterval_s = " << number(x.interval_s)
-      << "\ncold_start_s = " << number(x.cold_start_s)
-      << "\nscale_down_delay_s = " << number(x.scale_down_delay_s)
+      << "\ninterval_s = " << number(to_seconds(x.interval))
+      << "\ncold_start_s = " << number(to_seconds(x.cold_start))
+      << "\nscale_down_delay_s = " << number(to_seconds(x.scale_down_delay))
       << "\nmargin = " << x.margin
-      << "\noverhead_ms = " << number(x.overhead_ms)
+      << "\noverhead_ms = " << number(to_ms(x.overhead))
       << "\nhistory = " << x.history
-      << "\nenvelope_s = " << number(x.envelope_s)
+      << "\nenvelope_s = " << number(to_seconds(x.envelope))
       << "\nheadroom = " << number(x.headroom)
       << "\nmax_workers = " << x.max_workers
       << "\nrunning_cost_per_s = " << number(x.running_cost_per_s)

@@ -36,9 +36,9 @@ public:
       predictor_.add(now_s, x.measured_qps);
     scaling_decision result;
     result.predicted_qps = std::max(
-      predictor_.predict(now_s + spec_.cold_start_s), x.upstream_qps);
+      predictor_.predict(now_s + to_seconds(spec_.cold_start)), x.upstream_qps);
     seed_rule_options rule;
-    rule.overhead_ms = spec_.overhead_ms;
+    rule.overhead_ms = to_ms(spec_.overhead);
     rule.margin = spec_.margin;
     rule.headroom = spec_.headroom;
     auto batch = largest_timely_batch(service, x.measured_qps, x.stage_slo_ms,
@@ -70,7 +70,7 @@ public:
     in.buckets = x.buckets;
     in.bucket_s = x.bucket_s;
     in.shortest_s = to_seconds(service.service_time(x.planned_batch));
-    in.longest_s = spec_.envelope_s;
+    in.longest_s = to_seconds(spec_.envelope);
     in.slack_s = std::max(0.0, x.stage_slo_ms / 1000.0 - in.shortest_s);
     in.per_worker_qps = service.throughput_qps(x.planned_batch);
     return {scale_order{tuner_workers(in), x.planned_batch}, x.measured_qps};
@@ -92,10 +92,10 @@ public:
   scaling_decision decide(const scaling_snapshot& x) override {
     const auto& service = *x.service;
     const auto& arrivals = *x.arrivals;
-    auto interval = from_seconds(spec_.interval_s);
+    auto interval = spec_.interval;
     auto rate_from = [&](caf::timespan from) {
       return double(arrivals_between(arrivals, from, from + interval))
-             / spec_.interval_s;
+             / to_seconds(interval);
     };
     auto need = [&](double rate, uint32_t batch) {
       return workers_for(service, spec_.headroom * rate, batch);
@@ -104,13 +104,13 @@ public:
     result.predicted_qps = rate_from(x.now);
     auto& order = result.order;
     order.max_batch = largest_timely_batch(service, result.predicted_qps,
-                                           x.stage_slo_ms, spec_.overhead_ms);
+                                           x.stage_slo_ms, to_ms(spec_.overhead));
     order.workers = need(result.predicted_qps, order.max_batch);
-    auto horizon = x.now + from_seconds(spec_.cold_start_s);
+    auto horizon = x.now + spec_.cold_start;
     for (auto from = x.now + interval; from <= horizon; from += interval) {
       auto rate = rate_from(from);
       auto batch = largest_timely_batch(service, rate, x.stage_slo_ms,
-                                        spec_.overhead_ms);
+                                        to_ms(spec_.overhead));
       order.workers = std::max(order.workers, need(rate, batch));
     }
     order.workers = std::max(1u, order.workers);

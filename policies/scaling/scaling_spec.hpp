@@ -2,11 +2,13 @@
 
 // A pipeline's scaling settings: the [scaling] table of a scenario.
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
 
 #include <caf/meta/type_name.hpp>
+#include <caf/timespan.hpp>
 
 namespace troupe {
 
@@ -49,19 +51,19 @@ inline std::optional<scaling_kind> parse_scaling_kind(const std::string& text) {
 struct scaling_spec {
   scaling_kind policy = scaling_kind::none;
   /// How often the scaler measures and decides.
-  double interval_s = 1;
+  caf::timespan interval = std::chrono::seconds(1);
   /// A booting worker serves this long after it was ordered.
-  double cold_start_s = 3;
+  caf::timespan cold_start = std::chrono::seconds(3);
   /// A pool keeps the highest target of this last stretch of time.
-  double scale_down_delay_s = 8;
+  caf::timespan scale_down_delay = std::chrono::seconds(8);
   /// seed: workers on top of the need.
   uint32_t margin = 1;
   /// seed: per-batch overhead in b*'s condition.
-  double overhead_ms = 5;
+  caf::timespan overhead = std::chrono::milliseconds(5);
   /// seed: measurements the rate regression fits.
   uint32_t history = 10;
   /// tuner: the longest envelope window.
-  double envelope_s = 60;
+  caf::timespan envelope = std::chrono::seconds(60);
   /// seed and oracle: capacity on top of the rate, as a factor (1 = exactly
   /// the rate).
   double headroom = 1;
@@ -73,11 +75,11 @@ struct scaling_spec {
 };
 
 inline bool operator==(const scaling_spec& x, const scaling_spec& y) {
-  return x.policy == y.policy && x.interval_s == y.interval_s
-         && x.cold_start_s == y.cold_start_s
-         && x.scale_down_delay_s == y.scale_down_delay_s
-         && x.margin == y.margin && x.overhead_ms == y.overhead_ms
-         && x.history == y.history && x.envelope_s == y.envelope_s
+  return x.policy == y.policy && x.interval == y.interval
+         && x.cold_start == y.cold_start
+         && x.scale_down_delay == y.scale_down_delay
+         && x.margin == y.margin && x.overhead == y.overhead
+         && x.history == y.history && x.envelope == y.envelope
          && x.headroom == y.headroom && x.max_workers == y.max_workers
          && x.running_cost_per_s == y.running_cost_per_s
          && x.idle_cost_per_s == y.idle_cost_per_s;
@@ -85,9 +87,9 @@ inline bool operator==(const scaling_spec& x, const scaling_spec& y) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, scaling_spec& x) {
-  return f(caf::meta::type_name("scaling_spec"), x.policy, x.interval_s,
-           x.cold_start_s, x.scale_down_delay_s, x.margin, x.overhead_ms,
-           x.history, x.envelope_s, x.headroom, x.max_workers,
+  return f(caf::meta::type_name("scaling_spec"), x.policy, x.interval,
+           x.cold_start, x.scale_down_delay, x.margin, x.overhead,
+           x.history, x.envelope, x.headroom, x.max_workers,
            x.running_cost_per_s, x.idle_cost_per_s);
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 scaler_state one_stage_scaler() {
   scaler_options opts;
-  opts.spec.envelope_s = 60;
+  opts.spec.envelope = std::chrono::seconds(60);
   opts.stages.resize(1);
   scaler_state st;
   st.init(std::move(opts));

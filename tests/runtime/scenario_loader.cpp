@@ -210,6 +210,12 @@ BOOST_AUTO_TEST_CASE(bad_scaling_settings) {
   auto cold = scaling("policy = \"seed\"\ncold_start_s = -1");
   expect_error(cold, line_of(cold, "cold_start_s"), "scaling.cold_start_s",
                "must not be negative");
+  auto forever = scaling("policy = \"seed\"\ncold_start_s = 1e10");
+  expect_error(forever, line_of(forever, "cold_start_s"),
+               "scaling.cold_start_s", "longer than the clock holds");
+  auto tiny = scaling("policy = \"seed\"\ninterval_s = 1e-9");
+  expect_error(tiny, line_of(tiny, "interval_s"), "scaling.interval_s",
+               "at least 0.001 s");
   auto headroom = scaling("policy = \"oracle\"\nheadroom = 0.5");
   expect_error(headroom, line_of(headroom, "headroom"), "scaling.headroom",
                "at least 1");
@@ -224,7 +230,13 @@ BOOST_AUTO_TEST_CASE(bad_scaling_settings) {
   auto sc = load_scenario(good_scaling);
   BOOST_CHECK(sc.scaling.policy == scaling_kind::tuner);
   BOOST_CHECK_EQUAL(sc.scaling.margin, 0u);
-  BOOST_CHECK_EQUAL(sc.scaling.cold_start_s, 3.0);
+  BOOST_CHECK(sc.scaling.cold_start == std::chrono::seconds(3));
+  auto exact = dir.write("exact.toml",
+                         scaling("policy = \"seed\"\ninterval_s = 0.3\n"
+                                 "overhead_ms = 2.5"));
+  auto in_ns = load_scenario(exact).scaling;
+  BOOST_CHECK_EQUAL(in_ns.interval.count(), 300'000'000);
+  BOOST_CHECK_EQUAL(in_ns.overhead.count(), 2'500'000);
 }
 
 BOOST_AUTO_TEST_CASE(wave_workloads_need_their_coefficients) {
