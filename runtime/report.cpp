@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
-#include <set>
 #include <stdexcept>
 #include <tuple>
 
@@ -21,14 +20,9 @@ namespace {
 void add_stage_reports(const scenario& sc, const run_result& run,
                        double duration_s, run_summary& out) {
   const auto& outcomes = run.outcomes;
-  struct batch_key {
-    stage_id stage;
-    uint64_t batch_id;
-    bool operator<(const batch_key& other) const {
-      return std::tie(stage, batch_id) < std::tie(other.stage, other.batch_id);
-    }
-  };
-  std::map<batch_key, const stage_visit*> batches;
+  // (stage, batch id, one of its visits), sorted and deduplicated: a flat
+  // vector, since a run can hold millions of batches.
+  std::vector<std::tuple<stage_id, uint64_t, const stage_visit*>> batches;
   std::vector<double> wait_sum(sc.stages.size(), 0);
   std::vector<uint64_t> wait_count(sc.stages.size(), 0);
   for (const auto& rec : outcomes.records)
@@ -37,14 +31,20 @@ void add_stage_reports(const scenario& sc, const run_result& run,
         continue;
       wait_sum[visit.stage] += to_ms(visit.dequeue - visit.enqueue);
       ++wait_count[visit.stage];
-      batches.emplace(batch_key{visit.stage, visit.batch_id}, &visit);
+      batches.emplace_back(visit.stage, visit.batch_id, &visit);
     }
+  auto key = [](const auto& x) { return std::tie(std::get<0>(x), std::get<1>(x)); };
+  auto same_batch = [&](const auto& x, const auto& y) { return key(x) == key(y); };
+  std::stable_sort(batches.begin(), batches.end(),
+                   [&](const auto& x, const auto& y) { return key(x) < key(y); });
+  batches.erase(std::unique(batches.begin(), batches.end(), same_batch),
+                batches.end());
   out.stages.resize(sc.stages.size());
   std::vector<double> busy_ms(sc.stages.size(), 0);
-  for (const auto& [key, visit] : batches) {
-    ++out.stages[key.stage].batch_sizes[visit->batch_size];
+  for (const auto& [stage, id, visit] : batches) {
+    ++out.stages[stage].batch_sizes[visit->batch_size];
     if (visit->finish >= visit->dequeue)
-      busy_ms[key.stage] += to_ms(visit->finish - visit->dequeue);
+      busy_ms[stage] += to_ms(visit->finish - visit->dequeue);
   }
   for (size_t i = 0; i < sc.stages.size(); ++i) {
     auto& st = out.stages[i];
