@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace troupe {
 
@@ -45,5 +46,29 @@ struct plan_command_options {
 /// `troupe plan`: 0 with a plan, 3 when no plan meets the constraints, 2 for
 /// bad input, 1 for other errors.
 int plan_command(const plan_command_options& options);
+
+struct zoo_command_options {
+  std::string repository = "zoo";
+  std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  /// Zoo models to train; empty = all.
+  std::vector<std::string> models;
+  uint64_t seed = 1;
+  /// Passes over the data; 0 = each model's own.
+  uint32_t epochs = 0;
+  /// Use the first this many images; 0 = all.
+  size_t train_images = 0;
+  size_t test_images = 0;
+  /// Retrain models that exist.
+  bool force = false;
+  /// accuracy: the CSV file (default REPOSITORY/accuracy.csv).
+  std::string out_file;
+  bool progress = true;
+};
+
+/// `troupe zoo train`: 0, 2 for bad input, 1 for other errors.
+int zoo_train_command(const zoo_command_options& options);
+
+/// `troupe zoo accuracy`: 0, 2 for bad input, 1 for other errors.
+int zoo_accuracy_command(const zoo_command_options& options);
 
 } // namespace troupe

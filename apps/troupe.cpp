@@ -61,7 +61,49 @@ int main(int argc, char** argv) {
   plan_cmd->add_flag("--quiet{false},-q{false}", plan.progress,
                      "No progress lines");
 
+  troupe::zoo_command_options zoo;
+  auto* zoo_cmd = app.add_subcommand(
+    "zoo", "Train and measure the model zoo (Fashion-MNIST, LibTorch)");
+  zoo_cmd->require_subcommand(1);
+  auto add_common = [&](CLI::App* cmd) {
+    cmd->add_option("--repo", zoo.repository,
+                    "Model repository folder (default: zoo)");
+    cmd->add_option("--data", zoo.data_dir,
+                    "Fashion-MNIST folder (default: Debian's "
+                    "dataset-fashion-mnist)");
+    cmd->add_option("--test-images", zoo.test_images,
+                    "Evaluate on the first N test images (default: all)");
+    cmd->add_flag("--quiet{false},-q{false}", zoo.progress,
+                  "No progress lines");
+  };
+  auto* zoo_train = zoo_cmd->add_subcommand(
+    "train", "Train the zoo's models into the repository (reuses those "
+             "already there)");
+  add_common(zoo_train);
+  zoo_train->add_option("--models", zoo.models,
+                        "Only these models (logreg, mlp, cnn-small, "
+                        "cnn-wide)")
+    ->delimiter(',');
+  zoo_train->add_option("--seed", zoo.seed, "Training seed (default 1)");
+  zoo_train->add_option("--epochs", zoo.epochs,
+                        "Passes over the data (default: each model's own)")
+    ->check(CLI::PositiveNumber);
+  zoo_train->add_option("--train-images", zoo.train_images,
+                        "Train on the first N images (default: all 60000)")
+    ->check(CLI::PositiveNumber);
+  zoo_train->add_flag("--force", zoo.force, "Retrain models that exist");
+  auto* zoo_accuracy = zoo_cmd->add_subcommand(
+    "accuracy", "Accuracy of every subset of the repository's models, "
+                "combined by mean and by vote");
+  add_common(zoo_accuracy);
+  zoo_accuracy->add_option("--out", zoo.out_file,
+                           "CSV file (default: REPO/accuracy.csv)");
+
   CLI11_PARSE(app, argc, argv);
+  if (*zoo_train)
+    return troupe::zoo_train_command(zoo);
+  if (*zoo_accuracy)
+    return troupe::zoo_accuracy_command(zoo);
   if (*run_cmd)
     return troupe::run_command(run);
   if (*plan_cmd)
