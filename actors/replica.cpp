@@ -4,6 +4,8 @@
 
 #include <caf/actor_cast.hpp>
 
+#include "models/data/data_set_cache.hpp"
+
 namespace troupe {
 
 caf::expected<caf::timespan>
@@ -24,6 +26,44 @@ void replica_state::finish(batch& work, caf::timespan now) const {
   for (auto& req : work.requests)
     if (!req.trace.empty() && req.trace.back().stage == options.stage)
       req.trace.back().finish = now;
+}
+
+std::vector<failure_notice> replica_state::infer(batch& work,
+                                                 caf::timespan now) const {
+  std::vector<failure_notice> failures;
+  std::vector<const payload*> inputs;
+  inputs.reserve(work.requests.size());
+  for (const auto& req : work.requests)
+    inputs.push_back(&req.input);
+  classified_batch classified;
+  try {
+    classified = classifier->classify(inputs);
+  } catch (const std::exception& err) {
+    // The model itself failed: every request of the batch fails with it.
+    failures.push_back(failure_notice{options.stage,
+                                      make_error(errc::model_error, err.what()),
+                                      now, std::move(work.requests)});
+    work.requests.clear();
+    return failures;
+  }
+  std::vector<request> served;
+  served.reserve(work.requests.size());
+  std::vector<output> branch(classified.outputs.size());
+  for (size_t i = 0; i < work.requests.size(); ++i) {
+    auto& req = work.requests[i];
+    if (!classified.invalid[i].empty()) {
+      failures.push_back(failure_notice{
+        options.stage, make_error(errc::invalid_payload, classified.invalid[i]),
+        now, {std::move(req)}});
+      continue;
+    }
+    for (size_t m = 0; m < branch.size(); ++m)
+      branch[m] = std::move(classified.outputs[m][i]);
+    req.result = troupe::combine(branch, combine_how);
+    served.push_back(std::move(req));
+  }
+  work.requests = std::move(served);
+  return failures;
 }
 
 namespace {
@@ -74,6 +114,24 @@ replica_actor::behavior_type replica(replica_pointer self,
                                      replica_options options) {
   auto& st = self->state;
   st.options = std::move(options);
+  if (!st.options.inference.empty()) {
+    // Loading takes a moment; the runner waits for ready_atom, answered
+    // after this. A model that cannot be loaded ends the actor, and the
+    // runner reports the death with its reason.
+    const auto& spec = st.options.inference.front();
+    try {
+      std::shared_ptr<const image_set> data;
+      if (!spec.data_dir.empty())
+        data = shared_fashion_mnist(spec.data_dir, data_split::test);
+      st.classifier = std::make_shared<const batch_classifier>(
+        spec.model_files, spec.input_shape, std::move(data));
+    } catch (const std::exception& err) {
+      // The behaviour below is never used: the actor ends after its
+      // initialisation.
+      self->quit(make_error(errc::model_error, err.what()));
+    }
+    st.combine_how = parse_combine_kind(spec.combine).value_or(combine_kind::mean);
+  }
   auto now = [self] { return self->state.since_epoch(self->clock().now()); };
   // Forwards a served batch: the frontend first, so that it can refill the
   // replica while the successors work.
@@ -89,6 +147,19 @@ replica_actor::behavior_type replica(replica_pointer self,
       auto& st = self->state;
       ++st.events;
       st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
+      if (st.classifier) {
+        for (auto& notice : st.infer(work, now()))
+          self->send(st.options.sink, std::move(notice));
+        if (work.requests.empty()) {
+          self->send(st.frontend, replica_idle{st.options.index});
+          return;
+        }
+        if (st.options.inference.front().measured) {
+          // The forward took real time already.
+          complete(work);
+          return;
+        }
+      }
       auto duration = st.service_time(work);
       if (!duration) {
         self->send(st.options.sink,

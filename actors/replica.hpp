@@ -10,8 +10,17 @@
 //   idle --serve--> busy --finished--> idle
 //
 // A replica without a profile is a no-op stage: it forwards at once.
+//
+// A replica of repository models (options.inference) also computes: on each
+// batch it runs its models' forward passes (blocking: in real time such a
+// replica is spawned detached), fails the requests whose payload is invalid
+// (invalid_payload) and stores each other request's combined output as its
+// result. In real time the forward's own duration is the service time; in
+// virtual time the batch completes after the profiled time, so that a
+// virtual run gives real predictions with modelled latency.
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <caf/actor_clock.hpp>
@@ -21,9 +30,39 @@
 
 #include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
+#include "messages/control.hpp"
 #include "models/profile.hpp"
+#include "models/torch/batch_classifier.hpp"
+#include "policies/combining/combine.hpp"
 
 namespace troupe {
+
+/// What a replica of repository models runs.
+struct inference_spec {
+  /// TorchScript files, one per model; several make an ensemble.
+  std::vector<std::string> model_files;
+  /// One input's shape (C, H, W), from the models' configs.
+  std::vector<int64_t> input_shape;
+  /// How an ensemble's outputs become one: "mean" or "vote".
+  std::string combine = "mean";
+  /// Fashion-MNIST folder whose test split data-set indexes refer to.
+  std::string data_dir;
+  /// True in real time: the forward's duration is the service time. False:
+  /// the profile's service time for the batch size is.
+  bool measured = false;
+};
+
+inline bool operator==(const inference_spec& x, const inference_spec& y) {
+  return x.model_files == y.model_files && x.input_shape == y.input_shape
+         && x.combine == y.combine && x.data_dir == y.data_dir
+         && x.measured == y.measured;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, inference_spec& x) {
+  return f(caf::meta::type_name("inference_spec"), x.model_files,
+           x.input_shape, x.combine, x.data_dir, x.measured);
+}
 
 /// Everything a replica is spawned with: a value, so that it can be sent to
 /// another node as it is.
@@ -37,17 +76,20 @@ struct replica_options {
   std::vector<stage_input_actor> successors;
   /// Where failures go.
   sink_actor sink;
+  /// Set for replicas of repository models (at most one element).
+  std::vector<inference_spec> inference;
 };
 
 inline bool operator==(const replica_options& x, const replica_options& y) {
   return x.stage == y.stage && x.index == y.index && x.service == y.service
-         && x.successors == y.successors && x.sink == y.sink;
+         && x.successors == y.successors && x.sink == y.sink
+         && x.inference == y.inference;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_options& x) {
   return f(caf::meta::type_name("replica_options"), x.stage, x.index,
-           x.service, x.successors, x.sink);
+           x.service, x.successors, x.sink, x.inference);
 }
 
 struct replica_state : run_member {
@@ -56,6 +98,14 @@ struct replica_state : run_member {
   replica_options options;
   /// Sender of the batch in service: told when the replica is idle again.
   frontend_actor frontend;
+  /// Runs options.inference's models (null without).
+  std::shared_ptr<const batch_classifier> classifier;
+  combine_kind combine_how = combine_kind::mean;
+
+  /// Runs the classifier on the batch: stores each request's output as its
+  /// result, and takes the requests it cannot serve out of the batch, as
+  /// failure notices to send (one per request and reason).
+  std::vector<failure_notice> infer(batch& work, caf::timespan now) const;
 
   /// Checks the batch and returns its service time, or why it cannot be
   /// served (errc::batch_too_large).

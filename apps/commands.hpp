@@ -71,4 +71,22 @@ int zoo_train_command(const zoo_command_options& options);
 /// `troupe zoo accuracy`: 0, 2 for bad input, 1 for other errors.
 int zoo_accuracy_command(const zoo_command_options& options);
 
+struct profile_command_options {
+  std::string model;
+  std::string repository = "zoo";
+  std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  /// Empty: 1, 2, 4, ... up to the model's max_batch.
+  std::vector<uint32_t> batch_sizes;
+  /// LibTorch threads per forward (as a serving replica uses them).
+  int threads = 1;
+  std::string hardware = "cpu";
+  double cost = 1;
+  /// The model file to write (default: print only).
+  std::string out_file;
+  bool progress = true;
+};
+
+/// `troupe profile`: 0, 2 for bad input, 1 for other errors.
+int profile_command(const profile_command_options& options);
+
 } // namespace troupe

@@ -99,7 +99,39 @@ int main(int argc, char** argv) {
   zoo_accuracy->add_option("--out", zoo.out_file,
                            "CSV file (default: REPO/accuracy.csv)");
 
+  troupe::profile_command_options prof;
+  auto* profile_cmd = app.add_subcommand(
+    "profile", "Measure a repository model's latency and throughput per "
+               "batch size on this machine, as a scenario profile");
+  profile_cmd->add_option("model", prof.model, "Model name in the repository")
+    ->required();
+  profile_cmd->add_option("--repo", prof.repository,
+                          "Model repository folder (default: zoo)");
+  profile_cmd->add_option("--data", prof.data_dir,
+                          "Fashion-MNIST folder (the inputs are its test "
+                          "images)");
+  profile_cmd->add_option("--batch-sizes", prof.batch_sizes,
+                          "Batch sizes, from 1 (default: 1, 2, 4, ... up to "
+                          "the model's max_batch)")
+    ->delimiter(',');
+  profile_cmd->add_option("--threads", prof.threads,
+                          "LibTorch threads per forward (default 1, as a "
+                          "serving replica)")
+    ->check(CLI::Range(1, 256));
+  profile_cmd->add_option("--hardware", prof.hardware,
+                          "Hardware name in the profile (default cpu)");
+  profile_cmd->add_option("--cost", prof.cost,
+                          "Cost per replica in the profile (default 1)")
+    ->check(CLI::NonNegativeNumber);
+  profile_cmd->add_option("--out", prof.out_file,
+                          "Write the profile as a model file for a "
+                          "scenario's model_files");
+  profile_cmd->add_flag("--quiet{false},-q{false}", prof.progress,
+                        "No progress lines");
+
   CLI11_PARSE(app, argc, argv);
+  if (*profile_cmd)
+    return troupe::profile_command(prof);
   if (*zoo_train)
     return troupe::zoo_train_command(zoo);
   if (*zoo_accuracy)

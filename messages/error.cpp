@@ -27,6 +27,8 @@ std::string to_string(errc x) {
       return "aborted";
     case errc::no_route:
       return "no_route";
+    case errc::model_error:
+      return "model_error";
   }
   return "unknown_error";
 }

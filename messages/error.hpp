@@ -38,6 +38,9 @@ enum class errc : uint8_t {
   /// The routes chosen for the request (per-request routes at forks) reached
   /// no leaf stage. Not retryable: the routing decision is wrong.
   no_route,
+  /// The model's forward pass failed on a valid input (a module that does
+  /// not match its config, or an internal LibTorch error). Not retryable.
+  model_error,
 };
 
 /// Category atom under which troupe errors travel inside caf::error.

@@ -1,6 +1,8 @@
 #include "models/profile.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 
 namespace troupe {
 
@@ -27,6 +29,28 @@ double profile::throughput_qps(uint32_t b) const {
 caf::timespan profile::service_time(uint32_t b) const {
   double ms = 1000.0 * double(b) / throughput_qps(b);
   return caf::timespan{static_cast<int64_t>(std::llround(ms * 1e6))};
+}
+
+profile sequential_sum(const std::vector<profile>& members) {
+  profile result;
+  result.hardware = members.front().hardware;
+  result.cost = members.front().cost;
+  uint32_t largest = members.front().max_batch();
+  std::set<uint32_t> sizes;
+  for (const auto& m : members) {
+    largest = std::min(largest, m.max_batch());
+    for (const auto& row : m.rows)
+      sizes.insert(row.batch_size);
+  }
+  for (auto b : sizes) {
+    if (b > largest)
+      break;
+    double ms = 0;
+    for (const auto& m : members)
+      ms += 1000.0 * double(b) / m.throughput_qps(b);
+    result.rows.push_back({b, ms, 1000.0 * double(b) / ms});
+  }
+  return result;
 }
 
 } // namespace troupe

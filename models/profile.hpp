@@ -62,4 +62,11 @@ typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows);
 }
 
+/// The profile of one replica that runs every member on each batch, one
+/// after the other (an ensemble): at each batch size any member profiles,
+/// up to the smallest largest batch, the service times add up. Its hardware
+/// and cost are the first member's (they share the replica's hardware).
+/// Precondition: at least one member, none empty.
+profile sequential_sum(const std::vector<profile>& members);
+
 } // namespace troupe

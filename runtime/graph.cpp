@@ -51,7 +51,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     if (successors.empty())
       successors.push_back(g.sink);
     const auto& kind = kind_of(spec);
-    stage_spawn_context ctx{sys, spec, id, std::move(successors), g.sink};
+    stage_spawn_context ctx{sys,   sc,  clock, spec, id, std::move(successors),
+                            g.sink};
     if (!kind.replicated) {
       auto handle = kind.spawn_stage(ctx);
       remember(handle, spec.kind + " stage '" + spec.name + "'");

@@ -9,9 +9,12 @@
 
 #include <fmt/format.h>
 
+#include "models/data/data_set_cache.hpp"
 #include "models/durations.hpp"
+#include "models/input_error.hpp"
 #include "runtime/graph.hpp"
 #include "runtime/run_protocol.hpp"
+#include "runtime/stage_kind.hpp"
 #include "runtime/system_config.hpp"
 
 namespace troupe {
@@ -29,6 +32,8 @@ struct run_context {
   const scenario& sc;
   const run_options& options;
   std::shared_ptr<const arrival_times> arrivals;
+  /// What the requests carry (options.inputs, or the scenario's [inputs]).
+  std::vector<payload> inputs;
   run_result& result;
 };
 
@@ -169,7 +174,7 @@ void run_virtual(const run_context& ctx) {
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
                                     clock_kind::virtual_time,
-                                    ctx.options.inputs),
+                                    ctx.inputs),
                         clock_kind::virtual_time, [&sched] { sched.run(); }};
   protocol.await_ready(ctx.options.ready_timeout);
   auto epoch = sched.clock().now();
@@ -258,7 +263,7 @@ void run_real(const run_context& ctx) {
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
                                     clock_kind::real_time,
-                                    ctx.options.inputs),
+                                    ctx.inputs),
                         clock_kind::real_time, [] {}};
   protocol.await_ready(ctx.options.ready_timeout);
   // Time zero a little ahead, so that sending run_start to every actor
@@ -301,6 +306,14 @@ void run_real(const run_context& ctx) {
 } // namespace
 
 run_result run_scenario(const scenario& sc, const run_options& options) {
+  for (const auto& spec : sc.stages) {
+    const auto& kind = kind_of(spec);
+    if (!kind.refuses)
+      continue;
+    auto why = kind.refuses(spec, options.clock);
+    if (!why.empty())
+      throw input_error(sc.file, 0, "stages." + spec.name, why);
+  }
   run_result result;
   result.clock = options.clock;
   result.seed = options.seed.value_or(sc.seed);
@@ -308,7 +321,10 @@ run_result run_scenario(const scenario& sc, const run_options& options) {
   if (!arrivals)
     arrivals = std::make_shared<const arrival_times>(
       make_arrivals(sc, result.seed, options.count));
-  run_context ctx{sc, options, std::move(arrivals), result};
+  auto inputs = options.inputs;
+  if (inputs.empty() && sc.inputs)
+    inputs = data_set_inputs(*sc.inputs, result.seed);
+  run_context ctx{sc, options, std::move(arrivals), std::move(inputs), result};
   if (options.clock == clock_kind::virtual_time)
     run_virtual(ctx);
   else

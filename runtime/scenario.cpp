@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <chrono>
 
+#include <numeric>
+#include <random>
+
+#include "models/data/data_set_cache.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
 
@@ -18,6 +22,28 @@ model_spec::on(const std::string& hardware) const {
 
 double stage_spec::cost() const {
   return service ? replicas * service->cost : 0.0;
+}
+
+std::vector<payload> data_set_inputs(const inputs_spec& spec, uint64_t seed) {
+  auto data = shared_fashion_mnist(spec.dir, data_split::test);
+  auto n = data->size();
+  if (spec.images > 0)
+    n = std::min<size_t>(n, spec.images);
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), size_t{0});
+  if (spec.order == "shuffled") {
+    // Fisher-Yates with our own draws: std::shuffle's algorithm differs
+    // between standard libraries, and runs must repeat everywhere.
+    std::mt19937_64 rng{seed};
+    for (size_t i = n; i > 1; --i)
+      std::swap(order[i - 1], order[rng() % i]);
+  }
+  std::vector<payload> result(n);
+  for (size_t k = 0; k < n; ++k) {
+    result[k].sample = static_cast<int64_t>(order[k]);
+    result[k].label = data->labels[order[k]];
+  }
+  return result;
 }
 
 std::vector<stage_id> scenario::consumers(stage_id id) const {

@@ -37,6 +37,18 @@ struct workload_spec {
 };
 
 
+/// What the requests carry: images of Fashion-MNIST's test split, by index,
+/// with their labels (the [inputs] table).
+struct inputs_spec {
+  /// The data set's folder.
+  std::string dir = "/usr/share/datasets/fashion-mnist";
+  /// "sequential" (request k gets image k) or "shuffled" (a permutation
+  /// drawn from the scenario's seed).
+  std::string order = "sequential";
+  /// Use only the first this many images; 0 = all 10,000.
+  uint64_t images = 0;
+};
+
 struct model_spec {
   std::string name;
   std::vector<std::shared_ptr<const profile>> profiles;
@@ -87,6 +99,12 @@ struct scenario {
   workload_spec workload;
   scaling_spec scaling;
   std::vector<model_spec> models;
+  /// The model repository that `torch` stages load from (the `repository`
+  /// key, relative to the scenario's folder; default: zoo in the working
+  /// directory).
+  std::string repository = "zoo";
+  /// Set when the scenario has an [inputs] table.
+  std::optional<inputs_spec> inputs;
   /// In file order; indices are stage_ids.
   std::vector<stage_spec> stages;
   /// Stage indices such that every stage comes after all of its inputs.
@@ -109,6 +127,11 @@ struct scenario {
   /// and no-op stages get 0).
   std::vector<double> stage_slo_ms() const;
 };
+
+/// The payloads of an [inputs] table: test-set indexes with their labels,
+/// in its order (shuffled: a permutation drawn from `seed`). Throws
+/// input_error when the data set cannot be read.
+std::vector<payload> data_set_inputs(const inputs_spec& spec, uint64_t seed);
 
 /// Reads and validates a scenario file. Throws input_error naming the file,
 /// the line and the key of the first problem found.

@@ -49,20 +49,13 @@ public:
   }
 
   scenario load() {
-    toml::table root;
-    try {
-      root = toml::parse_file(file_);
-    } catch (const toml::parse_error& err) {
-      if (!std::filesystem::exists(file_))
-        throw input_error(file_, 0, "", "cannot open scenario file");
-      throw input_error(file_, err.source().begin.line, "",
-                        std::string{err.description()});
-    }
+    auto root = parse("scenario file");
     root_ = &root;
     scenario sc;
     sc.file = file_;
     check_keys(root, {"name", "description", "slo_ms", "seed", "workload",
-                      "scaling", "models", "stages"},
+                      "scaling", "models", "model_files", "repository",
+                      "inputs", "stages"},
                "");
     sc.name = string(require(root, "name", "name"), "name");
     sc.slo_ms = number(require(root, "slo_ms", "slo_ms"), "slo_ms");
@@ -80,13 +73,48 @@ public:
       sc.scaling = load_scaling(table(*scaling, "scaling"));
     if (auto models = root.get("models"))
       sc.models = load_models(array(*models, "models"));
+    if (auto files = root.get("model_files"))
+      for (const auto& entry : array(*files, "model_files")) {
+        auto path = resolve_file(entry, "model_files");
+        for (auto& m : loader{path}.load_model_file()) {
+          for (const auto& other : sc.models)
+            if (other.name == m.name)
+              fail(&entry, "model_files",
+                   "model '" + m.name + "' of " + path
+                     + " is defined in the scenario already");
+          sc.models.push_back(std::move(m));
+        }
+      }
+    if (auto repository = root.get("repository"))
+      sc.repository = resolve_path(*repository, "repository");
+    if (auto inputs = root.get("inputs"))
+      sc.inputs = load_inputs(table(*inputs, "inputs"));
     const auto& stages = array(require(root, "stages", "stages"), "stages");
     load_stages(stages, sc);
     order_stages(stages, sc);
     return sc;
   }
 
+  /// The [[models]] of a file named in a scenario's model_files (what
+  /// `troupe profile` writes).
+  std::vector<model_spec> load_model_file() {
+    auto root = parse("model file");
+    check_keys(root, {"models"}, "");
+    return load_models(array(require(root, "models", "models"), "models"));
+  }
+
 private:
+  toml::table parse(const char* what) const {
+    try {
+      return toml::parse_file(file_);
+    } catch (const toml::parse_error& err) {
+      if (!std::filesystem::exists(file_))
+        throw input_error(file_, 0, "", std::string{"cannot open "} + what);
+      throw input_error(file_, err.source().begin.line, "",
+                        std::string{err.description()});
+    }
+  }
+
   // -- error reporting and typed access ---------------------------------------
 
   [[noreturn]] void fail(const toml::node* at, const std::string& field,
@@ -221,6 +249,38 @@ private:
     return path.string();
   }
 
+  /// A path named relative to the scenario's folder (it need not exist).
+  std::string resolve_path(const toml::node& n,
+                           const std::string& field) const {
+    std::filesystem::path path{string(n, field)};
+    if (path.is_relative())
+      path = std::filesystem::path{file_}.parent_path() / path;
+    return path.lexically_normal().string();
+  }
+
+  inputs_spec load_inputs(const toml::table& t) const {
+    const std::string p = "inputs.";
+    check_keys(t, {"data_set", "dir", "order", "images"}, p);
+    inputs_spec x;
+    if (auto n = t.get("data_set")) {
+      auto name = string(*n, p + "data_set");
+      if (name != "fashion-mnist")
+        fail(n, p + "data_set",
+             "unknown data set '" + name + "' (known: fashion-mnist)");
+    }
+    if (auto n = t.get("dir"))
+      x.dir = resolve_path(*n, p + "dir");
+    if (auto n = t.get("order")) {
+      x.order = string(*n, p + "order");
+      if (x.order != "sequential" && x.order != "shuffled")
+        fail(n, p + "order",
+             "unknown order '" + x.order + "' (known: sequential, shuffled)");
+    }
+    if (auto n = t.get("images"))
+      x.images = static_cast<uint64_t>(at_least(*n, p + "images", 1));
+    return x;
+  }
+
   /// A stage table as a stage kind reads it.
   class table_reader : public stage_reader {
   public:
@@ -232,6 +292,15 @@ private:
 
     bool has(const std::string& key) const override {
       return t_.get(key) != nullptr;
+    }
+
+    std::vector<std::string> texts(const std::string& key) const override {
+      const auto& list = l_.array(l_.require(t_, key.c_str(), prefix_ + key),
+                                  prefix_ + key);
+      std::vector<std::string> result;
+      for (const auto& item : list)
+        result.push_back(l_.string(item, prefix_ + key));
+      return result;
     }
 
     std::string text(const std::string& key) const override {
@@ -484,6 +553,8 @@ private:
         kind->load(table_reader{*this, t, p, sc}, s);
       if (kind->replicated)
         load_replicated(t, p, s);
+      if (kind->validate)
+        kind->validate(table_reader{*this, t, p, sc}, s);
       const auto& inputs = array(require(t, "inputs", p + "inputs"),
                                  p + "inputs");
       if (inputs.empty())

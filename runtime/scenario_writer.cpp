@@ -1,6 +1,7 @@
 // Writes scenarios as TOML (the keys of docs/scenario.md), for plans that
 // `troupe run` and `troupe plan` read back.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -134,7 +135,22 @@ void write_scenario(const scenario& sc, const std::string& path,
     out << (line.empty() ? "#" : "# " + line) << "\n";
   out << "name = " << toml_quoted(sc.name) << "\nslo_ms = " << number(sc.slo_ms)
       << "\nseed = " << sc.seed << "\n\n";
+  bool serves_models = std::any_of(sc.stages.begin(), sc.stages.end(),
+                                   [](const stage_spec& s) {
+                                     return s.kind == "torch";
+                                   });
+  if (serves_models)
+    out << "repository = " << toml_quoted(relative_to(sc.repository, folder))
+        << "\n\n";
   write_workload(out, sc.workload, folder);
+  if (sc.inputs) {
+    const auto& in = *sc.inputs;
+    out << "\n[inputs]\ndata_set = \"fashion-mnist\"\ndir = "
+        << toml_quoted(relative_to(in.dir, folder))
+        << "\norder = " << toml_quoted(in.order) << "\n";
+    if (in.images > 0)
+      out << "images = " << in.images << "\n";
+  }
   write_scaling(out, sc.scaling);
   write_models(out, sc.models);
   for (const auto& s : sc.stages)

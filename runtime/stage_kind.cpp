@@ -20,7 +20,8 @@ void add_checked(named_registry<stage_kind>& r, stage_kind kind) {
 
 /// The kinds troupe ships with; add a line here for a new built-in kind.
 std::vector<stage_kind> builtin_stage_kinds() {
-  return {model_stage_kind(), noop_stage_kind(), join_stage_kind()};
+  return {model_stage_kind(), noop_stage_kind(), join_stage_kind(),
+          torch_stage_kind()};
 }
 
 named_registry<stage_kind>& kinds() {

@@ -26,6 +26,7 @@
 #include <caf/actor_system.hpp>
 
 #include "messages/interfaces.hpp"
+#include "runtime/clock_kind.hpp"
 
 namespace troupe {
 
@@ -41,6 +42,8 @@ public:
   virtual bool has(const std::string& key) const = 0;
   virtual std::string text(const std::string& key) const = 0;
   virtual double number(const std::string& key) const = 0;
+  /// An array of strings.
+  virtual std::vector<std::string> texts(const std::string& key) const = 0;
   virtual int64_t integer(const std::string& key, int64_t low,
                           int64_t high) const = 0;
   [[noreturn]] virtual void fail(const std::string& key,
@@ -52,6 +55,8 @@ public:
 /// What a kind's spawn function gets.
 struct stage_spawn_context {
   caf::actor_system& sys;
+  const scenario& sc;
+  clock_kind clock;
   const stage_spec& spec;
   stage_id id = 0;
   /// Where finished batches go: the consumers' inputs, or the sink.
@@ -71,6 +76,11 @@ struct stage_kind {
   bool replicated = true;
   /// Reads its own keys into the spec (may be empty).
   std::function<void(const stage_reader&, stage_spec&)> load;
+  /// Checks the spec once the frontend's keys are read too (may be empty).
+  std::function<void(const stage_reader&, const stage_spec&)> validate;
+  /// Why a stage of this spec cannot run in `clock`; empty when it can (the
+  /// runner asks before spawning anything; may be empty).
+  std::function<std::string(const stage_spec&, clock_kind)> refuses;
   /// Its own keys as TOML, for write_scenario (may be empty).
   std::function<stage_keys(const stage_spec&)> write;
   /// replicated: spawns replica `index` of the stage.
@@ -107,5 +117,9 @@ stage_kind noop_stage_kind();
 
 /// Waits for every input, costs nothing (kinds/join_kind.cpp).
 stage_kind join_stage_kind();
+
+/// Replicas run repository models, TorchScript, on each batch
+/// (kinds/torch_kind.cpp).
+stage_kind torch_stage_kind();
 
 } // namespace troupe

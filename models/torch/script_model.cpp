@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include <ATen/Parallel.h>
+#include <torch/csrc/jit/runtime/graph_executor.h>
 #include <torch/script.h>
 
 #include <fmt/format.h>
@@ -25,6 +26,11 @@ script_model::script_model(std::string file, std::shared_ptr<impl> x)
 }
 
 script_model script_model::load(const std::string& file) {
+  // TorchScript's profiling executor re-optimises a graph for each new input
+  // shape it meets, and a call that does so takes tens of milliseconds: with
+  // dynamic batching every batch size is a new shape, so a served model
+  // would stall now and then for the whole run. Run graphs as they are.
+  torch::jit::setGraphExecutorOptimize(false);
   auto x = std::make_shared<impl>();
   try {
     x->module = torch::jit::load(file);

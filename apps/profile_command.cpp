@@ -1,0 +1,60 @@
+// `troupe profile MODEL`: measures a repository model on this machine and
+// writes its profile as a model file for scenarios.
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "apps/commands.hpp"
+#include "models/input_error.hpp"
+#include "models/output_file.hpp"
+#include "runtime/model_profiler.hpp"
+
+namespace troupe {
+
+int profile_command(const profile_command_options& options) {
+  try {
+    auto model = find_model(options.repository, options.model);
+    profiler_options po;
+    po.batch_sizes = options.batch_sizes;
+    po.threads = options.threads;
+    po.data_dir = options.data_dir;
+    po.hardware = options.hardware;
+    po.cost = options.cost;
+    if (options.progress)
+      std::cerr << fmt::format("profiling {} ({}) with {} LibTorch thread{}\n",
+                               model.name, model.model_file(), options.threads,
+                               options.threads == 1 ? "" : "s");
+    std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>6}\n", "batch",
+                             "p50 ms", "p99 ms", "throughput q/s", "runs");
+    auto measured = measure_profile(model, po, [](const profiled_size& x) {
+      std::cout << fmt::format("{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>6}\n",
+                               x.row.batch_size, x.median_ms, x.row.p99_ms,
+                               x.row.throughput_qps, x.runs)
+                << std::flush;
+    });
+    if (!options.out_file.empty()) {
+      auto comment = fmt::format(
+        "Measured by `troupe profile {}` ({} LibTorch thread{} per forward).\n"
+        "Rows: batch size, p99 latency ms, throughput q/s. Name this file in\n"
+        "a scenario's model_files, and set `hardware = \"{}\"` on the stage.",
+        model.name, options.threads, options.threads == 1 ? "" : "s",
+        options.hardware);
+      write_file_atomically(options.out_file,
+                            model_file_toml(model.name, measured, comment));
+      std::cout << "wrote " << options.out_file << "\n";
+    }
+    return 0;
+  } catch (const input_error& err) {
+    std::cerr << "error: " << err.what() << "\n";
+    return 2;
+  } catch (const std::invalid_argument& err) {
+    std::cerr << "error: " << err.what() << "\n";
+    return 2;
+  } catch (const std::exception& err) {
+    std::cerr << "error: " << err.what() << "\n";
+    return 1;
+  }
+}
+
+} // namespace troupe

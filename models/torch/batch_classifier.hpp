@@ -1,0 +1,53 @@
+#pragma once
+
+// Runs one or more repository models on a batch of request payloads: turns
+// each payload into an input (a data-set index becomes that image, an inline
+// tensor is checked), runs every model once on all valid inputs together,
+// and returns each model's outputs. Invalid payloads are set apart with the
+// reason, so that the rest of the batch goes on.
+//
+// Blocking (a forward pass): call it from a detached actor in real time.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "messages/request.hpp"
+#include "models/data/fashion_mnist.hpp"
+#include "models/torch/script_model.hpp"
+
+namespace troupe {
+
+struct classified_batch {
+  /// Per payload: empty when valid, else why not (it has no outputs).
+  std::vector<std::string> invalid;
+  /// outputs[m][i]: model m on payload i; default outputs at invalid ones.
+  std::vector<std::vector<output>> outputs;
+};
+
+class batch_classifier {
+public:
+  /// `model_files`: TorchScript modules taking [N, input_shape...] floats.
+  /// `data`: where sample indexes resolve (may be null: then only inline
+  /// tensors are valid). Throws input_error when a model cannot be loaded.
+  batch_classifier(const std::vector<std::string>& model_files,
+                   std::vector<int64_t> input_shape,
+                   std::shared_ptr<const image_set> data);
+
+  classified_batch classify(const std::vector<const payload*>& inputs) const;
+
+  size_t models() const {
+    return models_.size();
+  }
+
+private:
+  /// Appends the payload's floats to `out`, or returns why it cannot.
+  std::string gather(const payload& x, std::vector<float>& out) const;
+
+  std::vector<script_model> models_;
+  std::vector<int64_t> input_shape_;
+  size_t input_size_ = 1;
+  std::shared_ptr<const image_set> data_;
+};
+
+} // namespace troupe

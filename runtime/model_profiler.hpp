@@ -1,0 +1,57 @@
+#pragma once
+
+// Measures a repository model on this machine, as a replica runs it (the
+// payloads of real test images gathered into a batch, the forward pass, the
+// probabilities): per batch size, the p99 latency and the throughput. The
+// result is a profile in the scenario's format, so that profile -> plan ->
+// run works on real models.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/model_repository.hpp"
+#include "models/profile.hpp"
+
+namespace troupe {
+
+struct profiler_options {
+  /// Batch sizes to measure, ascending; empty = 1, 2, 4, ... up to the
+  /// model's max_batch.
+  std::vector<uint32_t> batch_sizes;
+  /// Per batch size: at least this many timed runs and this much time,
+  /// after a warm-up, and at most `max_runs` or `max_seconds`.
+  uint32_t min_runs = 50;
+  double min_seconds = 0.5;
+  uint32_t max_runs = 5000;
+  double max_seconds = 5;
+  /// LibTorch intra-op threads while measuring (as a serving replica uses).
+  int threads = 1;
+  /// Fashion-MNIST folder: the inputs are its test images.
+  std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  /// The profile's hardware name and cost per replica.
+  std::string hardware = "cpu";
+  double cost = 1;
+};
+
+/// One measured batch size, for progress lines.
+struct profiled_size {
+  profile_row row;
+  uint32_t runs = 0;
+  double median_ms = 0;
+};
+
+/// Measures `model`. Throws input_error for bad data or a model that does
+/// not load, std::invalid_argument for batch sizes beyond its max_batch.
+profile measure_profile(const repository_model& model,
+                        const profiler_options& options,
+                        const std::function<void(const profiled_size&)>&
+                          on_size = {});
+
+/// `profile` as a model file: a [[models]] table named `name` that a
+/// scenario's model_files reads.
+std::string model_file_toml(const std::string& name, const profile& p,
+                            const std::string& comment);
+
+} // namespace troupe
