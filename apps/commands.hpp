@@ -19,6 +19,9 @@ struct run_command_options {
   std::optional<uint64_t> count;
   /// Overrides the scenario's [scaling] policy.
   std::optional<std::string> scaling;
+  /// Real time: CPU threads for CAF's scheduler and LibTorch together
+  /// (0 = one per core).
+  size_t threads = 0;
   /// Progress lines on stderr while running.
   bool progress = true;
 };

@@ -53,6 +53,7 @@ int run_command(const run_command_options& options) {
     ro.clock = *clock;
     ro.seed = options.seed;
     ro.count = options.count;
+    ro.threads = options.threads;
     if (options.progress)
       ro.on_progress = [](const run_progress& p) {
         std::cerr << fmt::format(

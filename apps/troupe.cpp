@@ -26,6 +26,12 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--scaling", run.scaling,
                       "Overrides the scenario's scaling policy: none, seed, "
                       "tuner or oracle");
+  run_cmd->add_option("--threads", run.threads,
+                      "Real time: threads for the actors and LibTorch "
+                      "together; each model replica's forward uses "
+                      "(threads - 1) / replicas of them, at least one "
+                      "(default: one per core)")
+    ->check(CLI::Range(1, 1024));
   run_cmd->add_flag("--quiet{false},-q{false}", run.progress,
                     "No progress lines");
 

@@ -66,8 +66,25 @@ public:
       if (!answer)
         throw std::runtime_error(fmt::format(
           "{} did not get ready: {}", m.name,
-          self_->system().render(answer.error())));
+          self_->system().render(death_reason(m, answer.error()))));
     }
+  }
+
+  /// Why `m` did not answer: the reason it died with, when its down message
+  /// has come (a replica whose model cannot be loaded ends at once), else
+  /// `fallback`. Messages already queued are consumed: only called on the
+  /// way out.
+  caf::error death_reason(const graph_member& m, caf::error fallback) {
+    auto reason = std::move(fallback);
+    for (bool more = true; more;)
+      self_->receive(
+        [&](caf::down_msg& down) {
+          if (down.source == m.handle.address() && down.reason)
+            reason = std::move(down.reason);
+        },
+        [](caf::message&) {},
+        caf::after(std::chrono::milliseconds(0)) >> [&] { more = false; });
+    return reason;
   }
 
   /// Time zero for everyone, the client last; then asks the sink to say

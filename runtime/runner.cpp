@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
@@ -12,6 +13,7 @@
 #include "models/data/data_set_cache.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
+#include "models/torch/script_model.hpp"
 #include "runtime/graph.hpp"
 #include "runtime/run_protocol.hpp"
 #include "runtime/stage_kind.hpp"
@@ -166,7 +168,40 @@ run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
   return outcomes;
 }
 
+/// Stage replicas that run LibTorch (the torch kind), counting every
+/// worker slot a scaler may fill.
+size_t torch_replicas(const scenario& sc) {
+  size_t n = 0;
+  for (const auto& spec : sc.stages)
+    if (spec.kind == "torch")
+      n += sc.scaling.policy != scaling_kind::none && spec.service
+             ? std::max<size_t>(spec.replicas, sc.scaling.max_workers)
+             : spec.replicas;
+  return n;
+}
+
+/// Sizes LibTorch's intra-op pool so that the run's threads are not
+/// oversubscribed: one is kept for the actors (client, frontends, sink),
+/// and each detached replica runs its forward passes with an equal share of
+/// the others, at least one: (threads - 1) / replicas. Virtual time uses
+/// one: the same arithmetic on every machine, so predictions repeat
+/// exactly.
+void size_torch_threads(const run_context& ctx) {
+  auto replicas = torch_replicas(ctx.sc);
+  if (replicas == 0)
+    return;
+  if (ctx.options.clock == clock_kind::virtual_time) {
+    set_torch_threads(1);
+    return;
+  }
+  auto threads = ctx.options.threads > 0
+                   ? ctx.options.threads
+                   : std::max(1u, std::thread::hardware_concurrency());
+  set_torch_threads(int(std::max<size_t>(1, (threads - 1) / replicas)));
+}
+
 void run_virtual(const run_context& ctx) {
+  size_torch_threads(ctx);
   system_config cfg{clock_kind::virtual_time};
   caf::actor_system sys{cfg};
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
@@ -258,6 +293,7 @@ void run_virtual(const run_context& ctx) {
 }
 
 void run_real(const run_context& ctx) {
+  size_torch_threads(ctx);
   system_config cfg{clock_kind::real_time, ctx.options.threads};
   caf::actor_system sys{cfg};
   run_protocol protocol{sys,

@@ -1,0 +1,262 @@
+// The torch stage kind: replicas that run repository models serve the same
+// predictions as the models' direct forward passes, in both clocks; bad
+// payloads fail alone; ensembles combine; bad scenarios are refused.
+
+#include <boost/test/unit_test.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include "models/data/fashion_mnist.hpp"
+#include "models/durations.hpp"
+#include "models/input_error.hpp"
+#include "policies/combining/combine.hpp"
+#include "runtime/report.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/tiny_zoo.hpp"
+
+using namespace troupe;
+
+namespace {
+
+/// Profiles for logreg and mlp, so that virtual time can serve them.
+const char* tiny_profiles = R"(
+[[models]]
+name = "logreg"
+  [[models.profiles]]
+  hardware = "cpu"
+  cost = 1
+  rows = [[1, 0.2, 5000.0], [8, 0.5, 16000.0], [16, 0.8, 20000.0]]
+[[models]]
+name = "mlp"
+  [[models.profiles]]
+  hardware = "cpu"
+  cost = 1
+  rows = [[1, 0.3, 3000.0], [8, 0.9, 9000.0], [16, 1.5, 11000.0]]
+)";
+
+/// 60 Poisson arrivals at 2000 q/s over the first 60 test images, into
+/// `stage` (a [[stages]] table named "m").
+std::string serving_scenario(const std::string& stage,
+                             const std::string& extra = "") {
+  return "name = \"serving\"\nslo_ms = 1000\nseed = 3\nrepository = \""
+         + test::tiny_zoo::repository()
+         + "\"\n[workload]\nkind = \"poisson\"\nrate_qps = 2000\ncount = 60\n"
+           "[inputs]\nimages = 60\n"
+         + extra + tiny_profiles + stage;
+}
+
+const char* logreg_stage = R"(
+[[stages]]
+name = "m"
+kind = "torch"
+model = "logreg"
+hardware = "cpu"
+replicas = 2
+max_batch = 16
+inputs = ["source"]
+)";
+
+const image_set& first_test_images() {
+  static const image_set set
+    = load_fashion_mnist(default_fashion_mnist_dir, data_split::test).first(60);
+  return set;
+}
+
+scenario load_text(const test::temp_dir& dir, const std::string& text) {
+  return load_scenario(dir.write("s.toml", text));
+}
+
+/// Every completed request's result against `expected[sample]`.
+void check_results(const run_result& run, const std::vector<output>& expected) {
+  size_t checked = 0;
+  for (const auto& rec : run.outcomes.records) {
+    BOOST_REQUIRE(rec.kind == outcome_kind::completed);
+    BOOST_REQUIRE(rec.req.result);
+    auto sample = size_t(rec.req.input.sample);
+    const auto& want = expected.at(sample);
+    const auto& got = *rec.req.result;
+    BOOST_CHECK_EQUAL(got.label, want.label);
+    BOOST_REQUIRE_EQUAL(got.values.size(), want.values.size());
+    for (size_t c = 0; c < got.values.size(); ++c)
+      BOOST_CHECK_SMALL(got.values[c] - want.values[c], 1e-5f);
+    ++checked;
+  }
+  BOOST_CHECK_EQUAL(checked, 60u);
+}
+
+void expect_error(const test::temp_dir& dir, const std::string& text,
+                  const std::string& field, const std::string& what) {
+  try {
+    load_text(dir, text);
+    BOOST_FAIL("loaded a scenario that should fail at " << field);
+  } catch (const input_error& err) {
+    BOOST_CHECK_EQUAL(err.field(), field);
+    BOOST_CHECK_MESSAGE(std::string{err.what()}.find(what) != std::string::npos,
+                        err.what());
+  }
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(torch_stages)
+
+BOOST_AUTO_TEST_CASE(served_predictions_equal_the_direct_forward_in_virtual_time) {
+  test::temp_dir dir;
+  auto sc = load_text(dir, serving_scenario(logreg_stage));
+  auto expected = evaluate_model(test::tiny_zoo::model_file("logreg"),
+                                 first_test_images());
+  auto run = run_scenario(sc, {});
+  check_results(run, expected);
+  auto summary = summarize(sc, run);
+  BOOST_CHECK_EQUAL(summary.labelled, 60u);
+  BOOST_CHECK_EQUAL(double(summary.right) / 60.0,
+                    accuracy(expected, first_test_images()));
+  // Virtual time is deterministic: the same latencies again.
+  auto again = run_scenario(sc, {});
+  for (size_t i = 0; i < run.outcomes.records.size(); ++i)
+    BOOST_CHECK(run.outcomes.records[i].finish
+                == again.outcomes.records[i].finish);
+}
+
+BOOST_AUTO_TEST_CASE(served_predictions_equal_the_direct_forward_in_real_time) {
+  test::temp_dir dir;
+  auto sc = load_text(dir, serving_scenario(logreg_stage));
+  auto expected = evaluate_model(test::tiny_zoo::model_file("logreg"),
+                                 first_test_images());
+  run_options options;
+  options.clock = clock_kind::real_time;
+  check_results(run_scenario(sc, options), expected);
+}
+
+BOOST_AUTO_TEST_CASE(an_ensemble_combines_its_models) {
+  test::temp_dir dir;
+  auto logreg = evaluate_model(test::tiny_zoo::model_file("logreg"),
+                               first_test_images());
+  auto mlp = evaluate_model(test::tiny_zoo::model_file("mlp"),
+                            first_test_images());
+  for (auto how : {combine_kind::mean, combine_kind::vote}) {
+    auto stage = std::string{R"(
+[[stages]]
+name = "m"
+kind = "torch"
+models = ["logreg", "mlp"]
+combine = ")"} + to_string(how) + R"("
+hardware = "cpu"
+max_batch = 8
+inputs = ["source"]
+)";
+    auto sc = load_text(dir, serving_scenario(stage));
+    // One replica runs both: its profile is the sum of theirs.
+    BOOST_REQUIRE(sc.stages[0].service);
+    BOOST_CHECK_CLOSE(to_ms(sc.stages[0].service->service_time(8)),
+                      1000.0 * 8 / 16000 + 1000.0 * 8 / 9000, 1e-4);
+    std::vector<output> expected;
+    for (size_t i = 0; i < logreg.size(); ++i)
+      expected.push_back(combine({logreg[i], mlp[i]}, how));
+    check_results(run_scenario(sc, {}), expected);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_payloads_fail_alone) {
+  test::temp_dir dir;
+  auto sc = load_text(dir, serving_scenario(logreg_stage));
+  auto image = first_test_images().scaled(0);
+  auto inline_tensor = [](std::vector<int64_t> shape, std::vector<float> v) {
+    payload p;
+    p.data = tensor{std::move(shape), std::move(v)};
+    return p;
+  };
+  auto with_nan = image;
+  with_nan[100] = std::numeric_limits<float>::quiet_NaN();
+  payload beyond;
+  beyond.sample = 10'000'000;
+  run_options options;
+  options.count = 5;
+  options.inputs = {inline_tensor({1, 28, 28}, image),
+                    inline_tensor({1, 28, 28}, with_nan),
+                    inline_tensor({28, 28}, image),
+                    beyond,
+                    inline_tensor({1, 1, 28, 28}, image)};
+  auto run = run_scenario(sc, options);
+  auto summary = summarize(sc, run);
+  BOOST_CHECK_EQUAL(summary.sent, 5u);
+  BOOST_CHECK_EQUAL(summary.completed, 2u);
+  BOOST_CHECK_EQUAL(summary.failed, 3u);
+  auto expected = evaluate_model(test::tiny_zoo::model_file("logreg"),
+                                 first_test_images().first(1));
+  for (const auto& rec : run.outcomes.records) {
+    if (rec.kind == outcome_kind::completed) {
+      BOOST_REQUIRE(rec.req.result);
+      BOOST_CHECK_EQUAL(rec.req.result->label, expected[0].label);
+    } else {
+      BOOST_CHECK(rec.kind == outcome_kind::failed);
+      BOOST_CHECK(rec.reason == errc::invalid_payload);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_torch_stages_are_refused) {
+  test::temp_dir dir;
+  auto with = [](const std::string& from, const std::string& to) {
+    auto text = std::string{logreg_stage};
+    return serving_scenario(text.replace(text.find(from), from.size(), to));
+  };
+  expect_error(dir, with("model = \"logreg\"", "model = \"resnet\""),
+               "stages.m.model", "no model 'resnet' (the repository has: "
+                                 "logreg, mlp)");
+  expect_error(dir, with("model = \"logreg\"",
+                         "model = \"logreg\"\nmodels = [\"mlp\"]"),
+               "stages.m.models", "not both");
+  expect_error(dir, with("model = \"logreg\"", "models = [\"mlp\", \"mlp\"]"),
+               "stages.m.models", "listed twice");
+  expect_error(dir, with("hardware = \"cpu\"", "hardware = \"gpu\""),
+               "stages.m.hardware", "no [[models]] profile of 'logreg' on "
+                                    "'gpu'");
+  auto unprofiled = with("hardware = \"cpu\"\nreplicas = 2\nmax_batch = 16",
+                         "max_batch = 512");
+  expect_error(dir, unprofiled, "stages.m.max_batch",
+               "beyond model 'logreg''s max_batch 256");
+  expect_error(dir, with("model = \"logreg\"",
+                         "model = \"logreg\"\ncombine = \"median\""),
+               "stages.m.combine", "unknown combining rule");
+  expect_error(dir, serving_scenario(logreg_stage, "order = \"random\"\n"),
+               "inputs.order", "unknown order 'random'");
+  // Without a profile a torch stage serves in real time only.
+  auto sc = load_text(dir, with("hardware = \"cpu\"\n", ""));
+  BOOST_CHECK(!sc.stages[0].service);
+  BOOST_CHECK_THROW(run_scenario(sc, {}), input_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_model_that_cannot_load_ends_the_run_with_an_error) {
+  test::temp_dir dir;
+  // A repository whose model.pt is not a TorchScript module.
+  auto config = test::read_file(test::tiny_zoo::repository()
+                                + "/logreg/config.toml");
+  dir.write("broken/logreg/config.toml", config);
+  dir.write("broken/logreg/model.pt", "not a module");
+  auto text = serving_scenario(logreg_stage);
+  text.replace(text.find(test::tiny_zoo::repository()),
+               test::tiny_zoo::repository().size(), dir.path("broken"));
+  auto sc = load_text(dir, text);
+  for (auto clock : {clock_kind::virtual_time, clock_kind::real_time}) {
+    run_options options;
+    options.clock = clock;
+    options.ready_timeout = std::chrono::seconds(30);
+    try {
+      auto run = run_scenario(sc, options);
+      auto summary = summarize(sc, run);
+      BOOST_CHECK(!run.interruption.empty());
+      BOOST_CHECK_EQUAL(summary.completed + summary.dropped + summary.failed,
+                        summary.sent);
+    } catch (const std::exception& err) {
+      BOOST_CHECK_MESSAGE(std::string{err.what()}.find("model.pt")
+                            != std::string::npos,
+                          err.what());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
