@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build ccache libcaf-dev libfmt-dev libboost-test-dev
-          libtomlplusplus-dev libcli11-dev gnuplot-nox)
+          libtomlplusplus-dev libcli11-dev gnuplot-nox zlib1g-dev
+          libtorch-dev libopenblas0-openmp dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
