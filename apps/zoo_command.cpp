@@ -89,7 +89,7 @@ int zoo_train_command(const zoo_command_options& options) {
                                  m.model_file());
     };
     if (options.progress)
-      std::cerr << fmt::format("zoo in {}: training on Fashion-MNIST from {}\n",
+      std::cerr << fmt::format("model zoo in {} (Fashion-MNIST from {})\n",
                                options.repository, options.data_dir);
     auto models = ensure_zoo(zoo);
     std::cout << fmt::format("{:<10} {:>10} {:>7} {:>10} {:>14}\n", "model",
