@@ -5,10 +5,11 @@ namespace troupe {
 void frontend_state::init(frontend_options opts) {
   options = std::move(opts);
   set_max_batch(options.max_batch);
-  batcher = make_batching_policy(options.batching);
+  batcher = make_batching_policy({options.batching, options.max_queue_delay});
   dropper = make_dropping_policy(options.dropping);
   options.pool.slots = static_cast<uint32_t>(options.replicas.size());
   pool = worker_pool{options.pool};
+  in_service.assign(options.pool.slots, {caf::timespan{0}, 0});
   router = make_replica_router(options.routing);
   gather = join_buffer{options.inputs};
 }
@@ -150,13 +151,19 @@ frontend_state::form_batch(uint32_t size, size_t replica,
     visit.batch_size = actual;
     visit.replica = static_cast<uint16_t>(result.replica);
   }
-  if (!taken.empty())
+  if (!taken.empty()) {
     pool.take(result.replica, now);
+    in_service[result.replica] = {now, actual};
+  }
   return result;
 }
 
 void frontend_state::release(size_t replica, caf::timespan now) {
   pool.release(replica, now);
+  auto& [since, size] = in_service[replica];
+  if (size > 0)
+    batcher->observe(size, now - since, options.stage_slo);
+  size = 0;
 }
 
 std::optional<caf::timespan> frontend_state::flush_time() const {
@@ -186,6 +193,7 @@ batching_snapshot frontend_state::batching_view(caf::timespan now) const {
   x.max_batch = options.max_batch;
   x.service = &options.service;
   x.stage_slo = options.stage_slo;
+  x.oldest_slack = queue.front().deadline - now;
   return x;
 }
 

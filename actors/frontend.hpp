@@ -53,6 +53,9 @@ struct frontend_options {
   size_t queue_capacity = 100000;
   /// The policies (policies/batching, routing, dropping) by name.
   batching_kind batching = batching_kind::greedy;
+  /// delay batching: the longest the oldest request waits for a fuller
+  /// batch.
+  caf::timespan max_queue_delay{0};
   routing_kind routing = routing_kind::first_idle;
   drop_kind dropping = drop_kind::none;
   /// Largest batch a worker takes (at most the profile's largest; a scale
@@ -85,6 +88,7 @@ struct frontend_options {
 inline bool operator==(const frontend_options& x, const frontend_options& y) {
   return x.stage == y.stage && x.inputs == y.inputs
          && x.queue_capacity == y.queue_capacity && x.batching == y.batching
+         && x.max_queue_delay == y.max_queue_delay
          && x.routing == y.routing && x.dropping == y.dropping
          && x.max_batch == y.max_batch
          && x.service == y.service && x.stage_slo == y.stage_slo
@@ -97,7 +101,8 @@ inline bool operator==(const frontend_options& x, const frontend_options& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, frontend_options& x) {
   return f(caf::meta::type_name("frontend_options"), x.stage, x.inputs,
-           x.queue_capacity, x.batching, x.routing, x.dropping, x.max_batch,
+           x.queue_capacity, x.batching, x.max_queue_delay, x.routing,
+           x.dropping, x.max_batch,
            x.service,
            x.stage_slo, x.pool, x.load_bucket, x.successors, x.controller,
            x.decision_time, x.replicas, x.sink);
@@ -110,6 +115,9 @@ struct frontend_state : run_member {
   worker_pool pool;
   std::deque<request> queue;
   std::unique_ptr<batching_policy> batcher;
+  /// Per worker: when its batch in service was dispatched, and its size (0
+  /// when idle), so that the batching policy learns each batch's time.
+  std::vector<std::pair<caf::timespan, uint32_t>> in_service;
   std::unique_ptr<dropping_policy> dropper;
   std::unique_ptr<replica_router> router;
   join_buffer gather;

@@ -82,6 +82,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.inputs = spec.inputs.size();
     opts.queue_capacity = spec.queue_capacity;
     opts.batching = spec.batching;
+    opts.max_queue_delay = spec.max_queue_delay;
     opts.max_batch = spec.max_batch;
     opts.stage_slo = from_ms(stage_slo[id]);
     opts.routing = spec.routing;

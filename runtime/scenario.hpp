@@ -69,6 +69,8 @@ struct stage_spec {
   drop_kind dropping = drop_kind::none;
   routing_kind routing = routing_kind::first_idle;
   batching_kind batching = batching_kind::greedy;
+  /// batching = "delay": the `max_queue_delay_ms` key.
+  caf::timespan max_queue_delay{0};
   /// A registered controller kind that decides the frontend's dispatches
   /// (runtime/controller_kind.hpp); empty = the policies above decide.
   std::string controller;

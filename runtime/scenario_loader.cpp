@@ -546,7 +546,8 @@ private:
       keys.insert(keys.end(), kind->keys.begin(), kind->keys.end());
       if (kind->replicated)
         keys.insert(keys.end(), {"replicas", "max_batch", "queue_capacity",
-                                 "drop", "routing", "batching", "controller",
+                                 "drop", "routing", "batching",
+                                 "max_queue_delay_ms", "controller",
                                  "decision_ms"});
       check_keys(t, keys, p);
       if (kind->load)
@@ -599,7 +600,16 @@ private:
                          "first_idle, round_robin", parse_routing_kind);
     if (auto n = t.get("batching"))
       s.batching = choice(*n, p + "batching", "batching policy",
-                          "greedy, fill", parse_batching_kind);
+                          batching_kind_names(), parse_batching_kind);
+    if (auto n = t.get("max_queue_delay_ms")) {
+      if (s.batching != batching_kind::delay)
+        fail(n, p + "max_queue_delay_ms",
+             "applies to batching = \"delay\" only");
+      s.max_queue_delay = duration(*n, p + "max_queue_delay_ms", 1e-3, true);
+    } else if (s.batching == batching_kind::delay) {
+      fail(t.get("batching"), p + "batching",
+           "delay batching needs max_queue_delay_ms");
+    }
     if (auto n = t.get("controller")) {
       s.controller = string(*n, p + "controller");
       if (!find_controller_kind(s.controller))

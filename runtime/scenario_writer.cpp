@@ -113,6 +113,9 @@ void write_stage(std::ostream& out, const stage_spec& s) {
         << toml_quoted(to_string(s.dropping)) << "\nrouting = "
         << toml_quoted(to_string(s.routing)) << "\nbatching = "
         << toml_quoted(to_string(s.batching)) << "\n";
+  if (kind.replicated && s.batching == batching_kind::delay)
+    out << "max_queue_delay_ms = " << number(to_ms(s.max_queue_delay))
+        << "\n";
   if (!s.controller.empty())
     out << "controller = " << toml_quoted(s.controller) << "\ndecision_ms = "
         << number(s.decision_ms) << "\n";

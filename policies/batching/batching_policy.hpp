@@ -1,14 +1,21 @@
 #pragma once
 
 // How many queued requests an idle worker takes: a policy object deciding
-// from a snapshot of the queue, so that a new policy (issue-level examples:
-// a maximum queue delay, AIMD, deadline-aware) plugs in without touching the
-// frontend.
+// from a snapshot of the queue, so that a new policy plugs in without
+// touching the frontend.
 //  - greedy (seed 002): min(max_batch, queue length) at once, no delay.
 //  - fill (seed 004): wait for a full batch of max_batch, but take a partial
 //    batch once the oldest request waited the stage's share of the SLO minus
 //    the full batch's service time, so that waiting never costs the
 //    deadline.
+//  - delay (Triton's dynamic batcher): wait for a full batch, but at most
+//    max_queue_delay after the oldest request arrived.
+//  - aimd (Clipper): a batch-size cap that grows by one after every batch
+//    served within the stage's SLO share and shrinks by 10% after one that
+//    was not; takes min(cap, queue length) at once. Learns from measured
+//    service times, so it needs no profile.
+//  - deadline: the largest batch whose service time (the profile's) still
+//    ends before the oldest queued request's deadline; at least one.
 
 #include <cstddef>
 #include <cstdint>
@@ -22,21 +29,21 @@
 
 namespace troupe {
 
-enum class batching_kind { greedy, fill };
+enum class batching_kind { greedy, fill, delay, aimd, deadline };
 
-/// Parses "greedy" or "fill".
-inline std::optional<batching_kind>
-parse_batching_kind(const std::string& text) {
-  if (text == "greedy")
-    return batching_kind::greedy;
-  if (text == "fill")
-    return batching_kind::fill;
-  return std::nullopt;
-}
+/// Parses "greedy", "fill", "delay", "aimd" or "deadline".
+std::optional<batching_kind> parse_batching_kind(const std::string& text);
 
-inline const char* to_string(batching_kind x) {
-  return x == batching_kind::fill ? "fill" : "greedy";
-}
+const char* to_string(batching_kind x);
+
+/// The names, comma-separated, for error messages.
+const char* batching_kind_names();
+
+struct batching_options {
+  batching_kind kind = batching_kind::greedy;
+  /// delay: the longest the oldest request waits for a fuller batch.
+  caf::timespan max_queue_delay{0};
+};
 
 /// What a batching policy sees when a worker is idle and requests wait.
 struct batching_snapshot {
@@ -50,6 +57,9 @@ struct batching_snapshot {
   const profile* service = nullptr;
   /// The stage's share of the end-to-end SLO.
   caf::timespan stage_slo{0};
+  /// Time left until the oldest queued request's deadline (negative once
+  /// it passed).
+  caf::timespan oldest_slack{0};
 };
 
 class batching_policy {
@@ -65,6 +75,13 @@ public:
     return false;
   }
 
+  /// A batch of `size` came back after `took` (from dispatch to the
+  /// replica's idle message); `stage_slo` as in the snapshot.
+  virtual void observe(uint32_t size, caf::timespan took,
+                       caf::timespan stage_slo) {
+    // nop: most policies decide from the snapshot alone.
+  }
+
   /// While it waits: how long the oldest request may wait in all, so that a
   /// timer takes a partial batch then; nothing = wait for the next arrival
   /// or completion.
@@ -74,6 +91,7 @@ public:
   }
 };
 
-std::unique_ptr<batching_policy> make_batching_policy(batching_kind kind);
+std::unique_ptr<batching_policy>
+make_batching_policy(const batching_options& options);
 
 } // namespace troupe

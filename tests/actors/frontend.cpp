@@ -159,6 +159,41 @@ BOOST_AUTO_TEST_CASE(fill_batching_waits_for_a_full_batch_then_flushes) {
   BOOST_CHECK_EQUAL(full->work.requests.size(), 4u);
 }
 
+BOOST_AUTO_TEST_CASE(aimd_batching_learns_from_each_batch_it_gets_back) {
+  frontend_options opts;
+  opts.batching = batching_kind::aimd;
+  opts.stage_slo = 10ms;
+  setup(opts, 1, 8);
+  st.admit(requests(0, 20), 0ms);
+  // The cap starts at 1 and grows by one per batch back within 10 ms.
+  for (size_t expected = 1; expected <= 3; ++expected) {
+    auto next = st.next_dispatch(0ms);
+    BOOST_REQUIRE(next);
+    BOOST_CHECK_EQUAL(next->work.requests.size(), expected);
+    st.release(0, 5ms);
+  }
+  // A batch that took 15 ms: the cap of 4 backs off to 3.
+  auto slow = st.next_dispatch(5ms);
+  BOOST_REQUIRE(slow);
+  BOOST_CHECK_EQUAL(slow->work.requests.size(), 4u);
+  st.release(0, 20ms);
+  auto after = st.next_dispatch(20ms);
+  BOOST_REQUIRE(after);
+  BOOST_CHECK_EQUAL(after->work.requests.size(), 3u);
+}
+
+BOOST_AUTO_TEST_CASE(deadline_batching_sees_the_oldest_deadline) {
+  frontend_options opts;
+  opts.batching = batching_kind::deadline;
+  setup(opts, 1, 8);
+  // This suite's profile: s(2) = 14.0 ms, s(3) = 16.2 ms. The oldest
+  // request has 15 ms left at 5 ms: a batch of 2 goes.
+  st.admit(requests(0, 8, 20ms), 0ms);
+  auto next = st.next_dispatch(5ms);
+  BOOST_REQUIRE(next);
+  BOOST_CHECK_EQUAL(next->work.requests.size(), 2u);
+}
+
 BOOST_AUTO_TEST_CASE(a_scale_order_boots_workers_that_serve_after_the_cold_start) {
   frontend_options opts;
   opts.pool.initial = 1;

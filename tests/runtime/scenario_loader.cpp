@@ -224,7 +224,16 @@ BOOST_AUTO_TEST_CASE(bad_scaling_settings) {
                "unknown key");
   auto batching = replace(good, "max_batch = 4", "max_batch = 4\nbatching = \"full\"");
   expect_error(batching, line_of(batching, "full"), "stages.a.batching",
-               "unknown batching policy 'full' (known: greedy, fill)");
+               "unknown batching policy 'full' (known: greedy, fill, delay, "
+               "aimd, deadline)");
+  auto undelayed = replace(good, "max_batch = 4",
+                           "max_batch = 4\nbatching = \"delay\"");
+  expect_error(undelayed, line_of(undelayed, "delay"), "stages.a.batching",
+               "needs max_queue_delay_ms");
+  auto stray = replace(good, "max_batch = 4",
+                       "max_batch = 4\nmax_queue_delay_ms = 2");
+  expect_error(stray, line_of(stray, "max_queue_delay_ms"),
+               "stages.a.max_queue_delay_ms", "applies to batching = \"delay\"");
   auto good_scaling = dir.write("ok.toml",
                                 scaling("policy = \"tuner\"\nmargin = 0"));
   auto sc = load_scenario(good_scaling);

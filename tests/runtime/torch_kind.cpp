@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <limits>
 
 #include "models/data/fashion_mnist.hpp"
@@ -228,6 +229,37 @@ BOOST_AUTO_TEST_CASE(bad_torch_stages_are_refused) {
   auto sc = load_text(dir, with("hardware = \"cpu\"\n", ""));
   BOOST_CHECK(!sc.stages[0].service);
   BOOST_CHECK_THROW(run_scenario(sc, {}), input_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_serving_scenario_writes_back_as_it_was_read) {
+  test::temp_dir dir;
+  auto stage = R"(
+[[stages]]
+name = "m"
+kind = "torch"
+models = ["mlp", "logreg"]
+combine = "vote"
+hardware = "cpu"
+max_batch = 8
+batching = "delay"
+max_queue_delay_ms = 2.5
+inputs = ["source"]
+)";
+  auto sc = load_text(dir, serving_scenario(stage, "order = \"shuffled\"\n"));
+  std::filesystem::create_directories(dir.path("elsewhere"));
+  write_scenario(sc, dir.path("elsewhere/back.toml"));
+  auto back = load_scenario(dir.path("elsewhere/back.toml"));
+  BOOST_CHECK_EQUAL(std::filesystem::canonical(back.repository),
+                    std::filesystem::canonical(sc.repository));
+  BOOST_REQUIRE(back.inputs);
+  BOOST_CHECK_EQUAL(back.inputs->order, "shuffled");
+  BOOST_CHECK_EQUAL(back.inputs->images, 60u);
+  BOOST_CHECK(back.stages[0].settings == sc.stages[0].settings);
+  BOOST_CHECK_EQUAL(back.stages[0].hardware, "cpu");
+  BOOST_REQUIRE(back.stages[0].service);
+  BOOST_CHECK(*back.stages[0].service == *sc.stages[0].service);
+  BOOST_CHECK(back.stages[0].batching == batching_kind::delay);
+  BOOST_CHECK(back.stages[0].max_queue_delay == std::chrono::microseconds(2500));
 }
 
 BOOST_AUTO_TEST_CASE(a_model_that_cannot_load_ends_the_run_with_an_error) {
