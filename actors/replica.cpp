@@ -21,6 +21,12 @@ replica_state::service_time(const batch& work) const {
   return options.service.service_time(size);
 }
 
+void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
+  for (auto& req : work.requests)
+    if (!req.trace.empty() && req.trace.back().stage == options.stage)
+      req.trace.back().compute = compute;
+}
+
 void replica_state::finish(batch& work, caf::timespan now) const {
   work.from = options.stage;
   for (auto& req : work.requests)
@@ -148,6 +154,7 @@ replica_actor::behavior_type replica(replica_pointer self,
       ++st.events;
       st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
       if (st.classifier) {
+        auto started = self->clock().now();
         for (auto& notice : st.infer(work, now()))
           self->send(st.options.sink, std::move(notice));
         if (work.requests.empty()) {
@@ -156,6 +163,7 @@ replica_actor::behavior_type replica(replica_pointer self,
         }
         if (st.options.inference.front().measured) {
           // The forward took real time already.
+          st.stamp_compute(work, self->clock().now() - started);
           complete(work);
           return;
         }
@@ -168,11 +176,13 @@ replica_actor::behavior_type replica(replica_pointer self,
         self->send(st.frontend, replica_idle{st.options.index});
         return;
       }
-      if (duration->count() == 0)
+      if (duration->count() == 0) {
         complete(work);
-      else
-        self->delayed_send(self, *duration, atoms::finished_atom_v,
-                           std::move(work));
+        return;
+      }
+      st.stamp_compute(work, *duration);
+      self->delayed_send(self, *duration, atoms::finished_atom_v,
+                         std::move(work));
     },
     [self, complete](atoms::finished_atom, batch& work) {
       ++self->state.events;

@@ -111,6 +111,9 @@ struct replica_state : run_member {
   /// served (errc::batch_too_large).
   caf::expected<caf::timespan> service_time(const batch& work) const;
 
+  /// Stamps how long this stage computed on every request's visit.
+  void stamp_compute(batch& work, caf::timespan compute) const;
+
   /// Stamps this stage's finish time on every request and marks the batch as
   /// coming from this stage.
   void finish(batch& work, caf::timespan now) const;

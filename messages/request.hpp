@@ -40,6 +40,10 @@ struct stage_visit {
   caf::timespan dequeue{0};
   /// Replica finished the batch (joins: forwarded).
   caf::timespan finish{0};
+  /// Of dequeue..finish, the time the replica computed: a model's forward
+  /// pass as measured (real time) or its profiled service time (virtual
+  /// time); the rest is the runtime's hand-off. 0 for joins and no-ops.
+  caf::timespan compute{0};
   /// The batch this request was served in: numbered from 1 within its
   /// stage, so that two batches that left the queue at the same instant stay
   /// apart (0 for joins and requests not served here).
@@ -54,14 +58,15 @@ inline bool operator==(const stage_visit& x, const stage_visit& y) {
   return x.stage == y.stage && x.replica == y.replica
          && x.batch_size == y.batch_size && x.enqueue == y.enqueue
          && x.dequeue == y.dequeue && x.finish == y.finish
-         && x.batch_id == y.batch_id && x.route == y.route;
+         && x.compute == y.compute && x.batch_id == y.batch_id
+         && x.route == y.route;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_visit& x) {
   return f(caf::meta::type_name("stage_visit"), x.stage, x.replica,
-           x.batch_size, x.enqueue, x.dequeue, x.finish, x.batch_id,
-           x.route);
+           x.batch_size, x.enqueue, x.dequeue, x.finish, x.compute,
+           x.batch_id, x.route);
 }
 
 /// A tensor as it travels: its shape and its values, row-major.

@@ -36,7 +36,7 @@ request sample_request(uint64_t id) {
   r.input.data = tensor{{1, 28, 28}, {0.5f, -1.25f}};
   r.input.label = 4;
   r.result = output{{2}, {0.25f, 0.75f}, 1};
-  r.trace.push_back(stage_visit{3, 2, 16, 1ms, 2ms, 3ms, 9, 0b101});
+  r.trace.push_back(stage_visit{3, 2, 16, 1ms, 2ms, 3ms, 700us, 9, 0b101});
   return r;
 }
 

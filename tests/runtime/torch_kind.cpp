@@ -111,6 +111,13 @@ BOOST_AUTO_TEST_CASE(served_predictions_equal_the_direct_forward_in_virtual_time
                                  first_test_images());
   auto run = run_scenario(sc, {});
   check_results(run, expected);
+  // Virtual time: the stage computed for its profiled service time.
+  for (const auto& rec : run.outcomes.records) {
+    const auto& visit = rec.req.trace.back();
+    BOOST_CHECK(visit.compute
+                == sc.stages[0].service->service_time(visit.batch_size));
+    BOOST_CHECK(visit.finish - visit.dequeue == visit.compute);
+  }
   auto summary = summarize(sc, run);
   BOOST_CHECK_EQUAL(summary.labelled, 60u);
   BOOST_CHECK_EQUAL(double(summary.right) / 60.0,
@@ -129,7 +136,14 @@ BOOST_AUTO_TEST_CASE(served_predictions_equal_the_direct_forward_in_real_time) {
                                  first_test_images());
   run_options options;
   options.clock = clock_kind::real_time;
-  check_results(run_scenario(sc, options), expected);
+  auto run = run_scenario(sc, options);
+  check_results(run, expected);
+  // Real time: the forward pass as measured, within the replica's time.
+  for (const auto& rec : run.outcomes.records) {
+    const auto& visit = rec.req.trace.back();
+    BOOST_CHECK(visit.compute > caf::timespan{0});
+    BOOST_CHECK(visit.compute <= visit.finish - visit.dequeue);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(an_ensemble_combines_its_models) {
