@@ -130,7 +130,7 @@ replica_actor::behavior_type replica(replica_pointer self,
       if (!spec.data_dir.empty())
         data = shared_fashion_mnist(spec.data_dir, data_split::test);
       st.classifier = std::make_shared<const batch_classifier>(
-        spec.model_files, spec.input_shape, std::move(data));
+        spec.model_files, spec.input_shape, std::move(data), spec.threads);
     } catch (const std::exception& err) {
       // The behaviour below is never used: the actor ends after its
       // initialisation.

@@ -50,18 +50,21 @@ struct inference_spec {
   /// True in real time: the forward's duration is the service time. False:
   /// the profile's service time for the batch size is.
   bool measured = false;
+  /// LibTorch intra-op threads for this replica's forward passes (set on
+  /// its own thread).
+  int32_t threads = 1;
 };
 
 inline bool operator==(const inference_spec& x, const inference_spec& y) {
   return x.model_files == y.model_files && x.input_shape == y.input_shape
          && x.combine == y.combine && x.data_dir == y.data_dir
-         && x.measured == y.measured;
+         && x.measured == y.measured && x.threads == y.threads;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inference_spec& x) {
   return f(caf::meta::type_name("inference_spec"), x.model_files,
-           x.input_shape, x.combine, x.data_dir, x.measured);
+           x.input_shape, x.combine, x.data_dir, x.measured, x.threads);
 }
 
 /// Everything a replica is spawned with: a value, so that it can be sent to

@@ -44,6 +44,10 @@ int sim_to_real(const std::string& scenario_file,
 int overhead(const std::string& bench_dir, uint64_t count);
 int planner_quality(const std::string& scenario_file, uint64_t count);
 int scaling(const std::vector<std::string>& scenario_files);
+/// Real-model serving: the limit, batching gain, overhead breakdown and
+/// sim-to-real (bench/serving.cpp); trains the zoo model on first use.
+int serving(const std::string& repository, const std::string& model,
+            double slo_ms);
 /// One real-time run of `overhead`, printed as "sent completed
 /// throughput_qps p50_us p99_us" for the parent process to read.
 int overhead_point(const std::string& scenario_file, double rate_qps,

@@ -45,6 +45,17 @@ int main(int argc, char** argv) {
   scale->add_option("--scenario", scaling_files,
                     "Scaled scenario files (repeat the option for several)");
 
+  std::string serve_repo = dir + "/zoo";
+  std::string serve_model = "cnn-small";
+  double serve_slo_ms = 10;
+  auto* serve = app.add_subcommand(
+    "serving", "A real model: the limit, batching gain, overhead breakdown, "
+               "sim-to-real");
+  serve->add_option("--repo", serve_repo, "Model repository (default: the "
+                                          "source tree's zoo)");
+  serve->add_option("--model", serve_model, "Model (default cnn-small)");
+  serve->add_option("--slo-ms", serve_slo_ms, "p99 objective (default 10)");
+
   std::string point_file;
   double point_rate = 0;
   auto* point = app.add_subcommand(
@@ -63,6 +74,8 @@ int main(int argc, char** argv) {
     return troupe::bench::planner_quality(plan_file, plan_count);
   if (*scale)
     return troupe::bench::scaling(scaling_files);
+  if (*serve)
+    return troupe::bench::serving(serve_repo, serve_model, serve_slo_ms);
   if (*gap)
     return troupe::bench::sim_to_real(gap_file, gap_count);
   return troupe::bench::overhead(dir + "/bench/scenarios", count);

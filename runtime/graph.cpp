@@ -27,7 +27,8 @@ scaling_spec effective_scaling(const scenario& sc) {
 
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  clock_kind clock, std::vector<payload> request_inputs) {
+                  clock_kind clock, std::vector<payload> request_inputs,
+                  int torch_threads) {
   graph g;
   auto scaling = effective_scaling(sc);
   bool scales = scaling.policy != scaling_kind::none;
@@ -51,8 +52,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     if (successors.empty())
       successors.push_back(g.sink);
     const auto& kind = kind_of(spec);
-    stage_spawn_context ctx{sys,   sc,  clock, spec, id, std::move(successors),
-                            g.sink};
+    stage_spawn_context ctx{sys,  sc,     clock, torch_threads, spec, id,
+                            std::move(successors), g.sink};
     if (!kind.replicated) {
       auto handle = kind.spawn_stage(ctx);
       remember(handle, spec.kind + " stage '" + spec.name + "'");

@@ -39,9 +39,12 @@ struct graph {
 /// runtime/runner.cpp): nothing happens until they get run_start. In real
 /// time the sink paces the client.
 /// `request_inputs`: what the requests carry (client_options::inputs).
+/// `torch_threads`: LibTorch intra-op threads per torch replica
+/// (runtime/thread_plan.hpp).
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
                   clock_kind clock,
-                  std::vector<payload> request_inputs = {});
+                  std::vector<payload> request_inputs = {},
+                  int torch_threads = 1);
 
 } // namespace troupe

@@ -253,7 +253,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
     line += ",sample,label,prediction";
   for (const auto& st : sc.stages)
     line += fmt::format(",{0}.enqueue_ms,{0}.dequeue_ms,{0}.finish_ms,"
-                        "{0}.batch,{0}.replica,{0}.batch_id",
+                        "{0}.compute_ms,{0}.batch,{0}.replica,{0}.batch_id",
                         st.name);
   out << line << '\n';
   std::vector<const stage_visit*> by_stage(sc.stages.size());
@@ -286,7 +286,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
         by_stage[visit.stage] = &visit;
     for (const auto* visit : by_stage) {
       if (visit == nullptr) {
-        line += ",,,,,,";
+        line += ",,,,,,,";
         continue;
       }
       // A request dropped in the queue has an enqueue time only.
@@ -294,11 +294,12 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
                     || !kind_of(sc.stages[visit->stage]).replicated;
       line += fmt::format(",{:.6f}", to_ms(visit->enqueue));
       if (served)
-        line += fmt::format(",{:.6f},{:.6f},{},{},{}", to_ms(visit->dequeue),
-                            to_ms(visit->finish), visit->batch_size,
+        line += fmt::format(",{:.6f},{:.6f},{:.6f},{},{},{}",
+                            to_ms(visit->dequeue), to_ms(visit->finish),
+                            to_ms(visit->compute), visit->batch_size,
                             visit->replica, visit->batch_id);
       else
-        line += ",,,,,";
+        line += ",,,,,,";
     }
     out << line << '\n';
   }

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
-#include <thread>
 
 #include <caf/actor_system.hpp>
 #include <caf/scheduler/test_coordinator.hpp>
@@ -17,6 +16,7 @@
 #include "runtime/graph.hpp"
 #include "runtime/run_protocol.hpp"
 #include "runtime/stage_kind.hpp"
+#include "runtime/thread_plan.hpp"
 #include "runtime/system_config.hpp"
 
 namespace troupe {
@@ -168,48 +168,17 @@ run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
   return outcomes;
 }
 
-/// Stage replicas that run LibTorch (the torch kind), counting every
-/// worker slot a scaler may fill.
-size_t torch_replicas(const scenario& sc) {
-  size_t n = 0;
-  for (const auto& spec : sc.stages)
-    if (spec.kind == "torch")
-      n += sc.scaling.policy != scaling_kind::none && spec.service
-             ? std::max<size_t>(spec.replicas, sc.scaling.max_workers)
-             : spec.replicas;
-  return n;
-}
-
-/// Sizes LibTorch's intra-op pool so that the run's threads are not
-/// oversubscribed: one is kept for the actors (client, frontends, sink),
-/// and each detached replica runs its forward passes with an equal share of
-/// the others, at least one: (threads - 1) / replicas. Virtual time uses
-/// one: the same arithmetic on every machine, so predictions repeat
-/// exactly.
-void size_torch_threads(const run_context& ctx) {
-  auto replicas = torch_replicas(ctx.sc);
-  if (replicas == 0)
-    return;
-  if (ctx.options.clock == clock_kind::virtual_time) {
-    set_torch_threads(1);
-    return;
-  }
-  auto threads = ctx.options.threads > 0
-                   ? ctx.options.threads
-                   : std::max(1u, std::thread::hardware_concurrency());
-  set_torch_threads(int(std::max<size_t>(1, (threads - 1) / replicas)));
-}
-
 void run_virtual(const run_context& ctx) {
-  size_torch_threads(ctx);
+  auto threads = plan_threads(ctx.sc, clock_kind::virtual_time, 0);
+  set_torch_threads(threads.torch_threads);
   system_config cfg{clock_kind::virtual_time};
   caf::actor_system sys{cfg};
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(
     sys.scheduler());
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
-                                    clock_kind::virtual_time,
-                                    ctx.inputs),
+                                    clock_kind::virtual_time, ctx.inputs,
+                                    threads.torch_threads),
                         clock_kind::virtual_time, [&sched] { sched.run(); }};
   protocol.await_ready(ctx.options.ready_timeout);
   auto epoch = sched.clock().now();
@@ -293,13 +262,14 @@ void run_virtual(const run_context& ctx) {
 }
 
 void run_real(const run_context& ctx) {
-  size_torch_threads(ctx);
-  system_config cfg{clock_kind::real_time, ctx.options.threads};
+  auto threads = plan_threads(ctx.sc, clock_kind::real_time,
+                              ctx.options.threads);
+  system_config cfg{clock_kind::real_time, threads.actor_threads};
   caf::actor_system sys{cfg};
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
-                                    clock_kind::real_time,
-                                    ctx.inputs),
+                                    clock_kind::real_time, ctx.inputs,
+                                    threads.torch_threads),
                         clock_kind::real_time, [] {}};
   protocol.await_ready(ctx.options.ready_timeout);
   // Time zero a little ahead, so that sending run_start to every actor

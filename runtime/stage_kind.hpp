@@ -57,6 +57,8 @@ struct stage_spawn_context {
   caf::actor_system& sys;
   const scenario& sc;
   clock_kind clock;
+  /// LibTorch intra-op threads for each replica that runs models.
+  int torch_threads;
   const stage_spec& spec;
   stage_id id = 0;
   /// Where finished batches go: the consumers' inputs, or the sink.

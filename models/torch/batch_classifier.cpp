@@ -8,8 +8,11 @@ namespace troupe {
 
 batch_classifier::batch_classifier(const std::vector<std::string>& model_files,
                                    std::vector<int64_t> input_shape,
-                                   std::shared_ptr<const image_set> data)
-  : input_shape_(std::move(input_shape)), data_(std::move(data)) {
+                                   std::shared_ptr<const image_set> data,
+                                   int threads)
+  : input_shape_(std::move(input_shape)),
+    data_(std::move(data)),
+    threads_(threads) {
   for (const auto& file : model_files)
     models_.push_back(script_model::load(file));
   for (auto d : input_shape_)
@@ -69,6 +72,13 @@ batch_classifier::classify(const std::vector<const payload*>& inputs) const {
   }
   if (valid.empty())
     return result;
+  // Once per thread (and when the count changes): a detached replica's
+  // thread would otherwise run OpenMP with one thread per core.
+  thread_local int configured = 0;
+  if (configured != threads_) {
+    set_torch_threads(threads_);
+    configured = threads_;
+  }
   std::vector<int64_t> shape{static_cast<int64_t>(valid.size())};
   shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
   for (size_t m = 0; m < models_.size(); ++m) {

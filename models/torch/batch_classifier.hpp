@@ -29,10 +29,12 @@ class batch_classifier {
 public:
   /// `model_files`: TorchScript modules taking [N, input_shape...] floats.
   /// `data`: where sample indexes resolve (may be null: then only inline
-  /// tensors are valid). Throws input_error when a model cannot be loaded.
+  /// tensors are valid). `threads`: LibTorch intra-op threads for the
+  /// forward passes, set on the thread that classifies (OpenMP keeps the
+  /// setting per thread). Throws input_error when a model cannot be loaded.
   batch_classifier(const std::vector<std::string>& model_files,
                    std::vector<int64_t> input_shape,
-                   std::shared_ptr<const image_set> data);
+                   std::shared_ptr<const image_set> data, int threads = 1);
 
   classified_batch classify(const std::vector<const payload*>& inputs) const;
 
@@ -48,6 +50,7 @@ private:
   std::vector<int64_t> input_shape_;
   size_t input_size_ = 1;
   std::shared_ptr<const image_set> data_;
+  int threads_ = 1;
 };
 
 } // namespace troupe

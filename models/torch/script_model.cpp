@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <mutex>
 
 #include <ATen/Parallel.h>
 #include <torch/csrc/jit/runtime/graph_executor.h>
@@ -97,17 +98,16 @@ std::vector<output> class_outputs(const score_matrix& scores) {
 }
 
 void set_torch_threads(int intra_op) {
-  at::set_num_threads(std::max(1, intra_op));
   // Inter-op parallelism can be set once only, before any parallel work.
-  static bool interop_set = false;
-  if (!interop_set) {
-    interop_set = true;
+  static std::once_flag interop;
+  std::call_once(interop, [] {
     try {
       at::set_num_interop_threads(1);
     } catch (const c10::Error&) {
       // Already used: keep LibTorch's.
     }
-  }
+  });
+  at::set_num_threads(std::max(1, intra_op));
 }
 
 } // namespace troupe

@@ -52,7 +52,9 @@ private:
 std::vector<output> class_outputs(const score_matrix& scores);
 
 /// Sizes LibTorch's thread pools: `intra_op` threads for one operator, one
-/// inter-op thread. Call once, before the first forward.
+/// inter-op thread. OpenMP keeps the intra-op size per thread: a thread
+/// that runs forward passes (a detached replica) calls this itself, or its
+/// passes use one OpenMP thread per core.
 void set_torch_threads(int intra_op);
 
 } // namespace troupe

@@ -173,6 +173,7 @@ stage_kind torch_stage_kind() {
     if (ctx.sc.inputs)
       inference.data_dir = ctx.sc.inputs->dir;
     inference.measured = ctx.clock == clock_kind::real_time;
+    inference.threads = ctx.torch_threads;
     opts.inference.push_back(std::move(inference));
     if (ctx.clock == clock_kind::real_time)
       return ctx.sys.spawn<caf::detached>(replica, std::move(opts));

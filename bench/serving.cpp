@@ -1,0 +1,263 @@
+// Serving a real model (the zoo's small CNN by default), in real time:
+//  1. the limit: a plain loop calling the same TorchScript module on the
+//     same batches of test images, against troupe serving a burst of the
+//     same requests through one replica at the same batch size;
+//  2. batching gain: the highest Poisson rate whose p99 stays within the
+//     SLO, for each batching policy, against batch size 1;
+//  3. overhead breakdown per request, as Triton reports it: queue wait,
+//     compute (the forward pass), and the runtime's overhead = end-to-end
+//     (from the client's send) - queue - compute;
+//  4. sim-to-real: the same scenario in virtual time on the profile measured
+//     at the start of this run.
+// LibTorch gets the threads a served replica gets (runtime/runner.cpp):
+// (cores - 1), at least one, for one replica.
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "bench/bench.hpp"
+#include "models/data/data_set_cache.hpp"
+#include "models/durations.hpp"
+#include "models/output_file.hpp"
+#include "models/torch/batch_classifier.hpp"
+#include "runtime/model_profiler.hpp"
+#include "runtime/statistics.hpp"
+#include "runtime/zoo.hpp"
+
+namespace troupe::bench {
+
+namespace {
+
+constexpr uint32_t batch = 32;
+
+struct setup {
+  std::string folder;
+  std::string repository;
+  std::string model;
+  double slo_ms = 0;
+};
+
+/// A one-stage scenario serving `model` with `stage_keys` (batching keys),
+/// the profile measured in this run, and a Poisson load.
+scenario serving_scenario(const setup& s, double rate, uint64_t count,
+                          const std::string& stage_keys) {
+  auto text = fmt::format(
+    "name = \"serving\"\nslo_ms = {}\nseed = 5\nrepository = \"{}\"\n"
+    "model_files = [\"profile.toml\"]\n[workload]\nkind = \"poisson\"\n"
+    "rate_qps = {}\ncount = {}\n[inputs]\norder = \"shuffled\"\n"
+    "[[stages]]\nname = \"m\"\nkind = \"torch\"\nmodel = \"{}\"\n"
+    "hardware = \"cpu\"\n{}\ninputs = [\"source\"]\n",
+    s.slo_ms, s.repository, rate, count, s.model, stage_keys);
+  auto file = s.folder + "/serving.toml";
+  write_file_atomically(file, text);
+  return load_scenario(file);
+}
+
+struct probe {
+  run_summary summary;
+  run_outcomes outcomes;
+};
+
+probe serve(const setup& s, double rate, double seconds,
+            const std::string& keys, clock_kind clock) {
+  auto sc = serving_scenario(s, rate, uint64_t(std::max(1.0, rate * seconds)),
+                             keys);
+  run_options options;
+  options.clock = clock;
+  auto run = run_scenario(sc, options);
+  return {summarize(sc, run), std::move(run.outcomes)};
+}
+
+bool meets_slo(const probe& p, double slo_ms) {
+  return p.summary.completed == p.summary.sent
+         && p.summary.latency_ms.p99 <= slo_ms;
+}
+
+/// The highest rate (within 5%) whose p99 stays within the SLO, searched
+/// between `low` (assumed to meet it) and `high`. A rate gets a second try
+/// before it counts as too high (one stall of the shared machine).
+double highest_rate(const setup& s, const std::string& keys, double low,
+                    double high) {
+  while (high > 1.05 * low) {
+    auto mid = std::sqrt(low * high);
+    bool ok = false;
+    for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
+      auto p = serve(s, mid, 2.0, keys, clock_kind::real_time);
+      ok = meets_slo(p, s.slo_ms);
+      fmt::print(stderr, "    {:8.0f} q/s: p99 {:7.2f} ms, {} of {} completed\n",
+                 mid, p.summary.latency_ms.p99, p.summary.completed,
+                 p.summary.sent);
+    }
+    (ok ? low : high) = mid;
+  }
+  return low;
+}
+
+/// The plain loop: batches of `batch` test images through the classifier.
+double loop_throughput(const repository_model& m, size_t requests) {
+  auto data = shared_fashion_mnist(default_fashion_mnist_dir, data_split::test);
+  batch_classifier classifier{{m.model_file()}, m.config.input_shape, data};
+  std::vector<payload> payloads(batch);
+  std::vector<const payload*> inputs(batch);
+  auto start = std::chrono::steady_clock::now();
+  for (size_t done = 0; done < requests; done += batch) {
+    for (uint32_t i = 0; i < batch; ++i) {
+      payloads[i].sample = int64_t((done + i) % data->size());
+      inputs[i] = &payloads[i];
+    }
+    classifier.classify(inputs);
+  }
+  auto seconds = std::chrono::duration<double>(
+                   std::chrono::steady_clock::now() - start)
+                   .count();
+  return double(requests) / seconds;
+}
+
+/// troupe at saturation: every request offered at time zero to one replica.
+double troupe_burst_throughput(const setup& s, size_t requests) {
+  auto sc = serving_scenario(s, 1000, requests,
+                             fmt::format("max_batch = {}", batch));
+  sc.inputs->order = "sequential";
+  run_options options;
+  options.clock = clock_kind::real_time;
+  options.arrivals = std::make_shared<const arrival_times>(
+    arrival_times(requests, caf::timespan{0}));
+  return summarize(sc, run_scenario(sc, options)).throughput_qps;
+}
+
+latency_summary summary_of(std::vector<double> xs) {
+  return summarize_latencies(xs);
+}
+
+} // namespace
+
+int serving(const std::string& repository, const std::string& model,
+            double slo_ms) {
+  namespace fs = std::filesystem;
+  setup s;
+  s.folder = (fs::temp_directory_path()
+              / fmt::format("troupe-bench-serving-{}", ::getpid()))
+               .string();
+  fs::create_directories(s.folder);
+  s.repository = fs::absolute(repository).string();
+  s.model = model;
+  s.slo_ms = slo_ms;
+  // The zoo, trained on first use.
+  zoo_options zoo;
+  zoo.repository = s.repository;
+  zoo.models = {model};
+  ensure_zoo(zoo);
+  auto m = find_model(s.repository, model);
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  auto threads = int(std::max(1u, cores - 1));
+  fmt::print("model {} ({}), batch size {}, {} LibTorch thread(s) per forward "
+             "on {} cores\n\n",
+             model, m.config.training ? m.config.training->architecture : "",
+             batch, threads, cores);
+  // The profile of this machine, for deadline batching and virtual time.
+  profiler_options po;
+  po.threads = threads;
+  po.batch_sizes = {1, 2, 4, 8, 16, 32};
+  auto measured = measure_profile(m, po);
+  write_file_atomically(s.folder + "/profile.toml",
+                        model_file_toml(model, measured, "bench"));
+
+  // 1. The limit.
+  size_t requests = 20000;
+  set_torch_threads(threads);
+  auto loop = loop_throughput(m, requests);
+  auto burst = troupe_burst_throughput(s, requests);
+  fmt::print("| throughput at saturation, batch {} | requests/s |\n|---|---|\n",
+             batch);
+  fmt::print("| plain loop over the TorchScript module | {:.0f} |\n", loop);
+  fmt::print("| troupe, one replica, {} requests at once | {:.0f} |\n",
+             requests, burst);
+  fmt::print("| troupe / loop | {:.1f}% (target >= 90%) |\n\n",
+             100.0 * burst / loop);
+
+  // 2. Batching gain.
+  struct policy {
+    std::string name;
+    std::string keys;
+  };
+  std::vector<policy> policies{
+    {"batch size 1", "max_batch = 1"},
+    {"greedy", fmt::format("max_batch = {}", batch)},
+    {"delay 1 ms", fmt::format("max_batch = {}\nbatching = \"delay\"\n"
+                               "max_queue_delay_ms = 1",
+                               batch)},
+    {"aimd", fmt::format("max_batch = {}\nbatching = \"aimd\"", batch)},
+    {"deadline", fmt::format("max_batch = {}\nbatching = \"deadline\"",
+                             batch)}};
+  std::vector<double> rates;
+  for (const auto& p : policies) {
+    fmt::print(stderr, "  {}:\n", p.name);
+    rates.push_back(highest_rate(s, p.keys, 100, 1.5 * loop));
+  }
+  fmt::print("| batching (Poisson load, p99 <= {} ms) | highest rate q/s | "
+             "gain over batch size 1 |\n|---|---|---|\n",
+             slo_ms);
+  size_t best = 1;
+  for (size_t i = 0; i < policies.size(); ++i) {
+    fmt::print("| {} | {:.0f} | {:.2f}x |\n", policies[i].name, rates[i],
+               rates[i] / rates[0]);
+    if (i > 0 && rates[i] > rates[best])
+      best = i;
+  }
+  fmt::print("\nbest policy: {}, {:.2f}x (target >= 3x)\n\n",
+             policies[best].name, rates[best] / rates[0]);
+
+  // 3. Overhead breakdown at half the best rate.
+  auto load = rates[best] / 2;
+  auto real = serve(s, load, 3.0, policies[best].keys, clock_kind::real_time);
+  std::vector<double> queue_us, compute_us, overhead_us;
+  for (const auto& rec : real.outcomes.records) {
+    if (rec.kind != outcome_kind::completed)
+      continue;
+    const auto& v = rec.req.trace.back();
+    auto queue = v.dequeue - v.enqueue;
+    auto e2e = rec.finish - sent_time(rec.req);
+    queue_us.push_back(to_ms(queue) * 1000);
+    compute_us.push_back(to_ms(v.compute) * 1000);
+    overhead_us.push_back(to_ms(e2e - queue - v.compute) * 1000);
+  }
+  auto q = summary_of(queue_us);
+  auto c = summary_of(compute_us);
+  auto o = summary_of(overhead_us);
+  fmt::print("| per request at {:.0f} q/s ({}) | p50 us | p99 us |\n"
+             "|---|---|---|\n",
+             load, policies[best].name);
+  fmt::print("| queue wait | {:.1f} | {:.1f} |\n", q.p50, q.p99);
+  fmt::print("| compute (the forward pass) | {:.1f} | {:.1f} |\n", c.p50,
+             c.p99);
+  fmt::print("| runtime overhead = end-to-end - queue - compute | {:.1f} | "
+             "{:.1f} |\n",
+             o.p50, o.p99);
+  fmt::print("\nruntime overhead p50 {:.1f} us (target <= 50 us)\n\n", o.p50);
+
+  // 4. Sim-to-real at that load.
+  auto sim = serve(s, load, 3.0, policies[best].keys, clock_kind::virtual_time);
+  auto gap = [](double v, double r) { return 100.0 * (r - v) / v; };
+  fmt::print("| sim-to-real at {:.0f} q/s | virtual | real | gap |\n"
+             "|---|---|---|---|\n",
+             load);
+  fmt::print("| p50 latency ms | {:.3f} | {:.3f} | {:+.1f}% |\n",
+             sim.summary.latency_ms.p50, real.summary.latency_ms.p50,
+             gap(sim.summary.latency_ms.p50, real.summary.latency_ms.p50));
+  fmt::print("| p99 latency ms | {:.3f} | {:.3f} | {:+.1f}% |\n",
+             sim.summary.latency_ms.p99, real.summary.latency_ms.p99,
+             gap(sim.summary.latency_ms.p99, real.summary.latency_ms.p99));
+  fmt::print("| accuracy | {:.4f} | {:.4f} | |\n",
+             double(sim.summary.right) / double(sim.summary.labelled),
+             double(real.summary.right) / double(real.summary.labelled));
+  fs::remove_all(s.folder);
+  return 0;
+}
+
+} // namespace troupe::bench

@@ -1,0 +1,40 @@
+#include "runtime/thread_plan.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "runtime/scenario.hpp"
+
+namespace troupe {
+
+namespace {
+
+size_t torch_replicas(const scenario& sc) {
+  size_t n = 0;
+  for (const auto& spec : sc.stages)
+    if (spec.kind == "torch")
+      n += sc.scaling.policy != scaling_kind::none && spec.service
+             ? std::max<size_t>(spec.replicas, sc.scaling.max_workers)
+             : spec.replicas;
+  return n;
+}
+
+} // namespace
+
+thread_plan plan_threads(const scenario& sc, clock_kind clock,
+                         size_t threads) {
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  thread_plan plan;
+  plan.actor_threads = threads;
+  auto replicas = torch_replicas(sc);
+  if (replicas == 0 || clock == clock_kind::virtual_time)
+    return plan;
+  plan.torch_threads = int(std::max<size_t>(1, (threads - 1) / replicas));
+  plan.actor_threads = threads > replicas * size_t(plan.torch_threads)
+                         ? threads - replicas * size_t(plan.torch_threads)
+                         : 1;
+  return plan;
+}
+
+} // namespace troupe

@@ -1,0 +1,32 @@
+#pragma once
+
+// How a run shares the machine's threads between CAF's scheduler and
+// LibTorch, so that nothing oversubscribes the cores: each real-time torch
+// replica is a detached thread running forward passes with `torch_threads`
+// intra-op threads; the scheduler keeps what is left, at least one thread
+// (its actors mostly wait). Virtual time runs everything on one thread, with
+// one LibTorch thread: the same arithmetic on every machine, so predictions
+// repeat exactly.
+
+#include <cstddef>
+
+#include "runtime/clock_kind.hpp"
+
+namespace troupe {
+
+struct scenario;
+
+struct thread_plan {
+  /// CAF scheduler threads (real time).
+  size_t actor_threads = 1;
+  /// LibTorch intra-op threads per torch replica.
+  int torch_threads = 1;
+};
+
+/// `threads` = 0: one per core. With R torch replicas (every worker slot a
+/// scaler may fill) on T threads: torch_threads = max(1, (T - 1) / R), and
+/// actor_threads = max(1, T - R x torch_threads). Without torch replicas
+/// the scheduler gets all T.
+thread_plan plan_threads(const scenario& sc, clock_kind clock, size_t threads);
+
+} // namespace troupe
