@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "apps/command_errors.hpp"
 #include "apps/commands.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
@@ -64,7 +65,7 @@ int plan_command(const plan_command_options& options) {
                  "to stay within)\n";
     return 2;
   }
-  try {
+  return report_errors("troupe plan", [&] {
     auto sc = load_scenario(options.scenario_file);
     if (options.slo_ms)
       sc.slo_ms = *options.slo_ms;
@@ -157,13 +158,7 @@ int plan_command(const plan_command_options& options) {
               << plan_file << "`) and " << (dir / "summary.json").string()
               << "\n";
     return result.explanation.empty() ? 0 : 3;
-  } catch (const input_error& err) {
-    std::cerr << "troupe plan: " << err.what() << "\n";
-    return 2;
-  } catch (const std::exception& err) {
-    std::cerr << "troupe plan: " << err.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 } // namespace troupe

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "apps/command_errors.hpp"
 #include "apps/commands.hpp"
 #include "models/input_error.hpp"
 #include "models/output_file.hpp"
@@ -13,7 +14,7 @@
 namespace troupe {
 
 int profile_command(const profile_command_options& options) {
-  try {
+  return report_errors("troupe profile", [&] {
     auto model = find_model(options.repository, options.model);
     profiler_options po;
     po.batch_sizes = options.batch_sizes;
@@ -45,16 +46,7 @@ int profile_command(const profile_command_options& options) {
       std::cout << "wrote " << options.out_file << "\n";
     }
     return 0;
-  } catch (const input_error& err) {
-    std::cerr << "error: " << err.what() << "\n";
-    return 2;
-  } catch (const std::invalid_argument& err) {
-    std::cerr << "error: " << err.what() << "\n";
-    return 2;
-  } catch (const std::exception& err) {
-    std::cerr << "error: " << err.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 } // namespace troupe

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "apps/command_errors.hpp"
 #include "apps/commands.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
@@ -35,7 +36,7 @@ int run_command(const run_command_options& options) {
               << options.clock << "'\n";
     return 2;
   }
-  try {
+  return report_errors("troupe run", [&] {
     auto sc = load_scenario(options.scenario_file);
     if (options.scaling) {
       auto policy = parse_scaling_kind(*options.scaling);
@@ -98,13 +99,7 @@ int run_command(const run_command_options& options) {
     if (result.cancelled)
       return 130; // as a shell reports a process ended by Ctrl-C
     return result.interruption.empty() ? 0 : 1;
-  } catch (const input_error& err) {
-    std::cerr << "troupe run: " << err.what() << "\n";
-    return 2;
-  } catch (const std::exception& err) {
-    std::cerr << "troupe run: " << err.what() << "\n";
-    return 1;
-  }
+  });
 }
 
 } // namespace troupe

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "apps/command_errors.hpp"
 #include "apps/commands.hpp"
 #include "models/input_error.hpp"
 #include "models/output_file.hpp"
@@ -63,25 +64,10 @@ zoo_options options_for(const zoo_command_options& in) {
   return out;
 }
 
-int handle_errors(const std::function<int()>& body) {
-  try {
-    return body();
-  } catch (const input_error& err) {
-    std::cerr << "error: " << err.what() << "\n";
-    return 2;
-  } catch (const std::invalid_argument& err) {
-    std::cerr << "error: " << err.what() << "\n";
-    return 2;
-  } catch (const std::exception& err) {
-    std::cerr << "error: " << err.what() << "\n";
-    return 1;
-  }
-}
-
 } // namespace
 
 int zoo_train_command(const zoo_command_options& options) {
-  return handle_errors([&] {
+  return report_errors("troupe zoo train", [&] {
     auto zoo = options_for(options);
     zoo.on_model = [&](const repository_model& m, bool trained) {
       if (!trained && options.progress)
@@ -105,7 +91,7 @@ int zoo_train_command(const zoo_command_options& options) {
 }
 
 int zoo_accuracy_command(const zoo_command_options& options) {
-  return handle_errors([&] {
+  return report_errors("troupe zoo accuracy", [&] {
     auto models = list_models(options.repository);
     if (models.empty())
       throw input_error(options.repository, 0, "",
