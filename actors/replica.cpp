@@ -136,7 +136,8 @@ replica_actor::behavior_type replica(replica_pointer self,
       // initialisation.
       self->quit(make_error(errc::model_error, err.what()));
     }
-    st.combine_how = parse_combine_kind(spec.combine).value_or(combine_kind::mean);
+    st.combine_how = parse_combine_kind(spec.combine)
+                       .value_or(combine_kind::mean);
   }
   auto now = [self] { return self->state.since_epoch(self->clock().now()); };
   // Forwards a served batch: the frontend first, so that it can refill the

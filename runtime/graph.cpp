@@ -52,7 +52,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     if (successors.empty())
       successors.push_back(g.sink);
     const auto& kind = kind_of(spec);
-    stage_spawn_context ctx{sys,  sc,     clock, torch_threads, spec, id,
+    stage_spawn_context ctx{sys, sc, clock, torch_threads, spec, id,
                             std::move(successors), g.sink};
     if (!kind.replicated) {
       auto handle = kind.spawn_stage(ctx);
