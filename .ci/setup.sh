@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian packages only), then configures and builds
 # troupe into build/ (Release). Safe to run again: it skips what is done.
+# Arguments name build targets (default: all), e.g. `bash .ci/setup.sh troupe`
+# builds the executable without the tests and benchmarks.
 #   TROUPE_BUILD_DIR   build folder (default: build)
 #   TROUPE_CMAKE_ARGS  extra arguments for cmake (e.g. -DTROUPE_SANITIZE=ON)
 set -euo pipefail
@@ -26,4 +28,6 @@ build_dir="${TROUPE_BUILD_DIR:-build}"
 echo "== building in $build_dir"
 # shellcheck disable=SC2086
 cmake -S . -B "$build_dir" -G Ninja ${TROUPE_CMAKE_ARGS:-} >/dev/null
-cmake --build "$build_dir" -j "$(nproc)"
+targets=()
+for t in "$@"; do targets+=(--target "$t"); done
+cmake --build "$build_dir" -j "$(nproc)" "${targets[@]}"
