@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <limits>
 
@@ -12,9 +13,11 @@
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
 #include "policies/combining/combine.hpp"
+#include "runtime/model_profiler.hpp"
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/thread_plan.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tiny_zoo.hpp"
 
@@ -303,6 +306,85 @@ BOOST_AUTO_TEST_CASE(a_model_that_cannot_load_ends_the_run_with_an_error) {
                           err.what());
     }
   }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// -- the thread plan and the profiler -----------------------------------------
+
+BOOST_AUTO_TEST_SUITE(model_threads_and_profiles)
+
+BOOST_AUTO_TEST_CASE(torch_replicas_and_actors_share_the_threads) {
+  test::temp_dir dir;
+  auto one = load_text(dir, serving_scenario(logreg_stage));
+  // logreg_stage has 2 replicas.
+  auto on_two = plan_threads(one, clock_kind::real_time, 2);
+  BOOST_CHECK_EQUAL(on_two.torch_threads, 1);
+  BOOST_CHECK_EQUAL(on_two.actor_threads, 1u);
+  auto on_nine = plan_threads(one, clock_kind::real_time, 9);
+  BOOST_CHECK_EQUAL(on_nine.torch_threads, 4);
+  BOOST_CHECK_EQUAL(on_nine.actor_threads, 1u);
+  auto on_sixteen = plan_threads(one, clock_kind::real_time, 16);
+  BOOST_CHECK_EQUAL(on_sixteen.torch_threads, 7);
+  BOOST_CHECK_EQUAL(on_sixteen.actor_threads, 2u);
+  // Virtual time: one LibTorch thread, whatever the machine.
+  BOOST_CHECK_EQUAL(plan_threads(one, clock_kind::virtual_time, 16)
+                      .torch_threads,
+                    1);
+  // Without torch stages the scheduler gets every thread.
+  auto plain = load_text(dir, R"(name = "plain"
+slo_ms = 10
+[workload]
+kind = "poisson"
+rate_qps = 10
+count = 1
+[[stages]]
+name = "n"
+kind = "noop"
+inputs = ["source"]
+)");
+  BOOST_CHECK_EQUAL(plan_threads(plain, clock_kind::real_time, 16)
+                      .actor_threads,
+                    16u);
+}
+
+BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
+  test::temp_dir dir;
+  auto model = find_model(test::tiny_zoo::repository(), "logreg");
+  profiler_options options;
+  options.batch_sizes = {4, 1, 2};
+  options.min_runs = 3;
+  options.min_seconds = 0;
+  options.max_runs = 3;
+  auto measured = measure_profile(model, options);
+  BOOST_REQUIRE_EQUAL(measured.rows.size(), 3u);
+  BOOST_CHECK_EQUAL(measured.rows[0].batch_size, 1u);
+  BOOST_CHECK_EQUAL(measured.rows[2].batch_size, 4u);
+  for (const auto& row : measured.rows) {
+    BOOST_CHECK_GT(row.p99_ms, 0);
+    BOOST_CHECK_GT(row.throughput_qps, 0);
+  }
+  dir.write("profile.toml", model_file_toml("logreg", measured, "a test"));
+  // The measured profile in place of the scenario's own logreg profile.
+  auto text = serving_scenario(logreg_stage);
+  auto own = text.find("[[models]]\nname = \"logreg\"");
+  auto next = text.find("[[models]]", own + 1);
+  text.erase(own, next - own);
+  text.replace(text.find("max_batch = 16"), 14, "max_batch = 4");
+  auto sc = load_text(dir, "model_files = [\"profile.toml\"]\n" + text);
+  BOOST_REQUIRE(sc.stages[0].service);
+  const auto& rows = sc.stages[0].service->rows;
+  BOOST_REQUIRE_EQUAL(rows.size(), 3u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    BOOST_CHECK_EQUAL(rows[i].batch_size, measured.rows[i].batch_size);
+    BOOST_CHECK_CLOSE(rows[i].throughput_qps, measured.rows[i].throughput_qps,
+                      0.1);
+  }
+  // Beyond the model's max_batch, or without batch size 1: refused.
+  options.batch_sizes = {1, 512};
+  BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);
+  options.batch_sizes = {2, 4};
+  BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
