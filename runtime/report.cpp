@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "models/durations.hpp"
+#include "models/output_file.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -114,13 +115,6 @@ std::string json_string(const std::string& text) {
 
 } // namespace
 
-std::ofstream open_for_writing(const std::string& path) {
-  std::ofstream out{path};
-  if (!out)
-    throw std::runtime_error("cannot write " + path);
-  return out;
-}
-
 run_summary summarize(const scenario& sc, const run_result& run) {
   const auto& outcomes = run.outcomes;
   run_summary s;
@@ -176,7 +170,8 @@ run_summary summarize(const scenario& sc, const run_result& run) {
 }
 
 void write_summary_json(const run_summary& s, const std::string& path) {
-  auto out = open_for_writing(path);
+  output_file file{path};
+  auto& out = file.stream();
   auto num = [](double x) { return fmt::format("{:.6f}", x); };
   out << "{\n";
   out << "  \"scenario\": " << json_string(s.scenario) << ",\n";
@@ -235,11 +230,13 @@ void write_summary_json(const run_summary& s, const std::string& path) {
   // Last on purpose: the only line that differs between identical runs.
   out << "  \"wall_s\": " << num(s.wall_s) << "\n";
   out << "}\n";
+  file.commit();
 }
 
 void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
                         const std::string& path) {
-  auto out = open_for_writing(path);
+  output_file file{path};
+  auto& out = file.stream();
   // Inputs and predictions get columns when some request has one.
   bool with_data = std::any_of(
     outcomes.records.begin(), outcomes.records.end(),
@@ -303,6 +300,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
     }
     out << line << '\n';
   }
+  file.commit();
 }
 
 std::string render_summary(const run_summary& s) {

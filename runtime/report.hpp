@@ -72,10 +72,6 @@ struct run_summary {
   std::vector<stage_report> stages;
 };
 
-/// Opens `path` for writing; throws std::runtime_error naming it if it
-/// cannot.
-std::ofstream open_for_writing(const std::string& path);
-
 /// Computes the summary of a run from its outcomes and traces.
 run_summary summarize(const scenario& sc, const run_result& run);
 

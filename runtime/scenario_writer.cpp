@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "models/durations.hpp"
+#include "models/output_file.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 
@@ -158,10 +159,7 @@ void write_scenario(const scenario& sc, const std::string& path,
   write_models(out, sc.models);
   for (const auto& s : sc.stages)
     write_stage(out, s);
-  std::ofstream file{path};
-  file << out.str();
-  if (!file)
-    throw std::runtime_error("cannot write " + path);
+  write_file_atomically(path, out.str());
 }
 
 } // namespace troupe

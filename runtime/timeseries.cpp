@@ -11,6 +11,8 @@
 
 #include <fmt/format.h>
 
+#include "models/output_file.hpp"
+
 #include "models/durations.hpp"
 #include "runtime/report.hpp"
 #include "runtime/statistics.hpp"
@@ -109,7 +111,8 @@ std::vector<interval_row> interval_series(const scenario& sc,
 
 void write_intervals_csv(const std::vector<interval_row>& rows,
                          const std::string& path) {
-  auto out = open_for_writing(path);
+  output_file file{path};
+  auto& out = file.stream();
   out << "start_s,arrivals,completed,dropped,failed,p99_ms,slo_attainment,"
          "measured_qps,predicted_qps,workers,cost\n";
   for (const auto& r : rows)
@@ -118,11 +121,13 @@ void write_intervals_csv(const std::vector<interval_row>& rows,
                        r.start_s, r.arrivals, r.completed, r.dropped,
                        r.failed, r.p99_ms, r.slo_attainment, r.measured_qps,
                        r.predicted_qps, r.workers, r.cost);
+  file.commit();
 }
 
 void write_scaling_csv(const scenario& sc, const scaling_history& history,
                        const std::string& path) {
-  auto out = open_for_writing(path);
+  output_file file{path};
+  auto& out = file.stream();
   out << "time_s,stage,measured_qps,predicted_qps,active,booting,target,"
          "max_batch,queue,cost,drops\n";
   for (const auto& x : history.samples)
@@ -133,6 +138,7 @@ void write_scaling_csv(const scenario& sc, const scaling_history& history,
                        x.measured_qps, x.predicted_qps, x.active, x.booting,
                        x.target, x.max_batch, x.queue_length, x.cost,
                        x.drops);
+  file.commit();
 }
 
 plot_result plot_scaling(const scenario& sc, const std::string& dir,
@@ -141,7 +147,8 @@ plot_result plot_scaling(const scenario& sc, const std::string& dir,
   auto script = (fs::path{dir} / "scaling.gp").string();
   auto png = (fs::path{dir} / "scaling.png").string();
   {
-    auto out = open_for_writing(script);
+    output_file file{script};
+    auto& out = file.stream();
     out << "# Draws scaling.png from intervals.csv and scaling.csv:\n"
            "#   cd " << dir << " && gnuplot scaling.gp\n"
         << "set terminal pngcairo size 1200,1000 font 'sans,10'\n"
@@ -191,6 +198,7 @@ plot_result plot_scaling(const scenario& sc, const std::string& dir,
            "'dropped', \\\n"
            "     '' every ::1 using 1:11 axes x1y2 with steps title 'cost'\n"
            "unset multiplot\n";
+    file.commit();
   }
   auto found = "command -v " + shell_quoted(gnuplot) + " >/dev/null 2>&1";
   if (std::system(found.c_str()) != 0)

@@ -2,6 +2,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
 #include "tests/support/test_kinds.hpp"
@@ -88,6 +90,36 @@ BOOST_AUTO_TEST_CASE(results_are_combined_and_accuracy_is_reported) {
   auto csv = test::read_file(dir.path("requests.csv"));
   BOOST_CHECK(csv.find("reason,sample,label,prediction,") != std::string::npos);
   BOOST_CHECK(csv.find(",completed,,,7,1,4,") != std::string::npos);
+}
+
+// Every output is written under a temporary name and renamed when complete:
+// a full disk or a missing folder is an error naming the file, and a reader
+// never sees half a file.
+BOOST_AUTO_TEST_CASE(outputs_that_cannot_be_written_are_errors) {
+  run_summary s;
+  s.scenario = "x";
+  auto expect_failure = [](const std::string& path, const std::string& why) {
+    try {
+      write_summary_json(run_summary{}, path);
+      BOOST_FAIL("wrote " << path);
+    } catch (const std::runtime_error& err) {
+      std::string text = err.what();
+      BOOST_CHECK_MESSAGE(text.find("cannot write " + path) != std::string::npos
+                            && text.find(why) != std::string::npos,
+                          text);
+    }
+  };
+  BOOST_REQUIRE(std::filesystem::exists("/dev/full"));
+  expect_failure("/dev/full", "No space left on device");
+  expect_failure(dir.path("no/such/folder/summary.json"),
+                 "No such file or directory");
+  // A file written whole, and nothing left beside it.
+  auto good = dir.path("summary.json");
+  dir.write("summary.json", "an older run's summary");
+  write_summary_json(s, good);
+  BOOST_CHECK(test::read_file(good).find("\"scenario\": \"x\"")
+              != std::string::npos);
+  BOOST_CHECK(!std::filesystem::exists(good + ".partial"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
