@@ -1,6 +1,7 @@
 #include "runtime/report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
@@ -10,6 +11,7 @@
 
 #include "models/durations.hpp"
 #include "models/output_file.hpp"
+#include "runtime/csv_field.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -172,7 +174,10 @@ run_summary summarize(const scenario& sc, const run_result& run) {
 void write_summary_json(const run_summary& s, const std::string& path) {
   output_file file{path};
   auto& out = file.stream();
-  auto num = [](double x) { return fmt::format("{:.6f}", x); };
+  // JSON has no inf or nan: a value that is not finite is null.
+  auto num = [](double x) {
+    return std::isfinite(x) ? fmt::format("{:.6f}", x) : std::string{"null"};
+  };
   out << "{\n";
   out << "  \"scenario\": " << json_string(s.scenario) << ",\n";
   out << "  \"clock\": " << json_string(s.clock) << ",\n";
@@ -249,9 +254,9 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
   if (with_data)
     line += ",sample,label,prediction";
   for (const auto& st : sc.stages)
-    line += fmt::format(",{0}.enqueue_ms,{0}.dequeue_ms,{0}.finish_ms,"
-                        "{0}.compute_ms,{0}.batch,{0}.replica,{0}.batch_id",
-                        st.name);
+    for (const char* column : {"enqueue_ms", "dequeue_ms", "finish_ms",
+                               "compute_ms", "batch", "replica", "batch_id"})
+      line += "," + csv_field(st.name + "." + column);
   out << line << '\n';
   std::vector<const stage_visit*> by_stage(sc.stages.size());
   for (const auto& rec : outcomes.records) {
@@ -264,7 +269,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
     line += to_string(rec.kind);
     line += ",";
     if (rec.stage < sc.stages.size())
-      line += sc.stages[rec.stage].name;
+      line += csv_field(sc.stages[rec.stage].name);
     line += ",";
     if (rec.reason != errc::none)
       line += to_string(rec.reason);

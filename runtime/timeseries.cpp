@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "models/output_file.hpp"
+#include "runtime/csv_field.hpp"
 
 #include "models/durations.hpp"
 #include "runtime/report.hpp"
@@ -133,8 +134,9 @@ void write_scaling_csv(const scenario& sc, const scaling_history& history,
   for (const auto& x : history.samples)
     out << fmt::format("{:.3f},{},{:.3f},{:.3f},{},{},{},{},{},{:.6f},{}\n",
                        to_seconds(x.when),
-                       x.stage < sc.stages.size() ? sc.stages[x.stage].name
-                                                  : "?",
+                       x.stage < sc.stages.size()
+                         ? csv_field(sc.stages[x.stage].name)
+                         : std::string{"?"},
                        x.measured_qps, x.predicted_qps, x.active, x.booting,
                        x.target, x.max_batch, x.queue_length, x.cost,
                        x.drops);

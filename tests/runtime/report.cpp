@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <limits>
 
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
@@ -120,6 +121,33 @@ BOOST_AUTO_TEST_CASE(outputs_that_cannot_be_written_are_errors) {
   BOOST_CHECK(test::read_file(good).find("\"scenario\": \"x\"")
               != std::string::npos);
   BOOST_CHECK(!std::filesystem::exists(good + ".partial"));
+}
+
+// Names with commas, quotes or line breaks stay one CSV field; JSON never
+// holds inf or nan.
+BOOST_AUTO_TEST_CASE(names_are_quoted_and_numbers_stay_json) {
+  dir.write("gaps.deltas", test::constant_gaps(3, 1));
+  auto sc = load_scenario(dir.write("s.toml", test::deltas_scenario(R"(
+[[stages]]
+name = "a,\"b\""
+kind = "noop"
+inputs = ["source"]
+)")));
+  auto run = run_scenario(sc, run_options{});
+  write_requests_csv(sc, run.outcomes, dir.path("requests.csv"));
+  auto csv = test::read_file(dir.path("requests.csv"));
+  auto header = csv.substr(0, csv.find('\n'));
+  BOOST_CHECK_MESSAGE(header.find(",\"a,\"\"b\"\".enqueue_ms\",") != std::string::npos,
+                      header);
+  auto summary = summarize(sc, run);
+  summary.throughput_qps = std::numeric_limits<double>::infinity();
+  summary.latency_ms.p99 = std::numeric_limits<double>::quiet_NaN();
+  write_summary_json(summary, dir.path("summary.json"));
+  auto json = test::read_file(dir.path("summary.json"));
+  BOOST_CHECK(json.find("\"throughput_qps\": null") != std::string::npos);
+  BOOST_CHECK(json.find("\"p99\": null") != std::string::npos);
+  BOOST_CHECK(json.find("inf") == std::string::npos);
+  BOOST_CHECK(json.find("nan") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
