@@ -49,7 +49,7 @@ int run_command(const run_command_options& options) {
       sc.scaling.policy = *policy;
     }
     if (!options.out_dir.empty())
-      std::filesystem::create_directories(options.out_dir);
+      prepare_output_folder(options.out_dir);
     run_options ro;
     ro.clock = *clock;
     ro.seed = options.seed;

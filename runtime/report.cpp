@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <tuple>
@@ -116,6 +117,17 @@ std::string json_string(const std::string& text) {
 }
 
 } // namespace
+
+void prepare_output_folder(const std::string& folder) {
+  namespace fs = std::filesystem;
+  fs::create_directories(folder);
+  auto probe = (fs::path{folder} / ".troupe-write-probe").string();
+  write_file_atomically(probe, "");
+  fs::remove(probe);
+  for (const char* stale :
+       {"scaling.csv", "scaling.gp", "scaling.png", "gnuplot.log"})
+    fs::remove(fs::path{folder} / stale);
+}
 
 run_summary summarize(const scenario& sc, const run_result& run) {
   const auto& outcomes = run.outcomes;

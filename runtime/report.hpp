@@ -72,6 +72,12 @@ struct run_summary {
   std::vector<stage_report> stages;
 };
 
+/// Readies `folder` for one run's outputs before the run starts: creates it,
+/// proves that a file can be written there, and removes the files an
+/// earlier scaled run left (scaling.csv, .gp, .png, gnuplot.log). Throws
+/// std::runtime_error or std::filesystem::filesystem_error naming it.
+void prepare_output_folder(const std::string& folder);
+
 /// Computes the summary of a run from its outcomes and traces.
 run_summary summarize(const scenario& sc, const run_result& run);
 

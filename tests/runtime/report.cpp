@@ -150,4 +150,19 @@ inputs = ["source"]
   BOOST_CHECK(json.find("nan") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_output_folder_holds_one_runs_outputs) {
+  auto folder = dir.path("out");
+  dir.write("out/scaling.csv", "from an earlier scaled run");
+  dir.write("out/scaling.png", "");
+  dir.write("out/notes.txt", "the user's own");
+  prepare_output_folder(folder);
+  BOOST_CHECK(!std::filesystem::exists(folder + "/scaling.csv"));
+  BOOST_CHECK(!std::filesystem::exists(folder + "/scaling.png"));
+  BOOST_CHECK(std::filesystem::exists(folder + "/notes.txt"));
+  // Not a folder: refused before any run.
+  BOOST_CHECK_THROW(prepare_output_folder("/dev/full/out"), std::exception);
+  BOOST_CHECK_THROW(prepare_output_folder(dir.path("out/notes.txt")),
+                    std::exception);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
