@@ -12,7 +12,6 @@
 #include "apps/commands.hpp"
 #include "models/input_error.hpp"
 #include "models/output_file.hpp"
-#include "models/torch/script_model.hpp"
 #include "runtime/ensemble_accuracy.hpp"
 #include "runtime/zoo.hpp"
 
@@ -99,7 +98,7 @@ int zoo_accuracy_command(const zoo_command_options& options) {
     auto test = load_fashion_mnist(options.data_dir, data_split::test);
     if (options.test_images > 0)
       test = test.first(options.test_images);
-    set_torch_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+    auto threads = int(std::max(1u, std::thread::hardware_concurrency()));
     std::vector<std::string> names;
     std::vector<std::vector<output>> outputs;
     for (const auto& m : models) {
@@ -107,7 +106,7 @@ int zoo_accuracy_command(const zoo_command_options& options) {
         std::cerr << fmt::format("  evaluating {} on {} test images\n", m.name,
                                  test.size());
       names.push_back(m.name);
-      outputs.push_back(evaluate_model(m.model_file(), test));
+      outputs.push_back(evaluate_model(m.model_file(), test, 500, threads));
     }
     std::vector<int32_t> labels(test.labels.begin(), test.labels.end());
     auto rows = ensemble_accuracy(outputs, labels);

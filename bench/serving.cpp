@@ -100,9 +100,11 @@ double highest_rate(const setup& s, const std::string& keys, double low,
 }
 
 /// The plain loop: batches of `batch` test images through the classifier.
-double loop_throughput(const repository_model& m, size_t requests) {
+double loop_throughput(const repository_model& m, size_t requests,
+                       int threads) {
   auto data = shared_fashion_mnist(default_fashion_mnist_dir, data_split::test);
-  batch_classifier classifier{{m.model_file()}, m.config.input_shape, data};
+  batch_classifier classifier{{m.model_file()}, m.config.input_shape, data,
+                              threads};
   std::vector<payload> payloads(batch);
   std::vector<const payload*> inputs(batch);
   auto start = std::chrono::steady_clock::now();
@@ -170,8 +172,7 @@ int serving(const std::string& repository, const std::string& model,
 
   // 1. The limit.
   size_t requests = 20000;
-  set_torch_threads(threads);
-  auto loop = loop_throughput(m, requests);
+  auto loop = loop_throughput(m, requests, threads);
   auto burst = troupe_burst_throughput(s, requests);
   fmt::print("| throughput at saturation, batch {} | requests/s |\n|---|---|\n",
              batch);

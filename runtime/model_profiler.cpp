@@ -29,10 +29,9 @@ profile measure_profile(const repository_model& model,
     throw std::invalid_argument(
       fmt::format("batch size {} is beyond model '{}''s max_batch {}",
                   sizes.back(), model.name, model.config.max_batch));
-  set_torch_threads(options.threads);
   auto data = shared_fashion_mnist(options.data_dir, data_split::test);
   batch_classifier classifier{{model.model_file()}, model.config.input_shape,
-                              data};
+                              data, options.threads};
   profile result;
   result.hardware = options.hardware;
   result.cost = options.cost;

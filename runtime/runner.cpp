@@ -12,7 +12,6 @@
 #include "models/data/data_set_cache.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
-#include "models/torch/script_model.hpp"
 #include "runtime/graph.hpp"
 #include "runtime/run_protocol.hpp"
 #include "runtime/stage_kind.hpp"
@@ -170,7 +169,6 @@ run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
 
 void run_virtual(const run_context& ctx) {
   auto threads = plan_threads(ctx.sc, clock_kind::virtual_time, 0);
-  set_torch_threads(threads.torch_threads);
   system_config cfg{clock_kind::virtual_time};
   caf::actor_system sys{cfg};
   auto& sched = dynamic_cast<caf::scheduler::test_coordinator&>(

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "models/torch/batch_classifier.hpp"
 #include "models/torch/script_model.hpp"
 #include "models/zoo/architecture.hpp"
 
@@ -40,22 +41,29 @@ std::vector<architecture> requested(const std::vector<std::string>& names) {
 } // namespace
 
 std::vector<output> evaluate_model(const std::string& file,
-                                   const image_set& data,
-                                   uint32_t batch_size) {
-  auto model = script_model::load(file);
+                                   const image_set& data, uint32_t batch_size,
+                                   int threads) {
+  // The path a served replica takes: indexes into the data set, gathered
+  // and scaled by the classifier. It borrows `data` for this call (an
+  // aliasing pointer that owns nothing).
+  std::shared_ptr<const image_set> borrowed{
+    std::shared_ptr<const image_set>{}, &data};
+  batch_classifier classifier{{file},
+                              {1, int64_t(data.rows), int64_t(data.cols)},
+                              borrowed, threads};
   std::vector<output> result;
   result.reserve(data.size());
-  std::vector<float> inputs;
-  auto bytes = data.image_bytes();
+  std::vector<payload> payloads(batch_size);
+  std::vector<const payload*> inputs;
   for (size_t first = 0; first < data.size(); first += batch_size) {
     auto n = std::min<size_t>(batch_size, data.size() - first);
-    inputs.resize(n * bytes);
-    for (size_t i = 0; i < n * bytes; ++i)
-      inputs[i] = float(data.pixels[first * bytes + i]) / 255.0f;
-    auto scores = model.forward(inputs.data(), {int64_t(n), 1,
-                                                int64_t(data.rows),
-                                                int64_t(data.cols)});
-    for (auto& x : class_outputs(scores))
+    inputs.clear();
+    for (size_t i = 0; i < n; ++i) {
+      payloads[i].sample = int64_t(first + i);
+      inputs.push_back(&payloads[i]);
+    }
+    auto classified = classifier.classify(inputs);
+    for (auto& x : classified.outputs.front())
       result.push_back(std::move(x));
   }
   return result;
@@ -70,6 +78,9 @@ double accuracy(const std::vector<output>& outputs, const image_set& data) {
 
 std::vector<repository_model> ensure_zoo(const zoo_options& options) {
   auto wanted = requested(options.models);
+  auto threads = options.threads > 0
+                   ? options.threads
+                   : int(std::max(1u, std::thread::hardware_concurrency()));
   std::optional<image_set> train;
   std::optional<image_set> test;
   std::vector<repository_model> result;
@@ -92,9 +103,7 @@ std::vector<repository_model> ensure_zoo(const zoo_options& options) {
         train = train->first(options.train_images);
       if (options.test_images > 0)
         test = test->first(options.test_images);
-      set_torch_threads(options.threads > 0
-                          ? options.threads
-                          : int(std::max(1u, std::thread::hardware_concurrency())));
+      set_torch_threads(threads);
     }
     fs::create_directories(m.folder);
     auto trained = train_and_save(arch, *train, options.training,
@@ -102,8 +111,8 @@ std::vector<repository_model> ensure_zoo(const zoo_options& options) {
     training_record record;
     record.architecture = arch.summary();
     record.parameters = trained.parameters;
-    record.test_accuracy = accuracy(evaluate_model(m.model_file(), *test),
-                                    *test);
+    record.test_accuracy = accuracy(
+      evaluate_model(m.model_file(), *test, 500, threads), *test);
     record.training_s = trained.training_s;
     record.epochs = trained.epochs;
     record.seed = options.training.seed;

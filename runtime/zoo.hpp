@@ -44,10 +44,11 @@ struct zoo_options {
 std::vector<repository_model> ensure_zoo(const zoo_options& options);
 
 /// Model `file`'s outputs (probabilities and label) on every image of `data`,
-/// run in batches of `batch_size`.
+/// run in batches of `batch_size` with `threads` LibTorch threads, through
+/// the classifier a served replica uses.
 std::vector<output> evaluate_model(const std::string& file,
                                    const image_set& data,
-                                   uint32_t batch_size = 500);
+                                   uint32_t batch_size = 500, int threads = 1);
 
 /// The fraction of `outputs` whose label matches `data`'s.
 double accuracy(const std::vector<output>& outputs, const image_set& data);
