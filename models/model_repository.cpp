@@ -230,13 +230,20 @@ std::vector<repository_model> list_models(const std::string& repository) {
 
 repository_model find_model(const std::string& repository,
                             const std::string& name) {
-  auto models = list_models(repository);
-  for (auto& m : models)
-    if (m.name == name)
-      return m;
+  // One config to read; the whole listing only to say what there is.
+  repository_model m;
+  m.name = name;
+  m.folder = (fs::path{repository} / name).string();
+  // A name is one folder of the repository, nothing above or below it.
+  bool plain = !name.empty() && name != "." && name != ".."
+               && name.find('/') == std::string::npos;
+  if (plain && fs::exists(m.config_file())) {
+    m.config = read_model_config(m.config_file());
+    return m;
+  }
   std::string known;
-  for (const auto& m : models)
-    known += (known.empty() ? "" : ", ") + m.name;
+  for (const auto& other : list_models(repository))
+    known += (known.empty() ? "" : ", ") + other.name;
   throw input_error(repository, 0, "",
                     fmt::format("no model '{}' (the repository has: {})", name,
                                 known.empty() ? "none" : known));
