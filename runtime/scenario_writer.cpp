@@ -141,7 +141,7 @@ void write_scenario(const scenario& sc, const std::string& path,
       << "\nseed = " << sc.seed << "\n\n";
   bool serves_models = std::any_of(sc.stages.begin(), sc.stages.end(),
                                    [](const stage_spec& s) {
-                                     return s.kind == "torch";
+                                     return kind_of(s).runs_repository_models;
                                    });
   if (serves_models)
     out << "repository = " << toml_quoted(relative_to(sc.repository, folder))

@@ -76,6 +76,10 @@ struct stage_kind {
   std::vector<std::string> keys;
   /// Served by a frontend with replicas (else: spawn_stage).
   bool replicated = true;
+  /// Its replicas run models of the scenario's repository with LibTorch:
+  /// the thread plan gives them LibTorch threads, and the scenario writer
+  /// keeps the repository.
+  bool runs_repository_models = false;
   /// Reads its own keys into the spec (may be empty).
   std::function<void(const stage_reader&, stage_spec&)> load;
   /// Checks the spec once the frontend's keys are read too (may be empty).

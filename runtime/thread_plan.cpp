@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
 
 namespace troupe {
 
@@ -12,7 +13,7 @@ namespace {
 size_t torch_replicas(const scenario& sc) {
   size_t n = 0;
   for (const auto& spec : sc.stages)
-    if (spec.kind == "torch")
+    if (kind_of(spec).runs_repository_models)
       n += sc.scaling.policy != scaling_kind::none && spec.service
              ? std::max<size_t>(spec.replicas, sc.scaling.max_workers)
              : spec.replicas;

@@ -125,6 +125,7 @@ void validate_torch_stage(const stage_reader& in, const stage_spec& s) {
 stage_kind torch_stage_kind() {
   stage_kind k;
   k.name = "torch";
+  k.runs_repository_models = true;
   k.keys = {"model", "models", "combine", "hardware"};
   k.load = load_torch_keys;
   k.validate = validate_torch_stage;
