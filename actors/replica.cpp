@@ -9,7 +9,7 @@
 namespace troupe {
 
 caf::expected<caf::timespan>
-replica_state::service_time(const batch& work) const {
+replica_state::service_time(const batch& work) {
   auto size = static_cast<uint32_t>(work.requests.size());
   if (options.service.empty())
     return caf::timespan{0};
@@ -18,7 +18,7 @@ replica_state::service_time(const batch& work) const {
                       "batch of " + std::to_string(size)
                         + " beyond the profile's largest batch "
                         + std::to_string(options.service.max_batch()));
-  return options.service.service_time(size);
+  return service_times(options.service, size);
 }
 
 void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
@@ -120,6 +120,7 @@ replica_actor::behavior_type replica(replica_pointer self,
                                      replica_options options) {
   auto& st = self->state;
   st.options = std::move(options);
+  st.service_times = service_time_model{st.options.service_time};
   if (!st.options.inference.empty()) {
     // Loading takes a moment; the runner waits for ready_atom, answered
     // after this. A model that cannot be loaded ends the actor, and the
@@ -131,6 +132,8 @@ replica_actor::behavior_type replica(replica_pointer self,
         data = shared_fashion_mnist(spec.data_dir, data_split::test);
       st.classifier = std::make_shared<const batch_classifier>(
         spec.model_files, spec.input_shape, std::move(data), spec.threads);
+      if (spec.warm_up_batch > 0)
+        st.classifier->warm_up(spec.warm_up_batch);
     } catch (const std::exception& err) {
       // The behaviour below is never used: the actor ends after its
       // initialisation.

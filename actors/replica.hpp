@@ -32,6 +32,7 @@
 #include "messages/interfaces.hpp"
 #include "messages/control.hpp"
 #include "models/profile.hpp"
+#include "models/service_time_model.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "policies/combining/combine.hpp"
 
@@ -53,18 +54,25 @@ struct inference_spec {
   /// LibTorch intra-op threads for this replica's forward passes (set on
   /// its own thread).
   int32_t threads = 1;
+  /// In real time, the largest batch the replica will get: before it says
+  /// ready it runs each model once at every batch size up to this
+  /// (LibTorch's first call of a shape costs about a millisecond more, and
+  /// would otherwise stall the first requests). 0: no warm-up.
+  uint32_t warm_up_batch = 0;
 };
 
 inline bool operator==(const inference_spec& x, const inference_spec& y) {
   return x.model_files == y.model_files && x.input_shape == y.input_shape
          && x.combine == y.combine && x.data_dir == y.data_dir
-         && x.measured == y.measured && x.threads == y.threads;
+         && x.measured == y.measured && x.threads == y.threads
+         && x.warm_up_batch == y.warm_up_batch;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inference_spec& x) {
   return f(caf::meta::type_name("inference_spec"), x.model_files,
-           x.input_shape, x.combine, x.data_dir, x.measured, x.threads);
+           x.input_shape, x.combine, x.data_dir, x.measured, x.threads,
+           x.warm_up_batch);
 }
 
 /// Everything a replica is spawned with: a value, so that it can be sent to
@@ -73,8 +81,10 @@ struct replica_options {
   stage_id stage = 0;
   /// Index among the stage's replicas (reported back in replica_idle).
   uint16_t index = 0;
-  /// Service-time model; empty for a no-op stage.
+  /// The profile of its service times; empty for a no-op stage.
   profile service;
+  /// How a batch's service time follows from the profile.
+  service_time_spec service_time;
   /// Where a finished batch goes: the consumers' inputs, or the sink.
   std::vector<stage_input_actor> successors;
   /// Where failures go.
@@ -85,14 +95,14 @@ struct replica_options {
 
 inline bool operator==(const replica_options& x, const replica_options& y) {
   return x.stage == y.stage && x.index == y.index && x.service == y.service
-         && x.successors == y.successors && x.sink == y.sink
+         && x.service_time == y.service_time && x.successors == y.successors && x.sink == y.sink
          && x.inference == y.inference;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_options& x) {
   return f(caf::meta::type_name("replica_options"), x.stage, x.index,
-           x.service, x.successors, x.sink, x.inference);
+           x.service, x.service_time, x.successors, x.sink, x.inference);
 }
 
 struct replica_state : run_member {
@@ -104,6 +114,8 @@ struct replica_state : run_member {
   /// Runs options.inference's models (null without).
   std::shared_ptr<const batch_classifier> classifier;
   combine_kind combine_how = combine_kind::mean;
+  /// Draws the batches' service times (options.service_time).
+  service_time_model service_times;
 
   /// Runs the classifier on the batch: stores each request's output as its
   /// result, and takes the requests it cannot serve out of the batch, as
@@ -112,7 +124,7 @@ struct replica_state : run_member {
 
   /// Checks the batch and returns its service time, or why it cannot be
   /// served (errc::batch_too_large).
-  caf::expected<caf::timespan> service_time(const batch& work) const;
+  caf::expected<caf::timespan> service_time(const batch& work);
 
   /// Stamps how long this stage computed on every request's visit.
   void stamp_compute(batch& work, caf::timespan compute) const;

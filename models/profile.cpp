@@ -10,20 +10,35 @@ uint32_t profile::max_batch() const {
   return rows.empty() ? 0 : rows.back().batch_size;
 }
 
-double profile::throughput_qps(uint32_t b) const {
+namespace {
+
+/// `field` of the rows at batch size b, linearly interpolated between the
+/// rows around it (the last row's beyond the largest).
+double interpolate(const std::vector<profile_row>& rows, uint32_t b,
+                   double profile_row::*field) {
   // Rows are few (< 16): a linear scan is the fastest lookup.
   const profile_row* lower = &rows.front();
   for (const auto& row : rows) {
     if (row.batch_size == b)
-      return row.throughput_qps;
+      return row.*field;
     if (row.batch_size > b) {
-      double slope = (row.throughput_qps - lower->throughput_qps)
+      double slope = (row.*field - lower->*field)
                      / double(row.batch_size - lower->batch_size);
-      return lower->throughput_qps + slope * double(b - lower->batch_size);
+      return lower->*field + slope * double(b - lower->batch_size);
     }
     lower = &row;
   }
-  return rows.back().throughput_qps;
+  return rows.back().*field;
+}
+
+} // namespace
+
+double profile::throughput_qps(uint32_t b) const {
+  return interpolate(rows, b, &profile_row::throughput_qps);
+}
+
+double profile::p99_ms(uint32_t b) const {
+  return interpolate(rows, b, &profile_row::p99_ms);
 }
 
 caf::timespan profile::service_time(uint32_t b) const {
@@ -46,9 +61,12 @@ profile sequential_sum(const std::vector<profile>& members) {
     if (b > largest)
       break;
     double ms = 0;
-    for (const auto& m : members)
+    double p99_ms = 0;
+    for (const auto& m : members) {
       ms += 1000.0 * double(b) / m.throughput_qps(b);
-    result.rows.push_back({b, ms, 1000.0 * double(b) / ms});
+      p99_ms += m.p99_ms(b);
+    }
+    result.rows.push_back({b, p99_ms, 1000.0 * double(b) / ms});
   }
   return result;
 }

@@ -48,6 +48,10 @@ struct profile {
   /// Precondition: 1 <= b <= max_batch().
   double throughput_qps(uint32_t b) const;
 
+  /// P99 latency of a batch of b, linearly interpolated between rows.
+  /// Precondition: 1 <= b <= max_batch().
+  double p99_ms(uint32_t b) const;
+
   /// Time to serve a batch of b: s(b) = 1000 * b / thr(b) ms, rounded to the
   /// nanosecond. (Seed 002's notebook used 1000 / thr(b): a known bug.)
   caf::timespan service_time(uint32_t b) const;
@@ -64,8 +68,10 @@ typename Inspector::result_type inspect(Inspector& f, profile& x) {
 
 /// The profile of one replica that runs every member on each batch, one
 /// after the other (an ensemble): at each batch size any member profiles,
-/// up to the smallest largest batch, the service times add up. Its hardware
-/// and cost are the first member's (they share the replica's hardware).
+/// up to the smallest largest batch, the service times add up, and so do
+/// the p99s (exact for one member; for several, an upper bound: their slow
+/// passes need not coincide). Its hardware and cost are the first member's
+/// (they share the replica's hardware).
 /// Precondition: at least one member, none empty.
 profile sequential_sum(const std::vector<profile>& members);
 

@@ -27,8 +27,8 @@ scaling_spec effective_scaling(const scenario& sc) {
 
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  clock_kind clock, std::vector<payload> request_inputs,
-                  int torch_threads) {
+                  graph_settings settings) {
+  auto clock = settings.clock;
   graph g;
   auto scaling = effective_scaling(sc);
   bool scales = scaling.policy != scaling_kind::none;
@@ -52,8 +52,9 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     if (successors.empty())
       successors.push_back(g.sink);
     const auto& kind = kind_of(spec);
-    stage_spawn_context ctx{sys, sc, clock, torch_threads, spec, id,
-                            std::move(successors), g.sink};
+    stage_spawn_context ctx{sys,  sc, clock,  settings.torch_threads,
+                            settings.seed, spec, id, std::move(successors),
+                            g.sink};
     if (!kind.replicated) {
       auto handle = kind.spawn_stage(ctx);
       remember(handle, spec.kind + " stage '" + spec.name + "'");
@@ -137,7 +138,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   opts.roots = std::move(roots);
   opts.sink = g.sink;
   opts.slo = from_ms(sc.slo_ms);
-  opts.inputs = std::move(request_inputs);
+  opts.inputs = std::move(settings.request_inputs);
   opts.trace_capacity = sc.stages.size() + 1;
   if (clock == clock_kind::real_time) {
     opts.paced_by_sink = true;

@@ -35,16 +35,22 @@ struct graph {
   std::vector<graph_member> members;
 };
 
+/// How one run spawns the scenario's actors.
+struct graph_settings {
+  clock_kind clock = clock_kind::virtual_time;
+  /// What the requests carry (client_options::inputs).
+  std::vector<payload> request_inputs;
+  /// LibTorch intra-op threads per torch replica (runtime/thread_plan.hpp).
+  int torch_threads = 1;
+  /// The run's seed (replicas draw their service times from it).
+  uint64_t seed = 0;
+};
+
 /// Spawns the scenario's actors in `sys`, ready for the run protocol (see
 /// runtime/runner.cpp): nothing happens until they get run_start. In real
 /// time the sink paces the client.
-/// `request_inputs`: what the requests carry (client_options::inputs).
-/// `torch_threads`: LibTorch intra-op threads per torch replica
-/// (runtime/thread_plan.hpp).
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
-                  clock_kind clock,
-                  std::vector<payload> request_inputs = {},
-                  int torch_threads = 1);
+                  graph_settings settings);
 
 } // namespace troupe

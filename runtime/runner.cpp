@@ -175,8 +175,8 @@ void run_virtual(const run_context& ctx) {
     sys.scheduler());
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
-                                    clock_kind::virtual_time, ctx.inputs,
-                                    threads.torch_threads),
+                                    {clock_kind::virtual_time, ctx.inputs,
+                                     threads.torch_threads, ctx.result.seed}),
                         clock_kind::virtual_time, [&sched] { sched.run(); }};
   protocol.await_ready(ctx.options.ready_timeout);
   auto epoch = sched.clock().now();
@@ -266,8 +266,8 @@ void run_real(const run_context& ctx) {
   caf::actor_system sys{cfg};
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
-                                    clock_kind::real_time, ctx.inputs,
-                                    threads.torch_threads),
+                                    {clock_kind::real_time, ctx.inputs,
+                                     threads.torch_threads, ctx.result.seed}),
                         clock_kind::real_time, [] {}};
   protocol.await_ready(ctx.options.ready_timeout);
   // Time zero a little ahead, so that sending run_start to every actor

@@ -13,6 +13,7 @@
 #include "messages/request.hpp"
 #include "models/arrival.hpp"
 #include "models/profile.hpp"
+#include "models/service_time_model.hpp"
 #include "policies/batching/batching_policy.hpp"
 #include "policies/dropping/drop_policy.hpp"
 #include "policies/scaling/scaling_spec.hpp"
@@ -105,6 +106,9 @@ struct scenario {
   /// key, relative to the scenario's folder; default: zoo in the working
   /// directory).
   std::string repository = "zoo";
+  /// How a profiled batch's service time is drawn (`service_time`; mean:
+  /// seed 002's b / throughput(b) for every batch).
+  service_time_kind service_time = service_time_kind::mean;
   /// Set when the scenario has an [inputs] table.
   std::optional<inputs_spec> inputs;
   /// In file order; indices are stage_ids.

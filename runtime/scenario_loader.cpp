@@ -55,7 +55,7 @@ public:
     sc.file = file_;
     check_keys(root, {"name", "description", "slo_ms", "seed", "workload",
                       "scaling", "models", "model_files", "repository",
-                      "inputs", "stages"},
+                      "inputs", "stages", "service_time"},
                "");
     sc.name = string(require(root, "name", "name"), "name");
     sc.slo_ms = number(require(root, "slo_ms", "slo_ms"), "slo_ms");
@@ -89,6 +89,14 @@ public:
       sc.repository = resolve_path(*repository, "repository");
     if (auto inputs = root.get("inputs"))
       sc.inputs = load_inputs(table(*inputs, "inputs"));
+    if (auto kind = root.get("service_time")) {
+      auto name = string(*kind, "service_time");
+      auto parsed = parse_service_time_kind(name);
+      if (!parsed)
+        fail(kind, "service_time",
+             "unknown model '" + name + "' (mean or lognormal)");
+      sc.service_time = *parsed;
+    }
     const auto& stages = array(require(root, "stages", "stages"), "stages");
     load_stages(stages, sc);
     order_stages(stages, sc);

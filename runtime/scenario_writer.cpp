@@ -138,7 +138,11 @@ void write_scenario(const scenario& sc, const std::string& path,
   for (std::string line; std::getline(lines, line);)
     out << (line.empty() ? "#" : "# " + line) << "\n";
   out << "name = " << toml_quoted(sc.name) << "\nslo_ms = " << number(sc.slo_ms)
-      << "\nseed = " << sc.seed << "\n\n";
+      << "\nseed = " << sc.seed << "\n";
+  if (sc.service_time != service_time_kind::mean)
+    out << "service_time = " << toml_quoted(to_string(sc.service_time))
+        << "\n";
+  out << "\n";
   bool serves_models = std::any_of(sc.stages.begin(), sc.stages.end(),
                                    [](const stage_spec& s) {
                                      return kind_of(s).runs_repository_models;

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "actors/replica.hpp"
 #include "runtime/named_registry.hpp"
 #include "runtime/scenario.hpp"
 
@@ -35,7 +36,32 @@ named_registry<stage_kind>& kinds() {
   return *instance;
 }
 
+/// A replica's own seed: the run's seed mixed with its stage and index
+/// (splitmix64's finaliser), so that replicas draw unrelated sequences.
+uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
+  uint64_t x = seed
+               + 0x9e3779b97f4a7c15ULL
+                   * (1 + ((uint64_t{stage} << 16) | uint64_t{index}));
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
 } // namespace
+
+replica_options replica_base_options(const stage_spawn_context& ctx,
+                                     uint16_t index) {
+  replica_options opts;
+  opts.stage = ctx.id;
+  opts.index = index;
+  if (ctx.spec.service)
+    opts.service = *ctx.spec.service;
+  opts.successors = ctx.successors;
+  opts.sink = ctx.sink;
+  opts.service_time = {ctx.sc.service_time,
+                       replica_seed(ctx.seed, ctx.id, index)};
+  return opts;
+}
 
 void register_stage_kind(stage_kind kind) {
   add_checked(kinds(), std::move(kind));

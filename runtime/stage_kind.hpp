@@ -59,6 +59,8 @@ struct stage_spawn_context {
   clock_kind clock;
   /// LibTorch intra-op threads for each replica that runs models.
   int torch_threads;
+  /// The run's seed.
+  uint64_t seed;
   const stage_spec& spec;
   stage_id id = 0;
   /// Where finished batches go: the consumers' inputs, or the sink.
@@ -108,6 +110,12 @@ const stage_kind& kind_of(const stage_spec& spec);
 
 /// The registered names, comma-separated, for error messages.
 std::string stage_kind_names();
+
+/// What every replica of the stage is spawned with, whatever its kind:
+/// stage, index, profile (if any), successors, sink, and its own seed for
+/// the scenario's service-time model.
+replica_options replica_base_options(const stage_spawn_context& ctx,
+                                     uint16_t index);
 
 /// A TOML basic string holding `text` (for a kind's write function).
 std::string toml_quoted(const std::string& text);

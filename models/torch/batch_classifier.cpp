@@ -1,5 +1,6 @@
 #include "models/torch/batch_classifier.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -57,6 +58,30 @@ std::string batch_classifier::gather(const payload& x,
   return {};
 }
 
+void batch_classifier::configure_thread() const {
+  // Once per thread (and when the count changes): a detached replica's
+  // thread would otherwise run OpenMP with one thread per core.
+  thread_local int configured = 0;
+  if (configured != threads_) {
+    set_torch_threads(threads_);
+    configured = threads_;
+  }
+}
+
+void batch_classifier::warm_up(uint32_t max_batch) const {
+  configure_thread();
+  // Every size, not only a few: the first forward of each new shape costs
+  // about a millisecond more (measured on the zoo's CNNs), and a served
+  // batch can have any size up to the stage's max_batch.
+  std::vector<float> zeros(std::max(max_batch, 1u) * input_size_, 0.0f);
+  for (uint32_t b = 1; b <= std::max(max_batch, 1u); ++b) {
+    std::vector<int64_t> shape{static_cast<int64_t>(b)};
+    shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
+    for (const auto& model : models_)
+      model.forward(zeros.data(), shape);
+  }
+}
+
 classified_batch
 batch_classifier::classify(const std::vector<const payload*>& inputs) const {
   classified_batch result;
@@ -72,13 +97,7 @@ batch_classifier::classify(const std::vector<const payload*>& inputs) const {
   }
   if (valid.empty())
     return result;
-  // Once per thread (and when the count changes): a detached replica's
-  // thread would otherwise run OpenMP with one thread per core.
-  thread_local int configured = 0;
-  if (configured != threads_) {
-    set_torch_threads(threads_);
-    configured = threads_;
-  }
+  configure_thread();
   std::vector<int64_t> shape{static_cast<int64_t>(valid.size())};
   shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
   for (size_t m = 0; m < models_.size(); ++m) {

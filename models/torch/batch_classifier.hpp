@@ -38,11 +38,19 @@ public:
 
   classified_batch classify(const std::vector<const payload*>& inputs) const;
 
+  /// Runs every model once on zero inputs at each batch size from 1 to
+  /// `max_batch`, on the calling thread (the one that will classify), so
+  /// that served batches do not pay LibTorch's first call of a shape.
+  void warm_up(uint32_t max_batch) const;
+
   size_t models() const {
     return models_.size();
   }
 
 private:
+  /// Sets this thread's LibTorch threads to `threads_` (once per thread).
+  void configure_thread() const;
+
   /// Appends the payload's floats to `out`, or returns why it cannot.
   std::string gather(const payload& x, std::vector<float>& out) const;
 

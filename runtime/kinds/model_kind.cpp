@@ -47,13 +47,7 @@ stage_kind model_stage_kind() {
                       {"hardware", toml_quoted(s.hardware)}};
   };
   k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
-    replica_options opts;
-    opts.stage = ctx.id;
-    opts.index = index;
-    opts.service = *ctx.spec.service;
-    opts.successors = ctx.successors;
-    opts.sink = ctx.sink;
-    return ctx.sys.spawn(replica, std::move(opts));
+    return ctx.sys.spawn(replica, replica_base_options(ctx, index));
   };
   return k;
 }

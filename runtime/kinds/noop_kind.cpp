@@ -11,12 +11,7 @@ stage_kind noop_stage_kind() {
   stage_kind k;
   k.name = "noop";
   k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
-    replica_options opts;
-    opts.stage = ctx.id;
-    opts.index = index;
-    opts.successors = ctx.successors;
-    opts.sink = ctx.sink;
-    return ctx.sys.spawn(replica, std::move(opts));
+    return ctx.sys.spawn(replica, replica_base_options(ctx, index));
   };
   return k;
 }

@@ -155,13 +155,7 @@ stage_kind torch_stage_kind() {
     return keys;
   };
   k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
-    replica_options opts;
-    opts.stage = ctx.id;
-    opts.index = index;
-    if (ctx.spec.service)
-      opts.service = *ctx.spec.service;
-    opts.successors = ctx.successors;
-    opts.sink = ctx.sink;
+    auto opts = replica_base_options(ctx, index);
     inference_spec inference;
     for (const auto& name : model_names(ctx.spec)) {
       auto m = find_model(ctx.sc.repository, name);
@@ -175,6 +169,8 @@ stage_kind torch_stage_kind() {
       inference.data_dir = ctx.sc.inputs->dir;
     inference.measured = ctx.clock == clock_kind::real_time;
     inference.threads = ctx.torch_threads;
+    if (inference.measured)
+      inference.warm_up_batch = ctx.spec.max_batch;
     opts.inference.push_back(std::move(inference));
     if (ctx.clock == clock_kind::real_time)
       return ctx.sys.spawn<caf::detached>(replica, std::move(opts));

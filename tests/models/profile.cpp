@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "models/durations.hpp"
 #include "models/profile.hpp"
 
 using namespace troupe;
@@ -37,6 +38,29 @@ BOOST_AUTO_TEST_CASE(service_time_is_batch_over_throughput) {
   BOOST_CHECK(p.service_time(1) == 100ms);
   auto expected_ns = std::llround(1000.0 * 3 / ((19.7 + 38.6) / 2) * 1e6);
   BOOST_CHECK_EQUAL(p.service_time(3).count(), expected_ns);
+}
+
+BOOST_AUTO_TEST_CASE(p99_interpolates_linearly_between_rows) {
+  auto p = resnet_v100();
+  BOOST_CHECK_EQUAL(p.p99_ms(2), 134.25);
+  BOOST_CHECK_CLOSE(p.p99_ms(6), (138.39 + 149.21) / 2, 1e-9);
+}
+
+BOOST_AUTO_TEST_CASE(an_ensemble_adds_its_members_service_times_and_p99s) {
+  profile a{"CPU", 1, {{1, 2.0, 1000.0}, {4, 5.0, 2000.0}}};
+  profile b{"CPU", 1, {{1, 3.0, 500.0}, {2, 4.0, 800.0}, {8, 9.0, 1600.0}}};
+  auto sum = sequential_sum({a, b});
+  // Sizes either member profiles, up to the smaller largest batch (4).
+  BOOST_REQUIRE_EQUAL(sum.rows.size(), 3u);
+  BOOST_CHECK_EQUAL(sum.rows[1].batch_size, 2u);
+  // At b = 2: a interpolates to 1333.3 q/s (1.5 ms) and p99 3 ms; b has
+  // 800 q/s (2.5 ms) and p99 4 ms.
+  BOOST_CHECK_CLOSE(to_ms(sum.service_time(2)), 1.5 + 2.5, 1e-4);
+  BOOST_CHECK_CLOSE(sum.rows[1].p99_ms, 3.0 + 4.0, 1e-9);
+  // One member: its own profile back.
+  auto one = sequential_sum({a});
+  BOOST_CHECK_CLOSE(one.rows[1].p99_ms, 5.0, 1e-9);
+  BOOST_CHECK_CLOSE(one.rows[1].throughput_qps, 2000.0, 1e-9);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

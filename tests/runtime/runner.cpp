@@ -1,6 +1,8 @@
 // The whole actor graph in virtual time against cases with known answers,
 // determinism, conservation under overload, and a short real-clock run.
 
+#include <algorithm>
+
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
@@ -221,6 +223,51 @@ count = 3000
               == test::read_file(dir.path("two.json")));
   BOOST_CHECK(test::read_file(dir.path("one.csv"))
               != test::read_file(dir.path("other.csv")));
+}
+
+BOOST_AUTO_TEST_CASE(lognormal_service_times_follow_the_profile_and_repeat) {
+  // One request every 100 ms on a model of mean 10 ms and p99 25 ms at
+  // batch size 1: nobody waits, so each latency is one draw.
+  auto text = R"(name = "spread"
+slo_ms = 1000
+seed = 3
+service_time = "lognormal"
+[workload]
+kind = "deltas"
+file = "gaps.deltas"
+[[models]]
+name = "spread"
+  [[models.profiles]]
+  hardware = "CPU"
+  cost = 1
+  rows = [[1, 25.0, 100.0]]
+[[stages]]
+name = "a"
+model = "spread"
+hardware = "CPU"
+max_batch = 1
+inputs = ["source"]
+)";
+  auto latencies = [&](const std::string& scenario) {
+    std::vector<double> xs;
+    for (const auto& rec : run(scenario, test::constant_gaps(5000, 100))
+                             .outcomes.records)
+      xs.push_back(latency_ms(rec));
+    return xs;
+  };
+  auto xs = latencies(text);
+  BOOST_CHECK(xs == latencies(text));
+  double mean = 0;
+  for (double x : xs)
+    mean += x / double(xs.size());
+  std::sort(xs.begin(), xs.end());
+  BOOST_CHECK_CLOSE(mean, 10.0, 3.0);
+  BOOST_CHECK_CLOSE(xs[xs.size() * 99 / 100], 25.0, 6.0);
+  // The mean model: every batch takes the mean.
+  std::string mean_text = text;
+  mean_text.replace(mean_text.find("lognormal"), 9, "mean");
+  for (double x : latencies(mean_text))
+    BOOST_REQUIRE_EQUAL(x, 10.0);
 }
 
 BOOST_AUTO_TEST_CASE(summaries_count_what_the_records_say) {

@@ -84,6 +84,20 @@ BOOST_AUTO_TEST_CASE(unknown_keys) {
   expect_error(top, 1, "colour", "unknown key");
 }
 
+BOOST_AUTO_TEST_CASE(service_time_models) {
+  BOOST_CHECK(load_scenario(dir.write("s.toml", good)).service_time
+              == service_time_kind::mean);
+  auto lognormal = "service_time = \"lognormal\"\n" + good;
+  auto sc = load_scenario(dir.write("s.toml", lognormal));
+  BOOST_CHECK(sc.service_time == service_time_kind::lognormal);
+  // The plan writer keeps it.
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(load_scenario(dir.path("back.toml")).service_time
+              == service_time_kind::lognormal);
+  expect_error("service_time = \"gamma\"\n" + good, 1, "service_time",
+               "unknown model 'gamma' (mean or lognormal)");
+}
+
 BOOST_AUTO_TEST_CASE(missing_keys) {
   auto text = replace(good, "hardware = \"CPU\"\nmax_batch",
                       "max_batch");

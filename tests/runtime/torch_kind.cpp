@@ -12,6 +12,7 @@
 #include "models/data/fashion_mnist.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
+#include "models/torch/batch_classifier.hpp"
 #include "policies/combining/combine.hpp"
 #include "runtime/model_profiler.hpp"
 #include "runtime/report.hpp"
@@ -176,6 +177,29 @@ inputs = ["source"]
       expected.push_back(combine({logreg[i], mlp[i]}, how));
     check_results(run_scenario(sc, {}), expected);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_warmed_up_ensemble_predicts_as_before) {
+  // Warm-up runs each model at every batch size up to the largest; the
+  // served predictions stay those of the direct forward.
+  auto data = std::make_shared<const image_set>(first_test_images());
+  batch_classifier classifier{{test::tiny_zoo::model_file("logreg"),
+                               test::tiny_zoo::model_file("mlp")},
+                              {1, 28, 28},
+                              data};
+  classifier.warm_up(5);
+  std::vector<payload> payloads(7);
+  std::vector<const payload*> inputs;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    payloads[i].sample = int64_t(i);
+    inputs.push_back(&payloads[i]);
+  }
+  auto logreg = evaluate_model(test::tiny_zoo::model_file("logreg"),
+                               first_test_images());
+  auto classified = classifier.classify(inputs);
+  BOOST_REQUIRE_EQUAL(classified.outputs.size(), 2u);
+  for (size_t i = 0; i < payloads.size(); ++i)
+    BOOST_CHECK_EQUAL(classified.outputs[0][i].label, logreg[i].label);
 }
 
 BOOST_AUTO_TEST_CASE(bad_payloads_fail_alone) {

@@ -1,0 +1,63 @@
+#include "models/service_time_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "models/durations.hpp"
+
+namespace troupe {
+
+namespace {
+
+/// The standard normal distribution's 99th percentile.
+constexpr double z99 = 2.3263478740408408;
+
+} // namespace
+
+std::string to_string(service_time_kind x) {
+  return x == service_time_kind::lognormal ? "lognormal" : "mean";
+}
+
+std::optional<service_time_kind>
+parse_service_time_kind(const std::string& x) {
+  if (x == "mean")
+    return service_time_kind::mean;
+  if (x == "lognormal")
+    return service_time_kind::lognormal;
+  return std::nullopt;
+}
+
+double lognormal_sigma(double mean, double p99) {
+  // mean = exp(mu + s^2 / 2) and p99 = exp(mu + z s), so
+  // ln(p99 / mean) = z s - s^2 / 2, whose smaller root is
+  // s = z - sqrt(z^2 - 2 ln(p99 / mean)); beyond z^2 / 2 there is no root,
+  // and s = z gives the largest ratio a lognormal can have.
+  if (!(p99 > mean) || !(mean > 0))
+    return 0;
+  auto log_ratio = std::log(p99 / mean);
+  auto discriminant = z99 * z99 - 2 * log_ratio;
+  return discriminant <= 0 ? z99 : z99 - std::sqrt(discriminant);
+}
+
+service_time_model::service_time_model(service_time_spec spec)
+  : kind_(spec.kind), random_(spec.seed) {
+  // nop
+}
+
+caf::timespan service_time_model::operator()(const profile& p, uint32_t b) {
+  auto mean = p.service_time(b);
+  if (kind_ == service_time_kind::mean)
+    return mean;
+  auto mean_ms = to_ms(mean);
+  auto sigma = lognormal_sigma(mean_ms, p.p99_ms(b));
+  if (sigma == 0)
+    return mean;
+  // exp(s N - s^2 / 2) has mean 1.
+  // The clock holds any draw up to the longest duration a scenario may
+  // state; beyond it (a few sigmas past an absurd profile) it is cut.
+  auto factor = std::exp(sigma * normal_(random_) - sigma * sigma / 2);
+  auto ms = std::min(mean_ms * factor, to_ms(max_scenario_duration));
+  return from_ms(ms);
+}
+
+} // namespace troupe

@@ -1,0 +1,70 @@
+#pragma once
+
+// How long a profiled batch takes. Seed 002 and InferLine's planner model a
+// batch of b by its mean, b / throughput(b): every batch of a size takes the
+// same time. A served model does not: its forward passes vary (caches, other
+// threads, the machine), and an occasional slow one queues the requests
+// behind it, which is where a real run's tail latency comes from. The
+// lognormal model draws each batch's time from a lognormal distribution
+// whose mean is the profile's mean and whose 99th percentile is the
+// profile's p99 at that batch size, with a seeded generator: virtual runs
+// stay deterministic.
+
+#include <cstdint>
+#include <optional>
+#include <random>
+#include <string>
+
+#include <caf/timespan.hpp>
+
+#include "models/profile.hpp"
+
+namespace troupe {
+
+enum class service_time_kind : uint8_t { mean, lognormal };
+
+std::string to_string(service_time_kind x);
+
+/// "mean" or "lognormal"; nullopt for anything else.
+std::optional<service_time_kind> parse_service_time_kind(const std::string& x);
+
+/// The sigma of a lognormal distribution with mean `mean` and 99th
+/// percentile `p99` (the smaller of the two solutions). 0 when p99 <= mean
+/// (no spread to model); capped where the ratio p99 / mean exceeds what a
+/// lognormal can have (about 15).
+double lognormal_sigma(double mean, double p99);
+
+/// One replica's service times: a value, so that it travels in the
+/// replica's spawn options.
+struct service_time_spec {
+  service_time_kind kind = service_time_kind::mean;
+  /// Seeds the replica's draws (the scenario's seed, stage and replica).
+  uint64_t seed = 0;
+};
+
+inline bool operator==(const service_time_spec& x,
+                       const service_time_spec& y) {
+  return x.kind == y.kind && x.seed == y.seed;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, service_time_spec& x) {
+  return f(caf::meta::type_name("service_time_spec"), x.kind, x.seed);
+}
+
+/// Draws the service times of one replica's batches.
+class service_time_model {
+public:
+  explicit service_time_model(service_time_spec spec = {});
+
+  /// The time to serve a batch of `b` on `p` (precondition: 1 <= b <=
+  /// p.max_batch()).
+  caf::timespan operator()(const profile& p, uint32_t b);
+
+private:
+  service_time_kind kind_;
+  std::mt19937_64 random_;
+  std::normal_distribution<double> normal_;
+};
+
+} // namespace troupe
