@@ -9,7 +9,7 @@
 namespace troupe {
 
 caf::expected<caf::timespan>
-replica_state::service_time(const batch& work) {
+replica_state::service_time(const batch& work, bool after_idle) {
   auto size = static_cast<uint32_t>(work.requests.size());
   if (options.service.empty())
     return caf::timespan{0};
@@ -18,7 +18,7 @@ replica_state::service_time(const batch& work) {
                       "batch of " + std::to_string(size)
                         + " beyond the profile's largest batch "
                         + std::to_string(options.service.max_batch()));
-  return service_times(options.service, size);
+  return service_times(options.service, size, after_idle);
 }
 
 void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
@@ -147,7 +147,8 @@ replica_actor::behavior_type replica(replica_pointer self,
   // replica while the successors work.
   auto complete = [self, now](batch& work) {
     auto& st = self->state;
-    st.finish(work, now());
+    st.last_finish = now();
+    st.finish(work, st.last_finish.value());
     self->send(st.frontend, replica_idle{st.options.index});
     st.forward(self, std::move(work));
   };
@@ -157,6 +158,7 @@ replica_actor::behavior_type replica(replica_pointer self,
       auto& st = self->state;
       ++st.events;
       st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
+      bool after_idle = !st.last_finish || now() > *st.last_finish;
       if (st.classifier) {
         auto started = self->clock().now();
         for (auto& notice : st.infer(work, now()))
@@ -172,7 +174,7 @@ replica_actor::behavior_type replica(replica_pointer self,
           return;
         }
       }
-      auto duration = st.service_time(work);
+      auto duration = st.service_time(work, after_idle);
       if (!duration) {
         self->send(st.options.sink,
                    failure_notice{st.options.stage, duration.error(), now(),

@@ -20,6 +20,7 @@
 // virtual run gives real predictions with modelled latency.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -116,15 +117,20 @@ struct replica_state : run_member {
   combine_kind combine_how = combine_kind::mean;
   /// Draws the batches' service times (options.service_time).
   service_time_model service_times;
+  /// When the last batch finished (none yet: the first batch comes after
+  /// an idle wait). A batch that arrives later follows an idle wait.
+  std::optional<caf::timespan> last_finish;
 
   /// Runs the classifier on the batch: stores each request's output as its
   /// result, and takes the requests it cannot serve out of the batch, as
   /// failure notices to send (one per request and reason).
   std::vector<failure_notice> infer(batch& work, caf::timespan now) const;
 
-  /// Checks the batch and returns its service time, or why it cannot be
-  /// served (errc::batch_too_large).
-  caf::expected<caf::timespan> service_time(const batch& work);
+  /// Checks the batch and returns its service time (after an idle wait, or
+  /// right after the previous batch), or why it cannot be served
+  /// (errc::batch_too_large).
+  caf::expected<caf::timespan> service_time(const batch& work,
+                                            bool after_idle);
 
   /// Stamps how long this stage computed on every request's visit.
   void stamp_compute(batch& work, caf::timespan compute) const;

@@ -23,22 +23,28 @@ int profile_command(const profile_command_options& options) {
     po.hardware = options.hardware;
     po.cost = options.cost;
     if (options.progress)
-      std::cerr << fmt::format("profiling {} ({}) with {} LibTorch thread{}\n",
-                               model.name, model.model_file(), options.threads,
-                               options.threads == 1 ? "" : "s");
-    std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>6}\n", "batch",
-                             "p50 ms", "p99 ms", "throughput q/s", "runs");
+      std::cerr << fmt::format(
+        "profiling {} ({}) with {} LibTorch thread{}: rounds of every batch "
+        "size, at least {} s per size\n",
+        model.name, model.model_file(), options.threads,
+        options.threads == 1 ? "" : "s", po.min_seconds);
+    std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>6}\n",
+                             "batch", "p50 ms", "p99 ms", "throughput q/s",
+                             "idle: p99 ms", "throughput q/s", "runs");
     auto measured = measure_profile(model, po, [](const profiled_size& x) {
-      std::cout << fmt::format("{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>6}\n",
-                               x.row.batch_size, x.median_ms, x.row.p99_ms,
-                               x.row.throughput_qps, x.runs)
+      std::cout << fmt::format(
+        "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>6}\n",
+        x.row.batch_size, x.median_ms, x.row.p99_ms, x.row.throughput_qps,
+        x.idle_row.p99_ms, x.idle_row.throughput_qps, x.runs)
                 << std::flush;
     });
     if (!options.out_file.empty()) {
       auto comment = fmt::format(
         "Measured by `troupe profile {}` ({} LibTorch thread{} per forward).\n"
-        "Rows: batch size, p99 latency ms, throughput q/s. Name this file in\n"
-        "a scenario's model_files, and set `hardware = \"{}\"` on the stage.",
+        "Rows: batch size, p99 latency ms, throughput q/s, for passes right\n"
+        "after another; idle rows for passes after an idle wait. Name this\n"
+        "file in a scenario's model_files, and set `hardware = \"{}\"` on the\n"
+        "stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       write_file_atomically(options.out_file,

@@ -38,6 +38,19 @@ struct machine_jitter {
 /// Spins `threads` threads for `seconds` and measures their interruptions.
 machine_jitter measure_machine_jitter(double seconds, unsigned threads);
 
+/// The machine's CPU time so far (Linux's /proc/stat; unknown elsewhere).
+struct cpu_times {
+  uint64_t total = 0;
+  /// Time the hypervisor ran other guests while this one wanted the CPU.
+  uint64_t steal = 0;
+  bool known = false;
+};
+
+cpu_times read_cpu_times();
+
+/// The share of CPU time stolen between two readings (0 when unknown).
+double steal_share(const cpu_times& before, const cpu_times& after);
+
 int virtual_speed(const std::string& scenario_file, int repeat);
 int sim_to_real(const std::string& scenario_file,
                 std::optional<uint64_t> count);
@@ -45,9 +58,19 @@ int overhead(const std::string& bench_dir, uint64_t count);
 int planner_quality(const std::string& scenario_file, uint64_t count);
 int scaling(const std::vector<std::string>& scenario_files);
 /// Real-model serving: the limit, batching gain, overhead breakdown and
-/// sim-to-real (bench/serving.cpp); trains the zoo model on first use.
-int serving(const std::string& repository, const std::string& model,
-            double slo_ms);
+/// sim-to-real (bench/serving.cpp); trains the zoo models on first use.
+struct serving_options {
+  std::string repository;
+  std::string model = "cnn-small";
+  double slo_ms = 10;
+  /// Models whose sim-to-real gap is measured, each at half its capacity.
+  std::vector<std::string> sim_models{"cnn-small", "cnn-wide"};
+  /// Real runs per sim-to-real model, each paired with a virtual one.
+  int real_runs = 5;
+  /// Only the sim-to-real part.
+  bool sim_only = false;
+};
+int serving(const serving_options& options);
 /// One real-time run of `overhead`, printed as "sent completed
 /// throughput_qps p50_us p99_us" for the parent process to read.
 int overhead_point(const std::string& scenario_file, double rate_qps,

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -48,6 +50,32 @@ machine_jitter measure_machine_jitter(double seconds, unsigned threads) {
   result.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
   result.max_us = all.back();
   return result;
+}
+
+cpu_times read_cpu_times() {
+  // The first line of /proc/stat: "cpu user nice system idle iowait irq
+  // softirq steal ..." in ticks, summed over the cores.
+  cpu_times result;
+  std::ifstream in{"/proc/stat"};
+  std::string line;
+  if (!std::getline(in, line))
+    return result;
+  std::istringstream fields{line};
+  std::string name;
+  fields >> name;
+  uint64_t ticks[8] = {};
+  for (int i = 0; i < 8 && fields >> ticks[i]; ++i)
+    result.total += ticks[i];
+  result.steal = ticks[7];
+  result.known = name == "cpu" && result.total > 0;
+  return result;
+}
+
+double steal_share(const cpu_times& before, const cpu_times& after) {
+  if (!before.known || !after.known || after.total <= before.total)
+    return 0;
+  return double(after.steal - before.steal)
+         / double(after.total - before.total);
 }
 
 } // namespace troupe::bench

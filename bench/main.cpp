@@ -45,16 +45,23 @@ int main(int argc, char** argv) {
   scale->add_option("--scenario", scaling_files,
                     "Scaled scenario files (repeat the option for several)");
 
-  std::string serve_repo = dir + "/zoo";
-  std::string serve_model = "cnn-small";
-  double serve_slo_ms = 10;
+  troupe::bench::serving_options serving;
+  serving.repository = dir + "/zoo";
   auto* serve = app.add_subcommand(
     "serving", "A real model: the limit, batching gain, overhead breakdown, "
                "sim-to-real");
-  serve->add_option("--repo", serve_repo, "Model repository (default: the "
-                                          "source tree's zoo)");
-  serve->add_option("--model", serve_model, "Model (default cnn-small)");
-  serve->add_option("--slo-ms", serve_slo_ms, "p99 objective (default 10)");
+  serve->add_option("--repo", serving.repository,
+                    "Model repository (default: the source tree's zoo)");
+  serve->add_option("--model", serving.model, "Model (default cnn-small)");
+  serve->add_option("--slo-ms", serving.slo_ms, "p99 objective (default 10)");
+  serve->add_option("--sim-models", serving.sim_models,
+                    "Models whose sim-to-real gap is measured (default "
+                    "cnn-small cnn-wide)");
+  serve->add_option("--real-runs", serving.real_runs,
+                    "Real runs per sim-to-real model (default 5)")
+    ->check(CLI::Range(1, 100));
+  serve->add_flag("--sim-only", serving.sim_only,
+                  "Only the sim-to-real part");
 
   std::string point_file;
   double point_rate = 0;
@@ -75,7 +82,7 @@ int main(int argc, char** argv) {
   if (*scale)
     return troupe::bench::scaling(scaling_files);
   if (*serve)
-    return troupe::bench::serving(serve_repo, serve_model, serve_slo_ms);
+    return troupe::bench::serving(serving);
   if (*gap)
     return troupe::bench::sim_to_real(gap_file, gap_count);
   return troupe::bench::overhead(dir + "/bench/scenarios", count);

@@ -33,16 +33,18 @@ double interpolate(const std::vector<profile_row>& rows, uint32_t b,
 
 } // namespace
 
-double profile::throughput_qps(uint32_t b) const {
-  return interpolate(rows, b, &profile_row::throughput_qps);
+double profile::throughput_qps(uint32_t b, bool after_idle) const {
+  return interpolate(after_idle && !idle_rows.empty() ? idle_rows : rows, b,
+                     &profile_row::throughput_qps);
 }
 
-double profile::p99_ms(uint32_t b) const {
-  return interpolate(rows, b, &profile_row::p99_ms);
+double profile::p99_ms(uint32_t b, bool after_idle) const {
+  return interpolate(after_idle && !idle_rows.empty() ? idle_rows : rows, b,
+                     &profile_row::p99_ms);
 }
 
-caf::timespan profile::service_time(uint32_t b) const {
-  double ms = 1000.0 * double(b) / throughput_qps(b);
+caf::timespan profile::service_time(uint32_t b, bool after_idle) const {
+  double ms = 1000.0 * double(b) / throughput_qps(b, after_idle);
   return caf::timespan{static_cast<int64_t>(std::llround(ms * 1e6))};
 }
 
@@ -57,16 +59,23 @@ profile sequential_sum(const std::vector<profile>& members) {
     for (const auto& row : m.rows)
       sizes.insert(row.batch_size);
   }
-  for (auto b : sizes) {
-    if (b > largest)
-      break;
+  bool idle = std::all_of(members.begin(), members.end(),
+                          [](const profile& m) { return !m.idle_rows.empty(); });
+  auto summed = [&](uint32_t b, bool after_idle) {
     double ms = 0;
     double p99_ms = 0;
     for (const auto& m : members) {
-      ms += 1000.0 * double(b) / m.throughput_qps(b);
-      p99_ms += m.p99_ms(b);
+      ms += 1000.0 * double(b) / m.throughput_qps(b, after_idle);
+      p99_ms += m.p99_ms(b, after_idle);
     }
-    result.rows.push_back({b, p99_ms, 1000.0 * double(b) / ms});
+    return profile_row{b, p99_ms, 1000.0 * double(b) / ms};
+  };
+  for (auto b : sizes) {
+    if (b > largest)
+      break;
+    result.rows.push_back(summed(b, false));
+    if (idle)
+      result.idle_rows.push_back(summed(b, true));
   }
   return result;
 }

@@ -2,6 +2,11 @@
 
 // A model's measured behaviour on one kind of hardware (seed 002's profiles):
 // rows of (batch size, p99 latency, throughput), sorted by batch size.
+// Optionally a second set of rows for passes that follow an idle wait: on a
+// CPU, a forward pass after the thread slept (its caches and, on a virtual
+// machine, its core given away) takes longer than one right after another,
+// up to twice as long for a small CNN. A replica below saturation mostly
+// serves such passes; at saturation, back-to-back ones.
 
 #include <cstdint>
 #include <string>
@@ -36,6 +41,9 @@ struct profile {
   /// Sorted by strictly increasing batch size, starting at batch size 1;
   /// empty for "no profile" (a stage that takes no time).
   std::vector<profile_row> rows;
+  /// The same batch sizes, measured on passes that follow an idle wait;
+  /// empty when not measured (then `rows` hold for every pass).
+  std::vector<profile_row> idle_rows;
 
   bool empty() const {
     return rows.empty();
@@ -44,34 +52,37 @@ struct profile {
   /// Largest profiled batch size.
   uint32_t max_batch() const;
 
-  /// Throughput at batch size b, linearly interpolated between rows.
+  /// Throughput at batch size b, linearly interpolated between rows (the
+  /// idle rows' after an idle wait, where measured).
   /// Precondition: 1 <= b <= max_batch().
-  double throughput_qps(uint32_t b) const;
+  double throughput_qps(uint32_t b, bool after_idle = false) const;
 
-  /// P99 latency of a batch of b, linearly interpolated between rows.
-  /// Precondition: 1 <= b <= max_batch().
-  double p99_ms(uint32_t b) const;
+  /// P99 latency of a batch of b, interpolated likewise.
+  double p99_ms(uint32_t b, bool after_idle = false) const;
 
   /// Time to serve a batch of b: s(b) = 1000 * b / thr(b) ms, rounded to the
   /// nanosecond. (Seed 002's notebook used 1000 / thr(b): a known bug.)
-  caf::timespan service_time(uint32_t b) const;
+  caf::timespan service_time(uint32_t b, bool after_idle = false) const;
 };
 
 inline bool operator==(const profile& x, const profile& y) {
-  return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows;
+  return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
+         && x.idle_rows == y.idle_rows;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
-  return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows);
+  return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
+           x.idle_rows);
 }
 
 /// The profile of one replica that runs every member on each batch, one
 /// after the other (an ensemble): at each batch size any member profiles,
 /// up to the smallest largest batch, the service times add up, and so do
 /// the p99s (exact for one member; for several, an upper bound: their slow
-/// passes need not coincide). Its hardware and cost are the first member's
-/// (they share the replica's hardware).
+/// passes need not coincide); idle rows likewise when every member has
+/// them. Its hardware and cost are the first member's (they share the
+/// replica's hardware).
 /// Precondition: at least one member, none empty.
 profile sequential_sum(const std::vector<profile>& members);
 

@@ -44,12 +44,13 @@ service_time_model::service_time_model(service_time_spec spec)
   // nop
 }
 
-caf::timespan service_time_model::operator()(const profile& p, uint32_t b) {
-  auto mean = p.service_time(b);
+caf::timespan service_time_model::operator()(const profile& p, uint32_t b,
+                                             bool after_idle) {
+  auto mean = p.service_time(b, after_idle);
   if (kind_ == service_time_kind::mean)
     return mean;
   auto mean_ms = to_ms(mean);
-  auto sigma = lognormal_sigma(mean_ms, p.p99_ms(b));
+  auto sigma = lognormal_sigma(mean_ms, p.p99_ms(b, after_idle));
   if (sigma == 0)
     return mean;
   // exp(s N - s^2 / 2) has mean 1.

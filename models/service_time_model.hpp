@@ -57,9 +57,10 @@ class service_time_model {
 public:
   explicit service_time_model(service_time_spec spec = {});
 
-  /// The time to serve a batch of `b` on `p` (precondition: 1 <= b <=
-  /// p.max_batch()).
-  caf::timespan operator()(const profile& p, uint32_t b);
+  /// The time to serve a batch of `b` on `p`, after an idle wait or right
+  /// after another batch (precondition: 1 <= b <= p.max_batch()).
+  caf::timespan operator()(const profile& p, uint32_t b,
+                           bool after_idle = false);
 
 private:
   service_time_kind kind_;

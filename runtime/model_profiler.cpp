@@ -2,12 +2,17 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
+#include <random>
+#include <sstream>
+#include <thread>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "models/data/data_set_cache.hpp"
 #include "models/torch/batch_classifier.hpp"
+#include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
 
@@ -32,43 +37,81 @@ profile measure_profile(const repository_model& model,
   auto data = shared_fashion_mnist(options.data_dir, data_split::test);
   batch_classifier classifier{{model.model_file()}, model.config.input_shape,
                               data, options.threads};
+  using clock = std::chrono::steady_clock;
+  size_t next_image = 0;
+  std::vector<payload> payloads(sizes.back());
+  std::vector<const payload*> batch;
+  // Real images, a different batch each run.
+  auto run_once = [&](uint32_t b) {
+    batch.clear();
+    for (uint32_t i = 0; i < b; ++i) {
+      payloads[i].sample = int64_t(next_image++ % data->size());
+      batch.push_back(&payloads[i]);
+    }
+    auto start = clock::now();
+    classifier.classify(batch);
+    return std::chrono::duration<double, std::milli>(clock::now() - start)
+      .count();
+  };
+  for (auto b : sizes)
+    for (int warm_up = 0; warm_up < 5; ++warm_up)
+      run_once(b);
+  // Rounds that run every batch size twice, in a new order each round: once
+  // after an idle pause (as a replica below saturation starts a batch) and
+  // once right after that (as a replica with work queued). A slow spell of
+  // the machine (another tenant, a frequency change) then slows every size
+  // alike instead of one row.
+  struct series {
+    std::vector<double> latencies;
+    double total_ms = 0;
+
+    void add(double ms) {
+      latencies.push_back(ms);
+      total_ms += ms;
+    }
+
+    profile_row row(uint32_t b) {
+      // Rounded to what a profile file shows (0.1 us, 0.1 q/s).
+      auto p99 = std::round(summarize_latencies(latencies).p99 * 1e4) / 1e4;
+      auto mean_ms = total_ms / double(latencies.size());
+      return {b, p99, std::round(10000.0 * double(b) / mean_ms) / 10};
+    }
+  };
+  std::vector<series> warm(sizes.size());
+  std::vector<series> idle(sizes.size());
+  std::vector<size_t> order(sizes.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::mt19937_64 shuffle{1};
+  auto n = double(sizes.size());
+  auto started = clock::now();
+  auto elapsed_s = [&] {
+    return std::chrono::duration<double>(clock::now() - started).count();
+  };
+  for (;;) {
+    auto rounds = warm.front().latencies.size();
+    auto elapsed = elapsed_s();
+    if (rounds >= options.max_runs || elapsed >= options.max_seconds * n
+        || (rounds >= options.min_runs && elapsed >= options.min_seconds * n))
+      break;
+    std::shuffle(order.begin(), order.end(), shuffle);
+    for (auto i : order) {
+      std::this_thread::sleep_for(options.idle_pause);
+      idle[i].add(run_once(sizes[i]));
+      warm[i].add(run_once(sizes[i]));
+    }
+  }
   profile result;
   result.hardware = options.hardware;
   result.cost = options.cost;
-  using clock = std::chrono::steady_clock;
-  size_t next_image = 0;
-  for (auto b : sizes) {
-    // Real images, a different batch each run.
-    std::vector<payload> payloads(b);
-    std::vector<const payload*> batch(b);
-    auto run_once = [&] {
-      for (uint32_t i = 0; i < b; ++i) {
-        payloads[i].sample = int64_t(next_image++ % data->size());
-        batch[i] = &payloads[i];
-      }
-      auto start = clock::now();
-      classifier.classify(batch);
-      return std::chrono::duration<double, std::milli>(clock::now() - start)
-        .count();
-    };
-    for (int warm_up = 0; warm_up < 5; ++warm_up)
-      run_once();
-    std::vector<double> latencies;
-    double total_ms = 0;
-    while (latencies.size() < options.max_runs
-           && total_ms < options.max_seconds * 1000
-           && (latencies.size() < options.min_runs
-               || total_ms < options.min_seconds * 1000)) {
-      latencies.push_back(run_once());
-      total_ms += latencies.back();
-    }
+  for (size_t i = 0; i < sizes.size(); ++i) {
     profiled_size measured;
-    measured.runs = uint32_t(latencies.size());
-    auto mean_ms = total_ms / double(latencies.size());
-    auto summary = summarize_latencies(latencies);
-    measured.median_ms = summary.p50;
-    measured.row = {b, summary.p99, 1000.0 * double(b) / mean_ms};
+    measured.runs = uint32_t(warm[i].latencies.size());
+    measured.median_ms = summarize_latencies(warm[i].latencies).p50;
+    measured.row = warm[i].row(sizes[i]);
+    measured.idle_row = idle[i].row(sizes[i]);
     result.rows.push_back(measured.row);
+    result.idle_rows.push_back(measured.idle_row);
     if (on_size)
       on_size(measured);
   }
@@ -77,23 +120,19 @@ profile measure_profile(const repository_model& model,
 
 std::string model_file_toml(const std::string& name, const profile& p,
                             const std::string& comment) {
-  std::string out;
+  std::ostringstream out;
   for (size_t start = 0; start < comment.size();) {
     auto end = comment.find('\n', start);
     if (end == std::string::npos)
       end = comment.size();
-    out += "# " + comment.substr(start, end - start) + "\n";
+    out << "# " << comment.substr(start, end - start) << "\n";
     start = end + 1;
   }
-  out += fmt::format("[[models]]\nname = {}\n  [[models.profiles]]\n"
-                     "  hardware = {}\n  cost = {}\n  rows = [",
-                     toml_quoted(name), toml_quoted(p.hardware), p.cost);
-  for (size_t i = 0; i < p.rows.size(); ++i) {
-    const auto& r = p.rows[i];
-    out += fmt::format("{}[{}, {:.4f}, {:.1f}]", i == 0 ? "" : ",\n          ",
-                       r.batch_size, r.p99_ms, r.throughput_qps);
-  }
-  return out + "]\n";
+  model_spec m;
+  m.name = name;
+  m.profiles.push_back(std::make_shared<const profile>(p));
+  write_models(out, {m});
+  return out.str();
 }
 
 } // namespace troupe

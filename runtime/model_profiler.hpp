@@ -6,6 +6,7 @@
 // result is a profile in the scenario's format, so that profile -> plan ->
 // run works on real models.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -20,12 +21,17 @@ struct profiler_options {
   /// Batch sizes to measure, ascending; empty = 1, 2, 4, ... up to the
   /// model's max_batch.
   std::vector<uint32_t> batch_sizes;
-  /// Per batch size: at least this many timed runs and this much time,
-  /// after a warm-up, and at most `max_runs` or `max_seconds`.
-  uint32_t min_runs = 50;
+  /// Every batch size runs twice per round, in a shuffled order: after an
+  /// idle pause of `idle_pause` (the profile's idle rows) and right after
+  /// that (its rows). Rounds go on until each size has at least `min_runs`
+  /// of each and the rounds took `min_seconds` per size, and stop at
+  /// `max_runs` or `max_seconds` per size (after a warm-up of five runs
+  /// each).
+  uint32_t min_runs = 200;
   double min_seconds = 0.5;
   uint32_t max_runs = 5000;
   double max_seconds = 5;
+  std::chrono::microseconds idle_pause{1000};
   /// LibTorch intra-op threads while measuring (as a serving replica uses).
   int threads = 1;
   /// Fashion-MNIST folder: the inputs are its test images.
@@ -38,6 +44,7 @@ struct profiler_options {
 /// One measured batch size, for progress lines.
 struct profiled_size {
   profile_row row;
+  profile_row idle_row;
   uint32_t runs = 0;
   double median_ms = 0;
 };

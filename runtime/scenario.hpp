@@ -4,6 +4,7 @@
 // from a TOML file and validated (docs/scenario.md describes every key).
 
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -148,6 +149,9 @@ scenario load_scenario(const std::string& path);
 /// the new file's folder. `comment` goes on top, one "# " line per line.
 void write_scenario(const scenario& sc, const std::string& path,
                     const std::string& comment = "");
+
+/// `models` as [[models]] tables, as a scenario or a model file holds them.
+void write_models(std::ostream& out, const std::vector<model_spec>& models);
 
 /// The workload's arrival times with `seed` (for generated workloads);
 /// `count` caps the number of requests. Throws input_error for bad files.

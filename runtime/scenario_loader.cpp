@@ -493,16 +493,36 @@ private:
 
   profile load_profile(const toml::node& n, const std::string& at) const {
     const auto& t = table(n, at);
-    check_keys(t, {"hardware", "cost", "rows"}, at + ".");
+    check_keys(t, {"hardware", "cost", "rows", "idle_rows"}, at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
                         at + ".hardware");
     p.cost = non_negative(require(t, "cost", at + ".cost"), at + ".cost");
-    const auto& rows = array(require(t, "rows", at + ".rows"), at + ".rows");
+    p.rows = load_rows(array(require(t, "rows", at + ".rows"), at + ".rows"),
+                       at + ".rows");
+    if (auto idle = t.get("idle_rows")) {
+      const auto& rows = array(*idle, at + ".idle_rows");
+      p.idle_rows = load_rows(rows, at + ".idle_rows");
+      for (size_t r = 0; r < p.rows.size(); ++r)
+        if (r >= p.idle_rows.size()
+            || p.idle_rows[r].batch_size != p.rows[r].batch_size)
+          fail(&rows, at + ".idle_rows",
+               "idle rows list the batch sizes of rows, in the same order");
+      if (p.idle_rows.size() != p.rows.size())
+        fail(&rows, at + ".idle_rows",
+             "idle rows list the batch sizes of rows, in the same order");
+    }
+    return p;
+  }
+
+  /// A profile's rows: [batch size, p99 ms, throughput q/s], sorted.
+  std::vector<profile_row> load_rows(const toml::array& rows,
+                                     const std::string& at) const {
     if (rows.empty())
-      fail(&rows, at + ".rows", "a profile needs at least one row");
+      fail(&rows, at, "a profile needs at least one row");
+    std::vector<profile_row> result;
     for (size_t r = 0; r < rows.size(); ++r) {
-      auto field = at + ".rows[" + std::to_string(r) + "]";
+      auto field = at + "[" + std::to_string(r) + "]";
       const auto& row = array(rows[r], field);
       if (row.size() != 3)
         fail(&row, field,
@@ -515,14 +535,14 @@ private:
       if (r == 0 && pr.batch_size != 1)
         fail(&row, field, "the first row must be batch size 1 (a replica may "
                           "serve a single request)");
-      if (r > 0 && pr.batch_size <= p.rows.back().batch_size)
+      if (r > 0 && pr.batch_size <= result.back().batch_size)
         fail(&row, field, "rows must be sorted by strictly increasing batch "
                           "size (" + std::to_string(pr.batch_size)
                             + " follows "
-                            + std::to_string(p.rows.back().batch_size) + ")");
-      p.rows.push_back(pr);
+                            + std::to_string(result.back().batch_size) + ")");
+      result.push_back(pr);
     }
-    return p;
+    return result;
   }
 
   void load_stages(const toml::array& stages, scenario& sc) const {

@@ -84,22 +84,6 @@ void write_scaling(std::ostream& out, const scaling_spec& x) {
       << "\nidle_cost_per_s = " << number(x.idle_cost_per_s) << "\n";
 }
 
-void write_models(std::ostream& out, const std::vector<model_spec>& models) {
-  for (const auto& m : models) {
-    out << "\n[[models]]\nname = " << toml_quoted(m.name) << "\n";
-    for (const auto& p : m.profiles) {
-      out << "  [[models.profiles]]\n  hardware = " << toml_quoted(p->hardware)
-          << "\n  cost = " << number(p->cost) << "\n  rows = [";
-      for (size_t i = 0; i < p->rows.size(); ++i) {
-        const auto& r = p->rows[i];
-        out << (i == 0 ? "" : ", ") << "[" << r.batch_size << ", "
-            << number(r.p99_ms) << ", " << number(r.throughput_qps) << "]";
-      }
-      out << "]\n";
-    }
-  }
-}
-
 void write_stage(std::ostream& out, const stage_spec& s) {
   out << "\n[[stages]]\nname = " << toml_quoted(s.name) << "\n";
   const auto& kind = kind_of(s);
@@ -126,7 +110,33 @@ void write_stage(std::ostream& out, const stage_spec& s) {
   out << "]\n";
 }
 
+/// `key = [[batch size, p99 ms, throughput q/s], ...]`, a row per line.
+void write_rows(std::ostream& out, const std::string& key,
+                const std::vector<profile_row>& rows) {
+  out << "  " << key << " = [";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    out << (i == 0 ? "" : ",\n" + std::string(key.size() + 6, ' ')) << "["
+        << r.batch_size << ", " << number(r.p99_ms) << ", "
+        << number(r.throughput_qps) << "]";
+  }
+  out << "]\n";
+}
+
 } // namespace
+
+void write_models(std::ostream& out, const std::vector<model_spec>& models) {
+  for (const auto& m : models) {
+    out << "\n[[models]]\nname = " << toml_quoted(m.name) << "\n";
+    for (const auto& p : m.profiles) {
+      out << "  [[models.profiles]]\n  hardware = " << toml_quoted(p->hardware)
+          << "\n  cost = " << number(p->cost) << "\n";
+      write_rows(out, "rows", p->rows);
+      if (!p->idle_rows.empty())
+        write_rows(out, "idle_rows", p->idle_rows);
+    }
+  }
+}
 
 void write_scenario(const scenario& sc, const std::string& path,
                     const std::string& comment) {

@@ -32,21 +32,30 @@ BOOST_AUTO_TEST_SUITE(replicas)
 BOOST_AUTO_TEST_CASE(service_time_follows_the_profile) {
   replica_state st;
   st.options.service = cpu_profile();
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1)) == 10ms);
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2)) == 12500us);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), false) == 10ms);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2), false) == 12500us);
+}
+
+BOOST_AUTO_TEST_CASE(after_an_idle_wait_the_idle_rows_hold_where_measured) {
+  replica_state st;
+  st.options.service = cpu_profile();
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2), true) == 12500us);
+  st.options.service.idle_rows = {{1, 30, 50}, {2, 40, 100}};
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), true) == 20ms);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), false) == 10ms);
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_beyond_the_profile_is_an_error) {
   replica_state st;
   st.options.service = cpu_profile();
-  auto t = st.service_time(requests_at_stage(0, 3));
+  auto t = st.service_time(requests_at_stage(0, 3), false);
   BOOST_REQUIRE(!t);
   BOOST_CHECK_EQUAL(t.error().code(), uint8_t(errc::batch_too_large));
 }
 
 BOOST_AUTO_TEST_CASE(a_noop_replica_takes_no_time) {
   replica_state st;
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 5)) == 0ns);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 5), false) == 0ns);
 }
 
 BOOST_AUTO_TEST_CASE(the_batch_reaches_every_successor_after_its_service_time) {

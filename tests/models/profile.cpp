@@ -57,6 +57,14 @@ BOOST_AUTO_TEST_CASE(an_ensemble_adds_its_members_service_times_and_p99s) {
   // 800 q/s (2.5 ms) and p99 4 ms.
   BOOST_CHECK_CLOSE(to_ms(sum.service_time(2)), 1.5 + 2.5, 1e-4);
   BOOST_CHECK_CLOSE(sum.rows[1].p99_ms, 3.0 + 4.0, 1e-9);
+  BOOST_CHECK(sum.idle_rows.empty());
+  // Idle rows add up when every member has them.
+  a.idle_rows = {{1, 4.0, 500.0}, {4, 8.0, 1000.0}};
+  b.idle_rows = {{1, 6.0, 250.0}, {2, 8.0, 400.0}, {8, 18.0, 800.0}};
+  auto idle = sequential_sum({a, b});
+  BOOST_REQUIRE_EQUAL(idle.idle_rows.size(), 3u);
+  BOOST_CHECK_CLOSE(to_ms(idle.service_time(1, true)), 2.0 + 4.0, 1e-4);
+  BOOST_CHECK_CLOSE(to_ms(idle.service_time(1, false)), 1.0 + 2.0, 1e-4);
   // One member: its own profile back.
   auto one = sequential_sum({a});
   BOOST_CHECK_CLOSE(one.rows[1].p99_ms, 5.0, 1e-9);

@@ -270,6 +270,39 @@ inputs = ["source"]
     BOOST_REQUIRE_EQUAL(x, 10.0);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_after_an_idle_wait_takes_the_idle_time) {
+  // 10 ms right after another batch, 20 ms after an idle wait; three
+  // requests at once, then one 100 ms later.
+  auto text = R"(name = "idle"
+slo_ms = 1000
+seed = 3
+[workload]
+kind = "deltas"
+file = "gaps.deltas"
+[[models]]
+name = "m"
+  [[models.profiles]]
+  hardware = "CPU"
+  cost = 1
+  rows = [[1, 10.0, 100.0]]
+  idle_rows = [[1, 20.0, 50.0]]
+[[stages]]
+name = "a"
+model = "m"
+hardware = "CPU"
+max_batch = 1
+inputs = ["source"]
+)";
+  // Each line is the gap after a request.
+  auto r = run(text, "0\n0\n100\n0\n");
+  std::vector<double> finished;
+  for (const auto& rec : r.outcomes.records)
+    finished.push_back(double((rec.finish).count()) / 1e6);
+  std::sort(finished.begin(), finished.end());
+  // Idle, then two queued, then idle again.
+  BOOST_CHECK(finished == (std::vector<double>{20, 30, 40, 120}));
+}
+
 BOOST_AUTO_TEST_CASE(summaries_count_what_the_records_say) {
   auto r = run(test::deltas_scenario(test::one_fast_stage, 25),
                test::constant_gaps(5, 1));

@@ -98,6 +98,30 @@ BOOST_AUTO_TEST_CASE(service_time_models) {
                "unknown model 'gamma' (mean or lognormal)");
 }
 
+BOOST_AUTO_TEST_CASE(idle_rows_list_the_batch_sizes_of_rows) {
+  auto with = [&](const std::string& idle) {
+    return replace(good, "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]",
+                   "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]\n"
+                   "  idle_rows = " + idle);
+  };
+  auto text = with("[[1, 15.0, 80.0], [2, 18.0, 120.0], [4, 30.0, 150.0]]");
+  auto sc = load_scenario(dir.write("s.toml", text));
+  const auto& p = *sc.models[0].profiles[0];
+  BOOST_REQUIRE_EQUAL(p.idle_rows.size(), 3u);
+  BOOST_CHECK_EQUAL(p.idle_rows[2].throughput_qps, 150.0);
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0] == p);
+  auto fewer = with("[[1, 15.0, 80.0], [2, 18.0, 120.0]]");
+  expect_error(fewer, line_of(fewer, "idle_rows"),
+               "models.fast.profiles[0].idle_rows", "the batch sizes of rows");
+  auto other = with("[[1, 15.0, 80.0], [3, 18.0, 120.0], [4, 30.0, 150.0]]");
+  expect_error(other, line_of(other, "idle_rows"),
+               "models.fast.profiles[0].idle_rows", "the batch sizes of rows");
+  auto bad = with("[[1, -15.0, 80.0], [2, 18.0, 120.0], [4, 30.0, 150.0]]");
+  expect_error(bad, line_of(bad, "idle_rows"),
+               "models.fast.profiles[0].idle_rows[0]", "positive");
+}
+
 BOOST_AUTO_TEST_CASE(missing_keys) {
   auto text = replace(good, "hardware = \"CPU\"\nmax_batch",
                       "max_batch");

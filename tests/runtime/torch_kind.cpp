@@ -380,14 +380,24 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   options.min_runs = 3;
   options.min_seconds = 0;
   options.max_runs = 3;
-  auto measured = measure_profile(model, options);
+  std::vector<uint32_t> runs;
+  auto measured = measure_profile(model, options,
+                                  [&runs](const profiled_size& x) {
+                                    runs.push_back(x.runs);
+                                  });
   BOOST_REQUIRE_EQUAL(measured.rows.size(), 3u);
+  // Rounds: every size as often as the others.
+  BOOST_CHECK(runs == std::vector<uint32_t>(3, 3));
   BOOST_CHECK_EQUAL(measured.rows[0].batch_size, 1u);
   BOOST_CHECK_EQUAL(measured.rows[2].batch_size, 4u);
-  for (const auto& row : measured.rows) {
-    BOOST_CHECK_GT(row.p99_ms, 0);
-    BOOST_CHECK_GT(row.throughput_qps, 0);
-  }
+  // Rows right after another pass, idle rows after a pause.
+  BOOST_REQUIRE_EQUAL(measured.idle_rows.size(), 3u);
+  for (size_t i = 0; i < 3; ++i)
+    for (const auto& row : {measured.rows[i], measured.idle_rows[i]}) {
+      BOOST_CHECK_EQUAL(row.batch_size, measured.rows[i].batch_size);
+      BOOST_CHECK_GT(row.p99_ms, 0);
+      BOOST_CHECK_GT(row.throughput_qps, 0);
+    }
   dir.write("profile.toml", model_file_toml("logreg", measured, "a test"));
   // The measured profile in place of the scenario's own logreg profile.
   auto text = serving_scenario(logreg_stage);
@@ -404,6 +414,7 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
     BOOST_CHECK_CLOSE(rows[i].throughput_qps, measured.rows[i].throughput_qps,
                       0.1);
   }
+  BOOST_CHECK(sc.stages[0].service->idle_rows == measured.idle_rows);
   // Beyond the model's max_batch, or without batch size 1: refused.
   options.batch_sizes = {1, 512};
   BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);
