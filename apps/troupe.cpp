@@ -2,11 +2,14 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/command_line.hpp"
 #include "apps/commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"troupe: an actor runtime for serving ML models and learning "
                "how to serve them"};
+  app.name("troupe");
+  app.set_version_flag("--version", "troupe " TROUPE_VERSION);
   app.require_subcommand(1);
 
   troupe::run_command_options run;
@@ -19,10 +22,11 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--out", run.out_dir,
                       "Write summary.json and requests.csv into this folder");
   run_cmd->add_option("--seed", run.seed,
-                      "Seed for generated workloads (default: the scenario's)");
+                      "Seed for generated workloads (default: the scenario's)")
+    ->check(troupe::cli::non_negative_integer());
   run_cmd->add_option("--count", run.count,
                       "Send at most this many requests")
-    ->check(CLI::PositiveNumber);
+    ->check(troupe::cli::positive_integer());
   run_cmd->add_option("--scaling", run.scaling,
                       "Overrides the scenario's scaling policy: none, seed, "
                       "tuner or oracle");
@@ -43,7 +47,7 @@ int main(int argc, char** argv) {
     ->required();
   plan_cmd->add_option("--slo-ms", plan.slo_ms,
                        "Latency objective (default: the scenario's slo_ms)")
-    ->check(CLI::PositiveNumber);
+    ->check(troupe::cli::positive_number());
   plan_cmd->add_option("--method", plan.method,
                        "greedy (default: InferLine's planner plus an escape "
                        "phase), inferline (the published planner alone), "
@@ -52,15 +56,16 @@ int main(int argc, char** argv) {
       CLI::IsMember({"greedy", "inferline", "exhaustive", "throughput"}));
   plan_cmd->add_option("--budget", plan.budget,
                        "Cost budget (required by --method throughput)")
-    ->check(CLI::PositiveNumber);
+    ->check(troupe::cli::positive_number());
   plan_cmd->add_option("--out", plan.out_dir,
                        "Folder for plan.toml and summary.json (default "
                        "out/plan)");
   plan_cmd->add_option("--seed", plan.seed,
-                       "Seed of the sample workload (default: the scenario's)");
+                       "Seed of the sample workload (default: the scenario's)")
+    ->check(troupe::cli::non_negative_integer());
   plan_cmd->add_option("--count", plan.count,
                        "Simulate plans on at most this many requests")
-    ->check(CLI::PositiveNumber);
+    ->check(troupe::cli::positive_integer());
   plan_cmd->add_option("--max-replicas", plan.max_replicas,
                        "Replicas per stage at most (default 32)")
     ->check(CLI::Range(1, 1024));
@@ -78,7 +83,8 @@ int main(int argc, char** argv) {
                     "Fashion-MNIST folder (default: Debian's "
                     "dataset-fashion-mnist)");
     cmd->add_option("--test-images", zoo.test_images,
-                    "Evaluate on the first N test images (default: all)");
+                    "Evaluate on the first N test images (default: all)")
+      ->check(troupe::cli::positive_integer());
     cmd->add_flag("--quiet{false},-q{false}", zoo.progress,
                   "No progress lines");
   };
@@ -90,13 +96,14 @@ int main(int argc, char** argv) {
                         "Only these models (logreg, mlp, cnn-small, "
                         "cnn-wide)")
     ->delimiter(',');
-  zoo_train->add_option("--seed", zoo.seed, "Training seed (default 1)");
+  zoo_train->add_option("--seed", zoo.seed, "Training seed (default 1)")
+    ->check(troupe::cli::non_negative_integer());
   zoo_train->add_option("--epochs", zoo.epochs,
                         "Passes over the data (default: each model's own)")
-    ->check(CLI::PositiveNumber);
+    ->check(troupe::cli::positive_integer());
   zoo_train->add_option("--train-images", zoo.train_images,
                         "Train on the first N images (default: all 60000)")
-    ->check(CLI::PositiveNumber);
+    ->check(troupe::cli::positive_integer());
   zoo_train->add_flag("--force", zoo.force, "Retrain models that exist");
   auto* zoo_accuracy = zoo_cmd->add_subcommand(
     "accuracy", "Accuracy of every subset of the repository's models, "
@@ -128,14 +135,15 @@ int main(int argc, char** argv) {
                           "Hardware name in the profile (default cpu)");
   profile_cmd->add_option("--cost", prof.cost,
                           "Cost per replica in the profile (default 1)")
-    ->check(CLI::NonNegativeNumber);
+    ->check(troupe::cli::non_negative_number());
   profile_cmd->add_option("--out", prof.out_file,
                           "Write the profile as a model file for a "
                           "scenario's model_files");
   profile_cmd->add_flag("--quiet{false},-q{false}", prof.progress,
                         "No progress lines");
 
-  CLI11_PARSE(app, argc, argv);
+  if (auto code = troupe::cli::parse(app, argc, argv); code >= 0)
+    return code;
   if (*profile_cmd)
     return troupe::profile_command(prof);
   if (*zoo_train)

@@ -3,10 +3,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include "apps/command_errors.hpp"
+#include "apps/command_line.hpp"
 #include "bench/bench.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"troupe-bench: speed and fidelity benchmarks of troupe"};
+  app.name("troupe-bench");
   app.require_subcommand(1);
   std::string dir = TROUPE_SOURCE_DIR;
 
@@ -15,20 +18,23 @@ int main(int argc, char** argv) {
   auto* speed = app.add_subcommand(
     "virtual-speed", "Wall-clock speed of a virtual-time run");
   speed->add_option("--scenario", speed_file, "Scenario file");
-  speed->add_option("--repeat", repeat, "Runs (the median is reported)");
+  speed->add_option("--repeat", repeat, "Runs (the median is reported)")
+    ->check(CLI::Range(1, 1000));
 
   std::string gap_file = dir + "/bench/scenarios/sim-to-real.toml";
   auto* gap = app.add_subcommand(
     "sim-to-real", "Latency percentiles in virtual vs real time");
   gap->add_option("--scenario", gap_file, "Scenario file");
   std::optional<uint64_t> gap_count;
-  gap->add_option("--count", gap_count, "Send at most this many requests");
+  gap->add_option("--count", gap_count, "Send at most this many requests")
+    ->check(troupe::cli::positive_integer());
 
   uint64_t count = 200000;
   auto* over = app.add_subcommand(
     "overhead", "Per-hop latency and peak throughput of no-op stages");
   over->add_option("--count", count,
-                   "Requests in the burst run (the others last 1 s each)");
+                   "Requests in the burst run (the others last 1 s each)")
+    ->check(troupe::cli::positive_integer());
 
   std::string plan_file = dir + "/scenarios/image-driver-1.toml";
   uint64_t plan_count = 10000;
@@ -36,7 +42,8 @@ int main(int argc, char** argv) {
     "planner-quality", "Greedy planner vs the exhaustive optimum");
   quality->add_option("--scenario", plan_file, "Scenario file (its pipeline)");
   quality->add_option("--count", plan_count,
-                      "Requests in each workload sample");
+                      "Requests in each workload sample")
+    ->check(troupe::cli::positive_integer());
 
   std::vector<std::string> scaling_files{
     dir + "/scenarios/scaling-wave.toml", dir + "/scenarios/scaling-trace.toml"};
@@ -53,7 +60,8 @@ int main(int argc, char** argv) {
   serve->add_option("--repo", serving.repository,
                     "Model repository (default: the source tree's zoo)");
   serve->add_option("--model", serving.model, "Model (default cnn-small)");
-  serve->add_option("--slo-ms", serving.slo_ms, "p99 objective (default 10)");
+  serve->add_option("--slo-ms", serving.slo_ms, "p99 objective (default 10)")
+    ->check(troupe::cli::positive_number());
   serve->add_option("--sim-models", serving.sim_models,
                     "Models whose sim-to-real gap is measured (default "
                     "cnn-small cnn-wide)");
@@ -72,18 +80,22 @@ int main(int argc, char** argv) {
   point->add_option("--rate", point_rate)->required();
   point->add_option("--count", count)->required();
 
-  CLI11_PARSE(app, argc, argv);
-  if (*point)
-    return troupe::bench::overhead_point(point_file, point_rate, count);
-  if (*speed)
-    return troupe::bench::virtual_speed(speed_file, repeat);
-  if (*quality)
-    return troupe::bench::planner_quality(plan_file, plan_count);
-  if (*scale)
-    return troupe::bench::scaling(scaling_files);
-  if (*serve)
-    return troupe::bench::serving(serving);
-  if (*gap)
-    return troupe::bench::sim_to_real(gap_file, gap_count);
-  return troupe::bench::overhead(dir + "/bench/scenarios", count);
+  if (auto code = troupe::cli::parse(app, argc, argv); code >= 0)
+    return code;
+  auto command = "troupe-bench " + app.get_subcommands().front()->get_name();
+  return troupe::report_errors(command, [&] {
+    if (*point)
+      return troupe::bench::overhead_point(point_file, point_rate, count);
+    if (*speed)
+      return troupe::bench::virtual_speed(speed_file, repeat);
+    if (*quality)
+      return troupe::bench::planner_quality(plan_file, plan_count);
+    if (*scale)
+      return troupe::bench::scaling(scaling_files);
+    if (*serve)
+      return troupe::bench::serving(serving);
+    if (*gap)
+      return troupe::bench::sim_to_real(gap_file, gap_count);
+    return troupe::bench::overhead(dir + "/bench/scenarios", count);
+  });
 }

@@ -194,25 +194,34 @@ void sim_to_real_row(setup s, const std::string& model, int threads,
     return gap(x.virtual_ms.p99, x.real_ms.p99)
            < gap(y.virtual_ms.p99, y.real_ms.p99);
   });
+  // The median pair among those where the hypervisor stole under 1% of the
+  // CPU (a simulator cannot foresee another tenant), else among all.
+  std::vector<const pair*> quiet;
   std::string each;
-  for (const auto& p : pairs)
+  for (const auto& p : pairs) {
+    if (p.stolen < 0.01)
+      quiet.push_back(&p);
     each += fmt::format("{}{:+.0f}% ({:.1f}%)", each.empty() ? "" : ", ",
                         gap(p.virtual_ms.p99, p.real_ms.p99), 100 * p.stolen);
-  const auto& mid = pairs[pairs.size() / 2];
+  }
+  const auto& mid = quiet.empty() ? pairs[pairs.size() / 2]
+                                  : *quiet[quiet.size() / 2];
   fmt::print("| {} | {:.0f} | {:.3f} / {:.3f} | {:.3f} / {:.3f} | {:+.1f}% | "
-             "{:+.1f}% | {} |\n",
+             "{:+.1f}% | {} of {} | {} |\n",
              model, load, mid.virtual_ms.p50, mid.virtual_ms.p99,
              mid.real_ms.p50, mid.real_ms.p99,
              gap(mid.virtual_ms.p50, mid.real_ms.p50),
-             gap(mid.virtual_ms.p99, mid.real_ms.p99), each);
+             gap(mid.virtual_ms.p99, mid.real_ms.p99), quiet.size(),
+             pairs.size(), each);
 }
 
 /// Part 4: every sim model's row.
 void sim_to_real(const setup& s, const serving_options& options,
                  int threads) {
-  fmt::print("| sim-to-real (median pair) | load q/s | virtual p50 / p99 ms | "
-             "real p50 / p99 ms | gap p50 | gap p99 | every pair's p99 gap "
-             "(CPU stolen) |\n|---|---|---|---|---|---|---|\n");
+  fmt::print("| sim-to-real (median quiet pair) | load q/s | virtual p50 / "
+             "p99 ms | real p50 / p99 ms | gap p50 | gap p99 | quiet pairs "
+             "(< 1% stolen) | every pair's p99 gap (CPU stolen) |\n"
+             "|---|---|---|---|---|---|---|---|\n");
   for (const auto& model : options.sim_models)
     sim_to_real_row(s, model, threads, options.real_runs);
 }
@@ -250,17 +259,28 @@ int serving(const serving_options& options) {
   }
   measure(s, m, threads);
 
-  // 1. The limit.
+  // 1. The limit, three pairs taken one after the other (the machine's
+  // speed drifts; a pair sees the same machine), the median pair's ratio.
   size_t requests = 20000;
-  auto loop = loop_throughput(m, requests, threads);
-  auto burst = troupe_burst_throughput(s, requests);
-  fmt::print("| throughput at saturation, batch {} | requests/s |\n|---|---|\n",
+  std::vector<std::pair<double, double>> pairs;
+  for (int i = 0; i < 3; ++i)
+    pairs.emplace_back(loop_throughput(m, requests, threads),
+                       troupe_burst_throughput(s, requests));
+  std::sort(pairs.begin(), pairs.end(), [](const auto& x, const auto& y) {
+    return x.second / x.first < y.second / y.first;
+  });
+  auto [loop, burst] = pairs[1];
+  fmt::print("| throughput at saturation, batch {} (median of 3 pairs) | "
+             "requests/s |\n|---|---|\n",
              batch);
   fmt::print("| plain loop over the TorchScript module | {:.0f} |\n", loop);
   fmt::print("| troupe, one replica, {} requests at once | {:.0f} |\n",
              requests, burst);
-  fmt::print("| troupe / loop | {:.1f}% (target >= 90%) |\n\n",
-             100.0 * burst / loop);
+  fmt::print("| troupe / loop | {:.1f}% (target >= 90%; pairs {:.1f}% to "
+             "{:.1f}%) |\n\n",
+             100.0 * burst / loop,
+             100.0 * pairs.front().second / pairs.front().first,
+             100.0 * pairs.back().second / pairs.back().first);
 
   // 2. Batching gain.
   struct policy {
