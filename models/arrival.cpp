@@ -5,7 +5,11 @@
 #include <cmath>
 #include <fstream>
 #include <random>
+#include <stdexcept>
 
+#include <fmt/format.h>
+
+#include "models/durations.hpp"
 #include "models/input_error.hpp"
 
 namespace troupe {
@@ -33,6 +37,19 @@ bool parse_double(const std::string& text, double& out) {
          && std::isfinite(out);
 }
 
+/// `text` in quotes for an error message; a long one cut to its start (a
+/// garbled file may hold a line of a gigabyte).
+std::string quoted(const std::string& text) {
+  constexpr size_t shown = 40;
+  if (text.size() <= shown)
+    return "'" + text + "'";
+  return "'" + text.substr(0, shown) + "...' (" + std::to_string(text.size())
+         + " characters)";
+}
+
+const double max_duration_ms
+  = std::chrono::duration<double, std::milli>(max_scenario_duration).count();
+
 std::ifstream open_or_throw(const std::string& path, const char* what) {
   std::ifstream in{path};
   if (!in)
@@ -42,12 +59,14 @@ std::ifstream open_or_throw(const std::string& path, const char* what) {
 
 } // namespace
 
-std::vector<double> read_deltas(const std::string& path) {
+std::vector<double> read_deltas(const std::string& path, uint64_t limit) {
   auto in = open_or_throw(path, "gap file");
   std::vector<double> gaps;
   std::string line;
   size_t line_no = 0;
-  while (std::getline(in, line)) {
+  // Arrivals are the sums of the gaps before them.
+  double arrival_ms = 0;
+  while (gaps.size() < limit && std::getline(in, line)) {
     ++line_no;
     auto text = trim(line);
     if (text.empty())
@@ -55,11 +74,17 @@ std::vector<double> read_deltas(const std::string& path) {
     double gap = 0;
     if (!parse_double(text, gap))
       throw input_error(path, line_no, "gap",
-                        "expected a number of milliseconds, got '" + text
-                          + "'");
+                        "expected a number of milliseconds, got "
+                          + quoted(text));
     if (gap < 0)
       throw input_error(path, line_no, "gap",
                         "negative gap " + text + " ms");
+    if (arrival_ms > max_duration_ms)
+      throw input_error(path, line_no, "gap",
+                        fmt::format("the arrivals reach {:g} s, beyond the "
+                                    "longest run the clock holds (10 years)",
+                                    arrival_ms / 1e3));
+    arrival_ms += gap;
     gaps.push_back(gap);
   }
   if (gaps.empty())
@@ -72,6 +97,11 @@ arrival_times arrivals_from_gaps(const std::vector<double>& gaps_ms) {
   result.reserve(gaps_ms.size());
   double sum = 0;
   for (double gap : gaps_ms) {
+    if (!(sum <= max_duration_ms))
+      throw std::range_error(fmt::format("an arrival at {:g} s, beyond the "
+                                         "longest run the clock holds (10 "
+                                         "years)",
+                                         sum / 1e3));
     result.push_back(ms_to_timespan(sum));
     sum += gap;
   }
@@ -97,7 +127,8 @@ std::vector<double> poisson_gaps(double rate_qps, size_t count, uint64_t seed) {
   return gaps;
 }
 
-arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed) {
+arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed,
+                            uint64_t limit) {
   constexpr double sigma = 0.1;
   const double pi = std::acos(-1.0);
   double k = 5 * sigma * spec.rate_qps;
@@ -108,7 +139,7 @@ arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed) {
   std::vector<double> stamps;
   auto intervals = static_cast<size_t>(std::ceil(spec.duration_s
                                                  / spec.interval_s));
-  for (size_t i = 0; i < intervals; ++i) {
+  for (size_t i = 0; i < intervals && result.size() < limit; ++i) {
     double start = double(i) * spec.interval_s;
     double rate = k * std::sin(2 * pi * start / spec.period_s) + b;
     auto n = static_cast<int64_t>(std::max(0.0, rate * (1 + noise(rng))));
@@ -120,7 +151,8 @@ arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed) {
       stamps.push_back(uniform(rng));
     std::sort(stamps.begin(), stamps.end());
     for (double s : stamps)
-      result.push_back(ms_to_timespan(s * 1000.0));
+      if (result.size() < limit)
+        result.push_back(ms_to_timespan(s * 1000.0));
   }
   return result;
 }
@@ -139,7 +171,7 @@ std::vector<rate_step> read_rate_trace(const std::string& path) {
     auto comma = text.find(',');
     if (comma == std::string::npos)
       throw input_error(path, line_no, "",
-                        "expected 'time_s,rate_qps', got '" + text + "'");
+                        "expected 'time_s,rate_qps', got " + quoted(text));
     rate_step step;
     auto time_text = trim(text.substr(0, comma));
     auto rate_text = trim(text.substr(comma + 1));
@@ -149,13 +181,20 @@ std::vector<rate_step> read_rate_trace(const std::string& path) {
         continue;
       }
       throw input_error(path, line_no, "time_s",
-                        "expected a number, got '" + time_text + "'");
+                        "expected a number, got " + quoted(time_text));
     }
     if (!parse_double(rate_text, step.rate_qps))
       throw input_error(path, line_no, "rate_qps",
-                        "expected a number, got '" + rate_text + "'");
+                        "expected a number, got " + quoted(rate_text));
     if (step.rate_qps < 0)
       throw input_error(path, line_no, "rate_qps", "negative rate");
+    if (step.rate_qps > max_rate_qps)
+      throw input_error(path, line_no, "rate_qps",
+                        "above 1e9 requests/s (one per nanosecond, the "
+                        "clock's resolution)");
+    if (step.time_s * 1e3 > max_duration_ms)
+      throw input_error(path, line_no, "time_s",
+                        "beyond the longest run the clock holds (10 years)");
     if (!steps.empty() && step.time_s <= steps.back().time_s)
       throw input_error(path, line_no, "time_s",
                         "times must increase strictly");
@@ -169,17 +208,18 @@ std::vector<rate_step> read_rate_trace(const std::string& path) {
 }
 
 arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
-                             uint64_t seed) {
+                             uint64_t seed, uint64_t limit) {
   std::mt19937_64 rng{seed};
   arrival_times result;
-  for (size_t i = 0; i < steps.size(); ++i) {
+  for (size_t i = 0; i < steps.size() && result.size() < limit; ++i) {
     double stop = i + 1 < steps.size() ? std::min(steps[i + 1].time_s, end_s)
                                        : end_s;
     if (steps[i].rate_qps <= 0 || steps[i].time_s >= stop)
       continue;
     // Memoryless: restarting the exponential clock at a row edge is exact.
     std::exponential_distribution<double> gap{steps[i].rate_qps};
-    for (double t = steps[i].time_s + gap(rng); t < stop; t += gap(rng))
+    for (double t = steps[i].time_s + gap(rng);
+         t < stop && result.size() < limit; t += gap(rng))
       result.push_back(ms_to_timespan(t * 1000.0));
   }
   return result;

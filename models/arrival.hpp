@@ -18,13 +18,27 @@ using arrival_times = std::vector<caf::timespan>;
 /// Seed 002's smallest gap: numpy gamma draws below it were clipped.
 constexpr double min_gap_ms = 0.047;
 
+/// The most requests one run sends: a run keeps every request's outcome
+/// in memory (a few hundred bytes each). Generators stop past it.
+constexpr uint64_t max_requests = 10'000'000;
+
+/// Rates a workload may state: one request per nanosecond at most (the
+/// clock's resolution), and at least one in the longest duration a
+/// scenario may state.
+constexpr double max_rate_qps = 1e9;
+
 /// Reads a `.deltas` file (one inter-arrival gap in ms per line, seed 002's
 /// format). Throws input_error naming the file and line of a garbled, negative
-/// or non-finite value, and for a missing or empty file.
-std::vector<double> read_deltas(const std::string& path);
+/// or non-finite value, of a gap that takes the arrivals beyond the longest
+/// duration a scenario may state, and for a missing or empty file. Reads at
+/// most `limit` gaps.
+std::vector<double> read_deltas(const std::string& path,
+                                uint64_t limit = max_requests);
 
 /// Request k arrives at the sum of the first k gaps (request 0 at time 0).
 /// Sums in double and rounds each arrival once, so rounding never accumulates.
+/// Throws std::range_error when an arrival would come later than the
+/// longest duration a scenario may state.
 arrival_times arrivals_from_gaps(const std::vector<double>& gaps_ms);
 
 /// Gamma gaps as seed 002 drew them: shape 1/cv, scale cv*1000/rate ms,
@@ -46,7 +60,9 @@ struct sine_spec {
   double interval_s = 1;
 };
 
-arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed);
+/// Stops after `limit` arrivals.
+arrival_times sine_arrivals(const sine_spec& spec, uint64_t seed,
+                            uint64_t limit = max_requests);
 
 /// One row of a rate trace: from time_s on, requests arrive at rate_qps.
 struct rate_step {
@@ -55,13 +71,14 @@ struct rate_step {
 };
 
 /// Reads "time_s,rate_qps" rows (a header line is allowed; times strictly
-/// increasing, rates >= 0). Throws input_error with file and line.
+/// increasing and within the longest duration a scenario may state, rates
+/// from 0 to max_rate_qps). Throws input_error with file and line.
 std::vector<rate_step> read_rate_trace(const std::string& path);
 
 /// Piecewise-constant rate, Poisson within each row; the last row lasts until
-/// end_s, and nothing arrives from end_s on.
+/// end_s, and nothing arrives from end_s on. Stops after `limit` arrivals.
 arrival_times trace_arrivals(const std::vector<rate_step>& steps, double end_s,
-                             uint64_t seed);
+                             uint64_t seed, uint64_t limit = max_requests);
 
 /// Seed 004's synthetic load, one rate per step of step_s:
 ///   rate_i = max(1, k1 * x[i] + k2 * x[i + 500] + k3 + k4), i in [0, 500),

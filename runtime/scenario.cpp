@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
-
 #include <numeric>
 #include <random>
+#include <stdexcept>
 
 #include "models/data/data_set_cache.hpp"
 #include "models/durations.hpp"
@@ -111,41 +111,54 @@ std::vector<double> scenario::stage_slo_ms() const {
 arrival_times make_arrivals(const scenario& sc, uint64_t seed,
                             std::optional<uint64_t> count) {
   const auto& w = sc.workload;
-  uint64_t n = count ? *count : w.count;
+  // --count caps: at most the workload's own count, where it has one.
+  uint64_t n = w.count;
+  if (count)
+    n = n > 0 ? std::min(n, *count) : *count;
+  // Generators stop one past the most a run sends, so that a workload
+  // beyond it is refused instead of filling the memory.
+  uint64_t limit = n > 0 ? std::min(n, max_requests + 1) : max_requests + 1;
   arrival_times result;
-  if (w.kind == "deltas") {
-    auto gaps = read_deltas(w.file);
-    if (n > 0 && n < gaps.size())
-      gaps.resize(n);
-    result = arrivals_from_gaps(gaps);
-  } else if (w.kind == "gamma") {
-    result = arrivals_from_gaps(gamma_gaps(w.rate_qps, w.cv, n, seed));
-  } else if (w.kind == "poisson") {
-    result = arrivals_from_gaps(poisson_gaps(w.rate_qps, n, seed));
-  } else if (w.kind == "sine") {
-    sine_spec spec;
-    spec.rate_qps = w.rate_qps;
-    spec.period_s = w.period_s;
-    spec.duration_s = w.duration_s;
-    spec.interval_s = w.interval_s;
-    result = sine_arrivals(spec, seed);
-  } else if (w.kind == "wave") {
-    result = trace_arrivals(wave_rates(w.wave, seed),
-                            wave_duration_s(w.wave), seed);
-  } else if (w.kind == "trace") {
-    auto steps = read_rate_trace(w.file);
-    double end = w.duration_s;
-    if (end <= 0) {
-      // Without duration_s the last row lasts as long as the one before it.
-      double step = steps.size() > 1
-                      ? steps.back().time_s - steps[steps.size() - 2].time_s
-                      : 1.0;
-      end = steps.back().time_s + step;
+  try {
+    if (w.kind == "deltas") {
+      result = arrivals_from_gaps(read_deltas(w.file, limit));
+    } else if (w.kind == "gamma") {
+      result = arrivals_from_gaps(gamma_gaps(w.rate_qps, w.cv, limit, seed));
+    } else if (w.kind == "poisson") {
+      result = arrivals_from_gaps(poisson_gaps(w.rate_qps, limit, seed));
+    } else if (w.kind == "sine") {
+      sine_spec spec;
+      spec.rate_qps = w.rate_qps;
+      spec.period_s = w.period_s;
+      spec.duration_s = w.duration_s;
+      spec.interval_s = w.interval_s;
+      result = sine_arrivals(spec, seed, limit);
+    } else if (w.kind == "wave") {
+      result = trace_arrivals(wave_rates(w.wave, seed),
+                              wave_duration_s(w.wave), seed, limit);
+    } else if (w.kind == "trace") {
+      auto steps = read_rate_trace(w.file);
+      double end = w.duration_s;
+      if (end <= 0) {
+        // Without duration_s the last row lasts as long as the one before.
+        double step = steps.size() > 1 ? steps.back().time_s
+                                           - steps[steps.size() - 2].time_s
+                                       : 1.0;
+        end = steps.back().time_s + step;
+      }
+      result = trace_arrivals(steps, end, seed, limit);
     }
-    result = trace_arrivals(steps, end, seed);
+  } catch (const std::range_error& err) {
+    throw input_error(sc.file, 0, "workload",
+                      std::string{err.what()}
+                        + ": raise the rate or send fewer requests");
   }
-  if (n > 0 && result.size() > n)
-    result.resize(n);
+  if (result.size() > max_requests)
+    throw input_error(sc.file, 0, "workload",
+                      "the workload sends more than "
+                        + std::to_string(max_requests)
+                        + " requests, the most one run holds: set its count, "
+                          "or --count");
   if (result.empty())
     throw input_error(sc.file, 0, "workload",
                       "the workload produces no requests");

@@ -58,9 +58,9 @@ public:
                       "inputs", "stages", "service_time"},
                "");
     sc.name = string(require(root, "name", "name"), "name");
-    sc.slo_ms = number(require(root, "slo_ms", "slo_ms"), "slo_ms");
-    if (sc.slo_ms <= 0)
-      fail(root.get("slo_ms"), "slo_ms", "must be positive");
+    const auto& slo = require(root, "slo_ms", "slo_ms");
+    duration(slo, "slo_ms", 1e-3, false);
+    sc.slo_ms = number(slo, "slo_ms");
     if (auto seed = root.get("seed")) {
       auto value = integer(*seed, "seed");
       if (value < 0)
@@ -167,8 +167,32 @@ private:
   double positive(const toml::node& n, const std::string& field) const {
     auto x = number(n, field);
     if (x <= 0)
-      fail(&n, field, "must be positive, got " + std::to_string(x));
+      fail(&n, field, fmt::format("must be positive, got {:g}", x));
     return x;
+  }
+
+  /// A rate in requests per second that the clock can hold: at most one
+  /// request per nanosecond, at least one per longest duration.
+  double rate(const toml::node& n, const std::string& field) const {
+    auto x = positive(n, field);
+    if (x > max_rate_qps)
+      fail(&n, field,
+           fmt::format("{:g} requests/s is more than one per nanosecond, the "
+                       "clock's resolution (at most {:g})",
+                       x, max_rate_qps));
+    if (1 / x > to_seconds(max_scenario_duration))
+      fail(&n, field,
+           fmt::format("{:g} requests/s is one request per {:g} s, longer "
+                       "than the clock holds (at most {:g} s)",
+                       x, 1 / x, to_seconds(max_scenario_duration)));
+    return x;
+  }
+
+  /// A positive duration in seconds (a key ending in _s) that the clock
+  /// holds, as the number the file states.
+  double seconds(const toml::node& n, const std::string& field) const {
+    duration(n, field, 1, false);
+    return number(n, field);
   }
 
   double non_negative(const toml::node& n, const std::string& field) const {
@@ -356,8 +380,14 @@ private:
     const std::string p = "workload.";
     auto count = [&](bool required) {
       if (auto n = required ? &require(t, "count", p + "count")
-                            : t.get("count"))
-        w.count = static_cast<uint64_t>(at_least(*n, p + "count", 1));
+                            : t.get("count")) {
+        auto value = at_least(*n, p + "count", 1);
+        if (uint64_t(value) > max_requests)
+          fail(n, p + "count",
+               fmt::format("{} requests; one run holds at most {}", value,
+                           max_requests));
+        w.count = static_cast<uint64_t>(value);
+      }
     };
     if (w.kind == "deltas") {
       check_keys(t, {"kind", "file", "count"}, p);
@@ -365,27 +395,36 @@ private:
       count(false);
     } else if (w.kind == "gamma") {
       check_keys(t, {"kind", "rate_qps", "cv", "count"}, p);
-      w.rate_qps = positive(require(t, "rate_qps", p + "rate_qps"),
-                            p + "rate_qps");
+      w.rate_qps = rate(require(t, "rate_qps", p + "rate_qps"),
+                        p + "rate_qps");
       w.cv = positive(require(t, "cv", p + "cv"), p + "cv");
       count(true);
     } else if (w.kind == "poisson") {
       check_keys(t, {"kind", "rate_qps", "count"}, p);
-      w.rate_qps = positive(require(t, "rate_qps", p + "rate_qps"),
-                            p + "rate_qps");
+      w.rate_qps = rate(require(t, "rate_qps", p + "rate_qps"),
+                        p + "rate_qps");
       count(true);
     } else if (w.kind == "sine") {
       check_keys(t, {"kind", "rate_qps", "period_s", "duration_s",
                      "interval_s", "count"},
                  p);
-      w.rate_qps = positive(require(t, "rate_qps", p + "rate_qps"),
-                            p + "rate_qps");
-      w.period_s = positive(require(t, "period_s", p + "period_s"),
-                            p + "period_s");
-      w.duration_s = positive(require(t, "duration_s", p + "duration_s"),
-                              p + "duration_s");
+      w.rate_qps = rate(require(t, "rate_qps", p + "rate_qps"),
+                        p + "rate_qps");
+      w.period_s = seconds(require(t, "period_s", p + "period_s"),
+                           p + "period_s");
+      w.duration_s = seconds(require(t, "duration_s", p + "duration_s"),
+                             p + "duration_s");
       if (auto n = t.get("interval_s"))
-        w.interval_s = positive(*n, p + "interval_s");
+        w.interval_s = seconds(*n, p + "interval_s");
+      // Each interval costs a step even when it brings nobody.
+      constexpr double max_intervals = 1e8;
+      if (w.duration_s / w.interval_s > max_intervals)
+        fail(t.get("interval_s") ? t.get("interval_s") : t.get("duration_s"),
+             p + "interval_s",
+             fmt::format("{:g} s of intervals of {:g} s are {:g} intervals; at "
+                         "most {:g}",
+                         w.duration_s, w.interval_s,
+                         w.duration_s / w.interval_s, max_intervals));
       count(false);
     } else if (w.kind == "wave") {
       check_keys(t, {"kind", "k1", "k2", "k3", "k4", "step_s", "count"}, p);
@@ -395,14 +434,20 @@ private:
       wave.k3 = number(require(t, "k3", p + "k3"), p + "k3");
       if (auto n = t.get("k4"))
         wave.k4 = number(*n, p + "k4");
-      if (auto n = t.get("step_s"))
-        wave.step_s = positive(*n, p + "step_s");
+      if (auto n = t.get("step_s")) {
+        wave.step_s = seconds(*n, p + "step_s");
+        if (wave_duration_s(wave) > to_seconds(max_scenario_duration))
+          fail(n, p + "step_s",
+               fmt::format("the wave's 500 steps of {:g} s last longer than "
+                           "the clock holds (at most {:g} s)",
+                           wave.step_s, to_seconds(max_scenario_duration)));
+      }
       count(false);
     } else if (w.kind == "trace") {
       check_keys(t, {"kind", "file", "duration_s", "count"}, p);
       w.file = resolve_file(require(t, "file", p + "file"), p + "file");
       if (auto n = t.get("duration_s"))
-        w.duration_s = positive(*n, p + "duration_s");
+        w.duration_s = seconds(*n, p + "duration_s");
       count(false);
     } else {
       fail(t.get("kind"), p + "kind",
@@ -530,8 +575,17 @@ private:
                + std::to_string(row.size()) + " values");
       profile_row pr;
       pr.batch_size = static_cast<uint32_t>(at_least(row[0], field, 1));
-      pr.p99_ms = positive(row[1], field);
+      duration(row[1], field, 1e-3, false);
+      pr.p99_ms = number(row[1], field);
       pr.throughput_qps = positive(row[2], field);
+      // The batch's service time, 1000 b / throughput ms, on the clock.
+      if (double(pr.batch_size) / pr.throughput_qps
+          > to_seconds(max_scenario_duration))
+        fail(&row, field,
+             fmt::format("a batch of {} at {:g} requests/s takes longer than "
+                         "the clock holds (at most {:g} s)",
+                         pr.batch_size, pr.throughput_qps,
+                         to_seconds(max_scenario_duration)));
       if (r == 0 && pr.batch_size != 1)
         fail(&row, field, "the first row must be batch size 1 (a replica may "
                           "serve a single request)");

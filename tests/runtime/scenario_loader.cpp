@@ -206,6 +206,76 @@ BOOST_AUTO_TEST_CASE(non_positive_rates) {
                "must be positive");
 }
 
+BOOST_AUTO_TEST_CASE(times_and_rates_beyond_the_clock) {
+  auto workload = [&](const std::string& w) {
+    return replace(good, "kind = \"deltas\"\nfile = \"gaps.deltas\"", w);
+  };
+  auto slow = workload("kind = \"poisson\"\nrate_qps = 1e-300\ncount = 10");
+  expect_error(slow, line_of(slow, "rate_qps"), "workload.rate_qps",
+               "longer than the clock holds");
+  auto fast = workload("kind = \"gamma\"\nrate_qps = 1e12\ncv = 1\ncount = 10");
+  expect_error(fast, line_of(fast, "rate_qps"), "workload.rate_qps",
+               "more than one per nanosecond");
+  // Each gap fits, their sum does not.
+  auto sum = workload("kind = \"poisson\"\nrate_qps = 1e-8\ncount = 1000");
+  expect_error(sum, 0, "workload", "beyond the longest run the clock holds");
+  auto wave = workload("kind = \"wave\"\nk1 = 40\nk2 = 20\nk3 = 100\n"
+                       "step_s = 1e7");
+  expect_error(wave, line_of(wave, "step_s"), "workload.step_s",
+               "500 steps of 1e+07 s last longer");
+  auto sine = workload("kind = \"sine\"\nrate_qps = 10\nperiod_s = 10\n"
+                       "duration_s = 1e12");
+  expect_error(sine, line_of(sine, "duration_s"), "workload.duration_s",
+               "longer than the clock holds");
+  auto ticks = workload("kind = \"sine\"\nrate_qps = 10\nperiod_s = 10\n"
+                        "duration_s = 1e8\ninterval_s = 1e-3");
+  expect_error(ticks, line_of(ticks, "interval_s"), "workload.interval_s",
+               "1e+11 intervals");
+  auto slo = replace(good, "slo_ms = 1000.000000", "slo_ms = 1e13");
+  expect_error(slo, 2, "slo_ms", "longer than the clock holds");
+  auto profile = replace(good, "[[1, 10.0, 100.0], [2", "[[1, 10.0, 1e-300], [2");
+  expect_error(profile, line_of(profile, "1e-300"),
+               "models.fast.profiles[0].rows[0]", "takes longer than the clock");
+  dir.write("fast.csv", "time_s,rate_qps\n0,10\n5,1e12\n");
+  dir.write("late.csv", "time_s,rate_qps\n0,10\n1e12,5\n");
+  auto trace = [&](const std::string& file) {
+    return workload("kind = \"trace\"\nfile = \"" + file + "\"");
+  };
+  expect_error(trace("fast.csv"), 3, "rate_qps", "above 1e9 requests/s");
+  expect_error(trace("late.csv"), 3, "time_s", "beyond the longest run");
+  dir.write("far.deltas", "1\n1e13\n5\n");
+  expect_error(replace(good, "gaps.deltas", "far.deltas"), 3, "gap",
+               "the arrivals reach 1e+10 s");
+}
+
+BOOST_AUTO_TEST_CASE(workloads_stop_at_their_count_and_the_run_limit) {
+  auto workload = [&](const std::string& w) {
+    return replace(good, "kind = \"deltas\"\nfile = \"gaps.deltas\"", w);
+  };
+  // A sine of 1e8 requests/s for 100 s: ten requests when counted, and
+  // refused (not ten billion generated) when not.
+  auto sine = "kind = \"sine\"\nrate_qps = 1e8\nperiod_s = 10\n"
+              "duration_s = 100";
+  auto counted = load_scenario(
+    dir.write("s.toml", workload(std::string{sine} + "\ncount = 10")));
+  BOOST_CHECK_EQUAL(make_arrivals(counted, 1).size(), 10u);
+  expect_error(workload(sine), 0, "workload", "more than 10000000 requests");
+  auto many = workload("kind = \"poisson\"\nrate_qps = 5\ncount = 20000000");
+  expect_error(many, line_of(many, "count = 2"), "workload.count",
+               "one run holds at most 10000000");
+  // --count caps every workload, never raises it.
+  auto poisson = load_scenario(dir.write(
+    "s.toml", workload("kind = \"poisson\"\nrate_qps = 5\ncount = 50")));
+  BOOST_CHECK_EQUAL(make_arrivals(poisson, 1, 60).size(), 50u);
+  BOOST_CHECK_EQUAL(make_arrivals(poisson, 1, 20).size(), 20u);
+}
+
+BOOST_AUTO_TEST_CASE(a_long_garbled_line_is_quoted_short) {
+  dir.write("long.deltas", std::string(100000, 'x') + "\n");
+  expect_error(replace(good, "gaps.deltas", "long.deltas"), 1, "gap",
+               "...' (100000 characters)");
+}
+
 BOOST_AUTO_TEST_CASE(missing_empty_and_garbled_gap_files) {
   auto missing = replace(good, "gaps.deltas", "nope.deltas");
   expect_error(missing, line_of(missing, "nope"), "workload.file",
