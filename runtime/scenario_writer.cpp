@@ -17,15 +17,37 @@
 namespace troupe {
 
 std::string toml_quoted(const std::string& text) {
+  // TOML basic strings hold no raw control characters: each is escaped.
   std::string out = "\"";
   for (char c : text) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if ((c >= 0 && c < 0x20) || c == 0x7f)
+          out += fmt::format("\\u{:04X}", static_cast<unsigned>(c));
+        else
+          out += c;
     }
-    out += c;
   }
   return out + '"';
 }

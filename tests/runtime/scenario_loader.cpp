@@ -122,6 +122,15 @@ BOOST_AUTO_TEST_CASE(idle_rows_list_the_batch_sizes_of_rows) {
                "models.fast.profiles[0].idle_rows[0]", "positive");
 }
 
+BOOST_AUTO_TEST_CASE(names_with_control_characters_write_back) {
+  auto text = replace(good, "name = \"test\"",
+                      "name = \"a\\u0001b\\tc\\r\\\"d\\\\e\\u007F\"");
+  auto sc = load_scenario(dir.write("s.toml", text));
+  BOOST_CHECK_EQUAL(sc.name, "a\x01" "b\tc\r\"d\\e\x7f");
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK_EQUAL(load_scenario(dir.path("back.toml")).name, sc.name);
+}
+
 BOOST_AUTO_TEST_CASE(missing_keys) {
   auto text = replace(good, "hardware = \"CPU\"\nmax_batch",
                       "max_batch");
