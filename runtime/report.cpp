@@ -173,6 +173,7 @@ run_summary summarize(const scenario& sc, const run_result& run) {
     }
   }
   s.latency_ms = summarize_latencies(latencies);
+  s.p99_all_ms = nearest_rank_of_all(latencies, s.sent, 99);
   if (s.sent > 0)
     s.slo_attainment = double(within_slo) / double(s.sent);
   if (!outcomes.records.empty())
@@ -210,7 +211,8 @@ void write_summary_json(const run_summary& s, const std::string& path) {
   out << "  \"latency_ms\": {\"mean\": " << num(l.mean)
       << ", \"p50\": " << num(l.p50) << ", \"p90\": " << num(l.p90)
       << ", \"p99\": " << num(l.p99) << ", \"p999\": " << num(l.p999)
-      << ", \"max\": " << num(l.max) << "},\n";
+      << ", \"max\": " << num(l.max) << ", \"p99_all\": " << num(s.p99_all_ms)
+      << "},\n";
   out << "  \"slo_ms\": " << num(s.slo_ms) << ",\n";
   out << "  \"slo_attainment\": " << num(s.slo_attainment) << ",\n";
   out << "  \"throughput_qps\": " << num(s.throughput_qps) << ",\n";
@@ -337,6 +339,15 @@ std::string render_summary(const run_summary& s) {
   text += fmt::format("  latency ms  mean {:.1f}  p50 {:.1f}  p90 {:.1f}  "
                       "p99 {:.1f}  p99.9 {:.1f}  max {:.1f}\n",
                       l.mean, l.p50, l.p90, l.p99, l.p999, l.max);
+  if (s.completed < s.sent)
+    text += std::isfinite(s.p99_all_ms)
+              ? fmt::format("  p99 of all sent (drops and failures as "
+                            "infinitely late) {:.1f} ms\n",
+                            s.p99_all_ms)
+              : fmt::format("  p99 of all sent: none ({:.2f}% did not "
+                            "complete, more than 1%)\n",
+                            100.0 * double(s.sent - s.completed)
+                              / double(s.sent));
   text += fmt::format("  SLO {:.0f} ms attained by {:.2f}% of requests  "
                       "throughput {:.1f} q/s  cost {:g}\n",
                       s.slo_ms, 100 * s.slo_attainment, s.throughput_qps,

@@ -51,7 +51,12 @@ struct run_summary {
   std::map<std::string, uint64_t> drop_reasons;
   /// Leaf results that arrived after their request had ended elsewhere.
   uint64_t orphaned_results = 0;
+  /// Over the completed requests.
   latency_summary latency_ms;
+  /// P99 over every request sent, a drop or a failure counted as infinitely
+  /// late (as the planner counts them): +infinity when more than 1% did not
+  /// complete.
+  double p99_all_ms = 0;
   double slo_ms = 0;
   /// Share of ALL sent requests that completed within slo_ms.
   double slo_attainment = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 namespace troupe {
@@ -15,6 +16,17 @@ double nearest_rank(const std::vector<double>& sorted, double percent) {
                                             - 1e-9));
   rank = std::clamp<size_t>(rank, 1, n);
   return sorted[rank - 1];
+}
+
+double nearest_rank_of_all(const std::vector<double>& sorted, size_t total,
+                           double percent) {
+  if (total == 0)
+    return 0;
+  auto rank = static_cast<size_t>(std::ceil(percent * double(total) / 100.0
+                                            - 1e-9));
+  rank = std::clamp<size_t>(rank, 1, total);
+  return rank <= sorted.size() ? sorted[rank - 1]
+                               : std::numeric_limits<double>::infinity();
 }
 
 latency_summary summarize_latencies(std::vector<double>& values) {

@@ -11,6 +11,14 @@ namespace troupe {
 /// The nearest-rank percentile of already sorted values; 0 when empty.
 double nearest_rank(const std::vector<double>& sorted, double percent);
 
+/// The nearest-rank percentile over `total` requests of which `sorted`
+/// (ascending) are the latencies of those that completed; the others count
+/// as infinitely late, so the result is +infinity when the rank falls
+/// among them (at p99: when more than 1% did not complete). 0 when total is
+/// 0.
+double nearest_rank_of_all(const std::vector<double>& sorted, size_t total,
+                           double percent);
+
 struct latency_summary {
   size_t count = 0;
   double mean = 0;

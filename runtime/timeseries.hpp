@@ -25,6 +25,9 @@ struct interval_row {
   /// Nearest-rank P99 latency of the interval's completed requests (0 when
   /// none completed).
   double p99_ms = 0;
+  /// P99 of all the interval's arrivals, drops and failures counted as
+  /// infinitely late (+infinity when more than 1% did not complete).
+  double p99_all_ms = 0;
   /// Share of the interval's arrivals completed within the SLO (1 when
   /// nothing arrived).
   double slo_attainment = 1;

@@ -150,6 +150,31 @@ inputs = ["source"]
   BOOST_CHECK(json.find("nan") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(the_p99_of_all_sent_is_reported_beside_the_p99) {
+  run_summary s;
+  s.scenario = "x";
+  s.sent = 1000;
+  s.completed = 995;
+  s.dropped = 5;
+  s.p99_all_ms = 250;
+  auto text = render_summary(s);
+  BOOST_CHECK_MESSAGE(text.find("p99 of all sent (drops and failures as "
+                                "infinitely late) 250.0 ms")
+                        != std::string::npos,
+                      text);
+  write_summary_json(s, dir.path("summary.json"));
+  BOOST_CHECK(test::read_file(dir.path("summary.json"))
+                .find("\"p99_all\": 250.000000") != std::string::npos);
+  s.completed = 980;
+  s.dropped = 20;
+  s.p99_all_ms = std::numeric_limits<double>::infinity();
+  BOOST_CHECK(render_summary(s).find("none (2.00% did not complete")
+              != std::string::npos);
+  write_summary_json(s, dir.path("summary.json"));
+  BOOST_CHECK(test::read_file(dir.path("summary.json"))
+                .find("\"p99_all\": null") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(an_output_folder_holds_one_runs_outputs) {
   auto folder = dir.path("out");
   dir.write("out/scaling.csv", "from an earlier scaled run");
