@@ -65,6 +65,12 @@ int plan_command(const plan_command_options& options) {
                  "to stay within)\n";
     return 2;
   }
+  if (options.method != "throughput" && options.budget) {
+    std::cerr << "troupe plan: --budget applies to --method throughput only "
+                 "(the " << options.method << " method finds the cheapest "
+                 "plan that meets the SLO)\n";
+    return 2;
+  }
   return report_errors("troupe plan", [&] {
     auto sc = load_scenario(options.scenario_file);
     if (options.slo_ms)
@@ -154,9 +160,14 @@ int plan_command(const plan_command_options& options) {
                                sc.slo_ms, planned.cost(),
                                summary.latency_ms.p99));
     write_summary_json(summary, (dir / "summary.json").string());
-    std::cout << "  wrote " << plan_file << " (run it with `troupe run "
-              << plan_file << "`) and " << (dir / "summary.json").string()
-              << "\n";
+    if (result.explanation.empty())
+      std::cout << "  wrote " << plan_file << " (run it with `troupe run "
+                << plan_file << "`) and " << (dir / "summary.json").string()
+                << "\n";
+    else
+      std::cout << "  wrote " << plan_file << " and "
+                << (dir / "summary.json").string()
+                << ": the plan does not meet the SLO (see the note)\n";
     return result.explanation.empty() ? 0 : 3;
   });
 }

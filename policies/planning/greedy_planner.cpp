@@ -147,20 +147,22 @@ planning_result plan_greedy(const planning_problem& pb,
       const auto& name = pb.stages[*slowest].name;
       if (p99 == infeasible_latency && !meets_throughput_bound(pb, plan))
         result.explanation = fmt::format(
-          "infeasible within {} replicas per stage: at batch size 1 on its "
-          "best hardware, {} serves {:.1f} q/s with {} replicas, below the "
-          "workload's mean rate of {:.1f} q/s (InferLine's Initialize adds "
-          "replicas at batch size 1; try a larger --max-replicas)",
+          "no plan found: InferLine's Initialize adds replicas at batch size "
+          "1, and at the bound of {} replicas {} serves {:.1f} q/s on its "
+          "best hardware, below the workload's mean rate of {:.1f} q/s. A "
+          "plan with larger batches may exist: --method exhaustive searches "
+          "every one, and --max-replicas raises the bound",
           pb.max_replicas, name, capacity_qps(pb, plan, *slowest),
-          plan[*slowest].replicas, pb.mean_rate_qps);
+          pb.mean_rate_qps);
       else
         result.explanation = fmt::format(
-          "infeasible within {} replicas per stage: {} (its slowest stage) "
-          "is at the bound and the simulated P99 is still {}, above the SLO "
-          "of {} ms",
+          "no plan found: InferLine's Initialize reached the bound of {} "
+          "replicas on {} (the slowest stage) with a simulated P99 {}above "
+          "the SLO of {} ms. A plan with other batch sizes or hardware may "
+          "exist: --method exhaustive searches every one",
           pb.max_replicas, name,
-          p99 == infeasible_latency ? std::string{"beyond it"}
-                                    : fmt::format("{:.1f} ms", p99),
+          p99 == infeasible_latency ? std::string{}
+                                    : fmt::format("of {:.1f} ms, ", p99),
           pb.slo_ms);
       return result;
     }
