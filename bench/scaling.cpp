@@ -1,4 +1,4 @@
-// Scaling (SEEDS.md 3 and 5): on bursty workloads, each scaling policy's SLO
+// Scaling (InferLine's tuner and seed 004's rule): on bursty workloads, each scaling policy's SLO
 // attainment and worker cost against
 //  - the hindsight oracle: it knows each interval's true arrivals, runs
 //    ceil(h * rate / thr(b*)) workers, boots them a cold start ahead and

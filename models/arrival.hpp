@@ -49,7 +49,7 @@ std::vector<double> gamma_gaps(double rate_qps, double cv, size_t count,
 /// Exponential gaps with mean 1000/rate ms (a Poisson process).
 std::vector<double> poisson_gaps(double rate_qps, size_t count, uint64_t seed);
 
-/// Rafiki's sine curve (SEEDS.md 1): rate(t) = k*sin(2*pi*t/T) + b with
+/// Rafiki's sine curve (seed 000): rate(t) = k*sin(2*pi*t/T) + b with
 /// k = 5*sigma*r and b = (1+sigma)*r - k, sigma = 0.1, so the rate spans
 /// [0.1r, 1.1r]. Per interval d: n = int(max(0, rate*(1 + N(0, 0.01)))) and
 /// int(n*d + 0.5) arrivals uniform in the interval.

@@ -1,6 +1,6 @@
 #pragma once
 
-// The brute-force optimum (SEEDS.md 3): every (hardware, batch size,
+// The brute-force optimum (InferLine, seed 002): every (hardware, batch size,
 // replicas <= problem.max_replicas) per stage; the cheapest plan whose
 // simulated P99 meets the SLO. Plans are visited in bands of increasing
 // cost, so the first feasible plan found is a cheapest one. Pruning that

@@ -1,6 +1,6 @@
 #pragma once
 
-// InferLine's published planner (SEEDS.md 3):
+// InferLine's published planner (SoCC 2020, seed 002):
 //  Initialize: batch 1, one replica, the best hardware for every model. The
 //    plan is infeasible if the service time alone exceeds the SLO; otherwise
 //    add a replica to the lowest-throughput stage until the simulated P99

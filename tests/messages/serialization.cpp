@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   auto log = std::make_shared<std::vector<test::received_batch>>();
   stage_input_actor next = vs.sys.spawn(test::recorder, log, vs.epoch);
   auto sink_handle = vs.sys.spawn(sink, sink_options{2, 10});
-  profile service{"CPU", 2.5, {{1, 10, 100}, {4, 20, 200}}};
+  profile service{"CPU", 2.5, {{1, 10, 100}, {4, 20, 200}}, {}};
   replica_options replica_opts;
   replica_opts.stage = 1;
   replica_opts.index = 3;
