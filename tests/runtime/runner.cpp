@@ -170,6 +170,9 @@ inputs = ["source"]
   BOOST_CHECK_EQUAL(s.completed + s.dropped + s.failed, 1000u);
   BOOST_CHECK_EQUAL(s.drop_reasons["queue_full"], s.dropped);
   BOOST_CHECK_EQUAL(s.stages[0].dropped, s.dropped);
+  // The completed ones met a fine P99; over all sent, drops are late.
+  BOOST_CHECK_LT(s.latency_ms.p99, 100);
+  BOOST_CHECK(std::isinf(s.p99_all_ms));
 }
 
 BOOST_AUTO_TEST_CASE(drops_on_one_branch_still_end_the_request_once) {
