@@ -574,7 +574,12 @@ private:
              "a row is [batch size, p99 latency ms, throughput qps], got "
                + std::to_string(row.size()) + " values");
       profile_row pr;
-      pr.batch_size = static_cast<uint32_t>(at_least(row[0], field, 1));
+      auto size = at_least(row[0], field, 1);
+      constexpr int64_t largest_batch = 1'000'000;
+      if (size > largest_batch)
+        fail(&row, field,
+             fmt::format("batch size {} (at most {})", size, largest_batch));
+      pr.batch_size = static_cast<uint32_t>(size);
       duration(row[1], field, 1e-3, false);
       pr.p99_ms = number(row[1], field);
       pr.throughput_qps = positive(row[2], field);

@@ -242,6 +242,9 @@ BOOST_AUTO_TEST_CASE(times_and_rates_beyond_the_clock) {
                "1e+11 intervals");
   auto slo = replace(good, "slo_ms = 1000.000000", "slo_ms = 1e13");
   expect_error(slo, 2, "slo_ms", "longer than the clock holds");
+  auto huge = replace(good, "[2, 12.0, 160.0]", "[5000000000, 12.0, 160.0]");
+  expect_error(huge, line_of(huge, "5000000000"),
+               "models.fast.profiles[0].rows[1]", "at most 1000000");
   auto profile = replace(good, "[[1, 10.0, 100.0], [2", "[[1, 10.0, 1e-300], [2");
   expect_error(profile, line_of(profile, "1e-300"),
                "models.fast.profiles[0].rows[0]", "takes longer than the clock");
