@@ -17,6 +17,19 @@ using namespace troupe;
 
 namespace {
 
+/// A deltas workload into one stage of one CPU model, "m", whose profile
+/// has `rows` (its rows keys), at batch size 1; `top` adds top-level keys.
+std::string one_model_scenario(const std::string& top,
+                               const std::string& rows) {
+  return "name = \"one\"\nslo_ms = 1000\nseed = 3\n" + top
+         + "[workload]\nkind = \"deltas\"\nfile = \"gaps.deltas\"\n"
+           "[[models]]\nname = \"m\"\n  [[models.profiles]]\n"
+           "  hardware = \"CPU\"\n  cost = 1\n  "
+         + rows
+         + "\n[[stages]]\nname = \"a\"\nmodel = \"m\"\nhardware = \"CPU\"\n"
+           "max_batch = 1\ninputs = [\"source\"]\n";
+}
+
 struct fixture {
   test::temp_dir dir;
 
@@ -231,26 +244,8 @@ count = 3000
 BOOST_AUTO_TEST_CASE(lognormal_service_times_follow_the_profile_and_repeat) {
   // One request every 100 ms on a model of mean 10 ms and p99 25 ms at
   // batch size 1: nobody waits, so each latency is one draw.
-  auto text = R"(name = "spread"
-slo_ms = 1000
-seed = 3
-service_time = "lognormal"
-[workload]
-kind = "deltas"
-file = "gaps.deltas"
-[[models]]
-name = "spread"
-  [[models.profiles]]
-  hardware = "CPU"
-  cost = 1
-  rows = [[1, 25.0, 100.0]]
-[[stages]]
-name = "a"
-model = "spread"
-hardware = "CPU"
-max_batch = 1
-inputs = ["source"]
-)";
+  auto text = one_model_scenario("service_time = \"lognormal\"\n",
+                                 "rows = [[1, 25.0, 100.0]]");
   auto latencies = [&](const std::string& scenario) {
     std::vector<double> xs;
     for (const auto& rec : run(scenario, test::constant_gaps(5000, 100))
@@ -276,26 +271,8 @@ inputs = ["source"]
 BOOST_AUTO_TEST_CASE(a_batch_after_an_idle_wait_takes_the_idle_time) {
   // 10 ms right after another batch, 20 ms after an idle wait; three
   // requests at once, then one 100 ms later.
-  auto text = R"(name = "idle"
-slo_ms = 1000
-seed = 3
-[workload]
-kind = "deltas"
-file = "gaps.deltas"
-[[models]]
-name = "m"
-  [[models.profiles]]
-  hardware = "CPU"
-  cost = 1
-  rows = [[1, 10.0, 100.0]]
-  idle_rows = [[1, 20.0, 50.0]]
-[[stages]]
-name = "a"
-model = "m"
-hardware = "CPU"
-max_batch = 1
-inputs = ["source"]
-)";
+  auto text = one_model_scenario("", "rows = [[1, 10.0, 100.0]]\n"
+                                     "  idle_rows = [[1, 20.0, 50.0]]");
   // Each line is the gap after a request.
   auto r = run(text, "0\n0\n100\n0\n");
   std::vector<double> finished;
