@@ -96,8 +96,8 @@ struct replica_options {
 
 inline bool operator==(const replica_options& x, const replica_options& y) {
   return x.stage == y.stage && x.index == y.index && x.service == y.service
-         && x.service_time == y.service_time && x.successors == y.successors && x.sink == y.sink
-         && x.inference == y.inference;
+         && x.service_time == y.service_time && x.successors == y.successors
+         && x.sink == y.sink && x.inference == y.inference;
 }
 
 template <class Inspector>

@@ -1,5 +1,5 @@
-// Planner quality (InferLine, seed 002): InferLine's greedy planner (as published,
-// and with troupe's escape phase) against the exhaustive optimum on the
+// Planner quality (InferLine, seed 002): InferLine's greedy planner (as
+// published, and with troupe's escape phase) against the exhaustive optimum on the
 // seed-002 pipeline, for SLOs of 150, 200, 300 and 500 ms and gamma
 // workloads at 100 q/s with CV parameter 0.1, 1 and 4. Reports each plan's
 // cost, greedy / optimum, and the planning times.

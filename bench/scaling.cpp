@@ -1,5 +1,5 @@
-// Scaling (InferLine's tuner and seed 004's rule): on bursty workloads, each scaling policy's SLO
-// attainment and worker cost against
+// Scaling (InferLine's tuner and seed 004's rule): on bursty workloads,
+// each scaling policy's SLO attainment and worker cost against
 //  - the hindsight oracle: it knows each interval's true arrivals, runs
 //    ceil(h * rate / thr(b*)) workers, boots them a cold start ahead and
 //    retires them at once; h is the smallest of 1, 1.05, 1.1, ... whose run
