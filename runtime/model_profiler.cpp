@@ -121,13 +121,7 @@ profile measure_profile(const repository_model& model,
 std::string model_file_toml(const std::string& name, const profile& p,
                             const std::string& comment) {
   std::ostringstream out;
-  for (size_t start = 0; start < comment.size();) {
-    auto end = comment.find('\n', start);
-    if (end == std::string::npos)
-      end = comment.size();
-    out << "# " << comment.substr(start, end - start) << "\n";
-    start = end + 1;
-  }
+  write_comment(out, comment);
   model_spec m;
   m.name = name;
   m.profiles.push_back(std::make_shared<const profile>(p));

@@ -150,6 +150,9 @@ scenario load_scenario(const std::string& path);
 void write_scenario(const scenario& sc, const std::string& path,
                     const std::string& comment = "");
 
+/// `text` as TOML comment lines ("# " and the line; "#" for an empty one).
+void write_comment(std::ostream& out, const std::string& text);
+
 /// `models` as [[models]] tables, as a scenario or a model file holds them.
 void write_models(std::ostream& out, const std::vector<model_spec>& models);
 

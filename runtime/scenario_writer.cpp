@@ -147,6 +147,12 @@ void write_rows(std::ostream& out, const std::string& key,
 
 } // namespace
 
+void write_comment(std::ostream& out, const std::string& text) {
+  std::istringstream lines{text};
+  for (std::string line; std::getline(lines, line);)
+    out << (line.empty() ? "#" : "# " + line) << "\n";
+}
+
 void write_models(std::ostream& out, const std::vector<model_spec>& models) {
   for (const auto& m : models) {
     out << "\n[[models]]\nname = " << toml_quoted(m.name) << "\n";
@@ -166,9 +172,7 @@ void write_scenario(const scenario& sc, const std::string& path,
   if (folder.empty())
     folder = ".";
   std::ostringstream out;
-  std::istringstream lines{comment};
-  for (std::string line; std::getline(lines, line);)
-    out << (line.empty() ? "#" : "# " + line) << "\n";
+  write_comment(out, comment);
   out << "name = " << toml_quoted(sc.name) << "\nslo_ms = " << number(sc.slo_ms)
       << "\nseed = " << sc.seed << "\n";
   if (sc.service_time != service_time_kind::mean)
