@@ -84,6 +84,8 @@ struct profile_command_options {
   int threads = 1;
   std::string hardware = "cpu";
   double cost = 1;
+  /// The pause before each pass of the idle rows.
+  double idle_ms = 1;
   /// The model file to write (default: print only).
   std::string out_file;
   bool progress = true;

@@ -1,6 +1,9 @@
 // `troupe profile MODEL`: measures a repository model on this machine and
 // writes its profile as a model file for scenarios.
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <iostream>
 
 #include <fmt/format.h>
@@ -22,12 +25,14 @@ int profile_command(const profile_command_options& options) {
     po.data_dir = options.data_dir;
     po.hardware = options.hardware;
     po.cost = options.cost;
+    po.idle_pause = std::chrono::microseconds(
+      std::llround(std::min(options.idle_ms, 1e6) * 1000));
     if (options.progress)
       std::cerr << fmt::format(
         "profiling {} ({}) with {} LibTorch thread{}: rounds of every batch "
-        "size, at least {} s per size\n",
+        "size, at least {} s per size, idle rows after {} ms pauses\n",
         model.name, model.model_file(), options.threads,
-        options.threads == 1 ? "" : "s", po.min_seconds);
+        options.threads == 1 ? "" : "s", po.min_seconds, options.idle_ms);
     std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>6}\n",
                              "batch", "p50 ms", "p99 ms", "throughput q/s",
                              "idle: p99 ms", "throughput q/s", "runs");

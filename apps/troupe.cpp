@@ -137,6 +137,10 @@ int main(int argc, char** argv) {
   profile_cmd->add_option("--cost", prof.cost,
                           "Cost per replica in the profile (default 1)")
     ->check(troupe::cli::non_negative_number());
+  profile_cmd->add_option("--idle-ms", prof.idle_ms,
+                          "Pause before each pass of the idle rows (default "
+                          "1; a replica's typical wait between batches)")
+    ->check(troupe::cli::positive_number());
   profile_cmd->add_option("--out", prof.out_file,
                           "Write the profile as a model file for a "
                           "scenario's model_files");
