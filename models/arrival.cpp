@@ -47,8 +47,7 @@ std::string quoted(const std::string& text) {
          + " characters)";
 }
 
-const double max_duration_ms
-  = std::chrono::duration<double, std::milli>(max_scenario_duration).count();
+const double max_duration_ms = to_ms(max_scenario_duration);
 
 std::ifstream open_or_throw(const std::string& path, const char* what) {
   std::ifstream in{path};

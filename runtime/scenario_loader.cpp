@@ -58,9 +58,8 @@ public:
                       "inputs", "stages", "service_time"},
                "");
     sc.name = string(require(root, "name", "name"), "name");
-    const auto& slo = require(root, "slo_ms", "slo_ms");
-    duration(slo, "slo_ms", 1e-3, false);
-    sc.slo_ms = number(slo, "slo_ms");
+    sc.slo_ms = positive_time(require(root, "slo_ms", "slo_ms"), "slo_ms",
+                              1e-3);
     if (auto seed = root.get("seed")) {
       auto value = integer(*seed, "seed");
       if (value < 0)
@@ -188,10 +187,11 @@ private:
     return x;
   }
 
-  /// A positive duration in seconds (a key ending in _s) that the clock
-  /// holds, as the number the file states.
-  double seconds(const toml::node& n, const std::string& field) const {
-    duration(n, field, 1, false);
+  /// A positive duration in `unit_s` seconds (1 for a key ending in _s,
+  /// 1e-3 for _ms) that the clock holds, as the number the file states.
+  double positive_time(const toml::node& n, const std::string& field,
+                       double unit_s = 1) const {
+    duration(n, field, unit_s, false);
     return number(n, field);
   }
 
@@ -410,12 +410,12 @@ private:
                  p);
       w.rate_qps = rate(require(t, "rate_qps", p + "rate_qps"),
                         p + "rate_qps");
-      w.period_s = seconds(require(t, "period_s", p + "period_s"),
-                           p + "period_s");
-      w.duration_s = seconds(require(t, "duration_s", p + "duration_s"),
-                             p + "duration_s");
+      w.period_s = positive_time(require(t, "period_s", p + "period_s"),
+                                 p + "period_s");
+      w.duration_s = positive_time(
+        require(t, "duration_s", p + "duration_s"), p + "duration_s");
       if (auto n = t.get("interval_s"))
-        w.interval_s = seconds(*n, p + "interval_s");
+        w.interval_s = positive_time(*n, p + "interval_s");
       // Each interval costs a step even when it brings nobody.
       constexpr double max_intervals = 1e8;
       if (w.duration_s / w.interval_s > max_intervals)
@@ -435,7 +435,7 @@ private:
       if (auto n = t.get("k4"))
         wave.k4 = number(*n, p + "k4");
       if (auto n = t.get("step_s")) {
-        wave.step_s = seconds(*n, p + "step_s");
+        wave.step_s = positive_time(*n, p + "step_s");
         if (wave_duration_s(wave) > to_seconds(max_scenario_duration))
           fail(n, p + "step_s",
                fmt::format("the wave's 500 steps of {:g} s last longer than "
@@ -447,7 +447,7 @@ private:
       check_keys(t, {"kind", "file", "duration_s", "count"}, p);
       w.file = resolve_file(require(t, "file", p + "file"), p + "file");
       if (auto n = t.get("duration_s"))
-        w.duration_s = seconds(*n, p + "duration_s");
+        w.duration_s = positive_time(*n, p + "duration_s");
       count(false);
     } else {
       fail(t.get("kind"), p + "kind",
@@ -548,12 +548,11 @@ private:
     if (auto idle = t.get("idle_rows")) {
       const auto& rows = array(*idle, at + ".idle_rows");
       p.idle_rows = load_rows(rows, at + ".idle_rows");
-      for (size_t r = 0; r < p.rows.size(); ++r)
-        if (r >= p.idle_rows.size()
-            || p.idle_rows[r].batch_size != p.rows[r].batch_size)
-          fail(&rows, at + ".idle_rows",
-               "idle rows list the batch sizes of rows, in the same order");
-      if (p.idle_rows.size() != p.rows.size())
+      auto same_size = [](const profile_row& x, const profile_row& y) {
+        return x.batch_size == y.batch_size;
+      };
+      if (!std::equal(p.rows.begin(), p.rows.end(), p.idle_rows.begin(),
+                      p.idle_rows.end(), same_size))
         fail(&rows, at + ".idle_rows",
              "idle rows list the batch sizes of rows, in the same order");
     }
@@ -580,8 +579,7 @@ private:
         fail(&row, field,
              fmt::format("batch size {} (at most {})", size, largest_batch));
       pr.batch_size = static_cast<uint32_t>(size);
-      duration(row[1], field, 1e-3, false);
-      pr.p99_ms = number(row[1], field);
+      pr.p99_ms = positive_time(row[1], field, 1e-3);
       pr.throughput_qps = positive(row[2], field);
       // The batch's service time, 1000 b / throughput ms, on the clock.
       if (double(pr.batch_size) / pr.throughput_qps

@@ -8,20 +8,14 @@
 namespace troupe {
 
 double nearest_rank(const std::vector<double>& sorted, double percent) {
-  if (sorted.empty())
-    return 0;
-  auto n = sorted.size();
-  // ceil(p/100 * n), computed so that e.g. 99.9% of 1000 is exactly rank 999.
-  auto rank = static_cast<size_t>(std::ceil(percent * double(n) / 100.0
-                                            - 1e-9));
-  rank = std::clamp<size_t>(rank, 1, n);
-  return sorted[rank - 1];
+  return nearest_rank_of_all(sorted, sorted.size(), percent);
 }
 
 double nearest_rank_of_all(const std::vector<double>& sorted, size_t total,
                            double percent) {
   if (total == 0)
     return 0;
+  // ceil(p/100 * n), computed so that e.g. 99.9% of 1000 is exactly rank 999.
   auto rank = static_cast<size_t>(std::ceil(percent * double(total) / 100.0
                                             - 1e-9));
   rank = std::clamp<size_t>(rank, 1, total);

@@ -11,10 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "models/durations.hpp"
 #include "models/output_file.hpp"
 #include "runtime/csv_field.hpp"
-
-#include "models/durations.hpp"
 #include "runtime/report.hpp"
 #include "runtime/statistics.hpp"
 
