@@ -5,8 +5,11 @@
 #include <cmath>
 #include <cstdint>
 #include <iostream>
+#include <limits>
 #include <sstream>
 #include <vector>
+
+#include <fmt/format.h>
 
 namespace troupe::cli {
 
@@ -36,12 +39,13 @@ CLI::Validator integer_check(uint64_t least, const std::string& what) {
     what == "a positive integer" ? "INT>0" : "INT>=0");
 }
 
-CLI::Validator number_check(bool zero_allowed, const std::string& what) {
+CLI::Validator number_check(bool zero_allowed, double most,
+                            const std::string& what) {
   return CLI::Validator(
-    [zero_allowed, what](std::string& text) -> std::string {
+    [zero_allowed, most, what](std::string& text) -> std::string {
       double value = 0;
       if (!parse_finite(text, value) || value < 0
-          || (value == 0 && !zero_allowed))
+          || (value == 0 && !zero_allowed) || value > most)
         return "must be " + what + ", got '" + text + "'";
       return {};
     },
@@ -95,12 +99,16 @@ CLI::Validator non_negative_integer() {
   return integer_check(0, "an integer of at least 0");
 }
 
-CLI::Validator positive_number() {
-  return number_check(false, "a finite number above 0");
+CLI::Validator positive_number(double most) {
+  if (std::isfinite(most))
+    return number_check(false, most,
+                        fmt::format("a number above 0 and at most {:g}", most));
+  return number_check(false, most, "a finite number above 0");
 }
 
 CLI::Validator non_negative_number() {
-  return number_check(true, "a finite number of at least 0");
+  return number_check(true, std::numeric_limits<double>::infinity(),
+                      "a finite number of at least 0");
 }
 
 std::string closest_option(const CLI::App& app, const std::string& word) {

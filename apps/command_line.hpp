@@ -6,6 +6,7 @@
 // parse error: a line naming the program, a suggestion for a mistyped
 // option, and exit code 2 like every other bad input.
 
+#include <limits>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -18,8 +19,10 @@ CLI::Validator positive_integer();
 /// An integer from 0 to 2^64 - 1 (a seed): "-1" is refused, not wrapped.
 CLI::Validator non_negative_integer();
 
-/// A finite number above 0 (NaN and infinities are refused).
-CLI::Validator positive_number();
+/// A finite number above 0 (NaN and infinities are refused), at most
+/// `most` when that is finite.
+CLI::Validator positive_number(
+  double most = std::numeric_limits<double>::infinity());
 
 /// A finite number of at least 0.
 CLI::Validator non_negative_number();

@@ -1,7 +1,6 @@
 // `troupe profile MODEL`: measures a repository model on this machine and
 // writes its profile as a model file for scenarios.
 
-#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -25,8 +24,8 @@ int profile_command(const profile_command_options& options) {
     po.data_dir = options.data_dir;
     po.hardware = options.hardware;
     po.cost = options.cost;
-    po.idle_pause = std::chrono::microseconds(
-      std::llround(std::min(options.idle_ms, 1e6) * 1000));
+    po.idle_pause
+      = std::chrono::microseconds(std::llround(options.idle_ms * 1000));
     if (options.progress)
       std::cerr << fmt::format(
         "profiling {} ({}) with {} LibTorch thread{}: rounds of every batch "

@@ -139,8 +139,9 @@ int main(int argc, char** argv) {
     ->check(troupe::cli::non_negative_number());
   profile_cmd->add_option("--idle-ms", prof.idle_ms,
                           "Pause before each pass of the idle rows (default "
-                          "1; a replica's typical wait between batches)")
-    ->check(troupe::cli::positive_number());
+                          "1, at most 1000; a replica's typical wait between "
+                          "batches)")
+    ->check(troupe::cli::positive_number(1000));
   profile_cmd->add_option("--out", prof.out_file,
                           "Write the profile as a model file for a "
                           "scenario's model_files");

@@ -70,6 +70,10 @@ BOOST_AUTO_TEST_CASE(numbers_must_be_finite) {
   BOOST_CHECK(check(positive, "1e3").empty());
   for (auto bad : {"0", "-1", "nan", "inf", "-inf", "1e999", "5ms", ""})
     BOOST_CHECK_MESSAGE(!check(positive, bad).empty(), bad);
+  auto bounded = cli::positive_number(1000);
+  BOOST_CHECK(check(bounded, "1000").empty());
+  BOOST_CHECK_EQUAL(check(bounded, "1000.5"),
+                    "must be a number above 0 and at most 1000, got '1000.5'");
   auto non_negative = cli::non_negative_number();
   BOOST_CHECK(check(non_negative, "0").empty());
   BOOST_CHECK(!check(non_negative, "nan").empty());
