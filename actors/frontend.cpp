@@ -70,13 +70,14 @@ std::optional<frontend_state::dispatch>
 frontend_state::next_dispatch(caf::timespan now) {
   if (queue.empty())
     return std::nullopt;
-  auto size = batcher->batch_size(batching_view(now));
+  auto view = batching_view(now);
+  auto size = batcher->batch_size(view);
   if (size == 0)
     return std::nullopt;
   auto replica = router->pick(pool.idle());
   if (!replica)
     return std::nullopt;
-  return form_batch(size, *replica, {}, now);
+  return form_batch(size, *replica, {}, now, view.upstream_padded);
 }
 
 std::optional<dispatch_query> frontend_state::query(caf::timespan now) const {
@@ -95,6 +96,11 @@ std::optional<dispatch_query> frontend_state::query(caf::timespan now) const {
   q.max_batch = options.max_batch;
   for (size_t i = 0; i < queue.size() && i < q.max_batch; ++i)
     q.deadlines.push_back(queue[i].deadline);
+  auto depth = std::min(queue.size(), std::max<size_t>(q.max_batch,
+                                                       query_depth));
+  q.arrivals.reserve(depth);
+  for (size_t i = 0; i < depth; ++i)
+    q.arrivals.push_back(queue[i].arrival);
   q.oldest_wait = now - queue.front().trace.back().enqueue;
   q.successors = static_cast<uint16_t>(options.successors.size());
   return q;
@@ -115,13 +121,14 @@ frontend_state::decided_dispatch(const dispatch_decision& d,
     replica = router->pick(idle);
   if (!replica)
     return std::nullopt;
-  return form_batch(size, *replica, d.routes, now);
+  return form_batch(size, *replica, d.routes, now,
+                    d.padded ? d.batch_size : 0);
 }
 
 frontend_state::dispatch
 frontend_state::form_batch(uint32_t size, size_t replica,
                            const std::vector<uint64_t>& routes,
-                           caf::timespan now) {
+                           caf::timespan now, uint32_t padded_to) {
   dispatch result;
   result.replica = replica;
   result.work.from = options.stage;
@@ -142,6 +149,7 @@ frontend_state::form_batch(uint32_t size, size_t replica,
   }
   auto actual = static_cast<uint32_t>(taken.size());
   auto id = taken.empty() ? 0 : ++batches_formed;
+  auto charged = std::max(actual, padded_to);
   for (size_t k = 0; k < taken.size(); ++k) {
     auto& visit = taken[k].trace.back();
     if (!routes.empty())
@@ -149,6 +157,7 @@ frontend_state::form_batch(uint32_t size, size_t replica,
     visit.batch_id = id;
     visit.dequeue = now;
     visit.batch_size = actual;
+    visit.padded_size = charged;
     visit.replica = static_cast<uint16_t>(result.replica);
   }
   if (!taken.empty()) {
@@ -194,7 +203,28 @@ batching_snapshot frontend_state::batching_view(caf::timespan now) const {
   x.service = &options.service;
   x.stage_slo = options.stage_slo;
   x.oldest_slack = queue.front().deadline - now;
+  if (batcher->keeps_upstream_batches())
+    std::tie(x.upstream_run, x.upstream_padded) = upstream_batch();
   return x;
+}
+
+std::pair<uint32_t, uint32_t> frontend_state::upstream_batch() const {
+  // The visit before this stage's own: where the request was last batched.
+  auto upstream = [](const request& x) -> const stage_visit* {
+    return x.trace.size() >= 2 ? &x.trace[x.trace.size() - 2] : nullptr;
+  };
+  const auto* first = upstream(queue.front());
+  if (first == nullptr)
+    return {1, 0};
+  uint32_t run = 1;
+  while (run < queue.size() && run < options.max_batch) {
+    const auto* next = upstream(queue[run]);
+    if (next == nullptr || next->stage != first->stage
+        || next->batch_id != first->batch_id)
+      break;
+    ++run;
+  }
+  return {run, first->padded_size};
 }
 
 std::vector<worker_pool::boot> frontend_state::apply(const scale_order& order,
@@ -244,6 +274,16 @@ void send_out(frontend_pointer self, frontend_state::dispatch&& next,
                std::move(next.work));
 }
 
+/// Makes sure the frontend pumps again at `due`: one timer at a time, the
+/// earliest needed (a timer per question would multiply with arrivals).
+void wake_at(frontend_pointer self, caf::timespan due, caf::timespan now) {
+  auto& st = self->state;
+  if (st.flush_at && *st.flush_at <= due && *st.flush_at >= now)
+    return;
+  st.flush_at = due;
+  self->delayed_send(self, due - now, atoms::flush_batch_atom_v);
+}
+
 /// Dispatches what the policies (or the controller) allow now.
 void pump(frontend_pointer self, caf::timespan when) {
   auto& st = self->state;
@@ -267,12 +307,9 @@ void pump(frontend_pointer self, caf::timespan when) {
   while (auto next = st.next_dispatch(when))
     send_out(self, std::move(*next), when);
   // fill batching holds a partial batch back: make sure a timer ends the
-  // wait (one timer at a time, the earliest needed).
-  auto due = st.flush_time();
-  if (due && (!st.flush_at || *due < *st.flush_at)) {
-    st.flush_at = *due;
-    self->delayed_send(self, *due - when, atoms::flush_batch_atom_v);
-  }
+  // wait.
+  if (auto due = st.flush_time())
+    wake_at(self, *due, when);
 }
 
 } // namespace
@@ -341,7 +378,7 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
       if (d.batch_size > 0)
         pump(self, when);
       else if (d.retry_after.count() > 0)
-        self->delayed_send(self, d.retry_after, atoms::flush_batch_atom_v);
+        wake_at(self, when + d.retry_after, when);
     });
 }
 

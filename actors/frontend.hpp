@@ -173,9 +173,11 @@ struct frontend_state : run_member {
 
   /// Takes up to `size` requests for `replica` (dropping those the dropping
   /// policy gives up on), stamps their visits and marks the worker busy.
-  /// `routes`: see dispatch_decision::routes.
+  /// `routes`: see dispatch_decision::routes; `padded_to`: the size the
+  /// batch is charged as when larger than the requests taken (0: none).
   dispatch form_batch(uint32_t size, size_t replica,
-                      const std::vector<uint64_t>& routes, caf::timespan now);
+                      const std::vector<uint64_t>& routes, caf::timespan now,
+                      uint32_t padded_to = 0);
 
   /// Step 4.
   void release(size_t replica, caf::timespan now);
@@ -190,6 +192,10 @@ struct frontend_state : run_member {
 
   /// What the batching policy decides from (the queue must not be empty).
   batching_snapshot batching_view(caf::timespan now) const;
+
+  /// The leading queued requests that one upstream batch delivered (at
+  /// most max_batch), and that batch's padded size.
+  std::pair<uint32_t, uint32_t> upstream_batch() const;
 
   /// Applies a scaler's order; returns the workers that start booting.
   std::vector<worker_pool::boot> apply(const scale_order& order,

@@ -10,7 +10,10 @@ namespace troupe {
 
 caf::expected<caf::timespan>
 replica_state::service_time(const batch& work, bool after_idle) {
+  // A padded batch costs its padded size (stage_visit::padded_size).
   auto size = static_cast<uint32_t>(work.requests.size());
+  if (!work.requests.empty() && !work.requests.front().trace.empty())
+    size = std::max(size, work.requests.front().trace.back().padded_size);
   if (options.service.empty())
     return caf::timespan{0};
   if (size == 0 || size > options.service.max_batch())

@@ -94,4 +94,20 @@ struct profile_command_options {
 /// `troupe profile`: 0, 2 for bad input, 1 for other errors.
 int profile_command(const profile_command_options& options);
 
+struct rafiki_command_options {
+  std::string scenario_file = "scenarios/rafiki-seed.toml";
+  /// replay: one arrival time (s) per line; one action index per line.
+  std::string arrivals_file;
+  std::string actions_file;
+  /// Overrides of the scenario's Rafiki settings.
+  std::optional<std::string> mode;
+  std::optional<double> beta;
+  std::optional<double> max_latency_s;
+  std::optional<double> tau_times;
+  std::string out_dir;
+};
+
+/// `troupe rafiki replay`: 0, 2 for bad input, 1 for other errors.
+int rafiki_replay_command(const rafiki_command_options& options);
+
 } // namespace troupe

@@ -148,6 +148,40 @@ int main(int argc, char** argv) {
   profile_cmd->add_flag("--quiet{false},-q{false}", prof.progress,
                         "No progress lines");
 
+  troupe::rafiki_command_options rafiki;
+  auto* rafiki_cmd = app.add_subcommand(
+    "rafiki", "Rafiki (seed 000): which models and batch size serve each "
+              "batch");
+  rafiki_cmd->require_subcommand(1);
+  auto* rafiki_replay = rafiki_cmd->add_subcommand(
+    "replay", "Run the environment on fixed arrivals and actions and write "
+              "every step to steps.csv");
+  rafiki_replay->add_option("--arrivals", rafiki.arrivals_file,
+                            "Arrival times, one per line, in seconds, "
+                            "ascending")
+    ->required();
+  rafiki_replay->add_option("--actions", rafiki.actions_file,
+                            "Action indexes, one per line")
+    ->required();
+  rafiki_replay->add_option("--scenario", rafiki.scenario_file,
+                            "Scenario with a Rafiki stage (default "
+                            "scenarios/rafiki-seed.toml)");
+  rafiki_replay->add_option("--policy", rafiki.mode,
+                            "sync or async (default: the scenario's)")
+    ->check(CLI::IsMember({"sync", "async"}));
+  rafiki_replay->add_option("--beta", rafiki.beta,
+                            "Weight of overdue requests in the reward")
+    ->check(troupe::cli::non_negative_number());
+  rafiki_replay->add_option("--max-latency", rafiki.max_latency_s,
+                            "Seconds after which a request is overdue")
+    ->check(troupe::cli::positive_number());
+  rafiki_replay->add_option("--tau-times", rafiki.tau_times,
+                            "tau = the largest latency x this")
+    ->check(troupe::cli::positive_number());
+  rafiki_replay->add_option("--out", rafiki.out_dir,
+                            "Folder for steps.csv")
+    ->required();
+
   if (auto code = troupe::cli::parse(app, argc, argv); code >= 0)
     return code;
   if (*profile_cmd)
@@ -160,5 +194,7 @@ int main(int argc, char** argv) {
     return troupe::run_command(run);
   if (*plan_cmd)
     return troupe::plan_command(plan);
+  if (*rafiki_replay)
+    return troupe::rafiki_replay_command(rafiki);
   return 0;
 }

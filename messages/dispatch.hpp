@@ -14,6 +14,10 @@
 
 namespace troupe {
 
+/// How many queued requests a dispatch_query lists at least (Rafiki
+/// observes 200).
+constexpr size_t query_depth = 256;
+
 /// Frontend -> controller: a worker is idle and requests wait; what now?
 struct dispatch_query {
   stage_id stage = 0;
@@ -22,6 +26,10 @@ struct dispatch_query {
   /// Deadlines of the queued requests a batch could take (oldest first, at
   /// most max_batch of them).
   std::vector<caf::timespan> deadlines;
+  /// Arrival times of the first queued requests (oldest first, at most
+  /// max(max_batch, query_depth) of them): a controller that observes the
+  /// queue (Rafiki's) sees how long each has waited.
+  std::vector<caf::timespan> arrivals;
   /// How long the oldest queued request has waited.
   caf::timespan oldest_wait{0};
   /// Workers that can take a batch now.
@@ -34,6 +42,7 @@ struct dispatch_query {
 inline bool operator==(const dispatch_query& x, const dispatch_query& y) {
   return x.stage == y.stage && x.now == y.now
          && x.queue_length == y.queue_length && x.deadlines == y.deadlines
+         && x.arrivals == y.arrivals
          && x.oldest_wait == y.oldest_wait && x.idle_workers == y.idle_workers
          && x.max_batch == y.max_batch && x.successors == y.successors;
 }
@@ -41,7 +50,7 @@ inline bool operator==(const dispatch_query& x, const dispatch_query& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatch_query& x) {
   return f(caf::meta::type_name("dispatch_query"), x.stage, x.now,
-           x.queue_length, x.deadlines, x.oldest_wait, x.idle_workers,
+           x.queue_length, x.deadlines, x.arrivals, x.oldest_wait, x.idle_workers,
            x.max_batch, x.successors);
 }
 
@@ -50,6 +59,9 @@ struct dispatch_decision {
   /// Requests to take from the head of the queue (at most max_batch);
   /// 0 = take none for now (see retry_after).
   uint32_t batch_size = 0;
+  /// The batch costs batch_size even when fewer requests are queued (its
+  /// visits' padded_size): Rafiki's models run a chosen batch size.
+  bool padded = false;
   /// With batch_size 0: ask again after this long; 0 = at the next arrival
   /// or completion (nothing else wakes the frontend: a controller that
   /// waits with requests queued and nothing in flight must set it).
@@ -63,13 +75,14 @@ struct dispatch_decision {
 
 inline bool operator==(const dispatch_decision& x,
                        const dispatch_decision& y) {
-  return x.batch_size == y.batch_size && x.retry_after == y.retry_after
+  return x.batch_size == y.batch_size && x.padded == y.padded
+         && x.retry_after == y.retry_after
          && x.worker == y.worker && x.routes == y.routes;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatch_decision& x) {
-  return f(caf::meta::type_name("dispatch_decision"), x.batch_size,
+  return f(caf::meta::type_name("dispatch_decision"), x.batch_size, x.padded,
            x.retry_after, x.worker, x.routes);
 }
 

@@ -47,7 +47,11 @@ struct stage_visit {
   /// The batch this request was served in: numbered from 1 within its
   /// stage, so that two batches that left the queue at the same instant stay
   /// apart (0 for joins and requests not served here).
-  uint64_t batch_id = 0;
+  uint32_t batch_id = 0;
+  /// The size the batch was charged as: batch_size, or more when the batch
+  /// was padded to a size chosen in advance (Rafiki serves min(queue, b)
+  /// requests at the cost of b). 0 for joins.
+  uint32_t padded_size = 0;
   /// Which successors of the stage get the request when it is done: bit i
   /// stands for the i-th consumer of the stage (scenario::consumers order).
   /// A per-request route (Rafiki's model subset, Armol's providers).
@@ -59,14 +63,14 @@ inline bool operator==(const stage_visit& x, const stage_visit& y) {
          && x.batch_size == y.batch_size && x.enqueue == y.enqueue
          && x.dequeue == y.dequeue && x.finish == y.finish
          && x.compute == y.compute && x.batch_id == y.batch_id
-         && x.route == y.route;
+         && x.padded_size == y.padded_size && x.route == y.route;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, stage_visit& x) {
   return f(caf::meta::type_name("stage_visit"), x.stage, x.replica,
            x.batch_size, x.enqueue, x.dequeue, x.finish, x.compute,
-           x.batch_id, x.route);
+           x.batch_id, x.padded_size, x.route);
 }
 
 /// A tensor as it travels: its shape and its values, row-major.

@@ -11,6 +11,7 @@
 
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
+#include "models/text_input.hpp"
 
 namespace troupe {
 
@@ -20,43 +21,45 @@ caf::timespan ms_to_timespan(double ms) {
   return caf::timespan{static_cast<int64_t>(std::llround(ms * 1e6))};
 }
 
-std::string trim(const std::string& line) {
-  auto first = line.find_first_not_of(" \t\r");
-  if (first == std::string::npos)
-    return {};
-  auto last = line.find_last_not_of(" \t\r");
-  return line.substr(first, last - first + 1);
-}
-
-/// Parses a whole string as a finite double, or returns false.
-bool parse_double(const std::string& text, double& out) {
-  if (text.empty())
-    return false;
-  auto result = std::from_chars(text.data(), text.data() + text.size(), out);
-  return result.ec == std::errc{} && result.ptr == text.data() + text.size()
-         && std::isfinite(out);
-}
-
-/// `text` in quotes for an error message; a long one cut to its start (a
-/// garbled file may hold a line of a gigabyte).
-std::string quoted(const std::string& text) {
-  constexpr size_t shown = 40;
-  if (text.size() <= shown)
-    return "'" + text + "'";
-  return "'" + text.substr(0, shown) + "...' (" + std::to_string(text.size())
-         + " characters)";
-}
-
 const double max_duration_ms = to_ms(max_scenario_duration);
 
-std::ifstream open_or_throw(const std::string& path, const char* what) {
-  std::ifstream in{path};
-  if (!in)
-    throw input_error(path, 0, "", std::string{"cannot open "} + what);
-  return in;
-}
-
 } // namespace
+
+arrival_times read_arrival_seconds(const std::string& path, uint64_t limit) {
+  auto in = open_or_throw(path, "arrival file");
+  arrival_times result;
+  std::string line;
+  size_t line_no = 0;
+  double last_s = 0;
+  while (result.size() < limit && std::getline(in, line)) {
+    ++line_no;
+    auto text = trim(line);
+    if (text.empty())
+      continue;
+    double seconds = 0;
+    if (!parse_double(text, seconds))
+      throw input_error(path, line_no, "arrival",
+                        "expected a time in seconds, got " + quoted(text));
+    if (seconds < 0)
+      throw input_error(path, line_no, "arrival",
+                        "negative time " + text + " s");
+    if (seconds < last_s)
+      throw input_error(path, line_no, "arrival",
+                        fmt::format("{} s comes before the line above ({} "
+                                    "s): times must not decrease",
+                                    text, last_s));
+    if (seconds * 1e3 > max_duration_ms)
+      throw input_error(path, line_no, "arrival",
+                        fmt::format("{:g} s is beyond the longest run the "
+                                    "clock holds (10 years)",
+                                    seconds));
+    last_s = seconds;
+    result.push_back(ms_to_timespan(seconds * 1e3));
+  }
+  if (result.empty())
+    throw input_error(path, 0, "", "arrival file holds no times");
+  return result;
+}
 
 std::vector<double> read_deltas(const std::string& path, uint64_t limit) {
   auto in = open_or_throw(path, "gap file");

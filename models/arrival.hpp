@@ -35,6 +35,14 @@ constexpr double max_rate_qps = 1e9;
 std::vector<double> read_deltas(const std::string& path,
                                 uint64_t limit = max_requests);
 
+/// Reads arrival times, one per line in seconds from the start of the run,
+/// non-decreasing (`troupe rafiki replay --arrivals`). Throws input_error
+/// naming the file and line of a garbled, negative, decreasing or too late
+/// time (beyond the longest duration a scenario may state), and for a
+/// missing or empty file. Reads at most `limit` times.
+arrival_times read_arrival_seconds(const std::string& path,
+                                   uint64_t limit = max_requests);
+
 /// Request k arrives at the sum of the first k gaps (request 0 at time 0).
 /// Sums in double and rounds each arrival once, so rounding never accumulates.
 /// Throws std::range_error when an arrival would come later than the

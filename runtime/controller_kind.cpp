@@ -9,8 +9,15 @@ namespace troupe {
 namespace {
 
 named_registry<controller_kind>& controllers() {
-  static named_registry<controller_kind> instance{"controller kind"};
-  return instance;
+  // Never destroyed: used until exit.
+  static auto* instance = [] {
+    auto result = new named_registry<controller_kind>{"controller kind"};
+    auto rafiki = rafiki_controller_kind();
+    auto name = rafiki.name;
+    result->add(name, std::move(rafiki));
+    return result;
+  }();
+  return *instance;
 }
 
 } // namespace

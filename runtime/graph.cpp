@@ -75,7 +75,14 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     opts.stage = id;
     opts.successors = ctx.successors;
     if (!spec.controller.empty()) {
-      opts.controller = find_controller_kind(spec.controller)->spawn(sys, spec);
+      const controller_kind* controller = nullptr;
+      for (const auto& own : settings.controllers)
+        if (own.name == spec.controller)
+          controller = &own;
+      if (controller == nullptr)
+        controller = find_controller_kind(spec.controller);
+      opts.controller = controller->spawn(
+        {sys, sc, spec, id, clock, settings.seed});
       remember(opts.controller, "the controller of stage '" + spec.name + "'");
       // Real time has the controller's real latency instead.
       if (clock == clock_kind::virtual_time)

@@ -14,6 +14,7 @@
 #include "actors/sink.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/clock_kind.hpp"
+#include "runtime/controller_kind.hpp"
 #include "runtime/scenario.hpp"
 
 namespace troupe {
@@ -44,6 +45,9 @@ struct graph_settings {
   int torch_threads = 1;
   /// The run's seed (replicas draw their service times from it).
   uint64_t seed = 0;
+  /// Controller kinds of this run only, found before the registered ones
+  /// (a command's in-process controller whose learner it reads back).
+  std::vector<controller_kind> controllers;
 };
 
 /// Spawns the scenario's actors in `sys`, ready for the run protocol (see

@@ -176,7 +176,8 @@ void run_virtual(const run_context& ctx) {
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
                                     {clock_kind::virtual_time, ctx.inputs,
-                                     threads.torch_threads, ctx.result.seed}),
+                                     threads.torch_threads, ctx.result.seed,
+                                     ctx.options.controllers}),
                         clock_kind::virtual_time, [&sched] { sched.run(); }};
   protocol.await_ready(ctx.options.ready_timeout);
   auto epoch = sched.clock().now();
@@ -267,7 +268,8 @@ void run_real(const run_context& ctx) {
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
                                     {clock_kind::real_time, ctx.inputs,
-                                     threads.torch_threads, ctx.result.seed}),
+                                     threads.torch_threads, ctx.result.seed,
+                                     ctx.options.controllers}),
                         clock_kind::real_time, [] {}};
   protocol.await_ready(ctx.options.ready_timeout);
   // Time zero a little ahead, so that sending run_start to every actor

@@ -10,12 +10,14 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <caf/timespan.hpp>
 
 #include "messages/control.hpp"
 #include "messages/scaling.hpp"
 #include "runtime/clock_kind.hpp"
+#include "runtime/controller_kind.hpp"
 #include "runtime/scenario.hpp"
 
 namespace troupe {
@@ -57,6 +59,8 @@ struct run_options {
   /// Real time: how long every actor may take to report ready (a model
   /// replica loads its model first).
   caf::timespan ready_timeout = std::chrono::minutes(5);
+  /// Controller kinds of this run only (graph_settings::controllers).
+  std::vector<controller_kind> controllers;
 };
 
 struct run_result {

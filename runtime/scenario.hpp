@@ -3,6 +3,7 @@
 // A scenario: the pipeline, its models' profiles and the workload, as read
 // from a TOML file and validated (docs/scenario.md describes every key).
 
+#include <any>
 #include <cstdint>
 #include <iosfwd>
 #include <map>
@@ -79,6 +80,9 @@ struct stage_spec {
   /// Virtual time: how long the controller's decision takes (its own
   /// latency in simulation).
   double decision_ms = 0;
+  /// The controller kind's settings, as its load function stored them (its
+  /// write and spawn functions read them back); empty without settings.
+  std::any controller_settings;
   std::vector<std::string> inputs;
   /// inputs resolved to stage indices (source_stage for "source").
   std::vector<stage_id> input_ids;

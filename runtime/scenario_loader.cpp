@@ -99,6 +99,7 @@ public:
     const auto& stages = array(require(root, "stages", "stages"), "stages");
     load_stages(stages, sc);
     order_stages(stages, sc);
+    check_controllers(stages, sc);
     return sc;
   }
 
@@ -332,6 +333,15 @@ private:
       std::vector<std::string> result;
       for (const auto& item : list)
         result.push_back(l_.string(item, prefix_ + key));
+      return result;
+    }
+
+    std::vector<double> numbers(const std::string& key) const override {
+      const auto& list = l_.array(l_.require(t_, key.c_str(), prefix_ + key),
+                                  prefix_ + key);
+      std::vector<double> result;
+      for (const auto& item : list)
+        result.push_back(l_.number(item, prefix_ + key));
       return result;
     }
 
@@ -634,11 +644,14 @@ private:
                                  "drop", "routing", "batching",
                                  "max_queue_delay_ms", "controller",
                                  "decision_ms"});
+      // A controller's settings: the subtable named after it.
+      if (auto n = t.get("controller"); kind->replicated && n && n->is_string())
+        keys.push_back(n->as_string()->get());
       check_keys(t, keys, p);
       if (kind->load)
         kind->load(table_reader{*this, t, p, sc}, s);
       if (kind->replicated)
-        load_replicated(t, p, s);
+        load_replicated(t, p, s, sc);
       if (kind->validate)
         kind->validate(table_reader{*this, t, p, sc}, s);
       const auto& inputs = array(require(t, "inputs", p + "inputs"),
@@ -658,7 +671,7 @@ private:
 
   /// The frontend's keys, for stages with replicas.
   void load_replicated(const toml::table& t, const std::string& p,
-                       stage_spec& s) const {
+                       stage_spec& s, const scenario& sc) const {
     if (auto n = t.get("replicas")) {
       auto value = at_least(*n, p + "replicas", 1);
       if (value > 65535)
@@ -697,13 +710,51 @@ private:
     }
     if (auto n = t.get("controller")) {
       s.controller = string(*n, p + "controller");
-      if (!find_controller_kind(s.controller))
+      const auto* controller = find_controller_kind(s.controller);
+      if (!controller)
         fail(n, p + "controller",
              "unknown controller '" + s.controller + "' (known: "
                + controller_kind_names() + ")");
+      load_controller_settings(t, p, *controller, s, sc);
     }
     if (auto n = t.get("decision_ms"))
       s.decision_ms = non_negative(*n, p + "decision_ms");
+  }
+
+  /// The subtable named after the controller, read by its kind.
+  void load_controller_settings(const toml::table& t, const std::string& p,
+                                const controller_kind& kind, stage_spec& s,
+                                const scenario& sc) const {
+    const auto* settings = t.get(kind.name);
+    auto at = p + kind.name;
+    if (!kind.load) {
+      if (settings)
+        fail(settings, at, "controller '" + kind.name + "' has no settings");
+      return;
+    }
+    static const toml::table none;
+    const auto& own = settings ? table(*settings, at) : none;
+    check_keys(own, kind.keys, at + ".");
+    kind.load(table_reader{*this, own, at + ".", sc}, s);
+  }
+
+  /// What a controller's settings say of other stages, once all are known.
+  void check_controllers(const toml::array& stages, const scenario& sc) const {
+    for (size_t i = 0; i < sc.stages.size(); ++i) {
+      const auto& s = sc.stages[i];
+      if (s.controller.empty())
+        continue;
+      const auto* kind = find_controller_kind(s.controller);
+      if (!kind->problem)
+        continue;
+      auto why = kind->problem(sc, static_cast<stage_id>(i));
+      if (why.empty())
+        continue;
+      const auto& t = *stages[i].as_table();
+      const auto* at = t.get(s.controller);
+      fail(at ? at : t.get("controller"),
+           "stages." + s.name + "." + s.controller, why);
+    }
   }
 
   /// Resolves input names and orders the stages; rejects unknown inputs and

@@ -12,6 +12,7 @@
 #include "models/durations.hpp"
 #include "models/output_file.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/controller_kind.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -130,6 +131,15 @@ void write_stage(std::ostream& out, const stage_spec& s) {
   for (size_t i = 0; i < s.inputs.size(); ++i)
     out << (i == 0 ? "" : ", ") << toml_quoted(s.inputs[i]);
   out << "]\n";
+  // The controller's settings come last: a subtable ends the stage's keys.
+  if (s.controller.empty())
+    return;
+  const auto* controller = find_controller_kind(s.controller);
+  if (controller == nullptr || !controller->write)
+    return;
+  out << "  [stages." << s.controller << "]\n";
+  for (const auto& [key, value] : controller->write(s))
+    out << "  " << key << " = " << value << "\n";
 }
 
 /// `key = [[batch size, p99 ms, throughput q/s], ...]`, a row per line.

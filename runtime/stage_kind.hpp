@@ -44,6 +44,8 @@ public:
   virtual double number(const std::string& key) const = 0;
   /// An array of strings.
   virtual std::vector<std::string> texts(const std::string& key) const = 0;
+  /// An array of numbers.
+  virtual std::vector<double> numbers(const std::string& key) const = 0;
   virtual int64_t integer(const std::string& key, int64_t low,
                           int64_t high) const = 0;
   [[noreturn]] virtual void fail(const std::string& key,

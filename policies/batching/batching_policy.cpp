@@ -106,12 +106,23 @@ public:
   }
 };
 
+class upstream_batching : public batching_policy {
+public:
+  uint32_t batch_size(const batching_snapshot& x) const override {
+    return x.upstream_run;
+  }
+
+  bool keeps_upstream_batches() const override {
+    return true;
+  }
+};
+
 } // namespace
 
 std::optional<batching_kind> parse_batching_kind(const std::string& text) {
   for (auto x : {batching_kind::greedy, batching_kind::fill,
                  batching_kind::delay, batching_kind::aimd,
-                 batching_kind::deadline})
+                 batching_kind::deadline, batching_kind::upstream})
     if (text == to_string(x))
       return x;
   return std::nullopt;
@@ -127,13 +138,15 @@ const char* to_string(batching_kind x) {
       return "aimd";
     case batching_kind::deadline:
       return "deadline";
+    case batching_kind::upstream:
+      return "upstream";
     default:
       return "greedy";
   }
 }
 
 const char* batching_kind_names() {
-  return "greedy, fill, delay, aimd, deadline";
+  return "greedy, fill, delay, aimd, deadline, upstream";
 }
 
 std::unique_ptr<batching_policy>
@@ -147,6 +160,8 @@ make_batching_policy(const batching_options& options) {
       return std::make_unique<aimd_batching>();
     case batching_kind::deadline:
       return std::make_unique<deadline_batching>();
+    case batching_kind::upstream:
+      return std::make_unique<upstream_batching>();
     default:
       return std::make_unique<greedy_batching>();
   }

@@ -16,6 +16,9 @@
 //    service times, so it needs no profile.
 //  - deadline: the largest batch whose service time (the profile's) still
 //    ends before the oldest queued request's deadline; at least one.
+//  - upstream: the batches an upstream stage formed, one at a time and at
+//    the size they were padded to (Rafiki's models each run the batch its
+//    controller chose, in the order chosen).
 
 #include <cstddef>
 #include <cstdint>
@@ -29,9 +32,9 @@
 
 namespace troupe {
 
-enum class batching_kind { greedy, fill, delay, aimd, deadline };
+enum class batching_kind { greedy, fill, delay, aimd, deadline, upstream };
 
-/// Parses "greedy", "fill", "delay", "aimd" or "deadline".
+/// Parses "greedy", "fill", "delay", "aimd", "deadline" or "upstream".
 std::optional<batching_kind> parse_batching_kind(const std::string& text);
 
 const char* to_string(batching_kind x);
@@ -60,6 +63,10 @@ struct batching_snapshot {
   /// Time left until the oldest queued request's deadline (negative once
   /// it passed).
   caf::timespan oldest_slack{0};
+  /// For policies that keep upstream batches: how many leading requests one
+  /// upstream batch delivered, and the size it was padded to (0: none).
+  uint32_t upstream_run = 0;
+  uint32_t upstream_padded = 0;
 };
 
 class batching_policy {
@@ -68,6 +75,12 @@ public:
 
   /// How many requests to take now; 0 = wait.
   virtual uint32_t batch_size(const batching_snapshot& x) const = 0;
+
+  /// Whether the snapshot must say which requests one upstream batch
+  /// delivered (upstream_run).
+  virtual bool keeps_upstream_batches() const {
+    return false;
+  }
 
   /// Whether batch_size may ever say wait (the frontend then keeps a timer
   /// for longest_wait).

@@ -36,7 +36,7 @@ request sample_request(uint64_t id) {
   r.input.data = tensor{{1, 28, 28}, {0.5f, -1.25f}};
   r.input.label = 4;
   r.result = output{{2}, {0.25f, 0.75f}, 1};
-  r.trace.push_back(stage_visit{3, 2, 16, 1ms, 2ms, 3ms, 700us, 9, 0b101});
+  r.trace.push_back(stage_visit{3, 2, 16, 1ms, 2ms, 3ms, 700us, 9, 32, 0b101});
   return r;
 }
 
@@ -150,9 +150,9 @@ BOOST_AUTO_TEST_CASE(run_protocol_messages_round_trip) {
 }
 
 BOOST_AUTO_TEST_CASE(dispatch_messages_round_trip) {
-  dispatch_query q{2, 5ms, 17, {9ms, 11ms}, 3ms, {0, 3}, 8, 3};
+  dispatch_query q{2, 5ms, 17, {9ms, 11ms}, {1ms, 2ms}, 3ms, {0, 3}, 8, 3};
   BOOST_CHECK(round_trip(vs.sys, q) == q);
-  dispatch_decision d{4, 50ms, 3, {0b011, 0b100}};
+  dispatch_decision d{4, true, 50ms, 3, {0b011, 0b100}};
   BOOST_CHECK(round_trip(vs.sys, d) == d);
 }
 

@@ -362,7 +362,7 @@ BOOST_AUTO_TEST_CASE(bad_scaling_settings) {
   auto batching = replace(good, "max_batch = 4", "max_batch = 4\nbatching = \"full\"");
   expect_error(batching, line_of(batching, "full"), "stages.a.batching",
                "unknown batching policy 'full' (known: greedy, fill, delay, "
-               "aimd, deadline)");
+               "aimd, deadline, upstream)");
   auto undelayed = replace(good, "max_batch = 4",
                            "max_batch = 4\nbatching = \"delay\"");
   expect_error(undelayed, line_of(undelayed, "delay"), "stages.a.batching",

@@ -1,0 +1,106 @@
+// The `rafiki` controller kind: Rafiki's choice of model subset and batch
+// size per step (seed 000). Its settings are read here; what they make is
+// runtime/rafiki_setup.cpp.
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "policies/rafiki/agent.hpp"
+#include "runtime/controller_kind.hpp"
+#include "runtime/rafiki_setup.hpp"
+#include "runtime/stage_kind.hpp"
+
+namespace troupe {
+
+namespace {
+
+void load(const stage_reader& in, stage_spec& spec) {
+  rafiki_settings x;
+  x.models = in.texts("models");
+  for (double b : in.numbers("batch_sizes")) {
+    if (!(b >= 1 && b <= 1e6) || b != std::floor(b))
+      in.fail("batch_sizes", fmt::format("{} is not a batch size (an integer "
+                                         "from 1 to 1000000)",
+                                         b));
+    x.batch_sizes.push_back(static_cast<uint32_t>(b));
+  }
+  for (size_t i = 1; i < x.batch_sizes.size(); ++i)
+    if (x.batch_sizes[i] <= x.batch_sizes[i - 1])
+      in.fail("batch_sizes", "must be ascending");
+  x.accuracy = in.numbers("accuracy");
+  for (double a : x.accuracy)
+    if (!(a >= 0 && a <= 1))
+      in.fail("accuracy", fmt::format("{} is not an accuracy in [0, 1]", a));
+  auto& env = x.environment;
+  if (in.has("mode")) {
+    auto mode = in.text("mode");
+    if (mode != "sync" && mode != "async")
+      in.fail("mode", "must be \"sync\" or \"async\", got '" + mode + "'");
+    env.sync = mode == "sync";
+  }
+  auto finite = [&](const char* key, double low, double high) {
+    auto v = in.number(key);
+    if (!(v >= low && v <= high))
+      in.fail(key, fmt::format("must be from {} to {}, got {}", low, high, v));
+    return v;
+  };
+  if (in.has("beta"))
+    env.beta = finite("beta", 0, 1e6);
+  // Overdue means later than the scenario's SLO unless said otherwise.
+  env.max_latency_s = in.context().slo_ms / 1000;
+  if (in.has("max_latency_s"))
+    env.max_latency_s = finite("max_latency_s", 1e-6, 3.15e8);
+  if (in.has("tau_times"))
+    env.tau_times = finite("tau_times", 1e-3, 1e6);
+  if (in.has("agent")) {
+    x.agent = in.text("agent");
+    if (!rafiki::make_baseline(x.agent, 0))
+      in.fail("agent", "unknown agent '" + x.agent + "' (known: "
+                         + rafiki::baseline_names() + ")");
+  }
+  spec.controller_settings = std::move(x);
+}
+
+stage_keys write(const stage_spec& spec) {
+  const auto& x = rafiki_settings_of(spec);
+  auto list = [](const auto& values, auto&& show) {
+    std::string out = "[";
+    for (size_t i = 0; i < values.size(); ++i)
+      out += (i == 0 ? "" : ", ") + show(values[i]);
+    return out + "]";
+  };
+  auto number = [](double v) { return fmt::format("{}", v); };
+  return {
+    {"models", list(x.models, toml_quoted)},
+    {"batch_sizes",
+     list(x.batch_sizes, [](uint32_t b) { return std::to_string(b); })},
+    {"accuracy", list(x.accuracy, number)},
+    {"mode", toml_quoted(x.environment.sync ? "sync" : "async")},
+    {"beta", number(x.environment.beta)},
+    {"max_latency_s", number(x.environment.max_latency_s)},
+    {"tau_times", number(x.environment.tau_times)},
+    {"agent", toml_quoted(x.agent)},
+  };
+}
+
+} // namespace
+
+controller_kind rafiki_controller_kind() {
+  controller_kind k;
+  k.name = "rafiki";
+  k.keys = {"models", "batch_sizes", "accuracy", "mode",
+            "beta",   "max_latency_s", "tau_times", "agent"};
+  k.load = load;
+  k.problem = rafiki_problem;
+  k.write = write;
+  k.spawn = [](const controller_spawn_context& ctx) {
+    auto options = rafiki_controller_setup(ctx.sc, ctx.id, ctx.clock);
+    options.agent = rafiki::make_baseline(rafiki_settings_of(ctx.spec).agent,
+                                          ctx.seed);
+    return ctx.sys.spawn(rafiki_controller, std::move(options));
+  };
+  return k;
+}
+
+} // namespace troupe

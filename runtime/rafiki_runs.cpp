@@ -1,0 +1,109 @@
+#include "runtime/rafiki_runs.hpp"
+
+#include <algorithm>
+#include <any>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "models/input_error.hpp"
+#include "models/output_file.hpp"
+#include "models/text_input.hpp"
+#include "runtime/rafiki_setup.hpp"
+
+namespace troupe {
+
+namespace {
+
+rafiki_settings& settings_of(scenario& sc) {
+  auto& spec = sc.stages[rafiki_stage(sc)];
+  return std::any_cast<rafiki_settings&>(spec.controller_settings);
+}
+
+} // namespace
+
+void apply_rafiki_overrides(scenario& sc, const rafiki_overrides& x) {
+  auto& env = settings_of(sc).environment;
+  if (x.mode) {
+    if (*x.mode != "sync" && *x.mode != "async")
+      throw std::invalid_argument("--policy must be sync or async, got '"
+                                  + *x.mode + "'");
+    env.sync = *x.mode == "sync";
+  }
+  if (x.beta)
+    env.beta = *x.beta;
+  if (x.max_latency_s)
+    env.max_latency_s = *x.max_latency_s;
+  if (x.tau_times)
+    env.tau_times = *x.tau_times;
+}
+
+size_t rafiki_action_count(const scenario& sc) {
+  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
+  return rafiki::action_space{x.models.size(), x.batch_sizes.size()}.size();
+}
+
+std::vector<size_t> read_action_file(const std::string& path,
+                                     size_t action_count) {
+  auto in = open_or_throw(path, "action file");
+  std::vector<size_t> actions;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    auto text = trim(line);
+    if (text.empty())
+      continue;
+    double value = 0;
+    if (!parse_double(text, value) || value < 0
+        || value >= double(action_count) || value != double(size_t(value)))
+      throw input_error(path, line_no, "action",
+                        fmt::format("expected an action index from 0 to {}, "
+                                    "got {}",
+                                    action_count - 1, quoted(text)));
+    actions.push_back(static_cast<size_t>(value));
+  }
+  if (actions.empty())
+    throw input_error(path, 0, "", "action file holds no actions");
+  return actions;
+}
+
+rafiki_replay replay_rafiki(const scenario& sc, arrival_times arrivals,
+                            std::vector<size_t> actions) {
+  rafiki_replay result;
+  auto id = rafiki_stage(sc);
+  controller_kind replaying;
+  replaying.name = "rafiki";
+  replaying.spawn = [&](const controller_spawn_context& ctx) {
+    auto options = rafiki_controller_setup(ctx.sc, id, ctx.clock);
+    options.agent = rafiki::make_fixed_agent(actions);
+    options.on_step = [&result](const rafiki::step_record& rec) {
+      result.steps.push_back(rec);
+    };
+    return ctx.sys.spawn(rafiki_controller, std::move(options));
+  };
+  run_options options;
+  options.arrivals = std::make_shared<arrival_times>(std::move(arrivals));
+  options.controllers = {replaying};
+  result.run = run_scenario(sc, options);
+  // Only a controller out of actions sends requests along no route.
+  const auto& records = result.run.outcomes.records;
+  result.actions_ran_out
+    = std::any_of(records.begin(), records.end(), [](const auto& r) {
+        return r.reason == errc::no_route;
+      });
+  return result;
+}
+
+void write_steps_csv(const std::string& path,
+                     const std::vector<rafiki::step_record>& steps) {
+  output_file file{path};
+  auto& out = file.stream();
+  out << "step,time_s,action,batch_size,served,overdue,reward\n";
+  for (const auto& s : steps)
+    out << fmt::format("{},{:.9f},{},{},{},{},{:.6f}\n", s.step, s.time_s,
+                       s.action, s.batch_size, s.served, s.overdue, s.reward);
+  file.commit();
+}
+
+} // namespace troupe

@@ -1,0 +1,57 @@
+#pragma once
+
+// Runs of a Rafiki scenario (seed 000) that a command drives: a replay of
+// fixed actions on fixed arrivals, with every step's record. The run is the
+// scenario's own actor graph in virtual time; only the controller's agent
+// and what it reports differ from `troupe run`.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "policies/rafiki/step_controller.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+
+namespace troupe {
+
+/// Command-line overrides of a scenario's Rafiki settings.
+struct rafiki_overrides {
+  /// "sync" or "async".
+  std::optional<std::string> mode;
+  std::optional<double> beta;
+  std::optional<double> max_latency_s;
+  std::optional<double> tau_times;
+};
+
+/// Applies the overrides to the scenario's Rafiki stage; throws
+/// std::invalid_argument for a value out of range.
+void apply_rafiki_overrides(scenario& sc, const rafiki_overrides& x);
+
+/// The scenario's action count (models and batch sizes of its Rafiki stage).
+size_t rafiki_action_count(const scenario& sc);
+
+/// Reads one action index per line; throws input_error naming the file and
+/// line of one that is not an integer from 0 to `action_count` - 1.
+std::vector<size_t> read_action_file(const std::string& path,
+                                     size_t action_count);
+
+struct rafiki_replay {
+  std::vector<rafiki::step_record> steps;
+  run_result run;
+  /// The actions ran out before the arrivals did: the requests left were
+  /// dropped (no_route).
+  bool actions_ran_out = false;
+};
+
+/// Runs the scenario's graph in virtual time on `arrivals` with the agent
+/// playing `actions`.
+rafiki_replay replay_rafiki(const scenario& sc, arrival_times arrivals,
+                            std::vector<size_t> actions);
+
+/// steps.csv: step,time_s,action,batch_size,served,overdue,reward.
+void write_steps_csv(const std::string& path,
+                     const std::vector<rafiki::step_record>& steps);
+
+} // namespace troupe

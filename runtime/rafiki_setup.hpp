@@ -1,0 +1,60 @@
+#pragma once
+
+// A scenario's Rafiki stage (seed 000): the `[stages.NAME.rafiki]` settings
+// of a stage whose controller = "rafiki", and the controller they make. The
+// latency table is the model stages' profiles at the chosen batch sizes, so
+// that the controller's view of each model and the model's replica agree.
+//
+//   [[stages]]
+//   name = "select"
+//   kind = "noop"
+//   controller = "rafiki"
+//   max_batch = 64
+//   inputs = ["source"]
+//     [stages.rafiki]
+//     models = ["m0", "m1", "m2"]     # stages fed by this one, model 0 first
+//     batch_sizes = [16, 32, 48, 64]
+//     accuracy = [...]                # per subset mask - 1 (model 0 = MSB)
+//     mode = "async"                  # or "sync"
+//     beta = 1.0
+//     max_latency_s = 10
+//     tau_times = 2
+//     agent = "greedy"                # a baseline (policies/rafiki/agent.hpp)
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "actors/rafiki_controller.hpp"
+#include "runtime/clock_kind.hpp"
+#include "runtime/scenario.hpp"
+
+namespace troupe {
+
+struct rafiki_settings {
+  std::vector<std::string> models;
+  std::vector<uint32_t> batch_sizes;
+  std::vector<double> accuracy;
+  rafiki::environment_options environment;
+  std::string agent = "greedy";
+};
+
+/// The settings of a stage with controller = "rafiki".
+const rafiki_settings& rafiki_settings_of(const stage_spec& spec);
+
+/// The first stage whose controller is Rafiki's; throws std::invalid_argument
+/// naming the scenario when there is none.
+stage_id rafiki_stage(const scenario& sc);
+
+/// Why the settings of stage `id` do not fit the scenario, or empty.
+std::string rafiki_problem(const scenario& sc, stage_id id);
+
+/// The controller of stage `id` without its agent and step callback: the
+/// tables (latencies from the model stages' profiles), the environment and
+/// the routes. In real time a question up to half a waiting tick late
+/// still counts as the check it was due for.
+rafiki_controller_options rafiki_controller_setup(const scenario& sc,
+                                                  stage_id id,
+                                                  clock_kind clock);
+
+} // namespace troupe
