@@ -105,9 +105,26 @@ struct rafiki_command_options {
   std::optional<double> max_latency_s;
   std::optional<double> tau_times;
   std::string out_dir;
+  /// train: the learner's settings (policies/rafiki/learner.hpp).
+  std::string algorithm = "a2c";
+  uint64_t num_frames = 80000;
+  size_t num_steps = 5;
+  double lr = 7e-4;
+  uint64_t seed = 1;
+  /// eval: a policy that train wrote (empty: the baselines only).
+  std::string policy_file;
+  /// eval: caps the requests of the evaluation run.
+  std::optional<uint64_t> count;
+  bool progress = true;
 };
 
 /// `troupe rafiki replay`: 0, 2 for bad input, 1 for other errors.
 int rafiki_replay_command(const rafiki_command_options& options);
+
+/// `troupe rafiki train`: 0, 2 for bad input, 1 for other errors.
+int rafiki_train_command(const rafiki_command_options& options);
+
+/// `troupe rafiki eval`: 0, 2 for bad input, 1 for other errors.
+int rafiki_eval_command(const rafiki_command_options& options);
 
 } // namespace troupe

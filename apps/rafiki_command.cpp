@@ -1,12 +1,17 @@
-// `troupe rafiki replay`: Rafiki's environment (seed 000) on fixed arrivals
-// and a fixed action sequence, step by step.
+// `troupe rafiki replay|train|eval`: Rafiki (seed 000) on the scenario's
+// actor graph in virtual time: a fixed action sequence step by step, a
+// learner trained while it acts, and a learned policy against the
+// baselines.
 
+#include <chrono>
 #include <filesystem>
 #include <iostream>
 
 #include <fmt/format.h>
 
 #include "apps/command_errors.hpp"
+#include "models/output_file.hpp"
+#include "policies/rafiki/step_rules.hpp"
 #include "apps/commands.hpp"
 #include "runtime/rafiki_runs.hpp"
 #include "runtime/rafiki_setup.hpp"
@@ -65,6 +70,114 @@ int rafiki_replay_command(const rafiki_command_options& options) {
                   .string();
     write_steps_csv(path, replay.steps);
     std::cout << "  wrote " << path << "\n";
+    return 0;
+  });
+}
+
+namespace {
+
+rafiki::learner make_learner(const scenario& sc,
+                             const rafiki_command_options& options) {
+  rafiki::learner_options lo;
+  lo.algorithm = options.algorithm;
+  lo.num_steps = options.num_steps;
+  lo.lr = options.lr;
+  lo.seed = options.seed;
+  lo.max_frames = options.num_frames;
+  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
+  rafiki::tables t;
+  t.batch_sizes = x.batch_sizes;
+  t.latency_s.assign(x.models.size(), {});
+  return rafiki::learner{rafiki::observation_size(t),
+                         rafiki_action_count(sc), lo};
+}
+
+void print_progress(const training_progress& p) {
+  std::cerr << fmt::format(
+    "  frames {:>9}/{} ({:3.0f}%)  {:7.0f} frames/s  reward/step {:7.2f}  "
+    "accuracy {:5.1f}%  overdue {:5.1f}%\n",
+    p.frames, p.target_frames,
+    100.0 * double(p.frames) / double(std::max<uint64_t>(1, p.target_frames)),
+    p.wall_s > 0 ? double(p.frames) / p.wall_s : 0.0,
+    p.recent.steps > 0 ? p.recent.reward / double(p.recent.steps) : 0.0,
+    100.0 * p.recent.accuracy(), 100.0 * p.recent.overdue_ratio());
+}
+
+} // namespace
+
+int rafiki_train_command(const rafiki_command_options& options) {
+  return report_errors("troupe rafiki train", [&] {
+    auto sc = load_with_overrides(options);
+    auto agent = make_learner(sc, options);
+    prepare_output_folder(options.out_dir);
+    std::cout << fmt::format("training {} for {} frames ({})\n",
+                             options.algorithm, options.num_frames,
+                             describe(sc));
+    auto start = std::chrono::steady_clock::now();
+    auto totals = train_rafiki(sc, agent, options.num_frames,
+                               options.progress ? print_progress : nullptr);
+    auto wall = std::chrono::duration<double>(
+                  std::chrono::steady_clock::now() - start)
+                  .count();
+    std::cout << fmt::format(
+      "  {} frames in {:.1f} s ({:.0f} frames/s), {} updates; over the "
+      "whole run: reward/step {:.2f}, accuracy {:.2f}%, overdue {:.2f}%\n",
+      agent.frames(), wall, double(agent.frames()) / wall, agent.updates(),
+      totals.steps > 0 ? totals.reward / double(totals.steps) : 0.0,
+      100.0 * totals.accuracy(), 100.0 * totals.overdue_ratio());
+    auto path = (std::filesystem::path{options.out_dir} / "policy.txt")
+                  .string();
+    agent.save(path);
+    std::cout << "  wrote " << path << "\n";
+    return 0;
+  });
+}
+
+int rafiki_eval_command(const rafiki_command_options& options) {
+  return report_errors("troupe rafiki eval", [&] {
+    auto sc = load_with_overrides(options);
+    std::vector<std::pair<std::string, std::shared_ptr<rafiki::agent>>> agents;
+    if (!options.policy_file.empty()) {
+      auto learned = std::make_shared<rafiki::learner>(
+        make_learner(sc, options));
+      learned->load(options.policy_file);
+      learned->freeze();
+      agents.emplace_back("learned", learned);
+    }
+    for (const char* name :
+         {"greedy", "clipper", "all-max", "best-single", "random"})
+      agents.emplace_back(name, rafiki::make_baseline(name, options.seed));
+    std::cout << fmt::format("evaluating on {} ({})\n", sc.name,
+                             describe(sc));
+    std::string table = "agent,reward_per_request,accuracy,overdue_ratio,"
+                        "p99_latency_s,completed,sent\n";
+    std::cout << fmt::format("  {:<12} {:>10} {:>9} {:>9} {:>12}\n", "agent",
+                             "reward/req", "accuracy", "overdue",
+                             "p99 latency");
+    for (auto& [name, agent] : agents) {
+      auto e = evaluate_rafiki(sc, name, agent, options.count);
+      auto summary = summarize(sc, e.run);
+      double per_request = summary.sent > 0
+                             ? e.totals.reward / double(summary.sent)
+                             : 0.0;
+      std::cout << fmt::format("  {:<12} {:>10.4f} {:>8.2f}% {:>8.2f}% "
+                               "{:>10.2f} s\n",
+                               name, per_request, 100 * e.totals.accuracy(),
+                               100 * e.totals.overdue_ratio(),
+                               summary.latency_ms.p99 / 1e3);
+      table += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.3f},{},{}\n", name,
+                           per_request, e.totals.accuracy(),
+                           e.totals.overdue_ratio(),
+                           summary.latency_ms.p99 / 1e3, summary.completed,
+                           summary.sent);
+    }
+    if (!options.out_dir.empty()) {
+      prepare_output_folder(options.out_dir);
+      auto path = (std::filesystem::path{options.out_dir} / "eval.csv")
+                    .string();
+      write_file_atomically(path, table);
+      std::cout << "  wrote " << path << "\n";
+    }
     return 0;
   });
 }

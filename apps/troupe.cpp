@@ -156,6 +156,25 @@ int main(int argc, char** argv) {
   auto* rafiki_replay = rafiki_cmd->add_subcommand(
     "replay", "Run the environment on fixed arrivals and actions and write "
               "every step to steps.csv");
+  // Options every rafiki subcommand shares.
+  auto add_environment = [&](CLI::App* cmd) {
+    cmd->add_option("--scenario", rafiki.scenario_file,
+                    "Scenario with a Rafiki stage (default "
+                    "scenarios/rafiki-seed.toml)");
+    cmd->add_option("--policy", rafiki.mode,
+                    "sync or async (default: the scenario's)")
+      ->check(CLI::IsMember({"sync", "async"}));
+    cmd->add_option("--beta", rafiki.beta,
+                    "Weight of overdue requests in the reward")
+      ->check(troupe::cli::non_negative_number());
+    cmd->add_option("--max-latency", rafiki.max_latency_s,
+                    "Seconds after which a request is overdue")
+      ->check(troupe::cli::positive_number());
+    cmd->add_option("--tau-times,--tau", rafiki.tau_times,
+                    "tau = the largest latency x this")
+      ->check(troupe::cli::positive_number());
+  };
+  add_environment(rafiki_replay);
   rafiki_replay->add_option("--arrivals", rafiki.arrivals_file,
                             "Arrival times, one per line, in seconds, "
                             "ascending")
@@ -163,24 +182,47 @@ int main(int argc, char** argv) {
   rafiki_replay->add_option("--actions", rafiki.actions_file,
                             "Action indexes, one per line")
     ->required();
-  rafiki_replay->add_option("--scenario", rafiki.scenario_file,
-                            "Scenario with a Rafiki stage (default "
-                            "scenarios/rafiki-seed.toml)");
-  rafiki_replay->add_option("--policy", rafiki.mode,
-                            "sync or async (default: the scenario's)")
-    ->check(CLI::IsMember({"sync", "async"}));
-  rafiki_replay->add_option("--beta", rafiki.beta,
-                            "Weight of overdue requests in the reward")
-    ->check(troupe::cli::non_negative_number());
-  rafiki_replay->add_option("--max-latency", rafiki.max_latency_s,
-                            "Seconds after which a request is overdue")
-    ->check(troupe::cli::positive_number());
-  rafiki_replay->add_option("--tau-times", rafiki.tau_times,
-                            "tau = the largest latency x this")
-    ->check(troupe::cli::positive_number());
   rafiki_replay->add_option("--out", rafiki.out_dir,
                             "Folder for steps.csv")
     ->required();
+  auto* rafiki_train = rafiki_cmd->add_subcommand(
+    "train", "Train a policy (A2C or REINFORCE) on the scenario's graph in "
+             "virtual time");
+  add_environment(rafiki_train);
+  rafiki_train->add_option("--algorithm", rafiki.algorithm,
+                           "a2c (default, the 2018 version) or reinforce")
+    ->check(CLI::IsMember({"a2c", "reinforce"}));
+  rafiki_train->add_option("--num-frames", rafiki.num_frames,
+                           "Steps to act and learn from (default 80000)")
+    ->check(troupe::cli::positive_integer());
+  rafiki_train->add_option("--num-steps", rafiki.num_steps,
+                           "Frames per update (default 5)")
+    ->check(CLI::Range(1, 100000));
+  rafiki_train->add_option("--lr", rafiki.lr,
+                           "RMSprop learning rate (default 7e-4)")
+    ->check(troupe::cli::positive_number(1));
+  rafiki_train->add_option("--seed", rafiki.seed,
+                           "Seed of the networks and the action sampling")
+    ->check(troupe::cli::non_negative_integer());
+  rafiki_train->add_option("--out", rafiki.out_dir,
+                           "Folder for policy.txt")
+    ->required();
+  rafiki_train->add_flag("--quiet{false},-q{false}", rafiki.progress,
+                         "No progress lines");
+  auto* rafiki_eval = rafiki_cmd->add_subcommand(
+    "eval", "Compare a trained policy with the baselines on the scenario's "
+            "workload");
+  add_environment(rafiki_eval);
+  rafiki_eval->add_option("--policy-file", rafiki.policy_file,
+                          "A policy.txt from train (default: baselines "
+                          "only)");
+  rafiki_eval->add_option("--count", rafiki.count,
+                          "Send at most this many requests")
+    ->check(troupe::cli::positive_integer());
+  rafiki_eval->add_option("--seed", rafiki.seed,
+                          "Seed of the random baseline")
+    ->check(troupe::cli::non_negative_integer());
+  rafiki_eval->add_option("--out", rafiki.out_dir, "Folder for eval.csv");
 
   if (auto code = troupe::cli::parse(app, argc, argv); code >= 0)
     return code;
@@ -196,5 +238,9 @@ int main(int argc, char** argv) {
     return troupe::plan_command(plan);
   if (*rafiki_replay)
     return troupe::rafiki_replay_command(rafiki);
+  if (*rafiki_train)
+    return troupe::rafiki_train_command(rafiki);
+  if (*rafiki_eval)
+    return troupe::rafiki_eval_command(rafiki);
   return 0;
 }

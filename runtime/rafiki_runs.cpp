@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <any>
+#include <chrono>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -68,23 +69,99 @@ std::vector<size_t> read_action_file(const std::string& path,
   return actions;
 }
 
+namespace {
+
+/// A controller kind "rafiki" for one run: the scenario's settings with
+/// this agent, every step to `on_step`.
+controller_kind controller_with(
+  const scenario& sc, std::shared_ptr<rafiki::agent> agent,
+  std::function<void(const rafiki::step_record&)> on_step) {
+  auto id = rafiki_stage(sc);
+  controller_kind k;
+  k.name = "rafiki";
+  k.spawn = [id, agent, on_step](const controller_spawn_context& ctx) {
+    auto options = rafiki_controller_setup(ctx.sc, id, ctx.clock);
+    options.agent = agent;
+    options.on_step = on_step;
+    return ctx.sys.spawn(rafiki_controller, std::move(options));
+  };
+  return k;
+}
+
+} // namespace
+
+void step_totals::add(const rafiki::step_record& s) {
+  ++steps;
+  served += s.served;
+  overdue += s.overdue;
+  reward += s.reward;
+  accuracy_served += s.accuracy * double(s.served);
+}
+
+step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
+                         uint64_t frames,
+                         const std::function<void(const training_progress&)>&
+                           on_progress) {
+  step_totals all;
+  training_progress progress;
+  progress.target_frames = frames;
+  auto shared = std::shared_ptr<rafiki::agent>(&agent, [](rafiki::agent*) {});
+  auto start = std::chrono::steady_clock::now();
+  auto report = [&] {
+    progress.frames = agent.frames();
+    progress.wall_s = std::chrono::duration<double>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+    progress.last_update = agent.last_update();
+    if (on_progress)
+      on_progress(progress);
+    progress.recent = {};
+  };
+  for (uint64_t episode = 0; agent.frames() < frames; ++episode) {
+    auto before = agent.frames();
+    run_options options;
+    options.seed = sc.seed + episode;
+    options.controllers = {controller_with(sc, shared,
+                                           [&](const rafiki::step_record& s) {
+                                             all.add(s);
+                                             progress.recent.add(s);
+                                           })};
+    options.cancelled = [&] { return agent.frames() >= frames; };
+    options.on_progress = [&](const run_progress&) { report(); };
+    run_scenario(sc, options);
+    if (agent.frames() == before)
+      throw std::runtime_error(sc.file + ": an episode took no step: the "
+                                         "workload sends nothing to learn "
+                                         "from");
+  }
+  report();
+  return all;
+}
+
+evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
+                           std::shared_ptr<rafiki::agent> agent,
+                           std::optional<uint64_t> count) {
+  evaluation result;
+  result.agent = name;
+  run_options options;
+  options.count = count;
+  options.controllers = {controller_with(
+    sc, std::move(agent),
+    [&result](const rafiki::step_record& s) { result.totals.add(s); })};
+  result.run = run_scenario(sc, options);
+  return result;
+}
+
 rafiki_replay replay_rafiki(const scenario& sc, arrival_times arrivals,
                             std::vector<size_t> actions) {
   rafiki_replay result;
-  auto id = rafiki_stage(sc);
-  controller_kind replaying;
-  replaying.name = "rafiki";
-  replaying.spawn = [&](const controller_spawn_context& ctx) {
-    auto options = rafiki_controller_setup(ctx.sc, id, ctx.clock);
-    options.agent = rafiki::make_fixed_agent(actions);
-    options.on_step = [&result](const rafiki::step_record& rec) {
-      result.steps.push_back(rec);
-    };
-    return ctx.sys.spawn(rafiki_controller, std::move(options));
-  };
   run_options options;
   options.arrivals = std::make_shared<arrival_times>(std::move(arrivals));
-  options.controllers = {replaying};
+  options.controllers = {controller_with(
+    sc, rafiki::make_fixed_agent(std::move(actions)),
+    [&result](const rafiki::step_record& rec) {
+      result.steps.push_back(rec);
+    })};
   result.run = run_scenario(sc, options);
   // Only a controller out of actions sends requests along no route.
   const auto& records = result.run.outcomes.records;

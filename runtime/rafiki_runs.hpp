@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/rafiki/learner.hpp"
 #include "policies/rafiki/step_controller.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
@@ -49,6 +50,57 @@ struct rafiki_replay {
 /// playing `actions`.
 rafiki_replay replay_rafiki(const scenario& sc, arrival_times arrivals,
                             std::vector<size_t> actions);
+
+/// Totals over the steps of a run.
+struct step_totals {
+  uint64_t steps = 0;
+  uint64_t served = 0;
+  uint64_t overdue = 0;
+  double reward = 0;
+  /// Sum of accuracy x served (the served-weighted accuracy's numerator).
+  double accuracy_served = 0;
+
+  void add(const rafiki::step_record& s);
+
+  double accuracy() const {
+    return served > 0 ? accuracy_served / double(served) : 0.0;
+  }
+
+  double overdue_ratio() const {
+    return served > 0 ? double(overdue) / double(served) : 0.0;
+  }
+};
+
+/// A training run's progress, about once per second of wall time.
+struct training_progress {
+  uint64_t frames = 0;
+  uint64_t target_frames = 0;
+  double wall_s = 0;
+  /// Since the last report.
+  step_totals recent;
+  rafiki::update_stats last_update;
+};
+
+/// Trains `agent` on the scenario's graph in virtual time, in episodes of
+/// the scenario's workload (seeds seed, seed + 1, ...), until it has acted
+/// `frames` times.
+step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
+                         uint64_t frames,
+                         const std::function<void(const training_progress&)>&
+                           on_progress);
+
+/// One agent's evaluation on the scenario's workload.
+struct evaluation {
+  std::string agent;
+  step_totals totals;
+  run_result run;
+};
+
+/// Runs the scenario once with `agent` as its controller's agent, on at
+/// most `count` requests.
+evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
+                           std::shared_ptr<rafiki::agent> agent,
+                           std::optional<uint64_t> count = std::nullopt);
 
 /// steps.csv: step,time_s,action,batch_size,served,overdue,reward.
 void write_steps_csv(const std::string& path,
