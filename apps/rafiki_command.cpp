@@ -85,11 +85,9 @@ rafiki::learner make_learner(const scenario& sc,
   lo.seed = options.seed;
   lo.max_frames = options.num_frames;
   const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
-  rafiki::tables t;
-  t.batch_sizes = x.batch_sizes;
-  t.latency_s.assign(x.models.size(), {});
-  return rafiki::learner{rafiki::observation_size(t),
-                         rafiki_action_count(sc), lo};
+  return rafiki::learner{
+    rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
+    rafiki_action_count(sc), lo};
 }
 
 void print_progress(const training_progress& p) {
@@ -144,8 +142,7 @@ int rafiki_eval_command(const rafiki_command_options& options) {
       learned->freeze();
       agents.emplace_back("learned", learned);
     }
-    for (const char* name :
-         {"greedy", "clipper", "all-max", "best-single", "random"})
+    for (const auto& name : rafiki::baselines())
       agents.emplace_back(name, rafiki::make_baseline(name, options.seed));
     std::cout << fmt::format("evaluating on {} ({})\n", sc.name,
                              describe(sc));

@@ -26,17 +26,23 @@ rafiki_settings& settings_of(scenario& sc) {
 void apply_rafiki_overrides(scenario& sc, const rafiki_overrides& x) {
   auto& env = settings_of(sc).environment;
   if (x.mode) {
-    if (*x.mode != "sync" && *x.mode != "async")
+    auto sync = parse_rafiki_mode(*x.mode);
+    if (!sync)
       throw std::invalid_argument("--policy must be sync or async, got '"
                                   + *x.mode + "'");
-    env.sync = *x.mode == "sync";
+    env.sync = *sync;
   }
-  if (x.beta)
-    env.beta = *x.beta;
-  if (x.max_latency_s)
-    env.max_latency_s = *x.max_latency_s;
-  if (x.tau_times)
-    env.tau_times = *x.tau_times;
+  auto set = [](double& to, std::optional<double> value,
+                const rafiki_bound& bound, const char* option) {
+    if (!value)
+      return;
+    if (auto why = bound.problem(*value); !why.empty())
+      throw std::invalid_argument(std::string{option} + " " + why);
+    to = *value;
+  };
+  set(env.beta, x.beta, beta_bound, "--beta");
+  set(env.max_latency_s, x.max_latency_s, max_latency_bound, "--max-latency");
+  set(env.tau_times, x.tau_times, tau_times_bound, "--tau-times");
 }
 
 size_t rafiki_action_count(const scenario& sc) {
@@ -74,16 +80,12 @@ namespace {
 /// A controller kind "rafiki" for one run: the scenario's settings with
 /// this agent, every step to `on_step`.
 controller_kind controller_with(
-  const scenario& sc, std::shared_ptr<rafiki::agent> agent,
+  std::shared_ptr<rafiki::agent> agent,
   std::function<void(const rafiki::step_record&)> on_step) {
-  auto id = rafiki_stage(sc);
   controller_kind k;
   k.name = "rafiki";
-  k.spawn = [id, agent, on_step](const controller_spawn_context& ctx) {
-    auto options = rafiki_controller_setup(ctx.sc, id, ctx.clock);
-    options.agent = agent;
-    options.on_step = on_step;
-    return ctx.sys.spawn(rafiki_controller, std::move(options));
+  k.spawn = [agent, on_step](const controller_spawn_context& ctx) {
+    return spawn_rafiki_controller(ctx, agent, on_step);
   };
   return k;
 }
@@ -112,7 +114,6 @@ step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
     progress.wall_s = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - start)
                         .count();
-    progress.last_update = agent.last_update();
     if (on_progress)
       on_progress(progress);
     progress.recent = {};
@@ -121,7 +122,7 @@ step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
     auto before = agent.frames();
     run_options options;
     options.seed = sc.seed + episode;
-    options.controllers = {controller_with(sc, shared,
+    options.controllers = {controller_with(shared,
                                            [&](const rafiki::step_record& s) {
                                              all.add(s);
                                              progress.recent.add(s);
@@ -146,7 +147,7 @@ evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
   run_options options;
   options.count = count;
   options.controllers = {controller_with(
-    sc, std::move(agent),
+    std::move(agent),
     [&result](const rafiki::step_record& s) { result.totals.add(s); })};
   result.run = run_scenario(sc, options);
   return result;
@@ -158,7 +159,7 @@ rafiki_replay replay_rafiki(const scenario& sc, arrival_times arrivals,
   run_options options;
   options.arrivals = std::make_shared<arrival_times>(std::move(arrivals));
   options.controllers = {controller_with(
-    sc, rafiki::make_fixed_agent(std::move(actions)),
+    rafiki::make_fixed_agent(std::move(actions)),
     [&result](const rafiki::step_record& rec) {
       result.steps.push_back(rec);
     })};

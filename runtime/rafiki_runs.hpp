@@ -78,7 +78,6 @@ struct training_progress {
   double wall_s = 0;
   /// Since the last report.
   step_totals recent;
-  rafiki::update_stats last_update;
 };
 
 /// Trains `agent` on the scenario's graph in virtual time, in episodes of

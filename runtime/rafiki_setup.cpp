@@ -100,20 +100,38 @@ std::string rafiki_problem(const scenario& sc, stage_id id) {
   return "";
 }
 
-rafiki_controller_options rafiki_controller_setup(const scenario& sc,
-                                                  stage_id id,
-                                                  clock_kind clock) {
-  const auto& x = rafiki_settings_of(sc.stages[id]);
-  rafiki_controller_options result;
-  result.models = tables_of(sc, x);
-  result.environment = x.environment;
-  if (clock == clock_kind::real_time)
-    result.environment.late_ns = static_cast<int64_t>(
+std::optional<bool> parse_rafiki_mode(const std::string& text) {
+  if (text == "sync")
+    return true;
+  if (text == "async")
+    return false;
+  return std::nullopt;
+}
+
+std::string rafiki_bound::problem(double value) const {
+  if (value >= low && value <= high)
+    return "";
+  return fmt::format("must be from {} to {}, got {}", low, high, value);
+}
+
+controller_actor
+spawn_rafiki_controller(const controller_spawn_context& ctx,
+                        std::shared_ptr<rafiki::agent> agent,
+                        std::function<void(const rafiki::step_record&)>
+                          on_step) {
+  const auto& x = rafiki_settings_of(ctx.spec);
+  rafiki_controller_options options;
+  options.models = tables_of(ctx.sc, x);
+  options.environment = x.environment;
+  if (ctx.clock == clock_kind::real_time)
+    options.environment.late_ns = static_cast<int64_t>(
       rafiki::wait_tick_s / 2 * 1e9);
   for (const auto& name : x.models)
-    result.model_routes.push_back(uint64_t{1} << *consumer_index(sc, id,
-                                                                 name));
-  return result;
+    options.model_routes.push_back(
+      uint64_t{1} << *consumer_index(ctx.sc, ctx.id, name));
+  options.agent = std::move(agent);
+  options.on_step = std::move(on_step);
+  return ctx.sys.spawn(rafiki_controller, std::move(options));
 }
 
 } // namespace troupe

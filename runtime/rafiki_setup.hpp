@@ -22,11 +22,15 @@
 //     agent = "greedy"                # a baseline (policies/rafiki/agent.hpp)
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "actors/rafiki_controller.hpp"
 #include "runtime/clock_kind.hpp"
+#include "runtime/controller_kind.hpp"
 #include "runtime/scenario.hpp"
 
 namespace troupe {
@@ -49,12 +53,34 @@ stage_id rafiki_stage(const scenario& sc);
 /// Why the settings of stage `id` do not fit the scenario, or empty.
 std::string rafiki_problem(const scenario& sc, stage_id id);
 
-/// The controller of stage `id` without its agent and step callback: the
-/// tables (latencies from the model stages' profiles), the environment and
-/// the routes. In real time a question up to half a waiting tick late
-/// still counts as the check it was due for.
-rafiki_controller_options rafiki_controller_setup(const scenario& sc,
-                                                  stage_id id,
-                                                  clock_kind clock);
+/// "sync" -> true, "async" -> false, anything else -> nothing.
+std::optional<bool> parse_rafiki_mode(const std::string& text);
+
+/// The range a numeric setting may take (the loader and the command-line
+/// overrides check the same).
+struct rafiki_bound {
+  const char* key;
+  double low;
+  double high;
+
+  /// Why `value` is out of range ("must be from LOW to HIGH, got V"), or
+  /// empty.
+  std::string problem(double value) const;
+};
+
+constexpr rafiki_bound beta_bound{"beta", 0, 1e6};
+constexpr rafiki_bound max_latency_bound{"max_latency_s", 1e-6, 3.15e8};
+constexpr rafiki_bound tau_times_bound{"tau_times", 1e-3, 1e6};
+
+/// Spawns the controller of the stage `ctx` names: the tables (latencies
+/// from the model stages' profiles), the environment and the routes of the
+/// scenario, with `agent` and `on_step` (may be empty). In real time a
+/// question up to half a waiting tick late still counts as the check it
+/// was due for.
+controller_actor
+spawn_rafiki_controller(const controller_spawn_context& ctx,
+                        std::shared_ptr<rafiki::agent> agent,
+                        std::function<void(const rafiki::step_record&)>
+                          on_step = {});
 
 } // namespace troupe

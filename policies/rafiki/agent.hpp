@@ -62,8 +62,11 @@ public:
 /// (uniform over the actions, from `seed`). Null for an unknown name.
 std::unique_ptr<agent> make_baseline(const std::string& name, uint64_t seed);
 
+/// The names above, in that order.
+const std::vector<std::string>& baselines();
+
 /// The names above, comma-separated.
-const char* baseline_names();
+std::string baseline_names();
 
 /// Plays a fixed sequence of action indexes (a replay), then says
 /// exhausted.

@@ -115,8 +115,17 @@ std::unique_ptr<agent> make_baseline(const std::string& name, uint64_t seed) {
   return nullptr;
 }
 
-const char* baseline_names() {
-  return "greedy, clipper, all-max, best-single, random";
+const std::vector<std::string>& baselines() {
+  static const std::vector<std::string> names{"greedy", "clipper", "all-max",
+                                              "best-single", "random"};
+  return names;
+}
+
+std::string baseline_names() {
+  std::string result;
+  for (const auto& name : baselines())
+    result += (result.empty() ? "" : ", ") + name;
+  return result;
 }
 
 std::unique_ptr<agent> make_fixed_agent(std::vector<size_t> actions) {

@@ -150,7 +150,6 @@ void learner::apply(std::vector<float>& grads) {
   for (float g : grads)
     norm += double(g) * double(g);
   norm = std::sqrt(norm);
-  last_.grad_norm = norm;
   if (options_.algorithm == "a2c" && norm > options_.max_grad_norm) {
     auto scale = float(options_.max_grad_norm / (norm + 1e-6));
     for (auto& g : grads)
@@ -177,8 +176,6 @@ void learner::update(double bootstrap) {
   update_stats stats;
   gradient(rollout_, bootstrap, grads, stats);
   apply(grads);
-  stats.grad_norm = last_.grad_norm;
-  last_ = stats;
   rollout_.clear();
   ++updates_;
 }

@@ -48,12 +48,11 @@ struct frame {
   double reward = 0;
 };
 
-/// What an update saw, for progress reports.
+/// What the loss of an update was made of.
 struct update_stats {
   double policy_loss = 0;
   double value_loss = 0;
   double entropy = 0;
-  double grad_norm = 0;
 };
 
 class learner : public agent {
@@ -97,10 +96,6 @@ public:
     return updates_;
   }
 
-  const update_stats& last_update() const {
-    return last_;
-  }
-
   /// Writes both networks (a text file: sizes, then every parameter);
   /// throws std::runtime_error when it cannot.
   void save(const std::string& path) const;
@@ -121,7 +116,6 @@ private:
   bool frozen_ = false;
   uint64_t frames_ = 0;
   uint64_t updates_ = 0;
-  update_stats last_;
 };
 
 /// softmax(logits) and log-softmax, in double.

@@ -141,15 +141,9 @@ step_controller::serve(int64_t now_ns, size_t queue_length,
   rec.batch_size = batch;
   rec.served = static_cast<uint32_t>(std::min<size_t>(queue_length, batch));
   rec.accuracy = tables_.accuracy[chosen.mask - 1];
-  double latency_sum = 0;
-  for (size_t i = 0; i < rec.served && i < arrivals_ns.size(); ++i) {
-    double latency = to_s(now_ns - arrivals_ns[i]) + slowest;
-    latency_sum += latency;
-    rec.max_latency_s = std::max(rec.max_latency_s, latency);
-    if (latency > options_.max_latency_s)
+  for (size_t i = 0; i < rec.served && i < arrivals_ns.size(); ++i)
+    if (to_s(now_ns - arrivals_ns[i]) + slowest > options_.max_latency_s)
       ++rec.overdue;
-  }
-  rec.mean_latency_s = rec.served > 0 ? latency_sum / rec.served : 0;
   rec.reward = reward(rec.accuracy, rec.served, rec.overdue, options_.beta);
   agent_.rewarded(rec.reward);
   if (on_step)

@@ -55,10 +55,8 @@ struct step_record {
   uint32_t served = 0;
   uint32_t overdue = 0;
   double reward = 0;
-  /// The subset's accuracy and the served requests' mean latency.
+  /// The subset's accuracy.
   double accuracy = 0;
-  double mean_latency_s = 0;
-  double max_latency_s = 0;
 };
 
 class step_controller {
@@ -84,20 +82,8 @@ public:
   /// Called with every step served.
   std::function<void(const step_record&)> on_step;
 
-  double tau_s() const {
-    return tau_s_;
-  }
-
-  const tables& models() const {
-    return tables_;
-  }
-
   const action_space& actions() const {
     return actions_;
-  }
-
-  uint64_t steps() const {
-    return steps_;
   }
 
 private:

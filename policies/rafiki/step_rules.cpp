@@ -37,8 +37,8 @@ void elapse(std::vector<double>& busy_s, double elapsed_s) {
     b = std::max(0.0, b - elapsed_s);
 }
 
-size_t observation_size(const tables& t) {
-  return 1 + t.models() * t.batch_sizes.size() + t.models() + observed_queue;
+size_t observation_size(size_t models, size_t batch_sizes) {
+  return 1 + models * batch_sizes + models + observed_queue;
 }
 
 std::vector<float> observation(const tables& t, double tau_s,

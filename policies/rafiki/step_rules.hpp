@@ -50,8 +50,12 @@ double time_advance(const std::vector<double>& busy_s, bool sync);
 void elapse(std::vector<double>& busy_s, double elapsed_s);
 
 /// The observation's length: 1 + M B + M + observed_queue (216 for the
-/// seed's tables).
-size_t observation_size(const tables& t);
+/// seed's 3 models and 4 batch sizes).
+size_t observation_size(size_t models, size_t batch_sizes);
+
+inline size_t observation_size(const tables& t) {
+  return observation_size(t.models(), t.batch_sizes.size());
+}
 
 /// [tau, latencies row-major, busy per model, the first observed_queue
 /// queued requests' waits (now - arrival), zeros after the queue].

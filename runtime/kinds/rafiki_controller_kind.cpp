@@ -35,24 +35,25 @@ void load(const stage_reader& in, stage_spec& spec) {
   auto& env = x.environment;
   if (in.has("mode")) {
     auto mode = in.text("mode");
-    if (mode != "sync" && mode != "async")
+    auto sync = parse_rafiki_mode(mode);
+    if (!sync)
       in.fail("mode", "must be \"sync\" or \"async\", got '" + mode + "'");
-    env.sync = mode == "sync";
+    env.sync = *sync;
   }
-  auto finite = [&](const char* key, double low, double high) {
-    auto v = in.number(key);
-    if (!(v >= low && v <= high))
-      in.fail(key, fmt::format("must be from {} to {}, got {}", low, high, v));
+  auto within = [&](const rafiki_bound& bound) {
+    auto v = in.number(bound.key);
+    if (auto why = bound.problem(v); !why.empty())
+      in.fail(bound.key, why);
     return v;
   };
   if (in.has("beta"))
-    env.beta = finite("beta", 0, 1e6);
+    env.beta = within(beta_bound);
   // Overdue means later than the scenario's SLO unless said otherwise.
   env.max_latency_s = in.context().slo_ms / 1000;
   if (in.has("max_latency_s"))
-    env.max_latency_s = finite("max_latency_s", 1e-6, 3.15e8);
+    env.max_latency_s = within(max_latency_bound);
   if (in.has("tau_times"))
-    env.tau_times = finite("tau_times", 1e-3, 1e6);
+    env.tau_times = within(tau_times_bound);
   if (in.has("agent")) {
     x.agent = in.text("agent");
     if (!rafiki::make_baseline(x.agent, 0))
@@ -95,10 +96,9 @@ controller_kind rafiki_controller_kind() {
   k.problem = rafiki_problem;
   k.write = write;
   k.spawn = [](const controller_spawn_context& ctx) {
-    auto options = rafiki_controller_setup(ctx.sc, ctx.id, ctx.clock);
-    options.agent = rafiki::make_baseline(rafiki_settings_of(ctx.spec).agent,
-                                          ctx.seed);
-    return ctx.sys.spawn(rafiki_controller, std::move(options));
+    return spawn_rafiki_controller(
+      ctx, rafiki::make_baseline(rafiki_settings_of(ctx.spec).agent,
+                                 ctx.seed));
   };
   return k;
 }

@@ -154,6 +154,15 @@ BOOST_AUTO_TEST_CASE(bad_action_and_arrival_files_name_the_line) {
                         [](const input_error& err) { return err.line() == 2; });
 }
 
+BOOST_AUTO_TEST_CASE(overrides_are_held_to_the_scenario_keys_bounds) {
+  BOOST_CHECK_THROW(seed_scenario({{}, -1.0, {}, {}}), std::invalid_argument);
+  BOOST_CHECK_THROW(seed_scenario({{}, {}, 1e300, {}}),
+                    std::invalid_argument);
+  BOOST_CHECK_THROW(seed_scenario({"both", {}, {}, {}}),
+                    std::invalid_argument);
+  BOOST_CHECK_NO_THROW(seed_scenario({"sync", 0.0, 3.0, 1.5}));
+}
+
 BOOST_AUTO_TEST_CASE(steps_csv_has_the_documented_columns) {
   test::temp_dir dir;
   auto replay = replay_rafiki(seed_scenario({"sync", 1.0, {}, {}}),
