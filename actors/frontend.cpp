@@ -291,6 +291,13 @@ void pump(frontend_pointer self, caf::timespan when) {
     // One question at a time; the answer dispatches and asks again.
     if (st.deciding)
       return;
+    if (st.quiet_until) {
+      if (when < *st.quiet_until) {
+        wake_at(self, *st.quiet_until, when);
+        return;
+      }
+      st.quiet_until.reset();
+    }
     if (auto q = st.query(when)) {
       st.deciding = true;
       self->request(st.options.controller, caf::infinite, std::move(*q))
@@ -377,8 +384,11 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
       // arrival or completion.
       if (d.batch_size > 0)
         pump(self, when);
-      else if (d.retry_after.count() > 0)
+      else if (d.retry_after.count() > 0) {
+        if (d.firm)
+          st.quiet_until = when + d.retry_after;
         wake_at(self, when + d.retry_after, when);
+      }
     });
 }
 

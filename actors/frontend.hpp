@@ -132,6 +132,8 @@ struct frontend_state : run_member {
   std::optional<caf::timespan> flush_at;
   /// A question to the controller is open: no other dispatch until then.
   bool deciding = false;
+  /// The controller's firm answer holds until then: no question before.
+  std::optional<caf::timespan> quiet_until;
 
   frontend_state() = default;
 

@@ -3,11 +3,11 @@
 namespace troupe {
 
 dispatch_decision rafiki_controller_state::decide(const dispatch_query& q) {
-  std::vector<int64_t> arrivals;
-  arrivals.reserve(q.arrivals.size());
+  arrivals.clear();
   for (auto a : q.arrivals)
     arrivals.push_back(a.count());
-  auto answer = steps->check(q.now.count(), q.queue_length, arrivals);
+  rafiki::queue_view queue{q.queue_length, arrivals.data(), arrivals.size()};
+  auto answer = steps->check(q.now.count(), queue);
   dispatch_decision d;
   if (answer.exhausted) {
     d.batch_size = q.max_batch;
@@ -16,6 +16,8 @@ dispatch_decision rafiki_controller_state::decide(const dispatch_query& q) {
   }
   if (answer.batch_size == 0) {
     d.retry_after = caf::timespan{answer.retry_after_ns};
+    // Arrivals before the next check only join the queue (SEEDS.md 1).
+    d.firm = true;
     return d;
   }
   d.batch_size = answer.batch_size;

@@ -41,6 +41,8 @@ struct rafiki_controller_state : run_member {
   std::shared_ptr<rafiki::agent> agent;
   std::unique_ptr<rafiki::step_controller> steps;
   std::vector<uint64_t> model_routes;
+  /// The question's arrival times in ns (kept to reuse its memory).
+  std::vector<int64_t> arrivals;
 
   /// The answer to one question.
   dispatch_decision decide(const dispatch_query& q);

@@ -111,6 +111,8 @@ struct rafiki_command_options {
   size_t num_steps = 5;
   double lr = 7e-4;
   uint64_t seed = 1;
+  /// train: "direct" or "graph" (runtime/rafiki_runs.hpp: training_env).
+  std::string env = "direct";
   /// eval: a policy that train wrote (empty: the baselines only).
   std::string policy_file;
   /// eval: caps the requests of the evaluation run.

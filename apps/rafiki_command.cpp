@@ -108,11 +108,14 @@ int rafiki_train_command(const rafiki_command_options& options) {
     auto sc = load_with_overrides(options);
     auto agent = make_learner(sc, options);
     prepare_output_folder(options.out_dir);
-    std::cout << fmt::format("training {} for {} frames ({})\n",
+    auto env = options.env == "graph" ? training_env::graph
+                                      : training_env::direct;
+    std::cout << fmt::format("training {} for {} frames on the {} "
+                             "environment ({})\n",
                              options.algorithm, options.num_frames,
-                             describe(sc));
+                             options.env, describe(sc));
     auto start = std::chrono::steady_clock::now();
-    auto totals = train_rafiki(sc, agent, options.num_frames,
+    auto totals = train_rafiki(sc, agent, options.num_frames, env,
                                options.progress ? print_progress : nullptr);
     auto wall = std::chrono::duration<double>(
                   std::chrono::steady_clock::now() - start)

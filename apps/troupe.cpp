@@ -186,8 +186,7 @@ int main(int argc, char** argv) {
                             "Folder for steps.csv")
     ->required();
   auto* rafiki_train = rafiki_cmd->add_subcommand(
-    "train", "Train a policy (A2C or REINFORCE) on the scenario's graph in "
-             "virtual time");
+    "train", "Train a policy (A2C or REINFORCE) in virtual time");
   add_environment(rafiki_train);
   rafiki_train->add_option("--algorithm", rafiki.algorithm,
                            "a2c (default, the 2018 version) or reinforce")
@@ -201,6 +200,11 @@ int main(int argc, char** argv) {
   rafiki_train->add_option("--lr", rafiki.lr,
                            "RMSprop learning rate (default 7e-4)")
     ->check(troupe::cli::positive_number(1));
+  rafiki_train->add_option("--env", rafiki.env,
+                           "direct (default: the graph's steps without "
+                           "actors, fast) or graph (the scenario's actor "
+                           "graph)")
+    ->check(CLI::IsMember({"direct", "graph"}));
   rafiki_train->add_option("--seed", rafiki.seed,
                            "Seed of the networks and the action sampling")
     ->check(troupe::cli::non_negative_integer());

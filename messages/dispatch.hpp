@@ -66,6 +66,10 @@ struct dispatch_decision {
   /// or completion (nothing else wakes the frontend: a controller that
   /// waits with requests queued and nothing in flight must set it).
   caf::timespan retry_after{0};
+  /// The answer stands until retry_after is over: the frontend asks nothing
+  /// before then, arrivals and completions only queue (Rafiki's controller
+  /// decides at its own checks, whatever arrives between them).
+  bool firm = false;
   /// The worker to use; -1, or one that is not idle: the router picks.
   int32_t worker = -1;
   /// Route of each request of the batch, in queue order (stage_visit::route:
@@ -76,14 +80,14 @@ struct dispatch_decision {
 inline bool operator==(const dispatch_decision& x,
                        const dispatch_decision& y) {
   return x.batch_size == y.batch_size && x.padded == y.padded
-         && x.retry_after == y.retry_after
+         && x.retry_after == y.retry_after && x.firm == y.firm
          && x.worker == y.worker && x.routes == y.routes;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dispatch_decision& x) {
   return f(caf::meta::type_name("dispatch_decision"), x.batch_size, x.padded,
-           x.retry_after, x.worker, x.routes);
+           x.retry_after, x.firm, x.worker, x.routes);
 }
 
 } // namespace troupe

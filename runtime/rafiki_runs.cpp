@@ -100,8 +100,22 @@ void step_totals::add(const rafiki::step_record& s) {
   accuracy_served += s.accuracy * double(s.served);
 }
 
+rafiki::direct_outcome
+run_rafiki_direct(const scenario& sc, const arrival_times& arrivals,
+                  rafiki::agent& agent,
+                  std::function<void(const rafiki::step_record&)> on_step) {
+  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
+  rafiki::step_controller steps{rafiki_tables(sc, x), x.environment, agent};
+  steps.on_step = std::move(on_step);
+  std::vector<int64_t> arrivals_ns;
+  arrivals_ns.reserve(arrivals.size());
+  for (auto a : arrivals)
+    arrivals_ns.push_back(a.count());
+  return rafiki::run_direct(steps, arrivals_ns);
+}
+
 step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
-                         uint64_t frames,
+                         uint64_t frames, training_env env,
                          const std::function<void(const training_progress&)>&
                            on_progress) {
   step_totals all;
@@ -118,18 +132,32 @@ step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
       on_progress(progress);
     progress.recent = {};
   };
+  // Progress about once per second of wall time, as a graph's run reports.
+  auto last_report = start;
+  auto on_step = [&](const rafiki::step_record& s) {
+    all.add(s);
+    progress.recent.add(s);
+    if (env == training_env::direct && (s.step & 255) == 0) {
+      auto now = std::chrono::steady_clock::now();
+      if (now - last_report >= std::chrono::seconds{1}) {
+        last_report = now;
+        report();
+      }
+    }
+  };
   for (uint64_t episode = 0; agent.frames() < frames; ++episode) {
     auto before = agent.frames();
-    run_options options;
-    options.seed = sc.seed + episode;
-    options.controllers = {controller_with(shared,
-                                           [&](const rafiki::step_record& s) {
-                                             all.add(s);
-                                             progress.recent.add(s);
-                                           })};
-    options.cancelled = [&] { return agent.frames() >= frames; };
-    options.on_progress = [&](const run_progress&) { report(); };
-    run_scenario(sc, options);
+    auto seed = sc.seed + episode;
+    if (env == training_env::direct) {
+      run_rafiki_direct(sc, make_arrivals(sc, seed, {}), agent, on_step);
+    } else {
+      run_options options;
+      options.seed = seed;
+      options.controllers = {controller_with(shared, on_step)};
+      options.cancelled = [&] { return agent.frames() >= frames; };
+      options.on_progress = [&](const run_progress&) { report(); };
+      run_scenario(sc, options);
+    }
     if (agent.frames() == before)
       throw std::runtime_error(sc.file + ": an episode took no step: the "
                                          "workload sends nothing to learn "
@@ -153,17 +181,25 @@ evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
   return result;
 }
 
+run_result
+run_rafiki_graph(const scenario& sc, arrival_times arrivals,
+                 std::shared_ptr<rafiki::agent> agent,
+                 std::function<void(const rafiki::step_record&)> on_step) {
+  run_options options;
+  options.arrivals = std::make_shared<arrival_times>(std::move(arrivals));
+  options.controllers = {controller_with(std::move(agent),
+                                         std::move(on_step))};
+  return run_scenario(sc, options);
+}
+
 rafiki_replay replay_rafiki(const scenario& sc, arrival_times arrivals,
                             std::vector<size_t> actions) {
   rafiki_replay result;
-  run_options options;
-  options.arrivals = std::make_shared<arrival_times>(std::move(arrivals));
-  options.controllers = {controller_with(
-    rafiki::make_fixed_agent(std::move(actions)),
-    [&result](const rafiki::step_record& rec) {
-      result.steps.push_back(rec);
-    })};
-  result.run = run_scenario(sc, options);
+  result.run = run_rafiki_graph(sc, std::move(arrivals),
+                                rafiki::make_fixed_agent(std::move(actions)),
+                                [&result](const rafiki::step_record& rec) {
+                                  result.steps.push_back(rec);
+                                });
   // Only a controller out of actions sends requests along no route.
   const auto& records = result.run.outcomes.records;
   result.actions_ran_out

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "policies/rafiki/direct_environment.hpp"
 #include "policies/rafiki/learner.hpp"
 #include "policies/rafiki/step_controller.hpp"
 #include "runtime/runner.hpp"
@@ -46,10 +47,25 @@ struct rafiki_replay {
   bool actions_ran_out = false;
 };
 
+/// Runs the scenario's graph in virtual time on `arrivals` with `agent` as
+/// its controller's agent, each step to `on_step`.
+run_result
+run_rafiki_graph(const scenario& sc, arrival_times arrivals,
+                 std::shared_ptr<rafiki::agent> agent,
+                 std::function<void(const rafiki::step_record&)> on_step);
+
 /// Runs the scenario's graph in virtual time on `arrivals` with the agent
 /// playing `actions`.
 rafiki_replay replay_rafiki(const scenario& sc, arrival_times arrivals,
                             std::vector<size_t> actions);
+
+/// The scenario's Rafiki environment without actors
+/// (policies/rafiki/direct_environment.hpp) on `arrivals`, with `agent`:
+/// the same steps as the scenario's graph, each to `on_step`.
+rafiki::direct_outcome
+run_rafiki_direct(const scenario& sc, const arrival_times& arrivals,
+                  rafiki::agent& agent,
+                  std::function<void(const rafiki::step_record&)> on_step);
 
 /// Totals over the steps of a run.
 struct step_totals {
@@ -80,11 +96,18 @@ struct training_progress {
   step_totals recent;
 };
 
-/// Trains `agent` on the scenario's graph in virtual time, in episodes of
-/// the scenario's workload (seeds seed, seed + 1, ...), until it has acted
-/// `frames` times.
+/// Where training runs the environment.
+enum class training_env {
+  /// The loop of direct_environment.hpp: the graph's steps, much faster.
+  direct,
+  /// The scenario's actor graph in virtual time.
+  graph,
+};
+
+/// Trains `agent` in virtual time, in episodes of the scenario's workload
+/// (seeds seed, seed + 1, ...), until it has acted `frames` times.
 step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
-                         uint64_t frames,
+                         uint64_t frames, training_env env,
                          const std::function<void(const training_progress&)>&
                            on_progress);
 

@@ -30,7 +30,9 @@ const stage_spec* stage_named(const scenario& sc, const std::string& name) {
   return nullptr;
 }
 
-rafiki::tables tables_of(const scenario& sc, const rafiki_settings& x) {
+} // namespace
+
+rafiki::tables rafiki_tables(const scenario& sc, const rafiki_settings& x) {
   rafiki::tables t;
   t.batch_sizes = x.batch_sizes;
   t.accuracy = x.accuracy;
@@ -45,8 +47,6 @@ rafiki::tables tables_of(const scenario& sc, const rafiki_settings& x) {
   }
   return t;
 }
-
-} // namespace
 
 const rafiki_settings& rafiki_settings_of(const stage_spec& spec) {
   static const rafiki_settings defaults;
@@ -95,7 +95,7 @@ std::string rafiki_problem(const scenario& sc, stage_id id) {
     return fmt::format("stage '{}' has max_batch {}, below the largest "
                        "batch size {}",
                        spec.name, spec.max_batch, x.batch_sizes.back());
-  if (auto why = tables_of(sc, x).problem(); !why.empty())
+  if (auto why = rafiki_tables(sc, x).problem(); !why.empty())
     return why;
   return "";
 }
@@ -121,7 +121,7 @@ spawn_rafiki_controller(const controller_spawn_context& ctx,
                           on_step) {
   const auto& x = rafiki_settings_of(ctx.spec);
   rafiki_controller_options options;
-  options.models = tables_of(ctx.sc, x);
+  options.models = rafiki_tables(ctx.sc, x);
   options.environment = x.environment;
   if (ctx.clock == clock_kind::real_time)
     options.environment.late_ns = static_cast<int64_t>(

@@ -46,6 +46,11 @@ struct rafiki_settings {
 /// The settings of a stage with controller = "rafiki".
 const rafiki_settings& rafiki_settings_of(const stage_spec& spec);
 
+/// The seed's tables for these settings: the latencies are the model
+/// stages' profiles at the batch sizes (0 for a stage that is missing or
+/// has no profile; rafiki_problem says why).
+rafiki::tables rafiki_tables(const scenario& sc, const rafiki_settings& x);
+
 /// The first stage whose controller is Rafiki's; throws std::invalid_argument
 /// naming the scenario when there is none.
 stage_id rafiki_stage(const scenario& sc);

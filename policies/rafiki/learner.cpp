@@ -84,8 +84,6 @@ double learner::gradient(const std::vector<frame>& rollout, double bootstrap,
                          update_stats& stats) const {
   auto policy_size = policy_.parameters().size();
   grads.assign(policy_size + value_.parameters().size(), 0.0f);
-  std::vector<float> policy_grads;
-  std::vector<float> value_grads;
   auto steps = rollout.size();
   double inv = 1.0 / double(steps);
   bool a2c = options_.algorithm == "a2c";
@@ -125,19 +123,15 @@ double learner::gradient(const std::vector<frame>& rollout, double bootstrap,
         g += options_.entropy_coef * probs[j] * (log_probs[j] + entropy);
       logit_grad[j] = float(g * inv);
     }
-    policy_.backward(f.policy, logit_grad, policy_grads);
+    policy_.backward(f.policy, logit_grad, grads.data());
     if (a2c) {
       double v = f.value.output()[0];
       stats.value_loss += (returns[t] - v) * (returns[t] - v) * inv;
       std::vector<float> value_grad{
         float(options_.value_coef * 2.0 * (v - returns[t]) * inv)};
-      value_.backward(f.value, value_grad, value_grads);
+      value_.backward(f.value, value_grad, grads.data() + policy_size);
     }
   }
-  std::copy(policy_grads.begin(), policy_grads.end(), grads.begin());
-  if (a2c)
-    std::copy(value_grads.begin(), value_grads.end(),
-              grads.begin() + long(policy_size));
   double loss = stats.policy_loss;
   if (a2c)
     loss += options_.value_coef * stats.value_loss
@@ -145,7 +139,7 @@ double learner::gradient(const std::vector<frame>& rollout, double bootstrap,
   return loss;
 }
 
-void learner::apply(std::vector<float>& grads) {
+TROUPE_VECTOR_CLONES void learner::apply(std::vector<float>& grads) {
   double norm = 0;
   for (float g : grads)
     norm += double(g) * double(g);
@@ -172,10 +166,9 @@ void learner::apply(std::vector<float>& grads) {
 }
 
 void learner::update(double bootstrap) {
-  std::vector<float> grads;
   update_stats stats;
-  gradient(rollout_, bootstrap, grads, stats);
-  apply(grads);
+  gradient(rollout_, bootstrap, grads_, stats);
+  apply(grads_);
   rollout_.clear();
   ++updates_;
 }

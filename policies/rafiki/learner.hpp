@@ -112,6 +112,8 @@ private:
   mlp policy_;
   mlp value_;
   std::vector<float> square_avg_;
+  /// The last update's gradient (kept to reuse its memory).
+  std::vector<float> grads_;
   std::vector<frame> rollout_;
   bool frozen_ = false;
   uint64_t frames_ = 0;

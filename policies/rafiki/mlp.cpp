@@ -21,7 +21,7 @@ mlp::mlp(std::vector<size_t> sizes, std::mt19937_64& engine)
   }
 }
 
-mlp::trace mlp::forward(const std::vector<float>& input) const {
+TROUPE_VECTOR_CLONES mlp::trace mlp::forward(const std::vector<float>& input) const {
   trace t;
   t.layers.reserve(sizes_.size());
   t.layers.push_back(input);
@@ -48,15 +48,15 @@ mlp::trace mlp::forward(const std::vector<float>& input) const {
   return t;
 }
 
-void mlp::backward(const trace& t, const std::vector<float>& output_grad,
-                   std::vector<float>& grads) const {
-  grads.resize(params_.size(), 0.0f);
+TROUPE_VECTOR_CLONES void mlp::backward(const trace& t,
+                                        const std::vector<float>& output_grad,
+                                        float* grads) const {
   std::vector<float> delta = output_grad;
   for (size_t l = sizes_.size() - 1; l-- > 0;) {
     auto in = sizes_[l];
     auto out = sizes_[l + 1];
     const float* w = params_.data() + offsets_[l];
-    float* gw = grads.data() + offsets_[l];
+    float* gw = grads + offsets_[l];
     float* gb = gw + out * in;
     const auto& x = t.layers[l];
     for (size_t o = 0; o < out; ++o) {

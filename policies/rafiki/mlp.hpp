@@ -12,6 +12,16 @@
 #include <random>
 #include <vector>
 
+// The learner's hot loops also get a copy built for AVX2 and FMA, and the
+// loader picks the one this CPU runs (GCC's function multiversioning); on
+// other compilers and CPUs there is one portable copy.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#  define TROUPE_VECTOR_CLONES                                                \
+    __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#  define TROUPE_VECTOR_CLONES
+#endif
+
 namespace troupe::rafiki {
 
 class mlp {
@@ -41,10 +51,11 @@ public:
   /// One input of inputs() values.
   trace forward(const std::vector<float>& input) const;
 
-  /// Adds the gradient of a loss to grads (same layout as parameters()),
-  /// given the loss's gradient by the outputs of the pass `t`.
+  /// Adds the gradient of a loss to grads[0, parameters().size()) (same
+  /// layout as parameters()), given the loss's gradient by the outputs of
+  /// the pass `t`.
   void backward(const trace& t, const std::vector<float>& output_grad,
-                std::vector<float>& grads) const;
+                float* grads) const;
 
   /// Every weight and bias, layer by layer (each layer: weights row-major
   /// [outputs x inputs], then biases).

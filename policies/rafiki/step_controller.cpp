@@ -17,7 +17,7 @@ double to_s(int64_t ns) {
   return double(ns) / 1e9;
 }
 
-const std::vector<int64_t> no_arrivals;
+const queue_view empty_queue;
 
 } // namespace
 
@@ -42,8 +42,7 @@ void step_controller::elapse_to(int64_t when_ns) {
 }
 
 step_controller::answer
-step_controller::check(int64_t now_ns, size_t queue_length,
-                       const std::vector<int64_t>& arrivals_ns) {
+step_controller::check(int64_t now_ns, const queue_view& q) {
   answer wait;
   if (exhausted_) {
     wait.exhausted = true;
@@ -60,8 +59,7 @@ step_controller::check(int64_t now_ns, size_t queue_length,
       return wait;
     }
     bool asked_at_start = on_time(step_start_ns_);
-    if (begin_step(asked_at_start ? queue_length : 0,
-                   asked_at_start ? arrivals_ns : no_arrivals))
+    if (begin_step(asked_at_start ? q : empty_queue))
       break;
     if (exhausted_) {
       wait.exhausted = true;
@@ -87,28 +85,24 @@ step_controller::check(int64_t now_ns, size_t queue_length,
   for (auto m : actions_.models_of(chosen.mask))
     finish = std::max(finish, busy_s_[m]
                                 + tables_.latency_s[m][chosen.batch_index]);
-  double oldest_wait = arrivals_ns.empty()
-                         ? 0.0
-                         : to_s(now_ns - arrivals_ns.front());
+  double oldest_wait = q.known == 0 ? 0.0 : to_s(now_ns - q.oldest());
   auto batch = tables_.batch_sizes[chosen.batch_index];
-  if (should_wait(queue_length, batch, oldest_wait, finish, tau_s_)) {
+  if (should_wait(q.length, batch, oldest_wait, finish, tau_s_)) {
     next_check_ns_ += tick_ns_;
     wait.retry_after_ns = next_check_ns_ - now_ns;
     return wait;
   }
-  return serve(now_ns, queue_length, arrivals_ns);
+  return serve(now_ns, q);
 }
 
-bool step_controller::begin_step(size_t queue_length,
-                                 const std::vector<int64_t>& arrivals_ns) {
+bool step_controller::begin_step(const queue_view& q) {
   elapse_to(step_start_ns_);
-  std::vector<double> waits;
-  auto shown = std::min(queue_length, arrivals_ns.size());
-  waits.reserve(shown);
+  waits_.clear();
+  auto shown = std::min({q.length, q.known, observed_queue});
   for (size_t i = 0; i < shown; ++i)
-    waits.push_back(to_s(step_start_ns_ - arrivals_ns[i]));
-  auto obs = observation(tables_, tau_s_, busy_s_, waits);
-  decision_view view{obs,     queue_length, waits.empty() ? 0.0 : waits[0],
+    waits_.push_back(to_s(step_start_ns_ - q.arrivals_ns[i]));
+  auto obs = observation(tables_, tau_s_, busy_s_, waits_);
+  decision_view view{obs,     q.length, waits_.empty() ? 0.0 : waits_[0],
                      tables_, actions_,     tau_s_,
                      options_.max_latency_s};
   auto picked = agent_.act(view);
@@ -127,8 +121,7 @@ bool step_controller::begin_step(size_t queue_length,
 }
 
 step_controller::answer
-step_controller::serve(int64_t now_ns, size_t queue_length,
-                       const std::vector<int64_t>& arrivals_ns) {
+step_controller::serve(int64_t now_ns, const queue_view& q) {
   auto chosen = actions_.decode(action_);
   auto batch = tables_.batch_sizes[chosen.batch_index];
   auto slowest = occupy(busy_s_, actions_.models_of(chosen.mask), tables_,
@@ -139,10 +132,10 @@ step_controller::serve(int64_t now_ns, size_t queue_length,
   rec.action = action_;
   rec.mask = chosen.mask;
   rec.batch_size = batch;
-  rec.served = static_cast<uint32_t>(std::min<size_t>(queue_length, batch));
+  rec.served = static_cast<uint32_t>(std::min<size_t>(q.length, batch));
   rec.accuracy = tables_.accuracy[chosen.mask - 1];
-  for (size_t i = 0; i < rec.served && i < arrivals_ns.size(); ++i)
-    if (to_s(now_ns - arrivals_ns[i]) + slowest > options_.max_latency_s)
+  for (size_t i = 0; i < rec.served && i < q.known; ++i)
+    if (to_s(now_ns - q.arrivals_ns[i]) + slowest > options_.max_latency_s)
       ++rec.overdue;
   rec.reward = reward(rec.accuracy, rec.served, rec.overdue, options_.beta);
   agent_.rewarded(rec.reward);

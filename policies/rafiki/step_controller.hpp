@@ -59,6 +59,20 @@ struct step_record {
   double accuracy = 0;
 };
 
+/// The queue a check sees: its length and the arrival times (ns since the
+/// run's start) of its first requests, oldest first: at least
+/// min(length, observed_queue, the largest batch) of them. More are
+/// allowed and cost nothing (a check reads no further).
+struct queue_view {
+  size_t length = 0;
+  const int64_t* arrivals_ns = nullptr;
+  size_t known = 0;
+
+  int64_t oldest() const {
+    return arrivals_ns[0];
+  }
+};
+
 class step_controller {
 public:
   step_controller(tables t, environment_options options, agent& chooser);
@@ -73,11 +87,8 @@ public:
     bool exhausted = false;
   };
 
-  /// A check at `now_ns` of a queue of `queue_length` requests whose first
-  /// arrival times are `arrivals_ns` (oldest first; at least min(queue,
-  /// 200, largest batch) of them).
-  answer check(int64_t now_ns, size_t queue_length,
-               const std::vector<int64_t>& arrivals_ns);
+  /// A check at `now_ns` of the queue `q`.
+  answer check(int64_t now_ns, const queue_view& q);
 
   /// Called with every step served.
   std::function<void(const step_record&)> on_step;
@@ -92,11 +103,9 @@ private:
 
   /// The step starts at `step_start_ns_`: the agent picks its action.
   /// False when it holds (step_start_ns_ moved) or is exhausted.
-  bool begin_step(size_t queue_length,
-                  const std::vector<int64_t>& arrivals_ns);
+  bool begin_step(const queue_view& q);
 
-  answer serve(int64_t now_ns, size_t queue_length,
-               const std::vector<int64_t>& arrivals_ns);
+  answer serve(int64_t now_ns, const queue_view& q);
 
   tables tables_;
   environment_options options_;
@@ -114,6 +123,8 @@ private:
   size_t action_ = 0;
   int64_t next_check_ns_ = 0;
   uint64_t steps_ = 0;
+  /// The observed queue's waits (kept to reuse its memory).
+  std::vector<double> waits_;
 };
 
 } // namespace troupe::rafiki

@@ -152,7 +152,7 @@ BOOST_AUTO_TEST_CASE(run_protocol_messages_round_trip) {
 BOOST_AUTO_TEST_CASE(dispatch_messages_round_trip) {
   dispatch_query q{2, 5ms, 17, {9ms, 11ms}, {1ms, 2ms}, 3ms, {0, 3}, 8, 3};
   BOOST_CHECK(round_trip(vs.sys, q) == q);
-  dispatch_decision d{4, true, 50ms, 3, {0b011, 0b100}};
+  dispatch_decision d{4, true, 50ms, true, 3, {0b011, 0b100}};
   BOOST_CHECK(round_trip(vs.sys, d) == d);
 }
 
