@@ -14,6 +14,7 @@
 #include "policies/rafiki/step_rules.hpp"
 #include "apps/commands.hpp"
 #include "runtime/rafiki_runs.hpp"
+#include "runtime/rafiki_series.hpp"
 #include "runtime/rafiki_setup.hpp"
 #include "runtime/report.hpp"
 
@@ -149,34 +150,53 @@ int rafiki_eval_command(const rafiki_command_options& options) {
       agents.emplace_back(name, rafiki::make_baseline(name, options.seed));
     std::cout << fmt::format("evaluating on {} ({})\n", sc.name,
                              describe(sc));
+    auto arrivals = make_arrivals(sc, sc.seed, options.count);
+    if (!options.out_dir.empty())
+      prepare_output_folder(options.out_dir);
     std::string table = "agent,reward_per_request,accuracy,overdue_ratio,"
-                        "p99_latency_s,completed,sent\n";
-    std::cout << fmt::format("  {:<12} {:>10} {:>9} {:>9} {:>12}\n", "agent",
-                             "reward/req", "accuracy", "overdue",
-                             "p99 latency");
+                        "worst_10s_overdue,p99_latency_s,completed,sent\n";
+    std::cout << fmt::format("  {:<12} {:>10} {:>9} {:>9} {:>9} {:>12}\n",
+                             "agent", "reward/req", "accuracy", "overdue",
+                             "worst 10s", "p99 latency");
+    const auto& env = rafiki_settings_of(sc.stages[rafiki_stage(sc)])
+                        .environment;
+    std::vector<std::string> plots;
     for (auto& [name, agent] : agents) {
-      auto e = evaluate_rafiki(sc, name, agent, options.count);
+      auto e = evaluate_rafiki(sc, name, agent, arrivals);
       auto summary = summarize(sc, e.run);
       double per_request = summary.sent > 0
                              ? e.totals.reward / double(summary.sent)
                              : 0.0;
+      auto worst = e.series.worst_overdue(10);
       std::cout << fmt::format("  {:<12} {:>10.4f} {:>8.2f}% {:>8.2f}% "
-                               "{:>10.2f} s\n",
+                               "{:>8.2f}% {:>10.2f} s\n",
                                name, per_request, 100 * e.totals.accuracy(),
-                               100 * e.totals.overdue_ratio(),
+                               100 * e.totals.overdue_ratio(), 100 * worst,
                                summary.latency_ms.p99 / 1e3);
-      table += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.3f},{},{}\n", name,
-                           per_request, e.totals.accuracy(),
-                           e.totals.overdue_ratio(),
+      table += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f},{},{}\n",
+                           name, per_request, e.totals.accuracy(),
+                           e.totals.overdue_ratio(), worst,
                            summary.latency_ms.p99 / 1e3, summary.completed,
                            summary.sent);
+      if (options.out_dir.empty())
+        continue;
+      auto dir = std::filesystem::path{options.out_dir} / name;
+      std::filesystem::create_directories(dir);
+      write_rafiki_seconds_csv((dir / "seconds.csv").string(), e.series);
+      auto plot = plot_rafiki(dir.string(),
+                              fmt::format("{}: {} ({})", sc.name, name,
+                                          env.sync ? "sync" : "async"),
+                              env.max_latency_s);
+      plots.push_back(plot.png.empty() ? "  no plot: " + plot.problem
+                                       : "  wrote " + plot.png);
     }
     if (!options.out_dir.empty()) {
-      prepare_output_folder(options.out_dir);
       auto path = (std::filesystem::path{options.out_dir} / "eval.csv")
                     .string();
       write_file_atomically(path, table);
-      std::cout << "  wrote " << path << "\n";
+      std::cout << "  wrote " << path << " and seconds.csv per agent\n";
+      for (const auto& line : plots)
+        std::cout << line << "\n";
     }
     return 0;
   });

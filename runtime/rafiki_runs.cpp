@@ -169,15 +169,13 @@ step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
 
 evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
                            std::shared_ptr<rafiki::agent> agent,
-                           std::optional<uint64_t> count) {
-  evaluation result;
-  result.agent = name;
-  run_options options;
-  options.count = count;
-  options.controllers = {controller_with(
-    std::move(agent),
-    [&result](const rafiki::step_record& s) { result.totals.add(s); })};
-  result.run = run_scenario(sc, options);
+                           const arrival_times& arrivals) {
+  evaluation result{name, {}, rafiki_series{arrivals}, {}};
+  result.run = run_rafiki_graph(sc, arrivals, std::move(agent),
+                                [&result](const rafiki::step_record& s) {
+                                  result.totals.add(s);
+                                  result.series.add(s);
+                                });
   return result;
 }
 

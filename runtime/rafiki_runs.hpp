@@ -13,6 +13,7 @@
 #include "policies/rafiki/direct_environment.hpp"
 #include "policies/rafiki/learner.hpp"
 #include "policies/rafiki/step_controller.hpp"
+#include "runtime/rafiki_series.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
 
@@ -115,14 +116,15 @@ step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
 struct evaluation {
   std::string agent;
   step_totals totals;
+  rafiki_series series;
   run_result run;
 };
 
-/// Runs the scenario once with `agent` as its controller's agent, on at
-/// most `count` requests.
+/// Runs the scenario's graph once on `arrivals` with `agent` as its
+/// controller's agent.
 evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
                            std::shared_ptr<rafiki::agent> agent,
-                           std::optional<uint64_t> count = std::nullopt);
+                           const arrival_times& arrivals);
 
 /// steps.csv: step,time_s,action,batch_size,served,overdue,reward.
 void write_steps_csv(const std::string& path,

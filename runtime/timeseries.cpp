@@ -14,30 +14,11 @@
 #include "models/durations.hpp"
 #include "models/output_file.hpp"
 #include "runtime/csv_field.hpp"
+#include "runtime/gnuplot.hpp"
 #include "runtime/report.hpp"
 #include "runtime/statistics.hpp"
 
 namespace troupe {
-
-namespace {
-
-/// A gnuplot string literal: single quotes, a quote doubled.
-std::string gnuplot_quoted(const std::string& text) {
-  std::string result = "'";
-  for (char c : text)
-    result += c == '\'' ? std::string{"''"} : std::string{c};
-  return result + "'";
-}
-
-/// A shell word: single quotes, a quote closed, escaped and reopened.
-std::string shell_quoted(const std::string& text) {
-  std::string result = "'";
-  for (char c : text)
-    result += c == '\'' ? std::string{"'\\''"} : std::string{c};
-  return result + "'";
-}
-
-} // namespace
 
 std::vector<interval_row> interval_series(const scenario& sc,
                                           const run_result& run,
@@ -151,7 +132,6 @@ plot_result plot_scaling(const scenario& sc, const std::string& dir,
                          double end_s, const std::string& gnuplot) {
   namespace fs = std::filesystem;
   auto script = (fs::path{dir} / "scaling.gp").string();
-  auto png = (fs::path{dir} / "scaling.png").string();
   {
     output_file file{script};
     auto& out = file.stream();
@@ -208,15 +188,7 @@ plot_result plot_scaling(const scenario& sc, const std::string& dir,
            "unset multiplot\n";
     file.commit();
   }
-  auto found = "command -v " + shell_quoted(gnuplot) + " >/dev/null 2>&1";
-  if (std::system(found.c_str()) != 0)
-    return {"", gnuplot + " is not installed (the script is " + script + ")"};
-  auto command = "cd " + shell_quoted(dir) + " && " + shell_quoted(gnuplot)
-                 + " scaling.gp 2>gnuplot.log";
-  if (std::system(command.c_str()) != 0)
-    return {"", gnuplot + " failed (see " + dir + "/gnuplot.log)"};
-  fs::remove(fs::path{dir} / "gnuplot.log");
-  return {png, ""};
+  return run_gnuplot(dir, "scaling.gp", "scaling.png", gnuplot);
 }
 
 } // namespace troupe

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/gnuplot.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
 
@@ -52,14 +53,6 @@ void write_intervals_csv(const std::vector<interval_row>& rows,
 /// DIR/scaling.csv: the scaler's samples, one row per stage and interval.
 void write_scaling_csv(const scenario& sc, const scaling_history& history,
                        const std::string& path);
-
-/// What plot_scaling drew: the PNG's path, or why there is none.
-struct plot_result {
-  /// Empty when no plot was drawn.
-  std::string png;
-  /// Why there is no plot (gnuplot missing or failed); empty with a plot.
-  std::string problem;
-};
 
 /// Writes DIR/scaling.gp (reads intervals.csv and scaling.csv) and runs
 /// `gnuplot` (a program name or path) on it to draw DIR/scaling.png. The

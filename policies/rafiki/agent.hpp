@@ -54,7 +54,9 @@ public:
 };
 
 /// The baselines, by name: "greedy" (every model, the largest batch the
-/// queue fills; with fewer queued than the smallest batch it holds 0.1 s),
+/// queue fills; with fewer queued than the smallest batch it holds 0.1 s
+/// until the oldest has waited max_latency, so that a last few requests
+/// are served too),
 /// "clipper" (every model at the largest batch, holding in 0.05 s ticks
 /// until that many are queued or the oldest has waited max_latency),
 /// "all-max" (every model at the largest batch, no holding), "best-single"

@@ -19,7 +19,7 @@ class greedy_agent : public agent {
 public:
   choice act(const decision_view& v) override {
     const auto& sizes = v.models.batch_sizes;
-    if (v.queue_length < sizes.front())
+    if (v.queue_length < sizes.front() && v.oldest_wait_s < v.max_latency_s)
       return {0, 0.1};
     uint32_t index = 0;
     while (index + 1 < sizes.size() && sizes[index + 1] <= v.queue_length)

@@ -57,6 +57,10 @@ struct step_record {
   double reward = 0;
   /// The subset's accuracy.
   double accuracy = 0;
+  /// Latency of the served requests (now - arrival + the chosen models'
+  /// finish): their sum and the largest.
+  double latency_sum_s = 0;
+  double latency_max_s = 0;
 };
 
 /// The queue a check sees: its length and the arrival times (ns since the

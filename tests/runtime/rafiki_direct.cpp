@@ -84,6 +84,30 @@ void check_same(const std::vector<rafiki::step_record>& graph,
   }
 }
 
+/// Hands an agent's choices on, until it has been asked `limit` times: then
+/// it is exhausted (a test's bound on an agent that would hold forever).
+class bounded_agent : public rafiki::agent {
+public:
+  bounded_agent(std::unique_ptr<rafiki::agent> inner, size_t limit)
+    : inner_(std::move(inner)), left_(limit) {
+    // nop
+  }
+
+  rafiki::choice act(const rafiki::decision_view& v) override {
+    if (left_ == 0) {
+      rafiki::choice done;
+      done.exhausted = true;
+      return done;
+    }
+    --left_;
+    return inner_->act(v);
+  }
+
+private:
+  std::unique_ptr<rafiki::agent> inner_;
+  size_t left_;
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(rafiki_direct_environment)
@@ -129,6 +153,24 @@ BOOST_AUTO_TEST_CASE(the_outcome_counts_what_was_served_and_left) {
   BOOST_CHECK(cut.exhausted);
   BOOST_CHECK_LE(cut.served, 3u * 64u);
   BOOST_CHECK_LT(cut.arrived, arrivals.size());
+}
+
+BOOST_AUTO_TEST_CASE(every_baseline_serves_a_last_few_requests) {
+  // Fewer than the smallest batch, and nothing after them: a baseline
+  // that holds for a fuller queue must give up once they are overdue, or
+  // the run would never end.
+  auto sc = seed_scenario("async");
+  arrival_times few;
+  for (int i = 0; i < 5; ++i)
+    few.emplace_back(1'000'000'000 + i);
+  for (const auto& name : rafiki::baselines()) {
+    BOOST_TEST_CONTEXT(name) {
+      bounded_agent agent{rafiki::make_baseline(name, 1), 100000};
+      auto done = run_rafiki_direct(sc, few, agent, {});
+      BOOST_CHECK(!done.exhausted);
+      BOOST_CHECK_EQUAL(done.served, 5u);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,123 @@
+#include "runtime/rafiki_series.hpp"
+
+#include <algorithm>
+#include <bitset>
+#include <cmath>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "models/durations.hpp"
+#include "models/output_file.hpp"
+
+namespace troupe {
+
+rafiki_series::rafiki_series(const arrival_times& arrivals) {
+  for (auto a : arrivals)
+    ++at(to_seconds(a)).arrivals;
+}
+
+rafiki_second& rafiki_series::at(double time_s) {
+  auto i = static_cast<size_t>(std::max(0.0, std::floor(time_s)));
+  while (seconds_.size() <= i) {
+    seconds_.emplace_back();
+    seconds_.back().start_s = double(seconds_.size() - 1);
+  }
+  return seconds_[i];
+}
+
+void rafiki_series::add(const rafiki::step_record& s) {
+  auto& row = at(s.time_s);
+  ++row.steps;
+  row.served += s.served;
+  row.overdue += s.overdue;
+  row.accuracy_served += s.accuracy * double(s.served);
+  row.latency_sum_s += s.latency_sum_s;
+  row.latency_max_s = std::max(row.latency_max_s, s.latency_max_s);
+  row.batch_size_sum += s.batch_size;
+  row.models_sum += std::bitset<32>(s.mask).count();
+}
+
+double rafiki_series::worst_overdue(size_t window_s) const {
+  double worst = 0;
+  uint64_t served = 0;
+  uint64_t overdue = 0;
+  for (size_t i = 0; i < seconds_.size(); ++i) {
+    served += seconds_[i].served;
+    overdue += seconds_[i].overdue;
+    if (i >= window_s) {
+      served -= seconds_[i - window_s].served;
+      overdue -= seconds_[i - window_s].overdue;
+    }
+    if (served > 0)
+      worst = std::max(worst, double(overdue) / double(served));
+  }
+  return worst;
+}
+
+void write_rafiki_seconds_csv(const std::string& path,
+                              const rafiki_series& series) {
+  output_file file{path};
+  auto& out = file.stream();
+  out << "second,arrival_rate,throughput,steps,accuracy,overdue_ratio,"
+         "latency_mean_s,latency_max_s,batch_size_mean,models_mean\n";
+  for (const auto& r : series.seconds()) {
+    auto per_served = [&](double x) {
+      return r.served > 0 ? x / double(r.served) : 0.0;
+    };
+    auto per_step = [&](double x) {
+      return r.steps > 0 ? x / double(r.steps) : 0.0;
+    };
+    out << fmt::format("{:g},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f},"
+                       "{:.3f}\n",
+                       r.start_s, r.arrivals, r.served, r.steps,
+                       per_served(r.accuracy_served), r.overdue_ratio(),
+                       per_served(r.latency_sum_s), r.latency_max_s,
+                       per_step(double(r.batch_size_sum)),
+                       per_step(double(r.models_sum)));
+  }
+  file.commit();
+}
+
+plot_result plot_rafiki(const std::string& dir, const std::string& title,
+                        double max_latency_s, const std::string& gnuplot) {
+  auto script = (std::filesystem::path{dir} / "rafiki.gp").string();
+  output_file file{script};
+  auto& out = file.stream();
+  out << "# Draws rafiki.png from seconds.csv:\n"
+         "#   cd " << dir << " && gnuplot rafiki.gp\n"
+      << "set terminal pngcairo size 1200,1000 font 'sans,10'\n"
+         "set output 'rafiki.png'\n"
+         "set datafile separator ','\n"
+         "set key top left opaque\n"
+         "set grid\n"
+         "set lmargin 10\n"
+         "set multiplot layout 4,1 title "
+      << gnuplot_quoted(title) << "\n"
+      << "set ylabel 'requests/s'\n"
+         "set yrange [0:*]\n"
+         "plot 'seconds.csv' every ::1 using 1:2 with steps title 'arrived', "
+         "'' every ::1 using 1:3 with steps title 'served'\n"
+         "set ylabel 'overdue ratio'\n"
+         "set yrange [0:1.05]\n"
+         "plot 'seconds.csv' every ::1 using 1:6 with steps title 'overdue "
+         "(served that second)'\n"
+         "set ylabel 'accuracy'\n"
+         "set yrange [*:*]\n"
+         "plot 'seconds.csv' every ::1 using 1:($3 > 0 ? $5 : NaN) with "
+         "points pt 7 ps 0.3 title 'accuracy of the ensembles that served'\n"
+         "set ylabel 'latency s'\n"
+         "set xlabel 'simulated time s'\n"
+         "set logscale y\n"
+         "set yrange [*:*]\n"
+      << fmt::format("plot 'seconds.csv' every ::1 using 1:($3 > 0 ? $7 : "
+                     "NaN) with steps title 'mean', '' every ::1 using "
+                     "1:($3 > 0 ? $8 : NaN) with steps title 'max', {:g} "
+                     "with lines dt 2 title 'max latency'\n",
+                     max_latency_s)
+      << "unset multiplot\n";
+  file.commit();
+  return run_gnuplot(dir, "rafiki.gp", "rafiki.png", gnuplot);
+}
+
+} // namespace troupe
