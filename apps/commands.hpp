@@ -113,6 +113,8 @@ struct rafiki_command_options {
   uint64_t seed = 1;
   /// train: "direct" or "graph" (runtime/rafiki_runs.hpp: training_env).
   std::string env = "direct";
+  /// train: frames between validations (0: none; policy.txt is the last).
+  uint64_t validate_every = 100000;
   /// eval: a policy that train wrote (empty: the baselines only).
   std::string policy_file;
   /// eval: caps the requests of the evaluation run.

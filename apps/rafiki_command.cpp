@@ -100,6 +100,11 @@ void print_progress(const training_progress& p) {
     p.wall_s > 0 ? double(p.frames) / p.wall_s : 0.0,
     p.recent.steps > 0 ? p.recent.reward / double(p.recent.steps) : 0.0,
     100.0 * p.recent.accuracy(), 100.0 * p.recent.overdue_ratio());
+  for (const auto& v : p.validations)
+    std::cerr << fmt::format("  validation at {} frames: reward/request "
+                             "{:.4f}, overdue {:.2f}%\n",
+                             v.frames, v.reward_per_request,
+                             100.0 * v.overdue_ratio);
 }
 
 } // namespace
@@ -115,22 +120,48 @@ int rafiki_train_command(const rafiki_command_options& options) {
                              "environment ({})\n",
                              options.algorithm, options.num_frames,
                              options.env, describe(sc));
+    training_options training;
+    training.frames = options.num_frames;
+    training.env = env;
+    training.validate_every = options.validate_every;
+    if (options.progress)
+      training.on_progress = print_progress;
     auto start = std::chrono::steady_clock::now();
-    auto totals = train_rafiki(sc, agent, options.num_frames, env,
-                               options.progress ? print_progress : nullptr);
+    auto trained = train_rafiki(sc, agent, training);
     auto wall = std::chrono::duration<double>(
                   std::chrono::steady_clock::now() - start)
                   .count();
+    const auto& totals = trained.totals;
     std::cout << fmt::format(
       "  {} frames in {:.1f} s ({:.0f} frames/s), {} updates; over the "
       "whole run: reward/step {:.2f}, accuracy {:.2f}%, overdue {:.2f}%\n",
       agent.frames(), wall, double(agent.frames()) / wall, agent.updates(),
       totals.steps > 0 ? totals.reward / double(totals.steps) : 0.0,
       100.0 * totals.accuracy(), 100.0 * totals.overdue_ratio());
-    auto path = (std::filesystem::path{options.out_dir} / "policy.txt")
-                  .string();
-    agent.save(path);
-    std::cout << "  wrote " << path << "\n";
+    namespace fs = std::filesystem;
+    auto dir = fs::path{options.out_dir};
+    auto path = (dir / "policy.txt").string();
+    if (trained.best) {
+      const auto& best = trained.best_validation;
+      std::cout << fmt::format("  best validation at {} frames: "
+                               "reward/request {:.4f}, overdue {:.2f}%\n",
+                               best.frames, best.reward_per_request,
+                               100.0 * best.overdue_ratio);
+      trained.best->save(path);
+      auto last = (dir / "last-policy.txt").string();
+      agent.save(last);
+      std::string table = "frames,reward_per_request,overdue_ratio\n";
+      for (const auto& v : trained.validations)
+        table += fmt::format("{},{:.6f},{:.6f}\n", v.frames,
+                             v.reward_per_request, v.overdue_ratio);
+      auto csv = (dir / "validation.csv").string();
+      write_file_atomically(csv, table);
+      std::cout << "  wrote " << path << " (the best), " << last
+                << " (the last) and " << csv << "\n";
+    } else {
+      agent.save(path);
+      std::cout << "  wrote " << path << "\n";
+    }
     return 0;
   });
 }

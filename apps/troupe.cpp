@@ -205,6 +205,11 @@ int main(int argc, char** argv) {
                            "actors, fast) or graph (the scenario's actor "
                            "graph)")
     ->check(CLI::IsMember({"direct", "graph"}));
+  rafiki_train->add_option("--validate-every", rafiki.validate_every,
+                           "Frames between validation episodes; policy.txt "
+                           "is the best validated (default 100000; 0: no "
+                           "validation, policy.txt is the last)")
+    ->check(troupe::cli::non_negative_integer());
   rafiki_train->add_option("--seed", rafiki.seed,
                            "Seed of the networks and the action sampling")
     ->check(troupe::cli::non_negative_integer());

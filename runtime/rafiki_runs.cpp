@@ -114,30 +114,68 @@ run_rafiki_direct(const scenario& sc, const arrival_times& arrivals,
   return rafiki::run_direct(steps, arrivals_ns);
 }
 
-step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
-                         uint64_t frames, training_env env,
-                         const std::function<void(const training_progress&)>&
-                           on_progress) {
-  step_totals all;
+namespace {
+
+/// Runs a frozen copy of `agent` on the validation workload.
+validation validate(const scenario& sc, const rafiki::learner& agent,
+                    const arrival_times& arrivals, rafiki::learner& copy) {
+  copy = agent;
+  copy.freeze();
+  step_totals totals;
+  run_rafiki_direct(sc, arrivals, copy,
+                    [&](const rafiki::step_record& s) { totals.add(s); });
+  validation v;
+  v.frames = agent.frames();
+  v.reward_per_request = arrivals.empty()
+                           ? 0.0
+                           : totals.reward / double(arrivals.size());
+  v.overdue_ratio = totals.overdue_ratio();
+  return v;
+}
+
+} // namespace
+
+training_result train_rafiki(const scenario& sc, rafiki::learner& agent,
+                             const training_options& options) {
+  training_result result;
   training_progress progress;
-  progress.target_frames = frames;
-  auto shared = std::shared_ptr<rafiki::agent>(&agent, [](rafiki::agent*) {});
+  progress.target_frames = options.frames;
   auto start = std::chrono::steady_clock::now();
   auto report = [&] {
     progress.frames = agent.frames();
     progress.wall_s = std::chrono::duration<double>(
                         std::chrono::steady_clock::now() - start)
                         .count();
-    if (on_progress)
-      on_progress(progress);
+    if (options.on_progress)
+      options.on_progress(progress);
     progress.recent = {};
+    progress.validations.clear();
+  };
+  arrival_times validation_arrivals;
+  if (options.validate_every > 0)
+    validation_arrivals = make_arrivals(sc, sc.seed + validation_seed_offset);
+  auto next_validation = options.validate_every;
+  rafiki::learner copy = agent;
+  auto check = [&] {
+    auto v = validate(sc, agent, validation_arrivals, copy);
+    result.validations.push_back(v);
+    progress.validations.push_back(v);
+    if (!result.best
+        || v.reward_per_request > result.best_validation.reward_per_request) {
+      result.best = copy;
+      result.best_validation = v;
+    }
   };
   // Progress about once per second of wall time, as a graph's run reports.
   auto last_report = start;
   auto on_step = [&](const rafiki::step_record& s) {
-    all.add(s);
+    result.totals.add(s);
     progress.recent.add(s);
-    if (env == training_env::direct && (s.step & 255) == 0) {
+    if (options.validate_every > 0 && agent.frames() >= next_validation) {
+      next_validation += options.validate_every;
+      check();
+    }
+    if (options.env == training_env::direct && (s.step & 255) == 0) {
       auto now = std::chrono::steady_clock::now();
       if (now - last_report >= std::chrono::seconds{1}) {
         last_report = now;
@@ -145,26 +183,32 @@ step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
       }
     }
   };
-  for (uint64_t episode = 0; agent.frames() < frames; ++episode) {
+  auto shared = std::shared_ptr<rafiki::agent>(&agent, [](rafiki::agent*) {});
+  for (uint64_t episode = 0; agent.frames() < options.frames; ++episode) {
     auto before = agent.frames();
     auto seed = sc.seed + episode;
-    if (env == training_env::direct) {
+    if (options.env == training_env::direct) {
       run_rafiki_direct(sc, make_arrivals(sc, seed, {}), agent, on_step);
     } else {
-      run_options options;
-      options.seed = seed;
-      options.controllers = {controller_with(shared, on_step)};
-      options.cancelled = [&] { return agent.frames() >= frames; };
-      options.on_progress = [&](const run_progress&) { report(); };
-      run_scenario(sc, options);
+      run_options run;
+      run.seed = seed;
+      run.controllers = {controller_with(shared, on_step)};
+      run.cancelled = [&] { return agent.frames() >= options.frames; };
+      run.on_progress = [&](const run_progress&) { report(); };
+      run_scenario(sc, run);
     }
     if (agent.frames() == before)
       throw std::runtime_error(sc.file + ": an episode took no step: the "
                                          "workload sends nothing to learn "
                                          "from");
   }
+  // The final policy competes too.
+  if (options.validate_every > 0
+      && (result.validations.empty()
+          || result.validations.back().frames != agent.frames()))
+    check();
   report();
-  return all;
+  return result;
 }
 
 evaluation evaluate_rafiki(const scenario& sc, const std::string& name,

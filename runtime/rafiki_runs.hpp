@@ -88,6 +88,13 @@ struct step_totals {
   }
 };
 
+/// How well a frozen copy of the learner did on the validation workload.
+struct validation {
+  uint64_t frames = 0;
+  double reward_per_request = 0;
+  double overdue_ratio = 0;
+};
+
 /// A training run's progress, about once per second of wall time.
 struct training_progress {
   uint64_t frames = 0;
@@ -95,6 +102,8 @@ struct training_progress {
   double wall_s = 0;
   /// Since the last report.
   step_totals recent;
+  /// The validations since the last report.
+  std::vector<validation> validations;
 };
 
 /// Where training runs the environment.
@@ -105,12 +114,36 @@ enum class training_env {
   graph,
 };
 
+struct training_options {
+  /// Acts this many times (the learner's max_frames must be the same).
+  uint64_t frames = 80000;
+  training_env env = training_env::direct;
+  /// Every this many frames (0: never), a frozen copy of the learner runs
+  /// a validation episode (the scenario's workload with a seed no training
+  /// episode uses), and the best copy is kept: A2C on this reward can
+  /// collapse after it has learned (ensembles pay more per step until the
+  /// queue overflows), so the last policy is not always the best one.
+  uint64_t validate_every = 100000;
+  std::function<void(const training_progress&)> on_progress;
+};
+
+struct training_result {
+  /// Over every training step.
+  step_totals totals;
+  std::vector<validation> validations;
+  /// The copy that validated best (frozen), when any validated.
+  std::optional<rafiki::learner> best;
+  validation best_validation;
+};
+
+/// The seed of the validation workload: far from the training episodes'
+/// seeds (seed, seed + 1, ...).
+constexpr uint64_t validation_seed_offset = 1'000'000;
+
 /// Trains `agent` in virtual time, in episodes of the scenario's workload
-/// (seeds seed, seed + 1, ...), until it has acted `frames` times.
-step_totals train_rafiki(const scenario& sc, rafiki::learner& agent,
-                         uint64_t frames, training_env env,
-                         const std::function<void(const training_progress&)>&
-                           on_progress);
+/// (seeds seed, seed + 1, ...), until it has acted `options.frames` times.
+training_result train_rafiki(const scenario& sc, rafiki::learner& agent,
+                             const training_options& options);
 
 /// One agent's evaluation on the scenario's workload.
 struct evaluation {

@@ -33,10 +33,13 @@ BOOST_AUTO_TEST_CASE(a_short_training_run_beats_random) {
   rafiki::learner agent{
     rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
     rafiki_action_count(sc), options};
-  auto totals = train_rafiki(sc, agent, options.max_frames,
-                             training_env::direct, nullptr);
+  training_options training;
+  training.frames = options.max_frames;
+  training.validate_every = 0;
+  auto trained = train_rafiki(sc, agent, training);
   BOOST_CHECK_EQUAL(agent.frames(), options.max_frames);
-  BOOST_CHECK_EQUAL(totals.steps, options.max_frames);
+  BOOST_CHECK_EQUAL(trained.totals.steps, options.max_frames);
+  BOOST_CHECK(!trained.best);
   agent.freeze();
   // The first 150 s of another seed's sine: its first rate peak.
   auto unseen = make_arrivals(sc, 1000, 80000);
@@ -46,6 +49,33 @@ BOOST_AUTO_TEST_CASE(a_short_training_run_beats_random) {
   BOOST_TEST_MESSAGE("reward per request: learned " << learned << ", random "
                                                     << baseline);
   BOOST_CHECK_GT(learned, 1.5 * baseline);
+}
+
+BOOST_AUTO_TEST_CASE(the_best_validated_copy_is_kept) {
+  auto sc = load_scenario(TROUPE_SOURCE_DIR "/scenarios/rafiki-seed.toml");
+  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
+  rafiki::learner_options options;
+  options.seed = 4;
+  options.max_frames = 30000;
+  rafiki::learner agent{
+    rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
+    rafiki_action_count(sc), options};
+  training_options training;
+  training.frames = options.max_frames;
+  training.validate_every = 10000;
+  auto trained = train_rafiki(sc, agent, training);
+  BOOST_REQUIRE_EQUAL(trained.validations.size(), 3u);
+  BOOST_REQUIRE(trained.best);
+  double best = 0;
+  for (size_t i = 0; i < 3; ++i) {
+    BOOST_CHECK_EQUAL(trained.validations[i].frames, 10000 * (i + 1));
+    best = std::max(best, trained.validations[i].reward_per_request);
+  }
+  BOOST_CHECK_EQUAL(trained.best_validation.reward_per_request, best);
+  // The kept copy earns that reward again on the validation workload.
+  auto arrivals = make_arrivals(sc, sc.seed + validation_seed_offset);
+  BOOST_CHECK_CLOSE(reward_per_request(sc, arrivals, *trained.best), best,
+                    1e-9);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
