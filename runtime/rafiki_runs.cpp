@@ -214,7 +214,9 @@ training_result train_rafiki(const scenario& sc, rafiki::learner& agent,
 evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
                            std::shared_ptr<rafiki::agent> agent,
                            const arrival_times& arrivals) {
-  evaluation result{name, {}, rafiki_series{arrivals}, {}};
+  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
+  evaluation result{name, {},
+                    rafiki_series{arrivals, x.environment.max_latency_s}, {}};
   result.run = run_rafiki_graph(sc, arrivals, std::move(agent),
                                 [&result](const rafiki::step_record& s) {
                                   result.totals.add(s);

@@ -12,8 +12,10 @@
 
 namespace troupe {
 
-rafiki_series::rafiki_series(const arrival_times& arrivals) {
-  for (auto a : arrivals)
+rafiki_series::rafiki_series(const arrival_times& arrivals,
+                             double max_latency_s)
+  : arrivals_(arrivals), max_latency_s_(max_latency_s) {
+  for (auto a : arrivals_)
     ++at(to_seconds(a)).arrivals;
 }
 
@@ -27,30 +29,76 @@ rafiki_second& rafiki_series::at(double time_s) {
 }
 
 void rafiki_series::add(const rafiki::step_record& s) {
-  auto& row = at(s.time_s);
-  ++row.steps;
-  row.served += s.served;
-  row.overdue += s.overdue;
-  row.accuracy_served += s.accuracy * double(s.served);
-  row.latency_sum_s += s.latency_sum_s;
-  row.latency_max_s = std::max(row.latency_max_s, s.latency_max_s);
-  row.batch_size_sum += s.batch_size;
-  row.models_sum += std::bitset<32>(s.mask).count();
+  auto& step = at(s.time_s);
+  ++step.steps;
+  step.throughput += s.served;
+  step.batch_size_sum += s.batch_size;
+  step.models_sum += std::bitset<32>(s.mask).count();
+  for (uint32_t i = 0; i < s.served && next_ < arrivals_.size(); ++i) {
+    auto arrival = to_seconds(arrivals_[next_++]);
+    auto latency = s.time_s - arrival + s.finish_s;
+    auto& row = at(arrival);
+    ++row.served;
+    if (latency > max_latency_s_)
+      ++row.overdue;
+    row.accuracy_sum += s.accuracy;
+    row.latency_sum_s += latency;
+    row.latency_max_s = std::max(row.latency_max_s, latency);
+  }
+}
+
+namespace {
+
+struct counts {
+  uint64_t served = 0;
+  uint64_t overdue = 0;
+
+  double ratio() const {
+    return served > 0 ? double(overdue) / double(served) : 0.0;
+  }
+};
+
+} // namespace
+
+double rafiki_series::overdue_at_peaks(double share, size_t smooth_s) const {
+  auto n = seconds_.size();
+  if (n == 0)
+    return 0;
+  // The arrival rate averaged over the seconds around each one.
+  std::vector<double> smooth(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto from = i >= smooth_s / 2 ? i - smooth_s / 2 : 0;
+    auto to = std::min(n, from + std::max<size_t>(1, smooth_s));
+    double sum = 0;
+    for (size_t j = from; j < to; ++j)
+      sum += double(seconds_[j].arrivals);
+    smooth[i] = sum / double(to - from);
+  }
+  auto sorted = smooth;
+  std::sort(sorted.begin(), sorted.end(), std::greater<>{});
+  // The last of the busiest ceil(n x share) seconds sets the bar.
+  auto count = static_cast<size_t>(std::ceil(double(n) * share));
+  auto top = std::min(n, std::max<size_t>(1, count)) - 1;
+  counts peak;
+  for (size_t i = 0; i < n; ++i)
+    if (smooth[i] >= sorted[top]) {
+      peak.served += seconds_[i].served;
+      peak.overdue += seconds_[i].overdue;
+    }
+  return peak.ratio();
 }
 
 double rafiki_series::worst_overdue(size_t window_s) const {
   double worst = 0;
-  uint64_t served = 0;
-  uint64_t overdue = 0;
+  counts window;
   for (size_t i = 0; i < seconds_.size(); ++i) {
-    served += seconds_[i].served;
-    overdue += seconds_[i].overdue;
+    window.served += seconds_[i].served;
+    window.overdue += seconds_[i].overdue;
     if (i >= window_s) {
-      served -= seconds_[i - window_s].served;
-      overdue -= seconds_[i - window_s].overdue;
+      window.served -= seconds_[i - window_s].served;
+      window.overdue -= seconds_[i - window_s].overdue;
     }
-    if (served > 0)
-      worst = std::max(worst, double(overdue) / double(served));
+    worst = std::max(worst, window.ratio());
   }
   return worst;
 }
@@ -59,8 +107,8 @@ void write_rafiki_seconds_csv(const std::string& path,
                               const rafiki_series& series) {
   output_file file{path};
   auto& out = file.stream();
-  out << "second,arrival_rate,throughput,steps,accuracy,overdue_ratio,"
-         "latency_mean_s,latency_max_s,batch_size_mean,models_mean\n";
+  out << "second,arrival_rate,accuracy,overdue_ratio,latency_mean_s,"
+         "latency_max_s,throughput,steps,batch_size_mean,models_mean\n";
   for (const auto& r : series.seconds()) {
     auto per_served = [&](double x) {
       return r.served > 0 ? x / double(r.served) : 0.0;
@@ -68,11 +116,11 @@ void write_rafiki_seconds_csv(const std::string& path,
     auto per_step = [&](double x) {
       return r.steps > 0 ? x / double(r.steps) : 0.0;
     };
-    out << fmt::format("{:g},{},{},{},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f},"
+    out << fmt::format("{:g},{},{:.6f},{:.6f},{:.6f},{:.6f},{},{},{:.3f},"
                        "{:.3f}\n",
-                       r.start_s, r.arrivals, r.served, r.steps,
-                       per_served(r.accuracy_served), r.overdue_ratio(),
-                       per_served(r.latency_sum_s), r.latency_max_s,
+                       r.start_s, r.arrivals, per_served(r.accuracy_sum),
+                       r.overdue_ratio(), per_served(r.latency_sum_s),
+                       r.latency_max_s, r.throughput, r.steps,
                        per_step(double(r.batch_size_sum)),
                        per_step(double(r.models_sum)));
   }
@@ -97,22 +145,23 @@ plot_result plot_rafiki(const std::string& dir, const std::string& title,
       << "set ylabel 'requests/s'\n"
          "set yrange [0:*]\n"
          "plot 'seconds.csv' every ::1 using 1:2 with steps title 'arrived', "
-         "'' every ::1 using 1:3 with steps title 'served'\n"
+         "'' every ::1 using 1:7 with steps title 'served'\n"
          "set ylabel 'overdue ratio'\n"
          "set yrange [0:1.05]\n"
-         "plot 'seconds.csv' every ::1 using 1:6 with steps title 'overdue "
-         "(served that second)'\n"
+         "plot 'seconds.csv' every ::1 using 1:4 with steps title 'overdue "
+         "(of the requests that arrived that second)'\n"
          "set ylabel 'accuracy'\n"
          "set yrange [*:*]\n"
-         "plot 'seconds.csv' every ::1 using 1:($3 > 0 ? $5 : NaN) with "
-         "points pt 7 ps 0.3 title 'accuracy of the ensembles that served'\n"
+         "plot 'seconds.csv' every ::1 using 1:($2 > 0 ? $3 : NaN) with "
+         "points pt 7 ps 0.3 title 'accuracy of the ensembles that served "
+         "them'\n"
          "set ylabel 'latency s'\n"
          "set xlabel 'simulated time s'\n"
          "set logscale y\n"
          "set yrange [*:*]\n"
-      << fmt::format("plot 'seconds.csv' every ::1 using 1:($3 > 0 ? $7 : "
+      << fmt::format("plot 'seconds.csv' every ::1 using 1:($2 > 0 ? $5 : "
                      "NaN) with steps title 'mean', '' every ::1 using "
-                     "1:($3 > 0 ? $8 : NaN) with steps title 'max', {:g} "
+                     "1:($2 > 0 ? $6 : NaN) with steps title 'max', {:g} "
                      "with lines dt 2 title 'max latency'\n",
                      max_latency_s)
       << "unset multiplot\n";

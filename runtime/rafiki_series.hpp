@@ -1,9 +1,12 @@
 #pragma once
 
-// A Rafiki run over time, as the seed's figures show it: per simulated
-// second the arrival rate, and how the steps dispatched in that second
-// served (throughput, accuracy, overdue ratio, latency, batch size, models
-// per batch). Written as CSV and plotted with gnuplot.
+// A Rafiki run over time, as the seed's figures show it. Per simulated
+// second: how many requests arrived and how those requests fared (accuracy
+// of the ensemble that served them, overdue ratio, latency), and what the
+// steps dispatched in that second did (throughput, batch size, models per
+// batch). Rafiki's queue is first in, first out, so the n requests a step
+// serves are the n oldest not yet served: the series follows each request
+// from the step records alone. Written as CSV and plotted with gnuplot.
 
 #include <cstdint>
 #include <string>
@@ -17,14 +20,16 @@ namespace troupe {
 
 struct rafiki_second {
   double start_s = 0;
+  /// The requests that arrived in this second, and those of them served.
   uint64_t arrivals = 0;
-  uint64_t steps = 0;
   uint64_t served = 0;
   uint64_t overdue = 0;
-  /// Sums over the second's steps, for the means.
-  double accuracy_served = 0;
+  double accuracy_sum = 0;
   double latency_sum_s = 0;
   double latency_max_s = 0;
+  /// The steps dispatched in this second.
+  uint64_t steps = 0;
+  uint64_t throughput = 0;
   uint64_t batch_size_sum = 0;
   uint64_t models_sum = 0;
 
@@ -35,8 +40,7 @@ struct rafiki_second {
 
 class rafiki_series {
 public:
-  /// Counts the arrivals per second.
-  explicit rafiki_series(const arrival_times& arrivals);
+  rafiki_series(const arrival_times& arrivals, double max_latency_s);
 
   void add(const rafiki::step_record& s);
 
@@ -44,19 +48,30 @@ public:
     return seconds_;
   }
 
-  /// The highest overdue ratio of the requests served in any `window_s`
-  /// seconds (whole seconds, sliding by one): how bad the worst stretch
-  /// was, such as the backlog after a rate peak.
+  /// The overdue ratio of the requests that arrived during the rate's
+  /// peaks: the `share` of seconds with the highest arrival rate averaged
+  /// over `smooth_s` seconds (the seed's curve exceeds the models'
+  /// capacity about 20% of the time).
+  double overdue_at_peaks(double share = 0.2, size_t smooth_s = 10) const;
+
+  /// The highest overdue ratio of the requests that arrived in any
+  /// `window_s` consecutive seconds.
   double worst_overdue(size_t window_s = 10) const;
 
 private:
   rafiki_second& at(double time_s);
 
   std::vector<rafiki_second> seconds_;
+  arrival_times arrivals_;
+  double max_latency_s_;
+  /// The oldest request not served yet.
+  size_t next_ = 0;
 };
 
-/// PATH: second,arrival_rate,throughput,steps,accuracy,overdue_ratio,
-/// latency_mean_s,latency_max_s,batch_size_mean,models_mean.
+/// PATH: second,arrival_rate,accuracy,overdue_ratio,latency_mean_s,
+/// latency_max_s (of the requests that arrived in that second),
+/// throughput,steps,batch_size_mean,models_mean (of the steps dispatched
+/// in it).
 void write_rafiki_seconds_csv(const std::string& path,
                               const rafiki_series& series);
 

@@ -134,13 +134,10 @@ step_controller::serve(int64_t now_ns, const queue_view& q) {
   rec.batch_size = batch;
   rec.served = static_cast<uint32_t>(std::min<size_t>(q.length, batch));
   rec.accuracy = tables_.accuracy[chosen.mask - 1];
-  for (size_t i = 0; i < rec.served && i < q.known; ++i) {
-    double latency = to_s(now_ns - q.arrivals_ns[i]) + slowest;
-    if (latency > options_.max_latency_s)
+  rec.finish_s = slowest;
+  for (size_t i = 0; i < rec.served && i < q.known; ++i)
+    if (to_s(now_ns - q.arrivals_ns[i]) + slowest > options_.max_latency_s)
       ++rec.overdue;
-    rec.latency_sum_s += latency;
-    rec.latency_max_s = std::max(rec.latency_max_s, latency);
-  }
   rec.reward = reward(rec.accuracy, rec.served, rec.overdue, options_.beta);
   agent_.rewarded(rec.reward);
   if (on_step)

@@ -57,10 +57,9 @@ struct step_record {
   double reward = 0;
   /// The subset's accuracy.
   double accuracy = 0;
-  /// Latency of the served requests (now - arrival + the chosen models'
-  /// finish): their sum and the largest.
-  double latency_sum_s = 0;
-  double latency_max_s = 0;
+  /// How long after time_s the slowest chosen model finishes the batch
+  /// (P): a served request's latency is time_s - its arrival + P.
+  double finish_s = 0;
 };
 
 /// The queue a check sees: its length and the arrival times (ns since the
