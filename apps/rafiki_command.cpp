@@ -81,8 +81,9 @@ rafiki::learner make_learner(const scenario& sc,
                              const rafiki_command_options& options) {
   rafiki::learner_options lo;
   lo.algorithm = options.algorithm;
-  lo.num_steps = options.num_steps;
-  lo.lr = options.lr;
+  bool a2c = options.algorithm == "a2c";
+  lo.num_steps = options.num_steps.value_or(a2c ? 5 : 32);
+  lo.lr = options.lr.value_or(a2c ? 7e-4 : 7e-5);
   lo.seed = options.seed;
   lo.max_frames = options.num_frames;
   const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
@@ -116,9 +117,10 @@ int rafiki_train_command(const rafiki_command_options& options) {
     prepare_output_folder(options.out_dir);
     auto env = options.env == "graph" ? training_env::graph
                                       : training_env::direct;
-    std::cout << fmt::format("training {} for {} frames on the {} "
-                             "environment ({})\n",
-                             options.algorithm, options.num_frames,
+    std::cout << fmt::format("training {} (num-steps {}, lr {:g}) for {} "
+                             "frames on the {} environment ({})\n",
+                             options.algorithm, agent.options().num_steps,
+                             agent.options().lr, options.num_frames,
                              options.env, describe(sc));
     training_options training;
     training.frames = options.num_frames;

@@ -189,16 +189,18 @@ int main(int argc, char** argv) {
     "train", "Train a policy (A2C or REINFORCE) in virtual time");
   add_environment(rafiki_train);
   rafiki_train->add_option("--algorithm", rafiki.algorithm,
-                           "a2c (default, the 2018 version) or reinforce")
+                           "reinforce (default, the seed's later version) "
+                           "or a2c (the 2018 version, GAE)")
     ->check(CLI::IsMember({"a2c", "reinforce"}));
   rafiki_train->add_option("--num-frames", rafiki.num_frames,
-                           "Steps to act and learn from (default 80000)")
+                           "Steps to act and learn from (default 300000)")
     ->check(troupe::cli::positive_integer());
   rafiki_train->add_option("--num-steps", rafiki.num_steps,
-                           "Frames per update (default 5)")
+                           "Frames per update (default: reinforce 32, a2c 5)")
     ->check(CLI::Range(1, 100000));
   rafiki_train->add_option("--lr", rafiki.lr,
-                           "RMSprop learning rate (default 7e-4)")
+                           "RMSprop learning rate (default: reinforce 7e-5, "
+                           "a2c 7e-4)")
     ->check(troupe::cli::positive_number(1));
   rafiki_train->add_option("--env", rafiki.env,
                            "direct (default: the graph's steps without "

@@ -57,6 +57,8 @@ int sim_to_real(const std::string& scenario_file,
 int overhead(const std::string& bench_dir, uint64_t count);
 int planner_quality(const std::string& scenario_file, uint64_t count);
 int scaling(const std::vector<std::string>& scenario_files);
+/// Rafiki's training frames per second (bench/rafiki_speed.cpp).
+int rafiki_speed(const std::string& scenario_file, uint64_t frames);
 /// Real-model serving: the limit, batching gain, overhead breakdown and
 /// sim-to-real (bench/serving.cpp); trains the zoo models on first use.
 struct serving_options {

@@ -52,6 +52,15 @@ int main(int argc, char** argv) {
   scale->add_option("--scenario", scaling_files,
                     "Scaled scenario files (repeat the option for several)");
 
+  std::string rafiki_file = dir + "/scenarios/rafiki-seed.toml";
+  uint64_t rafiki_frames = 300000;
+  auto* rafiki = app.add_subcommand(
+    "rafiki-speed", "Rafiki's training frames per second of wall time");
+  rafiki->add_option("--scenario", rafiki_file, "Scenario with a Rafiki stage");
+  rafiki->add_option("--frames", rafiki_frames,
+                     "Frames per direct row (the graph row runs a tenth)")
+    ->check(troupe::cli::positive_integer());
+
   troupe::bench::serving_options serving;
   serving.repository = dir + "/zoo";
   auto* serve = app.add_subcommand(
@@ -94,6 +103,8 @@ int main(int argc, char** argv) {
       return troupe::bench::scaling(scaling_files);
     if (*serve)
       return troupe::bench::serving(serving);
+    if (*rafiki)
+      return troupe::bench::rafiki_speed(rafiki_file, rafiki_frames);
     if (*gap)
       return troupe::bench::sim_to_real(gap_file, gap_count);
     return troupe::bench::overhead(dir + "/bench/scenarios", count);

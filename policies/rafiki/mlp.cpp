@@ -5,6 +5,17 @@
 
 namespace troupe::rafiki {
 
+namespace {
+
+/// tanh through one exp: libm's tanhf was a sixth of training's time. Its
+/// error (a few 1e-8, absolute) is far below what the learning notices;
+/// exp's overflow and underflow give exactly 1 and -1.
+inline float fast_tanh(float x) {
+  return 1.0f - 2.0f / (std::exp(2.0f * x) + 1.0f);
+}
+
+} // namespace
+
 mlp::mlp(std::vector<size_t> sizes, std::mt19937_64& engine)
   : sizes_(std::move(sizes)) {
   if (sizes_.size() < 2)
@@ -42,7 +53,7 @@ TROUPE_VECTOR_CLONES mlp::trace mlp::forward(const std::vector<float>& input) co
     // tanh on hidden layers, linear output.
     if (l + 2 < sizes_.size())
       for (auto& v : y)
-        v = std::tanh(v);
+        v = fast_tanh(v);
     t.layers.push_back(std::move(y));
   }
   return t;
