@@ -119,9 +119,10 @@ struct rafiki_command_options {
   std::string env = "direct";
   /// train: frames between validations (0: none; policy.txt is the last).
   uint64_t validate_every = 100000;
-  /// eval: a policy that train wrote (empty: the baselines only).
+  /// eval: a policy that train wrote (empty: the baselines only); serve:
+  /// the policy to deploy.
   std::string policy_file;
-  /// eval: caps the requests of the evaluation run.
+  /// eval, serve: caps the requests of each run.
   std::optional<uint64_t> count;
   bool progress = true;
 };
@@ -134,5 +135,8 @@ int rafiki_train_command(const rafiki_command_options& options);
 
 /// `troupe rafiki eval`: 0, 2 for bad input, 1 for other errors.
 int rafiki_eval_command(const rafiki_command_options& options);
+
+/// `troupe rafiki serve`: 0, 2 for bad input, 1 for other errors.
+int rafiki_serve_command(const rafiki_command_options& options);
 
 } // namespace troupe

@@ -1,7 +1,7 @@
-// `troupe rafiki replay|train|eval`: Rafiki (seed 000) on the scenario's
-// actor graph in virtual time: a fixed action sequence step by step, a
-// learner trained while it acts, and a learned policy against the
-// baselines.
+// `troupe rafiki replay|train|eval|serve`: Rafiki (seed 000) on the
+// scenario's actor graph: a fixed action sequence step by step, a learner
+// trained in virtual time, a learned policy against the baselines, and a
+// learned policy deployed in real time beside its virtual-time run.
 
 #include <chrono>
 #include <filesystem>
@@ -168,73 +168,132 @@ int rafiki_train_command(const rafiki_command_options& options) {
   });
 }
 
+namespace {
+
+/// The table eval and serve print: one row per run, kept as CSV, with
+/// each run's per-second series and plot in DIR/NAME when there is a DIR.
+class evaluation_table {
+public:
+  evaluation_table(const scenario& sc, std::string out_dir)
+    : sc_(sc), out_dir_(std::move(out_dir)) {
+    if (!out_dir_.empty())
+      prepare_output_folder(out_dir_);
+    std::cout << fmt::format("  {:<12} {:>10} {:>9} {:>9} {:>9} {:>9} "
+                             "{:>9} {:>12}\n",
+                             "agent", "reward/req", "accuracy", "measured",
+                             "overdue", "at peaks", "worst 10s",
+                             "p99 latency");
+  }
+
+  void add(const evaluation& e) {
+    auto summary = summarize(sc_, e.run);
+    double per_request = summary.sent > 0
+                           ? e.totals.reward / double(summary.sent)
+                           : 0.0;
+    auto peaks = e.series.overdue_at_peaks();
+    auto worst = e.series.worst_overdue(10);
+    // Predictions against labels, for runs of real models.
+    std::string measured = "-";
+    std::string measured_csv;
+    if (summary.labelled > 0) {
+      auto share = double(summary.right) / double(summary.labelled);
+      measured = fmt::format("{:.2f}%", 100 * share);
+      measured_csv = fmt::format("{:.6f}", share);
+    }
+    std::cout << fmt::format("  {:<12} {:>10.4f} {:>8.2f}% {:>9} {:>8.2f}% "
+                             "{:>8.2f}% {:>8.2f}% {:>10.3f} s\n",
+                             e.agent, per_request, 100 * e.totals.accuracy(),
+                             measured, 100 * e.series.overdue_ratio(),
+                             100 * peaks, 100 * worst,
+                             summary.latency_ms.p99 / 1e3);
+    csv_ += fmt::format("{},{:.6f},{:.6f},{},{:.6f},{:.6f},{:.6f},{:.3f},{},"
+                        "{}\n",
+                        e.agent, per_request, e.totals.accuracy(),
+                        measured_csv, e.series.overdue_ratio(), peaks, worst,
+                        summary.latency_ms.p99 / 1e3, summary.completed,
+                        summary.sent);
+    if (out_dir_.empty())
+      return;
+    auto dir = std::filesystem::path{out_dir_} / e.agent;
+    std::filesystem::create_directories(dir);
+    write_rafiki_seconds_csv((dir / "seconds.csv").string(), e.series);
+    const auto& env = rafiki_settings_of(sc_.stages[rafiki_stage(sc_)])
+                        .environment;
+    auto plot = plot_rafiki(dir.string(),
+                            fmt::format("{}: {} ({})", sc_.name, e.agent,
+                                        env.sync ? "sync" : "async"),
+                            env.max_latency_s);
+    plots_.push_back(plot.png.empty() ? "  no plot: " + plot.problem
+                                      : "  wrote " + plot.png);
+  }
+
+  /// Writes DIR/csv_name (when there is a DIR).
+  void finish(const std::string& csv_name) {
+    if (out_dir_.empty())
+      return;
+    auto path = (std::filesystem::path{out_dir_} / csv_name).string();
+    write_file_atomically(path,
+                          "agent,reward_per_request,accuracy,"
+                          "measured_accuracy,overdue_ratio,overdue_at_peaks,"
+                          "worst_10s_overdue,p99_latency_s,completed,sent\n"
+                            + csv_);
+    std::cout << "  wrote " << path << " and seconds.csv per run\n";
+    for (const auto& line : plots_)
+      std::cout << line << "\n";
+  }
+
+private:
+  const scenario& sc_;
+  std::string out_dir_;
+  std::string csv_;
+  std::vector<std::string> plots_;
+};
+
+std::shared_ptr<rafiki::learner>
+load_policy(const scenario& sc, const rafiki_command_options& options) {
+  auto learned = std::make_shared<rafiki::learner>(make_learner(sc, options));
+  learned->load(options.policy_file);
+  learned->freeze();
+  return learned;
+}
+
+} // namespace
+
 int rafiki_eval_command(const rafiki_command_options& options) {
   return report_errors("troupe rafiki eval", [&] {
     auto sc = load_with_overrides(options);
     std::vector<std::pair<std::string, std::shared_ptr<rafiki::agent>>> agents;
-    if (!options.policy_file.empty()) {
-      auto learned = std::make_shared<rafiki::learner>(
-        make_learner(sc, options));
-      learned->load(options.policy_file);
-      learned->freeze();
-      agents.emplace_back("learned", learned);
-    }
+    if (!options.policy_file.empty())
+      agents.emplace_back("learned", load_policy(sc, options));
     for (const auto& name : rafiki::baselines())
       agents.emplace_back(name, rafiki::make_baseline(name, options.seed));
     std::cout << fmt::format("evaluating on {} ({})\n", sc.name,
                              describe(sc));
     auto arrivals = make_arrivals(sc, sc.seed, options.count);
-    if (!options.out_dir.empty())
-      prepare_output_folder(options.out_dir);
-    std::string table = "agent,reward_per_request,accuracy,overdue_ratio,"
-                        "overdue_at_peaks,worst_10s_overdue,p99_latency_s,completed,sent\n";
-    std::cout << fmt::format("  {:<12} {:>10} {:>9} {:>9} {:>9} {:>9} "
-                             "{:>12}\n",
-                             "agent", "reward/req", "accuracy", "overdue",
-                             "at peaks", "worst 10s", "p99 latency");
-    const auto& env = rafiki_settings_of(sc.stages[rafiki_stage(sc)])
-                        .environment;
-    std::vector<std::string> plots;
-    for (auto& [name, agent] : agents) {
-      auto e = evaluate_rafiki(sc, name, agent, arrivals);
-      auto summary = summarize(sc, e.run);
-      double per_request = summary.sent > 0
-                             ? e.totals.reward / double(summary.sent)
-                             : 0.0;
-      auto peaks = e.series.overdue_at_peaks();
-      auto worst = e.series.worst_overdue(10);
-      std::cout << fmt::format("  {:<12} {:>10.4f} {:>8.2f}% {:>8.2f}% "
-                               "{:>8.2f}% {:>8.2f}% {:>10.2f} s\n",
-                               name, per_request, 100 * e.totals.accuracy(),
-                               100 * e.totals.overdue_ratio(), 100 * peaks,
-                               100 * worst,
-                               summary.latency_ms.p99 / 1e3);
-      table += fmt::format("{},{:.6f},{:.6f},{:.6f},{:.6f},{:.6f},{:.3f},{},"
-                           "{}\n",
-                           name, per_request, e.totals.accuracy(),
-                           e.totals.overdue_ratio(), peaks, worst,
-                           summary.latency_ms.p99 / 1e3, summary.completed,
-                           summary.sent);
-      if (options.out_dir.empty())
-        continue;
-      auto dir = std::filesystem::path{options.out_dir} / name;
-      std::filesystem::create_directories(dir);
-      write_rafiki_seconds_csv((dir / "seconds.csv").string(), e.series);
-      auto plot = plot_rafiki(dir.string(),
-                              fmt::format("{}: {} ({})", sc.name, name,
-                                          env.sync ? "sync" : "async"),
-                              env.max_latency_s);
-      plots.push_back(plot.png.empty() ? "  no plot: " + plot.problem
-                                       : "  wrote " + plot.png);
-    }
-    if (!options.out_dir.empty()) {
-      auto path = (std::filesystem::path{options.out_dir} / "eval.csv")
-                    .string();
-      write_file_atomically(path, table);
-      std::cout << "  wrote " << path << " and seconds.csv per agent\n";
-      for (const auto& line : plots)
-        std::cout << line << "\n";
-    }
+    evaluation_table table{sc, options.out_dir};
+    for (auto& [name, agent] : agents)
+      table.add(evaluate_rafiki(sc, name, agent, arrivals));
+    table.finish("eval.csv");
+    return 0;
+  });
+}
+
+int rafiki_serve_command(const rafiki_command_options& options) {
+  return report_errors("troupe rafiki serve", [&] {
+    auto sc = load_with_overrides(options);
+    auto learned = load_policy(sc, options);
+    auto arrivals = make_arrivals(sc, sc.seed, options.count);
+    std::cout << fmt::format("serving {} requests on {} in real time with "
+                             "{} ({}); then the same in virtual time\n",
+                             arrivals.size(), sc.name, options.policy_file,
+                             describe(sc));
+    evaluation_table table{sc, options.out_dir};
+    // The deployment, then what the policy was trained to expect: the same
+    // graph, arrivals and policy in virtual time on the profiles.
+    table.add(evaluate_rafiki(sc, "real-time", learned, arrivals,
+                              clock_kind::real_time));
+    table.add(evaluate_rafiki(sc, "virtual", learned, arrivals));
+    table.finish("serve.csv");
     return 0;
   });
 }

@@ -234,6 +234,18 @@ int main(int argc, char** argv) {
                           "Seed of the random baseline")
     ->check(troupe::cli::non_negative_integer());
   rafiki_eval->add_option("--out", rafiki.out_dir, "Folder for eval.csv");
+  auto* rafiki_serve = rafiki_cmd->add_subcommand(
+    "serve", "Serve with a trained policy in real time (real models for a "
+             "zoo scenario), beside the same run in virtual time");
+  add_environment(rafiki_serve);
+  rafiki_serve->add_option("--policy-file", rafiki.policy_file,
+                           "A policy.txt from train")
+    ->required();
+  rafiki_serve->add_option("--count", rafiki.count,
+                           "Send at most this many requests")
+    ->check(troupe::cli::positive_integer());
+  rafiki_serve->add_option("--out", rafiki.out_dir,
+                           "Folder for serve.csv and the per-second series");
 
   if (auto code = troupe::cli::parse(app, argc, argv); code >= 0)
     return code;
@@ -249,6 +261,8 @@ int main(int argc, char** argv) {
     return troupe::plan_command(plan);
   if (*rafiki_replay)
     return troupe::rafiki_replay_command(rafiki);
+  if (*rafiki_serve)
+    return troupe::rafiki_serve_command(rafiki);
   if (*rafiki_train)
     return troupe::rafiki_train_command(rafiki);
   if (*rafiki_eval)

@@ -1,11 +1,15 @@
 #include "runtime/ensemble_accuracy.hpp"
 
 #include <algorithm>
+#include <map>
+#include <sstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "policies/combining/combine.hpp"
+#include "models/input_error.hpp"
+#include "models/text_input.hpp"
 #include "runtime/csv_field.hpp"
 
 namespace troupe {
@@ -62,6 +66,53 @@ std::string ensemble_csv(const std::vector<std::string>& names,
                        row.mean_accuracy, row.vote_accuracy);
   }
   return out;
+}
+
+std::vector<double> read_subset_accuracy(const std::string& path,
+                                         const std::vector<std::string>& models) {
+  auto in = open_or_throw(path, "ensemble accuracy file");
+  // "a+b" (names sorted) -> mean accuracy.
+  std::map<std::string, double> table;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    auto text = trim(line);
+    if (line_no == 1 || text.empty())
+      continue;
+    std::vector<std::string> fields;
+    std::stringstream cells{std::string{text}};
+    for (std::string cell; std::getline(cells, cell, ',');)
+      fields.push_back(cell);
+    double accuracy = 0;
+    if (fields.size() < 3 || !parse_double(fields[2], accuracy)
+        || !(accuracy >= 0 && accuracy <= 1))
+      throw input_error(path, line_no, "mean_accuracy",
+                        "expected models,size,mean_accuracy,vote_accuracy "
+                        "with an accuracy in [0, 1], got "
+                          + quoted(text));
+    table[fields[0]] = accuracy;
+  }
+  auto m = models.size();
+  std::vector<double> result;
+  for (uint32_t mask = 1; mask < (uint32_t{1} << m); ++mask) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < m; ++i)
+      if ((mask >> (m - 1 - i)) & 1)
+        names.push_back(models[i]);
+    std::sort(names.begin(), names.end());
+    std::string key;
+    for (const auto& name : names)
+      key += (key.empty() ? "" : "+") + name;
+    auto found = table.find(key);
+    if (found == table.end())
+      throw input_error(path, 0, "models",
+                        "no row for the ensemble " + quoted(key)
+                          + " (troupe zoo accuracy writes every subset of "
+                            "the repository's models)");
+    result.push_back(found->second);
+  }
+  return result;
 }
 
 } // namespace troupe

@@ -32,4 +32,12 @@ ensemble_accuracy(const std::vector<std::vector<output>>& outputs,
 std::string ensemble_csv(const std::vector<std::string>& names,
                          const std::vector<ensemble_row>& rows);
 
+/// Reads the mean-of-probabilities accuracy of every non-empty subset of
+/// `models` from a CSV that ensemble_csv wrote (`troupe zoo accuracy`), in
+/// Rafiki's order: entry mask - 1, model 0 the most significant bit of the
+/// mask. Throws input_error naming the file (and the line of a bad row, or
+/// the subset that is missing).
+std::vector<double> read_subset_accuracy(const std::string& path,
+                                         const std::vector<std::string>& models);
+
 } // namespace troupe

@@ -213,7 +213,7 @@ training_result train_rafiki(const scenario& sc, rafiki::learner& agent,
 
 evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
                            std::shared_ptr<rafiki::agent> agent,
-                           const arrival_times& arrivals) {
+                           const arrival_times& arrivals, clock_kind clock) {
   const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
   evaluation result{name, {},
                     rafiki_series{arrivals, x.environment.max_latency_s}, {}};
@@ -221,15 +221,19 @@ evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
                                 [&result](const rafiki::step_record& s) {
                                   result.totals.add(s);
                                   result.series.add(s);
-                                });
+                                },
+                                clock);
+  result.series.measure(result.run.outcomes);
   return result;
 }
 
 run_result
 run_rafiki_graph(const scenario& sc, arrival_times arrivals,
                  std::shared_ptr<rafiki::agent> agent,
-                 std::function<void(const rafiki::step_record&)> on_step) {
+                 std::function<void(const rafiki::step_record&)> on_step,
+                 clock_kind clock) {
   run_options options;
+  options.clock = clock;
   options.arrivals = std::make_shared<arrival_times>(std::move(arrivals));
   options.controllers = {controller_with(std::move(agent),
                                          std::move(on_step))};

@@ -53,7 +53,8 @@ struct rafiki_replay {
 run_result
 run_rafiki_graph(const scenario& sc, arrival_times arrivals,
                  std::shared_ptr<rafiki::agent> agent,
-                 std::function<void(const rafiki::step_record&)> on_step);
+                 std::function<void(const rafiki::step_record&)> on_step,
+                 clock_kind clock = clock_kind::virtual_time);
 
 /// Runs the scenario's graph in virtual time on `arrivals` with the agent
 /// playing `actions`.
@@ -148,16 +149,19 @@ training_result train_rafiki(const scenario& sc, rafiki::learner& agent,
 /// One agent's evaluation on the scenario's workload.
 struct evaluation {
   std::string agent;
+  /// As the steps predicted them (the environment's reward).
   step_totals totals;
+  /// Overdue and latency as the sink measured them.
   rafiki_series series;
   run_result run;
 };
 
 /// Runs the scenario's graph once on `arrivals` with `agent` as its
-/// controller's agent.
+/// controller's agent, in virtual time or (serving) in real time.
 evaluation evaluate_rafiki(const scenario& sc, const std::string& name,
                            std::shared_ptr<rafiki::agent> agent,
-                           const arrival_times& arrivals);
+                           const arrival_times& arrivals,
+                           clock_kind clock = clock_kind::virtual_time);
 
 /// steps.csv: step,time_s,action,batch_size,served,overdue,reward.
 void write_steps_csv(const std::string& path,

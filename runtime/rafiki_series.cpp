@@ -47,6 +47,28 @@ void rafiki_series::add(const rafiki::step_record& s) {
   }
 }
 
+void rafiki_series::measure(const run_outcomes& outcomes) {
+  for (auto& row : seconds_) {
+    row.served = 0;
+    row.overdue = 0;
+    row.latency_sum_s = 0;
+    row.latency_max_s = 0;
+  }
+  for (const auto& rec : outcomes.records) {
+    auto& row = at(to_seconds(rec.req.arrival));
+    ++row.served;
+    if (rec.kind != outcome_kind::completed) {
+      ++row.overdue;
+      continue;
+    }
+    auto latency = to_seconds(rec.finish - rec.req.arrival);
+    if (latency > max_latency_s_)
+      ++row.overdue;
+    row.latency_sum_s += latency;
+    row.latency_max_s = std::max(row.latency_max_s, latency);
+  }
+}
+
 namespace {
 
 struct counts {
@@ -86,6 +108,15 @@ double rafiki_series::overdue_at_peaks(double share, size_t smooth_s) const {
       peak.overdue += seconds_[i].overdue;
     }
   return peak.ratio();
+}
+
+double rafiki_series::overdue_ratio() const {
+  counts all;
+  for (const auto& row : seconds_) {
+    all.served += row.served;
+    all.overdue += row.overdue;
+  }
+  return all.ratio();
 }
 
 double rafiki_series::worst_overdue(size_t window_s) const {

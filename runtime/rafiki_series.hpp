@@ -6,13 +6,15 @@
 // steps dispatched in that second did (throughput, batch size, models per
 // batch). Rafiki's queue is first in, first out, so the n requests a step
 // serves are the n oldest not yet served: the series follows each request
-// from the step records alone. Written as CSV and plotted with gnuplot.
+// from the step records alone, or from what the sink measured. Written as
+// CSV and plotted with gnuplot.
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "models/arrival.hpp"
+#include "messages/control.hpp"
 #include "policies/rafiki/step_controller.hpp"
 #include "runtime/gnuplot.hpp"
 
@@ -43,6 +45,14 @@ public:
   rafiki_series(const arrival_times& arrivals, double max_latency_s);
 
   void add(const rafiki::step_record& s);
+
+  /// Replaces what the steps predicted for each request (served, overdue,
+  /// latency) with what the sink measured: in real time the two differ. A
+  /// request that did not complete counts as overdue.
+  void measure(const run_outcomes& outcomes);
+
+  /// The overdue ratio over the whole run.
+  double overdue_ratio() const;
 
   const std::vector<rafiki_second>& seconds() const {
     return seconds_;

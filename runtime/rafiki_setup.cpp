@@ -8,6 +8,7 @@
 
 #include "models/durations.hpp"
 #include "policies/rafiki/step_rules.hpp"
+#include "runtime/ensemble_accuracy.hpp"
 
 namespace troupe {
 
@@ -36,6 +37,14 @@ rafiki::tables rafiki_tables(const scenario& sc, const rafiki_settings& x) {
   rafiki::tables t;
   t.batch_sizes = x.batch_sizes;
   t.accuracy = x.accuracy;
+  if (!x.accuracy_csv.empty()) {
+    std::vector<std::string> models;
+    for (const auto& name : x.models) {
+      const auto* stage = stage_named(sc, name);
+      models.push_back(stage ? stage->model : name);
+    }
+    t.accuracy = read_subset_accuracy(x.accuracy_csv, models);
+  }
   for (const auto& name : x.models) {
     std::vector<double> row;
     const auto* stage = stage_named(sc, name);
@@ -95,8 +104,12 @@ std::string rafiki_problem(const scenario& sc, stage_id id) {
     return fmt::format("stage '{}' has max_batch {}, below the largest "
                        "batch size {}",
                        spec.name, spec.max_batch, x.batch_sizes.back());
-  if (auto why = rafiki_tables(sc, x).problem(); !why.empty())
-    return why;
+  try {
+    if (auto why = rafiki_tables(sc, x).problem(); !why.empty())
+      return why;
+  } catch (const std::exception& e) {
+    return e.what();
+  }
   return "";
 }
 

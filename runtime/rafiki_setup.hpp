@@ -15,6 +15,8 @@
 //     models = ["m0", "m1", "m2"]     # stages fed by this one, model 0 first
 //     batch_sizes = [16, 32, 48, 64]
 //     accuracy = [...]                # per subset mask - 1 (model 0 = MSB)
+//     # or: accuracy_csv = "accuracy.csv" (in the repository, measured by
+//     # `troupe zoo accuracy`, for the models the stages run)
 //     mode = "async"                  # or "sync"
 //     beta = 1.0
 //     max_latency_s = 10
@@ -39,6 +41,10 @@ struct rafiki_settings {
   std::vector<std::string> models;
   std::vector<uint32_t> batch_sizes;
   std::vector<double> accuracy;
+  /// Instead of `accuracy`: a CSV in the scenario's model repository that
+  /// `troupe zoo accuracy` wrote (the path as resolved), read for the
+  /// models the stages run.
+  std::string accuracy_csv;
   rafiki::environment_options environment;
   std::string agent = "greedy";
 };
@@ -48,7 +54,8 @@ const rafiki_settings& rafiki_settings_of(const stage_spec& spec);
 
 /// The seed's tables for these settings: the latencies are the model
 /// stages' profiles at the batch sizes (0 for a stage that is missing or
-/// has no profile; rafiki_problem says why).
+/// has no profile; rafiki_problem says why), the accuracies the settings'
+/// list or their CSV's rows (throws input_error for a bad or missing CSV).
 rafiki::tables rafiki_tables(const scenario& sc, const rafiki_settings& x);
 
 /// The first stage whose controller is Rafiki's; throws std::invalid_argument

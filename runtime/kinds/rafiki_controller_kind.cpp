@@ -3,6 +3,7 @@
 // runtime/rafiki_setup.cpp.
 
 #include <cmath>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -28,7 +29,22 @@ void load(const stage_reader& in, stage_spec& spec) {
   for (size_t i = 1; i < x.batch_sizes.size(); ++i)
     if (x.batch_sizes[i] <= x.batch_sizes[i - 1])
       in.fail("batch_sizes", "must be ascending");
-  x.accuracy = in.numbers("accuracy");
+  if (in.has("accuracy_csv")) {
+    if (in.has("accuracy"))
+      in.fail("accuracy_csv", "give accuracy or accuracy_csv, not both");
+    const auto& repository = in.context().repository;
+    if (repository.empty())
+      in.fail("accuracy_csv", "names a file in the scenario's model "
+                              "repository, and the scenario has none");
+    // Absolute, so that the scenario writer's copy reads the same file.
+    x.accuracy_csv = std::filesystem::absolute(
+                       std::filesystem::path{repository}
+                       / in.text("accuracy_csv"))
+                       .lexically_normal()
+                       .string();
+  } else {
+    x.accuracy = in.numbers("accuracy");
+  }
   for (double a : x.accuracy)
     if (!(a >= 0 && a <= 1))
       in.fail("accuracy", fmt::format("{} is not an accuracy in [0, 1]", a));
@@ -76,7 +92,9 @@ stage_keys write(const stage_spec& spec) {
     {"models", list(x.models, toml_quoted)},
     {"batch_sizes",
      list(x.batch_sizes, [](uint32_t b) { return std::to_string(b); })},
-    {"accuracy", list(x.accuracy, number)},
+    x.accuracy_csv.empty()
+      ? stage_keys::value_type{"accuracy", list(x.accuracy, number)}
+      : stage_keys::value_type{"accuracy_csv", toml_quoted(x.accuracy_csv)},
     {"mode", toml_quoted(x.environment.sync ? "sync" : "async")},
     {"beta", number(x.environment.beta)},
     {"max_latency_s", number(x.environment.max_latency_s)},
@@ -90,7 +108,7 @@ stage_keys write(const stage_spec& spec) {
 controller_kind rafiki_controller_kind() {
   controller_kind k;
   k.name = "rafiki";
-  k.keys = {"models", "batch_sizes", "accuracy", "mode",
+  k.keys = {"models", "batch_sizes", "accuracy", "accuracy_csv", "mode",
             "beta",   "max_latency_s", "tau_times", "agent"};
   k.load = load;
   k.problem = rafiki_problem;

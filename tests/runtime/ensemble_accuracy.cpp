@@ -1,6 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
+#include "models/input_error.hpp"
 #include "runtime/ensemble_accuracy.hpp"
+#include "tests/support/temp_dir.hpp"
 
 using namespace troupe;
 
@@ -54,6 +56,35 @@ BOOST_AUTO_TEST_CASE(lengths_must_agree_and_subsets_stay_countable) {
   BOOST_CHECK_THROW(ensemble_accuracy(outputs, {0, 1}), std::invalid_argument);
   std::vector<std::vector<output>> many(17);
   BOOST_CHECK_THROW(ensemble_accuracy(many, {}), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(rafiki_reads_the_subsets_it_needs_in_mask_order) {
+  troupe::test::temp_dir dir;
+  auto path = dir.write("accuracy.csv",
+                        "models,size,mean_accuracy,vote_accuracy\n"
+                        "a,1,0.5,0.5\nb,1,0.6,0.6\nc,1,0.7,0.7\n"
+                        "a+b,2,0.61,0.6\na+c,2,0.72,0.7\nb+c,2,0.73,0.7\n"
+                        "a+b+c,3,0.8,0.8\n");
+  // Models in the order c, a: mask 1 = {a}, 2 = {c}, 3 = {c, a}.
+  auto got = read_subset_accuracy(path, {"c", "a"});
+  std::vector<double> want{0.5, 0.7, 0.72};
+  BOOST_CHECK_EQUAL_COLLECTIONS(got.begin(), got.end(), want.begin(),
+                                want.end());
+  // A subset the file lacks, and a bad row, are named.
+  auto missing = dir.write("few.csv", "models,size,mean_accuracy\na,1,0.5\n");
+  BOOST_CHECK_EXCEPTION(read_subset_accuracy(missing, {"a", "b"}),
+                        input_error, [](const input_error& e) {
+                          return std::string{e.what()}.find("'b'")
+                                 != std::string::npos;
+                        });
+  auto bad = dir.write("bad.csv", "models,size,mean_accuracy\na,1,1.5\n");
+  BOOST_CHECK_EXCEPTION(read_subset_accuracy(bad, {"a"}), input_error,
+                        [](const input_error& e) {
+                          return std::string{e.what()}.find("bad.csv:2")
+                                 != std::string::npos;
+                        });
+  BOOST_CHECK_THROW(read_subset_accuracy(dir.write("x", "") + "-none.csv", {"a"}),
+                    input_error);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

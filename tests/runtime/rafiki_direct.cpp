@@ -155,6 +155,31 @@ BOOST_AUTO_TEST_CASE(the_outcome_counts_what_was_served_and_left) {
   BOOST_CHECK_LT(cut.arrived, arrivals.size());
 }
 
+BOOST_AUTO_TEST_CASE(the_sink_measures_what_the_steps_predicted) {
+  // In virtual time every request ends exactly when its step said: the
+  // series the sink measured equals the one the step records predict,
+  // second by second.
+  auto sc = seed_scenario("async");
+  auto arrivals = make_arrivals(sc, 7, 40000);
+  auto e = evaluate_rafiki(sc, "random", rafiki::make_baseline("random", 2),
+                           arrivals);
+  rafiki_series predicted{arrivals, 10.0};
+  auto replay = rafiki::make_baseline("random", 2);
+  run_rafiki_direct(sc, arrivals, *replay,
+                    [&](const rafiki::step_record& s) { predicted.add(s); });
+  const auto& got = e.series.seconds();
+  const auto& want = predicted.seconds();
+  BOOST_REQUIRE_EQUAL(got.size(), want.size());
+  BOOST_CHECK_GT(e.series.overdue_ratio(), 0.1);
+  for (size_t i = 0; i < got.size(); ++i) {
+    BOOST_TEST_CONTEXT("second " << i) {
+      BOOST_CHECK_EQUAL(got[i].served, want[i].served);
+      BOOST_CHECK_EQUAL(got[i].overdue, want[i].overdue);
+      BOOST_CHECK_CLOSE(got[i].latency_max_s, want[i].latency_max_s, 1e-6);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(every_baseline_serves_a_last_few_requests) {
   // Fewer than the smallest batch, and nothing after them: a baseline
   // that holds for a fuller queue must give up once they are overdue, or

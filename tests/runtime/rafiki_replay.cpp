@@ -14,9 +14,11 @@
 
 #include <cmath>
 #include <fstream>
+#include <iterator>
 
 #include "models/input_error.hpp"
 #include "runtime/rafiki_runs.hpp"
+#include "runtime/rafiki_setup.hpp"
 #include "runtime/report.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -152,6 +154,40 @@ BOOST_AUTO_TEST_CASE(bad_action_and_arrival_files_name_the_line) {
   auto arrivals = dir.write("arrivals.txt", "0.5\n0.25\n");
   BOOST_CHECK_EXCEPTION(read_arrival_seconds(arrivals), input_error,
                         [](const input_error& err) { return err.line() == 2; });
+}
+
+BOOST_AUTO_TEST_CASE(accuracies_can_come_from_the_repositorys_measured_csv) {
+  troupe::test::temp_dir dir;
+  std::string csv = "models,size,mean_accuracy,vote_accuracy\n";
+  const char* rows[] = {"model0,1,0.1", "model1,1,0.2", "model2,1,0.3",
+                        "model0+model1,2,0.4", "model0+model2,2,0.5",
+                        "model1+model2,2,0.6", "model0+model1+model2,3,0.7"};
+  for (auto row : rows)
+    csv += std::string{row} + ",0\n";
+  dir.write("acc.csv", csv);
+  std::ifstream in{TROUPE_SOURCE_DIR "/scenarios/rafiki-seed.toml"};
+  std::string text{std::istreambuf_iterator<char>{in}, {}};
+  auto at = text.find("  accuracy = [");
+  auto end = text.find('\n', at);
+  auto with_csv = text.substr(0, at) + "  accuracy_csv = \"acc.csv\""
+                  + text.substr(end);
+  // The repository is the scenario's folder.
+  with_csv = "repository = \".\"\n" + with_csv;
+  auto sc = load_scenario(dir.write("csv.toml", with_csv));
+  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
+  auto t = rafiki_tables(sc, x);
+  // Mask - 1 order, model 0 the most significant bit: {2}, {1}, {1, 2},
+  // {0}, {0, 2}, {0, 1}, {0, 1, 2}.
+  std::vector<double> want{0.3, 0.2, 0.6, 0.1, 0.5, 0.4, 0.7};
+  BOOST_CHECK_EQUAL_COLLECTIONS(t.accuracy.begin(), t.accuracy.end(),
+                                want.begin(), want.end());
+  // Both keys at once, and a CSV without a needed ensemble, are refused.
+  auto both = text.substr(0, end + 1) + "  accuracy_csv = \"acc.csv\"\n"
+              + text.substr(end + 1);
+  BOOST_CHECK_THROW(load_scenario(dir.write("both.toml", both)), input_error);
+  dir.write("acc.csv", "models,size,mean_accuracy\nmodel0,1,0.1\n");
+  BOOST_CHECK_THROW(load_scenario(dir.write("csv2.toml", with_csv)),
+                    input_error);
 }
 
 BOOST_AUTO_TEST_CASE(overrides_are_held_to_the_scenario_keys_bounds) {
