@@ -11,7 +11,6 @@
 
 #include "apps/command_errors.hpp"
 #include "models/output_file.hpp"
-#include "policies/rafiki/step_rules.hpp"
 #include "apps/commands.hpp"
 #include "runtime/rafiki_runs.hpp"
 #include "runtime/rafiki_series.hpp"
@@ -86,10 +85,7 @@ rafiki::learner make_learner(const scenario& sc,
   lo.lr = options.lr.value_or(a2c ? 7e-4 : 7e-5);
   lo.seed = options.seed;
   lo.max_frames = options.num_frames;
-  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
-  return rafiki::learner{
-    rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
-    rafiki_action_count(sc), lo};
+  return make_rafiki_learner(sc, lo);
 }
 
 void print_progress(const training_progress& p) {

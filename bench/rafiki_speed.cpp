@@ -12,9 +12,7 @@
 
 #include "bench/bench.hpp"
 #include "policies/rafiki/agent.hpp"
-#include "policies/rafiki/step_rules.hpp"
 #include "runtime/rafiki_runs.hpp"
-#include "runtime/rafiki_setup.hpp"
 
 namespace troupe::bench {
 
@@ -37,14 +35,11 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 speed_row train(const scenario& sc, const std::string& algorithm,
                 size_t num_steps, training_env env, uint64_t frames) {
-  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
   rafiki::learner_options options;
   options.algorithm = algorithm;
   options.num_steps = num_steps;
   options.max_frames = frames;
-  rafiki::learner agent{
-    rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
-    rafiki_action_count(sc), options};
+  auto agent = make_rafiki_learner(sc, options);
   training_options training;
   training.frames = frames;
   training.env = env;

@@ -10,6 +10,7 @@
 #include "models/input_error.hpp"
 #include "models/output_file.hpp"
 #include "models/text_input.hpp"
+#include "policies/rafiki/step_rules.hpp"
 #include "runtime/rafiki_setup.hpp"
 
 namespace troupe {
@@ -48,6 +49,14 @@ void apply_rafiki_overrides(scenario& sc, const rafiki_overrides& x) {
 size_t rafiki_action_count(const scenario& sc) {
   const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
   return rafiki::action_space{x.models.size(), x.batch_sizes.size()}.size();
+}
+
+rafiki::learner make_rafiki_learner(const scenario& sc,
+                                    rafiki::learner_options options) {
+  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
+  return rafiki::learner{
+    rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
+    rafiki_action_count(sc), std::move(options)};
 }
 
 std::vector<size_t> read_action_file(const std::string& path,

@@ -35,6 +35,11 @@ void apply_rafiki_overrides(scenario& sc, const rafiki_overrides& x);
 /// The scenario's action count (models and batch sizes of its Rafiki stage).
 size_t rafiki_action_count(const scenario& sc);
 
+/// A learner for the scenario's Rafiki stage: its observation and action
+/// sizes come from the stage's models and batch sizes.
+rafiki::learner make_rafiki_learner(const scenario& sc,
+                                    rafiki::learner_options options);
+
 /// Reads one action index per line; throws input_error naming the file and
 /// line of one that is not an integer from 0 to `action_count` - 1.
 std::vector<size_t> read_action_file(const std::string& path,

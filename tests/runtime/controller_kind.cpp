@@ -39,16 +39,52 @@ controller_actor::behavior_type cycling_controller(controller_actor::pointer,
 /// How many questions the controller of this process answered.
 uint64_t questions = 0;
 
+/// Dispatches only at multiples of 100 ms, everything queued; in between
+/// it tells the frontend to wait, firmly, for the next multiple.
+controller_actor::behavior_type gridded_controller(controller_actor::pointer,
+                                                   uint64_t* asked) {
+  return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [](run_start) {},
+    [asked](atoms::events_atom) { return *asked; },
+    [asked](dispatch_query& q) {
+      ++*asked;
+      constexpr caf::timespan grid = std::chrono::milliseconds(100);
+      auto past = q.now % grid;
+      dispatch_decision d;
+      if (past.count() != 0) {
+        d.retry_after = grid - past;
+        d.firm = true;
+        return d;
+      }
+      d.batch_size = q.max_batch;
+      return d;
+    },
+  };
+}
+
+/// Registers a controller kind, once per process, that spawns `impl`
+/// counting questions in `questions`.
+void register_once(const std::string& name,
+                   controller_actor::behavior_type (*impl)(
+                     controller_actor::pointer, uint64_t*)) {
+  if (find_controller_kind(name))
+    return;
+  controller_kind k;
+  k.name = name;
+  k.spawn = [impl](const controller_spawn_context& ctx) {
+    return ctx.sys.spawn(impl, &questions);
+  };
+  register_controller_kind(std::move(k));
+}
+
 struct fixture {
   test::temp_dir dir;
 
   fixture() {
     questions = 0;
-    if (!find_controller_kind("cycling"))
-      register_controller_kind(
-        {"cycling", [](const controller_spawn_context& ctx) {
-           return ctx.sys.spawn(cycling_controller, &questions);
-         }});
+    register_once("cycling", cycling_controller);
+    register_once("gridded", gridded_controller);
   }
 };
 
@@ -122,6 +158,33 @@ BOOST_AUTO_TEST_CASE(a_controller_routes_each_batch_to_a_subset_of_branches) {
                                     : std::chrono::milliseconds(15);
       BOOST_CHECK(latency == expected);
     }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_firm_wait_asks_nothing_until_it_is_over) {
+  // 1,000 arrivals 1 ms apart: the frontend asks at the first arrival after
+  // a dispatch, then not again until the next 100 ms (without the firm
+  // flag it would ask at every arrival: over 1,000 questions).
+  dir.write("gaps.deltas", test::constant_gaps(1000, 1));
+  std::string stages = R"(
+[[stages]]
+name = "front"
+kind = "noop"
+max_batch = 1000
+controller = "gridded"
+inputs = ["source"]
+)";
+  auto sc = load_scenario(dir.write("s.toml", test::deltas_scenario(stages)));
+  auto run = run_scenario(sc, run_options{});
+  auto summary = summarize(sc, run);
+  BOOST_CHECK_EQUAL(summary.completed, 1000u);
+  BOOST_CHECK_LE(questions, 40u);
+  // Each request waited for the next multiple of 100 ms (none when it
+  // arrived on one).
+  constexpr caf::timespan grid = std::chrono::milliseconds(100);
+  for (const auto& rec : run.outcomes.records) {
+    auto latency = rec.finish - rec.req.arrival;
+    BOOST_CHECK(latency == (grid - rec.req.arrival % grid) % grid);
   }
 }
 

@@ -7,9 +7,7 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include "policies/rafiki/step_rules.hpp"
 #include "runtime/rafiki_runs.hpp"
-#include "runtime/rafiki_setup.hpp"
 
 using namespace troupe;
 
@@ -29,16 +27,13 @@ BOOST_AUTO_TEST_SUITE(rafiki_training)
 
 BOOST_AUTO_TEST_CASE(a_short_training_run_beats_random) {
   auto sc = load_scenario(TROUPE_SOURCE_DIR "/scenarios/rafiki-seed.toml");
-  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
   rafiki::learner_options options;
   options.algorithm = "reinforce";
   options.num_steps = 32;
   options.lr = 7e-5;
   options.seed = 3;
   options.max_frames = 100000;
-  rafiki::learner agent{
-    rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
-    rafiki_action_count(sc), options};
+  auto agent = make_rafiki_learner(sc, options);
   training_options training;
   training.frames = options.max_frames;
   training.validate_every = 0;
@@ -59,13 +54,10 @@ BOOST_AUTO_TEST_CASE(a_short_training_run_beats_random) {
 
 BOOST_AUTO_TEST_CASE(the_best_validated_copy_is_kept) {
   auto sc = load_scenario(TROUPE_SOURCE_DIR "/scenarios/rafiki-seed.toml");
-  const auto& x = rafiki_settings_of(sc.stages[rafiki_stage(sc)]);
   rafiki::learner_options options;
   options.seed = 4;
   options.max_frames = 30000;
-  rafiki::learner agent{
-    rafiki::observation_size(x.models.size(), x.batch_sizes.size()),
-    rafiki_action_count(sc), options};
+  auto agent = make_rafiki_learner(sc, options);
   training_options training;
   training.frames = options.max_frames;
   training.validate_every = 10000;
