@@ -29,6 +29,8 @@ std::string to_string(errc x) {
       return "no_route";
     case errc::model_error:
       return "model_error";
+    case errc::stalled:
+      return "stalled";
   }
   return "unknown_error";
 }

@@ -41,6 +41,11 @@ enum class errc : uint8_t {
   /// The model's forward pass failed on a valid input (a module that does
   /// not match its config, or an internal LibTorch error). Not retryable.
   model_error,
+  /// Virtual time: every request had been sent, and none ended for the
+  /// run's stall limit while this one was still in flight (a controller
+  /// that holds it forever). Not retryable: the pipeline would hold it
+  /// again.
+  stalled,
 };
 
 /// Category atom under which troupe errors travel inside caf::error.

@@ -167,6 +167,62 @@ run_outcomes cancel_run(const run_context& ctx, run_protocol& protocol,
   return outcomes;
 }
 
+/// Watches a virtual run for a stall: every request sent, some in flight,
+/// and none ended for `limit` of simulated time. Asks the sink for its
+/// counts only every limit / 16 of simulated time.
+class stall_watch {
+public:
+  explicit stall_watch(caf::timespan limit) : limit_(limit) {
+    // nop
+  }
+
+  /// Whether the run has stalled at `now`.
+  bool stalled(run_protocol& protocol, caf::timespan now) {
+    if (limit_.count() <= 0 || now < next_check_)
+      return false;
+    next_check_ = now + limit_ / 16;
+    auto counts = protocol.counts();
+    if (!counts)
+      return false;
+    if (counts->ended != ended_ || !counts->all_sent
+        || counts->ended >= counts->sent) {
+      ended_ = counts->ended;
+      since_ = now;
+      return false;
+    }
+    return now - since_ >= limit_;
+  }
+
+  caf::timespan quiet_since() const {
+    return since_;
+  }
+
+private:
+  caf::timespan limit_;
+  caf::timespan next_check_{0};
+  caf::timespan since_{0};
+  uint64_t ended_ = 0;
+};
+
+/// The run stalled: the requests still in flight fail as errc::stalled.
+run_outcomes end_stalled_run(const run_context& ctx, run_protocol& protocol,
+                             caf::timespan now, caf::timespan quiet_since) {
+  auto sent = protocol.stop_client();
+  auto outcomes = collect_all(protocol);
+  auto total = sent ? *sent : outcomes.records.size();
+  auto ended = outcomes.records.size();
+  auto stuck = total > ended ? total - ended : 0;
+  ctx.result.interruption = fmt::format(
+    "stalled: no request ended from {:.3f} s to {:.3f} s (simulated) with "
+    "{} still in flight; {} as 'stalled' (does a controller hold them "
+    "forever?)",
+    to_seconds(quiet_since), to_seconds(now), stuck,
+    stuck == 1 ? "it failed" : "they failed");
+  end_the_rest(ctx, outcomes, total, outcome_kind::failed, errc::stalled,
+               ctx.result.interruption, now);
+  return outcomes;
+}
+
 void run_virtual(const run_context& ctx) {
   auto threads = plan_threads(ctx.sc, clock_kind::virtual_time, 0);
   system_config cfg{clock_kind::virtual_time};
@@ -193,6 +249,8 @@ void run_virtual(const run_context& ctx) {
   uint64_t steps = 0;
   uint64_t checked = 0;
   bool cancelled = false;
+  stall_watch watch{ctx.options.stall_after};
+  bool stalled = false;
   for (;;) {
     while (sched.try_run_once()) {
       if ((++steps & 0xFFFF) != 0)
@@ -231,6 +289,10 @@ void run_virtual(const run_context& ctx) {
         break;
       }
     }
+    if (more && watch.stalled(protocol, now())) {
+      stalled = true;
+      break;
+    }
     if (!more || !sched.trigger_timeout())
       break;
   }
@@ -243,6 +305,9 @@ void run_virtual(const run_context& ctx) {
     result.outcomes = abort_run(ctx, protocol, *death, now());
   } else if (cancelled) {
     result.outcomes = cancel_run(ctx, protocol, now(), caf::timespan{0});
+  } else if (stalled) {
+    result.outcomes = end_stalled_run(ctx, protocol, now(),
+                                      watch.quiet_since());
   } else {
     while (!all_ended && protocol.has_message())
       all_ended |= protocol.take_message(caf::timespan{0}).all_ended;

@@ -56,6 +56,11 @@ struct run_options {
   /// errc::cancelled.
   std::function<bool()> cancelled;
   caf::timespan grace = std::chrono::seconds(2);
+  /// Virtual time: once every request was sent, a run in which no request
+  /// ends for this long (simulated) while some are in flight stops, and
+  /// those fail with errc::stalled; 0 = never. Without it, a controller
+  /// that holds requests forever would run the simulated clock forever.
+  caf::timespan stall_after = std::chrono::hours(1);
   /// Real time: how long every actor may take to report ready (a model
   /// replica loads its model first).
   caf::timespan ready_timeout = std::chrono::minutes(5);

@@ -78,6 +78,23 @@ void register_once(const std::string& name,
   register_controller_kind(std::move(k));
 }
 
+/// Never serves: every answer is a firm wait of one second.
+controller_actor::behavior_type stubborn_controller(controller_actor::pointer,
+                                                    uint64_t* asked) {
+  return {
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [](run_start) {},
+    [asked](atoms::events_atom) { return *asked; },
+    [asked](dispatch_query&) {
+      ++*asked;
+      dispatch_decision d;
+      d.retry_after = std::chrono::seconds(1);
+      d.firm = true;
+      return d;
+    },
+  };
+}
+
 struct fixture {
   test::temp_dir dir;
 
@@ -85,6 +102,7 @@ struct fixture {
     questions = 0;
     register_once("cycling", cycling_controller);
     register_once("gridded", gridded_controller);
+    register_once("stubborn", stubborn_controller);
   }
 };
 
@@ -186,6 +204,37 @@ inputs = ["source"]
     auto latency = rec.finish - rec.req.arrival;
     BOOST_CHECK(latency == (grid - rec.req.arrival % grid) % grid);
   }
+}
+
+BOOST_AUTO_TEST_CASE(a_run_whose_requests_are_held_forever_stops_as_stalled) {
+  // Two requests of a pipeline whose controller never serves: after the
+  // stall limit (here 100 simulated seconds) without an end, both fail as
+  // stalled, and the run says why.
+  dir.write("gaps.deltas", test::constant_gaps(2, 10));
+  std::string stages = R"(
+[[stages]]
+name = "front"
+kind = "noop"
+max_batch = 4
+controller = "stubborn"
+inputs = ["source"]
+)";
+  auto sc = load_scenario(dir.write("s.toml", test::deltas_scenario(stages)));
+  run_options options;
+  options.stall_after = std::chrono::seconds(100);
+  auto run = run_scenario(sc, options);
+  auto summary = summarize(sc, run);
+  BOOST_CHECK_EQUAL(summary.sent, 2u);
+  BOOST_CHECK_EQUAL(summary.failed, 2u);
+  for (const auto& rec : run.outcomes.records) {
+    BOOST_CHECK(rec.reason == errc::stalled);
+    // Stopped within a sixteenth of the limit after it was reached.
+    BOOST_CHECK(rec.finish >= std::chrono::seconds(100));
+    BOOST_CHECK(rec.finish <= std::chrono::seconds(108));
+  }
+  BOOST_CHECK(run.interruption.find("stalled") != std::string::npos);
+  // About one question per simulated second until then.
+  BOOST_CHECK_LE(questions, 110u);
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_controller_is_named_with_the_known_ones) {
