@@ -122,6 +122,8 @@ struct rafiki_command_options {
   /// eval: a policy that train wrote (empty: the baselines only); serve:
   /// the policy to deploy.
   std::string policy_file;
+  /// serve: a baseline to serve instead of a policy file.
+  std::string agent;
   /// eval, serve: caps the requests of each run.
   std::optional<uint64_t> count;
   bool progress = true;

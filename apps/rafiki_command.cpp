@@ -276,19 +276,27 @@ int rafiki_eval_command(const rafiki_command_options& options) {
 
 int rafiki_serve_command(const rafiki_command_options& options) {
   return report_errors("troupe rafiki serve", [&] {
+    if (options.policy_file.empty() == options.agent.empty())
+      throw std::invalid_argument("give --policy-file or --agent");
     auto sc = load_with_overrides(options);
-    auto learned = load_policy(sc, options);
+    // Each run gets its own agent, so that a random baseline draws the same
+    // actions in both.
+    auto make_agent = [&]() -> std::shared_ptr<rafiki::agent> {
+      if (!options.agent.empty())
+        return rafiki::make_baseline(options.agent, options.seed);
+      return load_policy(sc, options);
+    };
+    auto name = options.agent.empty() ? options.policy_file : options.agent;
     auto arrivals = make_arrivals(sc, sc.seed, options.count);
     std::cout << fmt::format("serving {} requests on {} in real time with "
                              "{} ({}); then the same in virtual time\n",
-                             arrivals.size(), sc.name, options.policy_file,
-                             describe(sc));
+                             arrivals.size(), sc.name, name, describe(sc));
     evaluation_table table{sc, options.out_dir};
     // The deployment, then what the policy was trained to expect: the same
     // graph, arrivals and policy in virtual time on the profiles.
-    table.add(evaluate_rafiki(sc, "real-time", learned, arrivals,
+    table.add(evaluate_rafiki(sc, "real-time", make_agent(), arrivals,
                               clock_kind::real_time));
-    table.add(evaluate_rafiki(sc, "virtual", learned, arrivals));
+    table.add(evaluate_rafiki(sc, "virtual", make_agent(), arrivals));
     table.finish("serve.csv");
     return 0;
   });

@@ -4,6 +4,7 @@
 
 #include "apps/command_line.hpp"
 #include "apps/commands.hpp"
+#include "policies/rafiki/agent.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"troupe: an actor runtime for serving ML models and learning "
@@ -238,9 +239,18 @@ int main(int argc, char** argv) {
     "serve", "Serve with a trained policy in real time (real models for a "
              "zoo scenario), beside the same run in virtual time");
   add_environment(rafiki_serve);
-  rafiki_serve->add_option("--policy-file", rafiki.policy_file,
-                           "A policy.txt from train")
-    ->required();
+  auto* serve_policy = rafiki_serve->add_option(
+    "--policy-file", rafiki.policy_file, "A policy.txt from train");
+  auto* serve_agent = rafiki_serve->add_option(
+    "--agent", rafiki.agent,
+    "A baseline to serve instead (greedy, clipper, all-max, best-single, "
+    "random)");
+  serve_agent->check(CLI::IsMember(troupe::rafiki::baselines()));
+  serve_policy->excludes(serve_agent);
+  serve_agent->excludes(serve_policy);
+  rafiki_serve->add_option("--seed", rafiki.seed,
+                           "Seed of the random baseline")
+    ->check(troupe::cli::non_negative_integer());
   rafiki_serve->add_option("--count", rafiki.count,
                            "Send at most this many requests")
     ->check(troupe::cli::positive_integer());
