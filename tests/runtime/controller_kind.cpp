@@ -20,79 +20,68 @@ namespace {
 /// {a}, {b, c}, {a, b, c} and {} (no branch at all).
 const uint64_t route_cycle[] = {0b001, 0b110, 0b111, 0b000};
 
-controller_actor::behavior_type cycling_controller(controller_actor::pointer,
-                                                   uint64_t* asked) {
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [](run_start) {},
-    [asked](atoms::events_atom) { return *asked; },
-    [asked](dispatch_query& q) {
-      dispatch_decision d;
-      d.batch_size = 1;
-      d.worker = q.idle_workers.front();
-      d.routes = {route_cycle[(*asked)++ % 4]};
-      return d;
-    },
-  };
-}
-
 /// How many questions the controller of this process answered.
 uint64_t questions = 0;
 
-/// Dispatches only at multiples of 100 ms, everything queued; in between
-/// it tells the frontend to wait, firmly, for the next multiple.
-controller_actor::behavior_type gridded_controller(controller_actor::pointer,
-                                                   uint64_t* asked) {
+using decide_fn = dispatch_decision (*)(const dispatch_query&);
+
+/// A controller that answers the run protocol and counts the questions
+/// that `decide` answers.
+controller_actor::behavior_type counting_controller(controller_actor::pointer,
+                                                    decide_fn decide) {
   return {
     [](atoms::ready_atom) { return atoms::ready_atom_v; },
     [](run_start) {},
-    [asked](atoms::events_atom) { return *asked; },
-    [asked](dispatch_query& q) {
-      ++*asked;
-      constexpr caf::timespan grid = std::chrono::milliseconds(100);
-      auto past = q.now % grid;
-      dispatch_decision d;
-      if (past.count() != 0) {
-        d.retry_after = grid - past;
-        d.firm = true;
-        return d;
-      }
-      d.batch_size = q.max_batch;
+    [](atoms::events_atom) { return questions; },
+    [decide](dispatch_query& q) {
+      auto d = decide(q);
+      ++questions;
       return d;
     },
   };
 }
 
-/// Registers a controller kind, once per process, that spawns `impl`
-/// counting questions in `questions`.
-void register_once(const std::string& name,
-                   controller_actor::behavior_type (*impl)(
-                     controller_actor::pointer, uint64_t*)) {
+dispatch_decision cycling(const dispatch_query& q) {
+  dispatch_decision d;
+  d.batch_size = 1;
+  d.worker = q.idle_workers.front();
+  d.routes = {route_cycle[questions % 4]};
+  return d;
+}
+
+/// Dispatches only at multiples of 100 ms, everything queued; in between
+/// it tells the frontend to wait, firmly, for the next multiple.
+dispatch_decision gridded(const dispatch_query& q) {
+  constexpr caf::timespan grid = std::chrono::milliseconds(100);
+  auto past = q.now % grid;
+  dispatch_decision d;
+  if (past.count() != 0) {
+    d.retry_after = grid - past;
+    d.firm = true;
+    return d;
+  }
+  d.batch_size = q.max_batch;
+  return d;
+}
+
+/// Never serves: every answer is a firm wait of one second.
+dispatch_decision stubborn(const dispatch_query&) {
+  dispatch_decision d;
+  d.retry_after = std::chrono::seconds(1);
+  d.firm = true;
+  return d;
+}
+
+/// Registers a controller kind named `name`, once per process.
+void register_once(const std::string& name, decide_fn decide) {
   if (find_controller_kind(name))
     return;
   controller_kind k;
   k.name = name;
-  k.spawn = [impl](const controller_spawn_context& ctx) {
-    return ctx.sys.spawn(impl, &questions);
+  k.spawn = [decide](const controller_spawn_context& ctx) {
+    return ctx.sys.spawn(counting_controller, decide);
   };
   register_controller_kind(std::move(k));
-}
-
-/// Never serves: every answer is a firm wait of one second.
-controller_actor::behavior_type stubborn_controller(controller_actor::pointer,
-                                                    uint64_t* asked) {
-  return {
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
-    [](run_start) {},
-    [asked](atoms::events_atom) { return *asked; },
-    [asked](dispatch_query&) {
-      ++*asked;
-      dispatch_decision d;
-      d.retry_after = std::chrono::seconds(1);
-      d.firm = true;
-      return d;
-    },
-  };
 }
 
 struct fixture {
@@ -100,9 +89,9 @@ struct fixture {
 
   fixture() {
     questions = 0;
-    register_once("cycling", cycling_controller);
-    register_once("gridded", gridded_controller);
-    register_once("stubborn", stubborn_controller);
+    register_once("cycling", cycling);
+    register_once("gridded", gridded);
+    register_once("stubborn", stubborn);
   }
 };
 
@@ -134,6 +123,14 @@ name = "all"
 kind = "join"
 inputs = ["a", "b", "c"]
 )";
+
+/// One noop stage whose dispatches `controller` decides.
+std::string controlled_stage(const std::string& controller,
+                             int max_batch) {
+  return "[[stages]]\nname = \"front\"\nkind = \"noop\"\nmax_batch = "
+         + std::to_string(max_batch) + "\ncontroller = \"" + controller
+         + "\"\ninputs = [\"source\"]\n";
+}
 
 bool visited(const request& req, stage_id stage) {
   for (const auto& v : req.trace)
@@ -184,15 +181,8 @@ BOOST_AUTO_TEST_CASE(a_firm_wait_asks_nothing_until_it_is_over) {
   // a dispatch, then not again until the next 100 ms (without the firm
   // flag it would ask at every arrival: over 1,000 questions).
   dir.write("gaps.deltas", test::constant_gaps(1000, 1));
-  std::string stages = R"(
-[[stages]]
-name = "front"
-kind = "noop"
-max_batch = 1000
-controller = "gridded"
-inputs = ["source"]
-)";
-  auto sc = load_scenario(dir.write("s.toml", test::deltas_scenario(stages)));
+  auto sc = load_scenario(dir.write(
+    "s.toml", test::deltas_scenario(controlled_stage("gridded", 1000))));
   auto run = run_scenario(sc, run_options{});
   auto summary = summarize(sc, run);
   BOOST_CHECK_EQUAL(summary.completed, 1000u);
@@ -211,15 +201,8 @@ BOOST_AUTO_TEST_CASE(a_run_whose_requests_are_held_forever_stops_as_stalled) {
   // stall limit (here 100 simulated seconds) without an end, both fail as
   // stalled, and the run says why.
   dir.write("gaps.deltas", test::constant_gaps(2, 10));
-  std::string stages = R"(
-[[stages]]
-name = "front"
-kind = "noop"
-max_batch = 4
-controller = "stubborn"
-inputs = ["source"]
-)";
-  auto sc = load_scenario(dir.write("s.toml", test::deltas_scenario(stages)));
+  auto sc = load_scenario(dir.write(
+    "s.toml", test::deltas_scenario(controlled_stage("stubborn", 4))));
   run_options options;
   options.stall_after = std::chrono::seconds(100);
   auto run = run_scenario(sc, options);
