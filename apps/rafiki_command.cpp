@@ -48,18 +48,13 @@ int rafiki_replay_command(const rafiki_command_options& options) {
     std::cout << fmt::format("replaying {} actions on {} arrivals ({})\n",
                              actions.size(), arrivals.size(), describe(sc));
     auto replay = replay_rafiki(sc, std::move(arrivals), std::move(actions));
-    uint64_t served = 0;
-    uint64_t overdue = 0;
-    double reward = 0;
-    for (const auto& s : replay.steps) {
-      served += s.served;
-      overdue += s.overdue;
-      reward += s.reward;
-    }
+    step_totals totals;
+    for (const auto& s : replay.steps)
+      totals.add(s);
     std::cout << fmt::format(
       "  steps {}  served {}  overdue {} ({:.2f}%)  reward {:.3f}\n",
-      replay.steps.size(), served, overdue,
-      served > 0 ? 100.0 * double(overdue) / double(served) : 0.0, reward);
+      totals.steps, totals.served, totals.overdue,
+      100.0 * totals.overdue_ratio(), totals.reward);
     if (replay.actions_ran_out) {
       auto summary = summarize(sc, replay.run);
       std::cout << fmt::format("  the actions ran out with {} requests not "
