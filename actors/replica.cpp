@@ -8,12 +8,16 @@
 
 namespace troupe {
 
-caf::expected<caf::timespan>
-replica_state::service_time(const batch& work, bool after_idle) {
-  // A padded batch costs its padded size (stage_visit::padded_size).
+uint32_t charged_size(const batch& work) {
   auto size = static_cast<uint32_t>(work.requests.size());
   if (!work.requests.empty() && !work.requests.front().trace.empty())
     size = std::max(size, work.requests.front().trace.back().padded_size);
+  return size;
+}
+
+caf::expected<caf::timespan>
+replica_state::service_time(const batch& work, bool after_idle) {
+  auto size = charged_size(work);
   if (options.service.empty())
     return caf::timespan{0};
   if (size == 0 || size > options.service.max_batch())
@@ -46,7 +50,10 @@ std::vector<failure_notice> replica_state::infer(batch& work,
     inputs.push_back(&req.input);
   classified_batch classified;
   try {
-    classified = classifier->classify(inputs);
+    // A padded batch runs padded in real time too, so that the profile's
+    // latency at the padded size (what virtual time charges) is what a
+    // real forward takes.
+    classified = classifier->classify(inputs, charged_size(work));
   } catch (const std::exception& err) {
     // The model itself failed: every request of the batch fails with it.
     failures.push_back(failure_notice{options.stage,

@@ -106,6 +106,10 @@ typename Inspector::result_type inspect(Inspector& f, replica_options& x) {
            x.service, x.service_time, x.successors, x.sink, x.inference);
 }
 
+/// The batch size a replica runs and is charged for: the batch's own size,
+/// or the size its frontend padded it to (stage_visit::padded_size).
+uint32_t charged_size(const batch& work);
+
 struct replica_state : run_member {
   static inline const char* name = "replica";
 

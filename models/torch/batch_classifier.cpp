@@ -83,7 +83,8 @@ void batch_classifier::warm_up(uint32_t max_batch) const {
 }
 
 classified_batch
-batch_classifier::classify(const std::vector<const payload*>& inputs) const {
+batch_classifier::classify(const std::vector<const payload*>& inputs,
+                           size_t pad_to) const {
   classified_batch result;
   result.invalid.resize(inputs.size());
   result.outputs.assign(models_.size(), std::vector<output>(inputs.size()));
@@ -98,7 +99,9 @@ batch_classifier::classify(const std::vector<const payload*>& inputs) const {
   if (valid.empty())
     return result;
   configure_thread();
-  std::vector<int64_t> shape{static_cast<int64_t>(valid.size())};
+  result.rows = std::max(valid.size(), pad_to);
+  buffer.resize(result.rows * input_size_, 0.0f);
+  std::vector<int64_t> shape{static_cast<int64_t>(result.rows)};
   shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
   for (size_t m = 0; m < models_.size(); ++m) {
     auto outputs = class_outputs(models_[m].forward(buffer.data(), shape));

@@ -23,6 +23,8 @@ struct classified_batch {
   std::vector<std::string> invalid;
   /// outputs[m][i]: model m on payload i; default outputs at invalid ones.
   std::vector<std::vector<output>> outputs;
+  /// Rows the models ran on: the valid inputs, or more when padded.
+  size_t rows = 0;
 };
 
 class batch_classifier {
@@ -36,7 +38,10 @@ public:
                    std::vector<int64_t> input_shape,
                    std::shared_ptr<const image_set> data, int threads = 1);
 
-  classified_batch classify(const std::vector<const payload*>& inputs) const;
+  /// `pad_to`: runs the models on at least this many rows, zeros after the
+  /// inputs (a batch padded to a size chosen in advance costs that size).
+  classified_batch classify(const std::vector<const payload*>& inputs,
+                            size_t pad_to = 0) const;
 
   /// Runs every model once on zero inputs at each batch size from 1 to
   /// `max_batch`, on the calling thread (the one that will classify), so

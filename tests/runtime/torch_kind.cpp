@@ -202,6 +202,36 @@ BOOST_AUTO_TEST_CASE(a_warmed_up_ensemble_predicts_as_before) {
     BOOST_CHECK_EQUAL(classified.outputs[0][i].label, logreg[i].label);
 }
 
+BOOST_AUTO_TEST_CASE(a_padded_batch_runs_at_its_padded_size) {
+  // Rafiki's frontend pads a batch to the size it chose; the forward runs
+  // that many rows (what the profile charges in virtual time), and the
+  // inputs' predictions do not change.
+  auto data = std::make_shared<const image_set>(first_test_images());
+  batch_classifier classifier{{test::tiny_zoo::model_file("logreg")},
+                              {1, 28, 28},
+                              data};
+  std::vector<payload> payloads(3);
+  std::vector<const payload*> inputs;
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    payloads[i].sample = int64_t(i);
+    inputs.push_back(&payloads[i]);
+  }
+  auto plain = classifier.classify(inputs);
+  auto padded = classifier.classify(inputs, 8);
+  BOOST_CHECK_EQUAL(plain.rows, 3u);
+  BOOST_CHECK_EQUAL(padded.rows, 8u);
+  BOOST_CHECK_EQUAL(classifier.classify(inputs, 2).rows, 3u);
+  BOOST_REQUIRE_EQUAL(padded.outputs[0].size(), 3u);
+  // The same up to rounding: another batch size may take another kernel.
+  for (size_t i = 0; i < payloads.size(); ++i) {
+    BOOST_CHECK_EQUAL(padded.outputs[0][i].label, plain.outputs[0][i].label);
+    for (size_t c = 0; c < plain.outputs[0][i].values.size(); ++c)
+      BOOST_CHECK_SMALL(padded.outputs[0][i].values[c]
+                          - plain.outputs[0][i].values[c],
+                        1e-5f);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(bad_payloads_fail_alone) {
   test::temp_dir dir;
   auto sc = load_text(dir, serving_scenario(logreg_stage));
