@@ -33,8 +33,10 @@ struct plan_command_options {
   std::string scenario_file;
   /// Overrides the scenario's slo_ms.
   std::optional<double> slo_ms;
-  /// greedy, inferline, exhaustive or throughput.
-  std::string method = "greedy";
+  /// optimal, inferline, greedy or throughput.
+  std::string method = "optimal";
+  /// Wall-time limit of the optimal method's search (0: none).
+  double time_limit_s = 0;
   /// Cost budget of the throughput method.
   std::optional<double> budget;
   /// Folder for plan.toml and summary.json.

@@ -50,11 +50,16 @@ int main(int argc, char** argv) {
                        "Latency objective (default: the scenario's slo_ms)")
     ->check(troupe::cli::positive_number());
   plan_cmd->add_option("--method", plan.method,
-                       "greedy (default: InferLine's planner plus an escape "
-                       "phase), inferline (the published planner alone), "
-                       "exhaustive or throughput")
+                       "optimal (default: the proven cheapest plan), "
+                       "inferline (the published planner), greedy "
+                       "(inferline plus an escape phase) or throughput")
     ->check(
-      CLI::IsMember({"greedy", "inferline", "exhaustive", "throughput"}));
+      CLI::IsMember({"optimal", "inferline", "greedy", "throughput"}));
+  plan_cmd->add_option("--time-limit", plan.time_limit_s,
+                       "Seconds the optimal method may search; cut off, it "
+                       "returns its best plan with the gap to the lower "
+                       "bound it proved (default: no limit)")
+    ->check(troupe::cli::positive_number());
   plan_cmd->add_option("--budget", plan.budget,
                        "Cost budget (required by --method throughput)")
     ->check(troupe::cli::positive_number());

@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   std::string plan_file = dir + "/scenarios/image-driver-1.toml";
   uint64_t plan_count = 10000;
   auto* quality = app.add_subcommand(
-    "planner-quality", "Greedy planner vs the exhaustive optimum");
+    "planner-quality", "The proven optimal plan vs InferLine's planner");
   quality->add_option("--scenario", plan_file, "Scenario file (its pipeline)");
   quality->add_option("--count", plan_count,
                       "Requests in each workload sample")

@@ -15,6 +15,7 @@ planning_problem planning_problem_for(const scenario& sc,
   planning_problem pb;
   pb.slo_ms = slo_ms;
   pb.max_replicas = max_replicas;
+  pb.random_service = sc.service_time != service_time_kind::mean;
   pb.topological_order.assign(sc.topological_order.begin(),
                               sc.topological_order.end());
   if (sample.size() > 1) {
@@ -97,32 +98,58 @@ simulated_latency::simulated_latency(scenario sc,
   : base_(std::move(sc)), sample_(std::move(sample)) {
   all_stages_.resize(base_.stages.size());
   std::iota(all_stages_.begin(), all_stages_.end(), size_t{0});
+  arrivals_ms_.reserve(sample_->size());
+  for (auto t : *sample_)
+    arrivals_ms_.push_back(to_ms(t));
 }
 
 double simulated_latency::p99_ms(const pipeline_plan& plan) {
   return p99_ms(plan, all_stages_);
 }
 
+namespace {
+
+/// Only the kept stages' choices matter for the answer.
+std::pair<std::vector<size_t>, pipeline_plan>
+key_of(const pipeline_plan& plan, const std::vector<size_t>& stages) {
+  pipeline_plan kept(plan.size());
+  for (auto i : stages)
+    kept[i] = plan[i];
+  return {stages, std::move(kept)};
+}
+
+} // namespace
+
 double simulated_latency::p99_ms(const pipeline_plan& plan,
                                  const std::vector<size_t>& stages) {
-  // Only the kept stages' choices matter for the answer.
-  pipeline_plan key(plan.size());
-  for (auto i : stages)
-    key[i] = plan[i];
-  auto [it, fresh] = memo_.try_emplace({stages, key}, 0.0);
-  if (!fresh)
-    return it->second;
+  auto k = key_of(plan, stages);
+  auto known = memo_.find(k);
+  if (known != memo_.end())
+    return known->second;
+  simulate(plan, stages, k);
+  return memo_.at(k);
+}
+
+std::shared_ptr<const std::vector<double>>
+simulated_latency::latencies_ms(const pipeline_plan& plan,
+                                const std::vector<size_t>& stages) {
+  auto k = key_of(plan, stages);
+  auto known = memo_.find(k);
+  if (known != memo_.end() && known->second == infeasible_latency)
+    return nullptr;
+  auto kept = latencies_.find(k);
+  if (kept != latencies_.end())
+    return kept->second;
+  return simulate(plan, stages, k);
+}
+
+std::shared_ptr<const std::vector<double>>
+simulated_latency::simulate(const pipeline_plan& plan,
+                            const std::vector<size_t>& stages, const key& k) {
+  ++simulations_;
   auto sc = with_plan(base_, plan);
   if (stages.size() != base_.stages.size())
     sc = sub_scenario(sc, stages);
-  it->second = simulate(sc);
-  if (after_simulation)
-    after_simulation(simulations_);
-  return it->second;
-}
-
-double simulated_latency::simulate(const scenario& sc) {
-  ++simulations_;
   auto n = sample_->size();
   // Nearest rank: P99 = the value at rank ceil(0.99 n); it exceeds the SLO
   // once more than n - ceil(0.99 n) requests are late.
@@ -131,20 +158,32 @@ double simulated_latency::simulate(const scenario& sc) {
   opts.arrivals = sample_;
   opts.stop_after_late = n - rank;
   auto run = run_scenario(sc, opts);
-  if (run.stopped_early)
-    return infeasible_latency;
-  std::vector<double> latencies;
-  latencies.reserve(n);
-  for (const auto& rec : run.outcomes.records)
-    latencies.push_back(
-      rec.kind == outcome_kind::completed
-        ? to_ms(rec.finish - rec.req.arrival)
-        : infeasible_latency);
-  if (latencies.size() < n || rank == 0)
-    return infeasible_latency;
-  std::nth_element(latencies.begin(), latencies.begin() + (rank - 1),
-                   latencies.end());
-  return latencies[rank - 1];
+  std::shared_ptr<std::vector<double>> latencies;
+  double p99 = infeasible_latency;
+  if (!run.stopped_early && run.outcomes.records.size() >= n && rank > 0) {
+    latencies = std::make_shared<std::vector<double>>(n, infeasible_latency);
+    for (const auto& rec : run.outcomes.records)
+      if (rec.kind == outcome_kind::completed && rec.req.id < n)
+        (*latencies)[rec.req.id] = to_ms(rec.finish - rec.req.arrival);
+    auto sorted = *latencies;
+    std::nth_element(sorted.begin(), sorted.begin() + (rank - 1),
+                     sorted.end());
+    p99 = sorted[rank - 1];
+  }
+  memo_[k] = p99;
+  if (latencies) {
+    latencies_.emplace(k, latencies);
+    latency_order_.push_back(k);
+    latency_values_ += n;
+    while (latency_values_ > latency_budget_ && latency_order_.size() > 1) {
+      latencies_.erase(latency_order_.front());
+      latency_order_.pop_front();
+      latency_values_ -= n;
+    }
+  }
+  if (after_simulation)
+    after_simulation(simulations_);
+  return latencies;
 }
 
 } // namespace troupe

@@ -6,6 +6,7 @@
 // scenario's own actor graph in virtual time.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,7 +36,8 @@ scenario with_plan(scenario sc, const pipeline_plan& plan);
 scenario sub_scenario(const scenario& sc, const std::vector<size_t>& stages);
 
 /// The P99 end-to-end latency of the actor graph in virtual time on one
-/// sample of the workload; remembers every answer.
+/// sample of the workload; remembers every answer, and the per-request
+/// latencies of the latest runs.
 class simulated_latency : public latency_oracle {
 public:
   simulated_latency(scenario sc,
@@ -46,6 +48,14 @@ public:
   double p99_ms(const pipeline_plan& plan,
                 const std::vector<size_t>& stages) override;
 
+  std::shared_ptr<const std::vector<double>>
+  latencies_ms(const pipeline_plan& plan,
+               const std::vector<size_t>& stages) override;
+
+  const std::vector<double>& arrivals_ms() const override {
+    return arrivals_ms_;
+  }
+
   uint64_t simulations() const override {
     return simulations_;
   }
@@ -54,12 +64,25 @@ public:
   std::function<void(uint64_t simulations)> after_simulation;
 
 private:
-  double simulate(const scenario& sc);
+  using key = std::pair<std::vector<size_t>, pipeline_plan>;
+
+  /// Runs the plan on `stages`: remembers its P99, and returns its
+  /// latencies (null when it stopped early).
+  std::shared_ptr<const std::vector<double>>
+  simulate(const pipeline_plan& plan, const std::vector<size_t>& stages,
+           const key& k);
 
   scenario base_;
   std::shared_ptr<const arrival_times> sample_;
+  std::vector<double> arrivals_ms_;
   std::vector<size_t> all_stages_;
-  std::map<std::pair<std::vector<size_t>, pipeline_plan>, double> memo_;
+  std::map<key, double> memo_;
+  /// The latencies of recent runs, the oldest forgotten first once they
+  /// hold more than latency_budget_ values.
+  std::map<key, std::shared_ptr<const std::vector<double>>> latencies_;
+  std::deque<key> latency_order_;
+  size_t latency_values_ = 0;
+  static constexpr size_t latency_budget_ = size_t{16} << 20;
   uint64_t simulations_ = 0;
 };
 

@@ -150,7 +150,7 @@ planning_result plan_greedy(const planning_problem& pb,
           "no plan found: InferLine's Initialize adds replicas at batch size "
           "1, and at the bound of {} replicas {} serves {:.1f} q/s on its "
           "best hardware, below the workload's mean rate of {:.1f} q/s. A "
-          "plan with larger batches may exist: --method exhaustive searches "
+          "plan with larger batches may exist: --method optimal searches "
           "every one, and --max-replicas raises the bound",
           pb.max_replicas, name, capacity_qps(pb, plan, *slowest),
           pb.mean_rate_qps);
@@ -159,7 +159,7 @@ planning_result plan_greedy(const planning_problem& pb,
           "no plan found: InferLine's Initialize reached the bound of {} "
           "replicas on {} (the slowest stage) with a simulated P99 {}above "
           "the SLO of {} ms. A plan with other batch sizes or hardware may "
-          "exist: --method exhaustive searches every one",
+          "exist: --method optimal searches every one",
           pb.max_replicas, name,
           p99 == infeasible_latency ? std::string{}
                                     : fmt::format("of {:.1f} ms, ", p99),

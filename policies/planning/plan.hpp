@@ -58,8 +58,11 @@ struct planning_problem {
   double slo_ms = 0;
   /// Mean arrival rate of the sample workload; every stage sees all of it.
   double mean_rate_qps = 0;
-  /// Bound on replicas per stage (exhaustive search, greedy's initialize).
+  /// Bound on replicas per stage (optimal search, greedy's initialize).
   uint32_t max_replicas = 32;
+  /// Service times are drawn at random (then a batch may be arbitrarily
+  /// short, and latency bounds cannot count on a shortest service time).
+  bool random_service = false;
 };
 
 constexpr double infeasible_latency = std::numeric_limits<double>::infinity();
@@ -80,6 +83,16 @@ public:
   virtual double p99_ms(const pipeline_plan& plan,
                         const std::vector<size_t>& stages) = 0;
 
+  /// Per request of the sample (in its order), its latency in ms through
+  /// `stages` (closed under inputs; infinite when dropped or failed); null
+  /// when the run stopped early because its P99 misses the SLO.
+  virtual std::shared_ptr<const std::vector<double>>
+  latencies_ms(const pipeline_plan& plan, const std::vector<size_t>& stages)
+    = 0;
+
+  /// The sample's arrival times in ms, in order.
+  virtual const std::vector<double>& arrivals_ms() const = 0;
+
   /// Simulations run so far (memoized answers do not count).
   virtual uint64_t simulations() const = 0;
 };
@@ -88,10 +101,17 @@ struct planning_result {
   /// Empty when no plan meets the constraints; `explanation` says why.
   std::optional<pipeline_plan> plan;
   std::string explanation;
-  /// The oracle's P99 of the plan (greedy, exhaustive).
+  /// The oracle's P99 of the plan (greedy, optimal).
   double p99_ms = infeasible_latency;
   /// Steps the planner took, one line each (greedy, throughput).
   std::vector<std::string> steps;
+  /// optimal: no feasible plan costs less than this. It equals the plan's
+  /// cost when the plan is proven cheapest; below it (or without a plan)
+  /// when a time limit cut the search off.
+  std::optional<double> lower_bound;
+  /// optimal: the search ran to the end (the plan is the cheapest, or none
+  /// exists).
+  bool proven = false;
 };
 
 /// s(b) in milliseconds.

@@ -6,9 +6,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
-#include "policies/planning/exhaustive_planner.hpp"
+#include "policies/planning/optimal_planner.hpp"
 #include "policies/planning/greedy_planner.hpp"
 #include "policies/planning/throughput_planner.hpp"
 #include "runtime/planning.hpp"
@@ -106,6 +107,60 @@ hardware = "CPU"
 inputs = ["resnet"]
 )";
 
+/// Two chains into a join: a (fast and dear, or slow and cheap) alone, and
+/// b -> c; each request takes both.
+const std::string fork_join_scenario = R"(
+name = "fork"
+slo_ms = 90
+seed = 3
+[workload]
+kind = "gamma"
+rate_qps = 60
+cv = 2
+count = 300
+[[models]]
+name = "a"
+  [[models.profiles]]
+  hardware = "big"
+  cost = 3
+  rows = [[1, 10.0, 100.0], [4, 16.0, 250.0]]
+  [[models.profiles]]
+  hardware = "small"
+  cost = 1
+  rows = [[1, 30.0, 33.0], [4, 50.0, 80.0]]
+[[models]]
+name = "b"
+  [[models.profiles]]
+  hardware = "cpu"
+  cost = 1
+  rows = [[1, 12.0, 80.0], [2, 14.0, 140.0]]
+[[models]]
+name = "c"
+  [[models.profiles]]
+  hardware = "cpu"
+  cost = 2
+  rows = [[1, 20.0, 50.0], [4, 30.0, 130.0]]
+[[stages]]
+name = "a"
+model = "a"
+hardware = "big"
+inputs = ["source"]
+[[stages]]
+name = "b"
+model = "b"
+hardware = "cpu"
+inputs = ["source"]
+[[stages]]
+name = "c"
+model = "c"
+hardware = "cpu"
+inputs = ["b"]
+[[stages]]
+name = "join"
+kind = "join"
+inputs = ["a", "c"]
+)";
+
 struct fixture {
   test::temp_dir dir;
   scenario sc;
@@ -120,23 +175,38 @@ struct fixture {
     return planning_problem_for(sc, *sample, sc.slo_ms, max_replicas);
   }
 
-  /// The cheapest feasible cost over every plan, each one simulated.
-  double brute_force_cost(const planning_problem& pb) {
-    simulated_latency oracle{sc, sample};
+  /// The cheapest feasible cost over every plan of `pb` (every planned
+  /// stage's hardware, profiled batch size and replicas), each simulated.
+  static double brute_force_cost(const scenario& on,
+                                 std::shared_ptr<const arrival_times> arrivals,
+                                 const planning_problem& pb) {
+    simulated_latency oracle{on, std::move(arrivals)};
     double best = std::numeric_limits<double>::infinity();
-    std::vector<stage_choice> options[2];
-    for (size_t i = 0; i < 2; ++i)
-      for (const auto& p : pb.stages[i].hardware)
-        for (const auto& row : p->rows)
-          for (uint32_t r = 1; r <= pb.max_replicas; ++r)
-            options[i].push_back(stage_choice{p->hardware, row.batch_size, r});
-    for (const auto& a : options[0])
-      for (const auto& b : options[1]) {
-        pipeline_plan plan{a, b};
+    pipeline_plan plan(pb.stages.size());
+    std::function<void(size_t)> assign = [&](size_t i) {
+      if (i == pb.stages.size()) {
         if (oracle.p99_ms(plan) <= pb.slo_ms)
           best = std::min(best, plan_cost(pb, plan));
+        return;
       }
+      if (!pb.stages[i].planned()) {
+        assign(i + 1);
+        return;
+      }
+      for (const auto& p : pb.stages[i].hardware)
+        for (const auto& row : p->rows)
+          for (uint32_t r = 1; r <= pb.max_replicas; ++r) {
+            plan[i] = stage_choice{p->hardware, row.batch_size, r};
+            assign(i + 1);
+          }
+      plan[i] = stage_choice{};
+    };
+    assign(0);
     return best;
+  }
+
+  double brute_force_cost(const planning_problem& pb) {
+    return brute_force_cost(sc, sample, pb);
   }
 };
 
@@ -152,15 +222,81 @@ BOOST_AUTO_TEST_CASE(problem_lists_the_best_hardware_first) {
   BOOST_CHECK_CLOSE(pb.mean_rate_qps, 40.0, 15.0);
 }
 
-BOOST_AUTO_TEST_CASE(exhaustive_finds_the_brute_force_optimum) {
+BOOST_AUTO_TEST_CASE(optimal_finds_the_brute_force_optimum) {
   auto pb = problem();
   simulated_latency oracle{sc, sample};
-  auto result = plan_exhaustive(pb, oracle);
+  auto result = plan_optimal(pb, oracle);
   BOOST_REQUIRE(result.plan);
   BOOST_CHECK_EQUAL(plan_cost(pb, *result.plan), brute_force_cost(pb));
   BOOST_CHECK_LE(result.p99_ms, pb.slo_ms);
+  BOOST_CHECK(result.proven);
+  BOOST_REQUIRE(result.lower_bound);
+  BOOST_CHECK_EQUAL(*result.lower_bound, plan_cost(pb, *result.plan));
   // Pruning spared most of the 324 plans.
   BOOST_CHECK_LT(oracle.simulations(), 100u);
+}
+
+BOOST_AUTO_TEST_CASE(optimal_finds_the_brute_force_optimum_of_a_fork_join) {
+  // Two chains into a join, at several SLOs: the bounds across chains and
+  // the upper bound from the chains' optima must never cut the optimum.
+  auto fork = load_scenario(dir.write("fork.toml", fork_join_scenario));
+  auto arrivals = std::make_shared<const arrival_times>(
+    make_arrivals(fork, fork.seed));
+  for (double slo : {60.0, 90.0, 150.0}) {
+    fork.slo_ms = slo;
+    auto pb = planning_problem_for(fork, *arrivals, slo, 3);
+    simulated_latency oracle{fork, arrivals};
+    auto result = plan_optimal(pb, oracle);
+    auto best = brute_force_cost(fork, arrivals, pb);
+    BOOST_TEST_CONTEXT("SLO " << slo) {
+      BOOST_CHECK(result.proven);
+      if (std::isinf(best)) {
+        BOOST_CHECK(!result.plan);
+        continue;
+      }
+      BOOST_REQUIRE(result.plan);
+      BOOST_CHECK_EQUAL(plan_cost(pb, *result.plan), best);
+      BOOST_CHECK_LE(oracle.p99_ms(*result.plan), slo);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_cut_off_search_returns_a_feasible_plan_and_its_gap) {
+  auto fork = load_scenario(dir.write("fork.toml", fork_join_scenario));
+  auto arrivals = std::make_shared<const arrival_times>(
+    make_arrivals(fork, fork.seed));
+  fork.slo_ms = 90;
+  auto pb = planning_problem_for(fork, *arrivals, 90, 3);
+  simulated_latency full_oracle{fork, arrivals};
+  auto full = plan_optimal(pb, full_oracle);
+  BOOST_REQUIRE(full.plan && full.proven);
+  auto optimum = plan_cost(pb, *full.plan);
+  auto used = full_oracle.simulations();
+  size_t cut_with_plan = 0;
+  for (uint64_t limit = 1; limit < used; ++limit) {
+    simulated_latency oracle{fork, arrivals};
+    optimal_options options;
+    options.simulation_limit = limit;
+    auto cut = plan_optimal(pb, oracle, options);
+    BOOST_TEST_CONTEXT("limit " << limit) {
+      BOOST_REQUIRE(cut.lower_bound);
+      // The bound is a true lower bound, whether or not a plan came back.
+      BOOST_CHECK_LE(*cut.lower_bound, optimum);
+      if (!cut.plan)
+        continue;
+      if (cut.proven) {
+        BOOST_CHECK_EQUAL(plan_cost(pb, *cut.plan), optimum);
+        continue;
+      }
+      ++cut_with_plan;
+      simulated_latency judge{fork, arrivals};
+      BOOST_CHECK_LE(judge.p99_ms(*cut.plan), 90.0);
+      BOOST_CHECK_GE(plan_cost(pb, *cut.plan), optimum);
+      BOOST_CHECK_NE(cut.explanation.find("gap"), std::string::npos);
+    }
+  }
+  // Some limit stopped the search after its first plan, before the proof.
+  BOOST_CHECK_GT(cut_with_plan, 0u);
 }
 
 BOOST_AUTO_TEST_CASE(greedy_meets_the_slo_at_no_less_than_the_optimum) {
@@ -170,7 +306,7 @@ BOOST_AUTO_TEST_CASE(greedy_meets_the_slo_at_no_less_than_the_optimum) {
   BOOST_REQUIRE(greedy.plan);
   BOOST_CHECK_LE(greedy.p99_ms, pb.slo_ms);
   BOOST_CHECK_LE(oracle.p99_ms(*greedy.plan), pb.slo_ms);
-  auto optimum = plan_exhaustive(pb, oracle);
+  auto optimum = plan_optimal(pb, oracle);
   BOOST_REQUIRE(optimum.plan);
   BOOST_CHECK_EQUAL(plan_cost(pb, *greedy.plan), plan_cost(pb, *optimum.plan));
   BOOST_CHECK(!greedy.steps.empty());
@@ -189,7 +325,7 @@ BOOST_AUTO_TEST_CASE(the_escape_phase_finds_dearer_hardware_that_pays) {
   simulated_latency oracle{two, arrivals};
   auto published = plan_greedy(pb, oracle, greedy_options{false});
   auto greedy = plan_greedy(pb, oracle);
-  auto optimum = plan_exhaustive(pb, oracle);
+  auto optimum = plan_optimal(pb, oracle);
   BOOST_REQUIRE(published.plan && greedy.plan && optimum.plan);
   BOOST_CHECK_EQUAL(plan_cost(pb, *published.plan), 5.0);
   BOOST_CHECK_EQUAL(plan_cost(pb, *greedy.plan), 4.0);
@@ -222,9 +358,9 @@ BOOST_AUTO_TEST_CASE(a_slo_below_the_service_time_is_explained) {
                                          "second"),
                  std::string::npos);
   BOOST_CHECK_EQUAL(oracle.simulations(), 0u);
-  auto exhaustive = plan_exhaustive(pb, oracle);
-  BOOST_CHECK(!exhaustive.plan);
-  BOOST_CHECK(!exhaustive.explanation.empty());
+  auto optimal = plan_optimal(pb, oracle);
+  BOOST_CHECK(!optimal.plan);
+  BOOST_CHECK(!optimal.explanation.empty());
 }
 
 BOOST_AUTO_TEST_CASE(too_few_replicas_allowed_is_explained) {
@@ -239,7 +375,7 @@ BOOST_AUTO_TEST_CASE(too_few_replicas_allowed_is_explained) {
                  std::string::npos);
   // Not a proof that no plan exists: it says so, and what would search.
   BOOST_CHECK_EQUAL(greedy.explanation.find("no plan found"), 0u);
-  BOOST_CHECK_NE(greedy.explanation.find("--method exhaustive"),
+  BOOST_CHECK_NE(greedy.explanation.find("--method optimal"),
                  std::string::npos);
   // Below the throughput bound nothing was simulated: it says which rate.
   BOOST_CHECK_NE(greedy.explanation.find("below the workload's mean rate"),

@@ -1,0 +1,57 @@
+#pragma once
+
+// Lower bounds on a plan's latencies that need no simulation, so that the
+// optimal planner can refute a plan without running it. Each is a fact
+// about every possible run, not an estimate:
+//  - a batch on a stage takes at least the stage's shortest service time
+//    (the least of s(b) over the batch sizes it may form; 0 when service
+//    times are drawn at random, whose draws can be arbitrarily short);
+//  - a replica serves its batches one after another, so within any window
+//    of T ms it completes at most min(floor(T / s_min) x max_batch,
+//    thr_max x T) requests, thr_max its best throughput at a batch size it
+//    may form; a request that arrives at the stage at x and is on time must
+//    be in a batch that starts after x and ends before its deadline, so the
+//    on-time requests whose [arrival, deadline] lies inside a window are at
+//    most replicas x that.
+
+#include <cstddef>
+#include <vector>
+
+#include "policies/planning/plan.hpp"
+
+namespace troupe {
+
+/// What bounds one stage's service under one choice.
+struct stage_speed {
+  /// The shortest time a batch can take, ms.
+  double min_service_ms = 0;
+  /// The most requests a replica can complete per ms.
+  double max_rate_per_ms = 0;
+  uint32_t max_batch = 1;
+  uint32_t replicas = 1;
+
+  /// The most requests one replica can complete inside a window of `ms`.
+  double replica_capacity(double ms) const;
+};
+
+/// A choice's speed; `random_service`: service times drawn at random (then
+/// the shortest is 0). An unplanned stage takes no time.
+stage_speed speed_of(const planning_stage& stage, const stage_choice& choice,
+                     bool random_service);
+
+/// The shortest service time of a stage under any of its choices (0 for an
+/// unplanned stage or random service times).
+double min_service_ms(const planning_stage& stage, bool random_service);
+
+/// A lower bound on how many requests are late at a stage: request i
+/// reaches it at `arrive_ms[i]` (infinite: never) and is late unless it
+/// leaves by `deadline_ms[i]`.
+size_t late_lower_bound(const std::vector<double>& arrive_ms,
+                        const std::vector<double>& deadline_ms,
+                        const stage_speed& speed);
+
+/// The number of late requests above which a P99 (nearest rank) of `n`
+/// latencies exceeds the SLO: n - ceil(0.99 n).
+size_t late_allowance(size_t n);
+
+} // namespace troupe

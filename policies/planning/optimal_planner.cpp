@@ -1,0 +1,535 @@
+#include "policies/planning/optimal_planner.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "policies/planning/latency_bounds.hpp"
+
+namespace troupe {
+
+namespace {
+
+using wall_clock = std::chrono::steady_clock;
+
+struct option {
+  stage_choice choice;
+  double cost = 0;
+};
+
+struct candidate {
+  pipeline_plan plan;
+  double cost = 0;
+};
+
+/// What the searches share: the problem's bounds, the verdicts on chain
+/// prefixes, the clock.
+struct search_context {
+  search_context(const planning_problem& problem, latency_oracle& oracle_in,
+                 const optimal_options& options)
+    : pb(problem), oracle(oracle_in), limits(options) {
+    if (options.time_limit_s > 0)
+      deadline = wall_clock::now()
+                 + std::chrono::duration_cast<wall_clock::duration>(
+                   std::chrono::duration<double>(options.time_limit_s));
+    allowance = late_allowance(oracle.arrivals_ms().size());
+    // The least time a request spends after each stage: the longest path
+    // to a leaf of the stages' shortest service times.
+    tail_ms.assign(pb.stages.size(), 0);
+    auto consumers = consumers_of(pb);
+    for (auto k = pb.topological_order.size(); k-- > 0;) {
+      auto i = pb.topological_order[k];
+      for (auto c : consumers[i])
+        tail_ms[i] = std::max(tail_ms[i], min_service_ms(pb.stages[c],
+                                                         pb.random_service)
+                                            + tail_ms[c]);
+    }
+  }
+
+  bool out_of_time() {
+    if (!cut && deadline && wall_clock::now() > *deadline)
+      cut = true;
+    if (!cut && limits.simulation_limit > 0
+        && oracle.simulations() >= limits.simulation_limit)
+      cut = true;
+    return cut;
+  }
+
+  /// How many of `latencies` (ms, per request) plus `after` exceed the SLO
+  /// is more than a P99 within it allows.
+  bool too_late(const std::vector<double>& latencies, double after) const {
+    size_t late = 0;
+    for (double ms : latencies)
+      if (!(ms + after <= pb.slo_ms) && ++late > allowance)
+        return true;
+    return false;
+  }
+
+  const planning_problem& pb;
+  latency_oracle& oracle;
+  optimal_options limits;
+  std::optional<wall_clock::time_point> deadline;
+  bool cut = false;
+  size_t allowance = 0;
+  std::vector<double> tail_ms;
+  /// Verdicts on chain prefixes: prefix -> its stages' choices -> fits.
+  std::map<std::vector<size_t>, std::map<std::vector<stage_choice>, bool>>
+    prefix_verdicts;
+  uint64_t refuted_by_bounds = 0;
+};
+
+/// A stage's choices that pass the per-stage bounds, by increasing cost.
+std::vector<option> stage_options(const search_context& cx, size_t i) {
+  const auto& pb = cx.pb;
+  const auto& stage = pb.stages[i];
+  std::vector<option> result;
+  if (!stage.planned()) {
+    result.push_back(option{});
+    return result;
+  }
+  for (const auto& p : stage.hardware) {
+    for (const auto& row : p->rows) {
+      auto speed = speed_of(stage, stage_choice{p->hardware, row.batch_size, 1},
+                            pb.random_service);
+      if (speed.min_service_ms + cx.tail_ms[i] > pb.slo_ms)
+        continue;
+      // The throughput bound: replicas x the best throughput at a batch
+      // size the stage may form, against the sample's mean rate.
+      auto needed = std::ceil(pb.mean_rate_qps
+                              / (1000.0 * speed.max_rate_per_ms));
+      auto first = static_cast<uint32_t>(std::max(1.0, needed));
+      for (uint32_t r = first; r <= pb.max_replicas; ++r)
+        result.push_back(
+          option{stage_choice{p->hardware, row.batch_size, r}, r * p->cost});
+    }
+  }
+  std::stable_sort(result.begin(), result.end(),
+                   [](const option& x, const option& y) {
+                     return x.cost < y.cost;
+                   });
+  return result;
+}
+
+/// The chains of a pipeline: each root stage followed by the single-input
+/// stages that are their predecessor's only consumer. Chains are disjoint
+/// and closed under inputs, so each runs alone exactly as in the pipeline.
+std::vector<std::vector<size_t>> chains_of(const planning_problem& pb) {
+  auto consumers = consumers_of(pb);
+  std::vector<std::vector<size_t>> result;
+  for (size_t root = 0; root < pb.stages.size(); ++root) {
+    if (!pb.stages[root].inputs.empty())
+      continue;
+    std::vector<size_t> chain{root};
+    while (consumers[chain.back()].size() == 1
+           && pb.stages[consumers[chain.back()].front()].inputs.size() == 1)
+      chain.push_back(consumers[chain.back()].front());
+    result.push_back(std::move(chain));
+  }
+  return result;
+}
+
+/// How a search ended.
+struct search_outcome {
+  enum { found, none, cut } how = none;
+  /// found: the cheapest cost; cut: the lower bound proved so far.
+  double cost = 0;
+  std::optional<pipeline_plan> plan;
+  double p99_ms = infeasible_latency;
+  std::string why_none;
+};
+
+/// A cost-ordered search over the stages of `scope` (closed under inputs).
+/// The whole pipeline's search judges a plan by its simulated P99; a
+/// chain's search (scope = one chain) by the chain's own latencies plus
+/// the least time after it, which makes its cheapest cost a lower bound for
+/// the chain inside the pipeline: bands start there, and every partial plan
+/// is cut as soon as its cost plus the bounds of the unassigned stages
+/// exceeds the band.
+class search {
+public:
+  search(search_context& cx, std::vector<size_t> scope, bool whole)
+    : cx_(cx), pb_(cx.pb), scope_(std::move(scope)), whole_(whole),
+      plan_(pb_.stages.size()) {
+    for (size_t i = 0; i < pb_.stages.size(); ++i)
+      options_.push_back(stage_options(cx_, i));
+    // Assignment order: chain by chain (roots first), then the remaining
+    // stages of the scope in topological order.
+    std::vector<bool> in_scope(pb_.stages.size(), false);
+    for (auto i : scope_)
+      in_scope[i] = true;
+    std::vector<bool> placed(pb_.stages.size(), false);
+    for (const auto& chain : chains_of(pb_)) {
+      if (!in_scope[chain.front()])
+        continue;
+      std::vector<size_t> kept;
+      for (auto i : chain)
+        if (in_scope[i])
+          kept.push_back(i);
+      chains_.push_back(kept);
+      for (size_t j = 0; j < kept.size(); ++j) {
+        order_.push_back(kept[j]);
+        placed[kept[j]] = true;
+        prefix_end_[kept[j]] =
+          std::vector<size_t>(kept.begin(), kept.begin() + j + 1);
+      }
+    }
+    for (auto i : pb_.topological_order)
+      if (in_scope[i] && !placed[i])
+        order_.push_back(i);
+  }
+
+  search_outcome run() {
+    search_outcome out;
+    for (auto i : scope_) {
+      if (options_[i].empty()) {
+        out.why_none = fmt::format(
+          "infeasible: stage {} has no batch size whose shortest service time "
+          "fits the SLO of {} ms, or whose throughput serves {:.1f} q/s with "
+          "at most {} replicas",
+          pb_.stages[i].name, pb_.slo_ms, pb_.mean_rate_qps, pb_.max_replicas);
+        return out;
+      }
+    }
+    if (auto stopped = bound_chains())
+      return *stopped;
+    if (whole_)
+      find_upper_bound();
+    double most = 0;
+    for (auto i : scope_)
+      most += options_[i].back().cost;
+    double low = -1;
+    double high = rest_bound_[0];
+    for (;;) {
+      if (upper_ && low >= upper_->cost)
+        break;
+      candidates_.clear();
+      band_low_ = low;
+      band_high_ = upper_ ? std::min(high, upper_->cost) : high;
+      visit(0, 0);
+      if (cx_.cut)
+        return cut_at(low);
+      std::stable_sort(candidates_.begin(), candidates_.end(),
+                       [](const candidate& x, const candidate& y) {
+                         return x.cost < y.cost;
+                       });
+      for (auto& c : candidates_) {
+        if (upper_ && c.cost >= upper_->cost)
+          break;
+        if (cx_.out_of_time())
+          return cut_at(std::max(low, c.cost - 1e-9));
+        ++evaluated_;
+        double p99 = 0;
+        if (fits(c.plan, p99)) {
+          out.how = search_outcome::found;
+          out.cost = c.cost;
+          out.plan = std::move(c.plan);
+          out.p99_ms = p99;
+          return out;
+        }
+      }
+      if (high >= most)
+        break;
+      low = high;
+      high = std::max(high + 1, high * 1.25);
+    }
+    if (upper_) {
+      out.how = search_outcome::found;
+      out.cost = upper_->cost;
+      out.plan = upper_->plan;
+      out.p99_ms = upper_p99_;
+      return out;
+    }
+    out.why_none = fmt::format(
+      "infeasible: no plan of {} with at most {} replicas per stage meets the "
+      "SLO of {} ms",
+      whole_ ? std::string{"the pipeline"}
+             : "the chain " + path_text(pb_, scope_),
+      pb_.max_replicas, pb_.slo_ms);
+    return out;
+  }
+
+  uint64_t evaluated() const {
+    return evaluated_;
+  }
+
+private:
+  /// The search stopped at the time limit with every plan of cost <=
+  /// `refuted` refuted: the best plan so far, and the lower bound.
+  search_outcome cut_at(double refuted) const {
+    search_outcome out;
+    out.how = search_outcome::cut;
+    out.cost = std::max(rest_bound_.empty() ? 0.0 : rest_bound_[0], refuted);
+    if (upper_) {
+      out.plan = upper_->plan;
+      out.p99_ms = upper_p99_;
+      out.cost = std::min(out.cost, upper_->cost);
+    }
+    return out;
+  }
+
+  /// rest_bound_[k]: a lower bound on the cost of order_[k] and on: the
+  /// cheapest cost of each chain that starts at or after k (a search of its
+  /// own when the scope holds more than that chain), else the cheapest
+  /// option per stage. The chains' cheapest plans are kept for the upper
+  /// bound. Returns the outcome when a chain has no plan or time ran out.
+  std::optional<search_outcome> bound_chains() {
+    std::map<size_t, double> chain_floor; // chain start position -> cost
+    std::map<size_t, size_t> chain_length;
+    size_t position = 0;
+    bool stopped = false;
+    for (const auto& chain : chains_) {
+      if (chain.size() < scope_.size() && !stopped) {
+        search inner{cx_, chain, false};
+        auto found = inner.run();
+        if (found.how == search_outcome::none)
+          return found;
+        if (found.how == search_outcome::cut)
+          stopped = true;
+        else
+          chain_plans_.push_back(*found.plan);
+        chain_floor[position] = found.cost;
+        chain_length[position] = chain.size();
+      }
+      position += chain.size();
+    }
+    rest_bound_.assign(order_.size() + 1, 0);
+    for (size_t k = order_.size(); k-- > 0;) {
+      rest_bound_[k] = rest_bound_[k + 1] + options_[order_[k]].front().cost;
+      auto floor = chain_floor.find(k);
+      if (floor != chain_floor.end())
+        rest_bound_[k] = std::max(rest_bound_[k],
+                                  floor->second
+                                    + rest_bound_[k + chain_length[k]]);
+    }
+    if (stopped)
+      return cut_at(-1);
+    return std::nullopt;
+  }
+
+  /// A first feasible plan, cheap to find: the chains' cheapest plans side
+  /// by side (the cheapest option elsewhere), then one more replica at a
+  /// time for the least served stage of the chain with the most late
+  /// requests, until the plan meets the SLO.
+  void find_upper_bound() {
+    if (chain_plans_.size() != chains_.size())
+      return;
+    pipeline_plan plan(pb_.stages.size());
+    for (auto i : scope_)
+      plan[i] = options_[i].front().choice;
+    for (size_t c = 0; c < chains_.size(); ++c)
+      for (auto i : chains_[c])
+        plan[i] = chain_plans_[c][i];
+    auto limit = pb_.max_replicas * pb_.stages.size();
+    for (size_t step = 0; step <= limit && !cx_.out_of_time(); ++step) {
+      double p99 = 0;
+      if (fits(plan, p99)) {
+        upper_ = candidate{plan, plan_cost(pb_, plan)};
+        upper_p99_ = p99;
+        return;
+      }
+      std::optional<size_t> grow;
+      for (auto i : scope_) {
+        if (!pb_.stages[i].planned() || plan[i].replicas >= pb_.max_replicas)
+          continue;
+        if (!grow
+            || capacity_qps(pb_, plan, i) < capacity_qps(pb_, plan, *grow))
+          grow = i;
+      }
+      if (!grow)
+        return;
+      ++plan[*grow].replicas;
+    }
+  }
+
+  /// Assigns order_[k] and on; collects complete plans with cost in the band.
+  void visit(size_t k, double cost) {
+    if (cx_.out_of_time())
+      return;
+    if (k == order_.size()) {
+      if (cost > band_low_ && shortest_path_fits())
+        candidates_.push_back(candidate{plan_, cost});
+      return;
+    }
+    auto stage = order_[k];
+    for (const auto& opt : options_[stage]) {
+      if (cost + opt.cost + rest_bound_[k + 1] > band_high_)
+        break;
+      plan_[stage] = opt.choice;
+      auto prefix = prefix_end_.find(stage);
+      if (prefix == prefix_end_.end() || !pb_.stages[stage].planned()
+          || prefix_fits(prefix->second))
+        visit(k + 1, cost + opt.cost);
+    }
+    plan_[stage] = stage_choice{};
+  }
+
+  /// No path's shortest service times add up beyond the SLO.
+  bool shortest_path_fits() const {
+    for (const auto& path : source_to_leaf_paths(pb_)) {
+      double ms = 0;
+      for (auto i : path)
+        ms += speed_of(pb_.stages[i], plan_[i], pb_.random_service)
+                .min_service_ms;
+      if (ms > pb_.slo_ms)
+        return false;
+    }
+    return true;
+  }
+
+  /// Whether the chain prefix, as plan_ chooses it, leaves enough requests
+  /// on time with the least time after it: first by the latency bounds on
+  /// the shorter prefix's latencies (no simulation), then by its own run.
+  bool prefix_fits(const std::vector<size_t>& prefix) {
+    std::vector<stage_choice> key;
+    for (auto i : prefix)
+      key.push_back(plan_[i]);
+    auto& verdicts = cx_.prefix_verdicts[prefix];
+    auto known = verdicts.find(key);
+    if (known != verdicts.end())
+      return known->second;
+    bool fits = prefix_bounds_allow(prefix);
+    if (fits) {
+      auto latencies = cx_.oracle.latencies_ms(plan_, prefix);
+      fits = latencies
+             && !cx_.too_late(*latencies, cx_.tail_ms[prefix.back()]);
+    } else {
+      ++cx_.refuted_by_bounds;
+    }
+    verdicts.emplace(std::move(key), fits);
+    return fits;
+  }
+
+  bool prefix_bounds_allow(const std::vector<size_t>& prefix) {
+    auto last = prefix.back();
+    if (!pb_.stages[last].planned())
+      return true;
+    const auto& arrivals = cx_.oracle.arrivals_ms();
+    std::vector<double> arrive = arrivals;
+    if (prefix.size() > 1) {
+      std::vector<size_t> before(prefix.begin(), prefix.end() - 1);
+      auto latencies = cx_.oracle.latencies_ms(plan_, before);
+      if (!latencies)
+        return false;
+      for (size_t i = 0; i < arrive.size(); ++i)
+        arrive[i] += (*latencies)[i];
+    }
+    std::vector<double> deadline(arrivals.size());
+    for (size_t i = 0; i < arrivals.size(); ++i)
+      deadline[i] = arrivals[i] + pb_.slo_ms - cx_.tail_ms[last];
+    auto speed = speed_of(pb_.stages[last], plan_[last], pb_.random_service);
+    return late_lower_bound(arrive, deadline, speed) <= cx_.allowance;
+  }
+
+  /// Whether a complete plan of the scope meets the SLO. A chain's plan:
+  /// its prefixes all fit (checked on the way). The pipeline: first each
+  /// request's latency is at least the largest over the chains of its
+  /// latency through the chain plus the least time after it; then the
+  /// plan's own simulation.
+  bool fits(const pipeline_plan& plan, double& p99) {
+    if (!whole_) {
+      auto saved = plan_;
+      plan_ = plan;
+      bool ok = prefix_fits(scope_);
+      plan_ = std::move(saved);
+      p99 = ok ? cx_.oracle.p99_ms(plan, scope_) : infeasible_latency;
+      return ok;
+    }
+    std::vector<double> lower(cx_.oracle.arrivals_ms().size(), 0.0);
+    for (const auto& chain : chains_) {
+      auto latencies = cx_.oracle.latencies_ms(plan, chain);
+      if (!latencies)
+        return false;
+      for (size_t i = 0; i < lower.size(); ++i)
+        lower[i] = std::max(lower[i], (*latencies)[i]
+                                        + cx_.tail_ms[chain.back()]);
+    }
+    if (cx_.too_late(lower, 0)) {
+      ++cx_.refuted_by_bounds;
+      return false;
+    }
+    p99 = cx_.oracle.p99_ms(plan);
+    return p99 <= pb_.slo_ms;
+  }
+
+  search_context& cx_;
+  const planning_problem& pb_;
+  std::vector<size_t> scope_;
+  bool whole_;
+  std::vector<std::vector<size_t>> chains_;
+  std::vector<pipeline_plan> chain_plans_;
+  std::vector<size_t> order_;
+  std::map<size_t, std::vector<size_t>> prefix_end_;
+  std::vector<std::vector<option>> options_;
+  std::vector<double> rest_bound_;
+  pipeline_plan plan_;
+  std::vector<candidate> candidates_;
+  std::optional<candidate> upper_;
+  double upper_p99_ = infeasible_latency;
+  double band_low_ = 0;
+  double band_high_ = 0;
+  uint64_t evaluated_ = 0;
+};
+
+std::string limit_text(const optimal_options& options) {
+  if (options.time_limit_s > 0)
+    return fmt::format("search cut off by the time limit of {} s",
+                       options.time_limit_s);
+  return fmt::format("search cut off by the limit of {} simulations",
+                     options.simulation_limit);
+}
+
+} // namespace
+
+planning_result plan_optimal(const planning_problem& problem,
+                             latency_oracle& oracle,
+                             const optimal_options& options) {
+  auto start = wall_clock::now();
+  std::vector<size_t> all(problem.stages.size());
+  for (size_t i = 0; i < all.size(); ++i)
+    all[i] = i;
+  search_context cx{problem, oracle, options};
+  search whole{cx, all, true};
+  auto found = whole.run();
+  planning_result result;
+  result.plan = std::move(found.plan);
+  result.p99_ms = found.p99_ms;
+  double seconds = std::chrono::duration<double>(wall_clock::now() - start)
+                     .count();
+  switch (found.how) {
+    case search_outcome::found:
+      result.proven = true;
+      result.lower_bound = found.cost;
+      result.steps.push_back(fmt::format(
+        "proven cheapest: {} plans refuted by latency bounds without a run, "
+        "{} whole plans judged",
+        cx.refuted_by_bounds, whole.evaluated()));
+      break;
+    case search_outcome::none:
+      result.proven = true;
+      result.explanation = found.why_none;
+      break;
+    case search_outcome::cut: {
+      result.lower_bound = found.cost;
+      if (result.plan) {
+        auto cost = plan_cost(problem, *result.plan);
+        result.explanation = fmt::format(
+          "{} after {:.1f} s: the best plan found costs {}, and no plan "
+          "costs less than {} (gap {:.1f}%)",
+          limit_text(options), seconds, cost, found.cost,
+          100.0 * (cost - found.cost) / cost);
+      } else {
+        result.explanation = fmt::format(
+          "{} after {:.1f} s before any plan was found to meet the SLO; no "
+          "plan costs less than {}",
+          limit_text(options), seconds, found.cost);
+      }
+      break;
+    }
+  }
+  return result;
+}
+
+} // namespace troupe
