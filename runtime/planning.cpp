@@ -1,10 +1,13 @@
 #include "runtime/planning.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <thread>
 #include <cmath>
 #include <numeric>
 
 #include "models/durations.hpp"
+#include "runtime/direct_chain.hpp"
 #include "runtime/runner.hpp"
 
 namespace troupe {
@@ -143,28 +146,54 @@ simulated_latency::latencies_ms(const pipeline_plan& plan,
   return simulate(plan, stages, k);
 }
 
-std::shared_ptr<const std::vector<double>>
-simulated_latency::simulate(const pipeline_plan& plan,
-                            const std::vector<size_t>& stages, const key& k) {
-  ++simulations_;
+scenario simulated_latency::planned(const pipeline_plan& plan,
+                                    const std::vector<size_t>& stages) const {
   auto sc = with_plan(base_, plan);
   if (stages.size() != base_.stages.size())
     sc = sub_scenario(sc, stages);
-  auto n = sample_->size();
+  return sc;
+}
+
+size_t simulated_latency::late_allowed() const {
   // Nearest rank: P99 = the value at rank ceil(0.99 n); it exceeds the SLO
   // once more than n - ceil(0.99 n) requests are late.
-  auto rank = static_cast<size_t>(std::ceil(0.99 * double(n)));
-  run_options opts;
-  opts.arrivals = sample_;
-  opts.stop_after_late = n - rank;
-  auto run = run_scenario(sc, opts);
+  auto n = sample_->size();
+  return n - static_cast<size_t>(std::ceil(0.99 * double(n)));
+}
+
+std::shared_ptr<const std::vector<double>>
+simulated_latency::simulate(const pipeline_plan& plan,
+                            const std::vector<size_t>& stages, const key& k) {
+  auto sc = planned(plan, stages);
+  auto n = sample_->size();
   std::shared_ptr<std::vector<double>> latencies;
+  if (runs_as_direct_chain(sc)) {
+    // A chain of model stages: the graph's own latencies without actors.
+    if (auto direct = direct_chain_latencies(sc, *sample_, late_allowed()))
+      latencies = std::make_shared<std::vector<double>>(std::move(*direct));
+  } else {
+    run_options opts;
+    opts.arrivals = sample_;
+    opts.stop_after_late = late_allowed();
+    auto run = run_scenario(sc, opts);
+    if (!run.stopped_early && run.outcomes.records.size() >= n) {
+      latencies = std::make_shared<std::vector<double>>(n, infeasible_latency);
+      for (const auto& rec : run.outcomes.records)
+        if (rec.kind == outcome_kind::completed && rec.req.id < n)
+          (*latencies)[rec.req.id] = to_ms(rec.finish - rec.req.arrival);
+    }
+  }
+  return remember(k, std::move(latencies));
+}
+
+std::shared_ptr<const std::vector<double>>
+simulated_latency::remember(const key& k,
+                            std::shared_ptr<std::vector<double>> latencies) {
+  ++simulations_;
+  auto n = sample_->size();
+  auto rank = n - late_allowed();
   double p99 = infeasible_latency;
-  if (!run.stopped_early && run.outcomes.records.size() >= n && rank > 0) {
-    latencies = std::make_shared<std::vector<double>>(n, infeasible_latency);
-    for (const auto& rec : run.outcomes.records)
-      if (rec.kind == outcome_kind::completed && rec.req.id < n)
-        (*latencies)[rec.req.id] = to_ms(rec.finish - rec.req.arrival);
+  if (latencies && rank > 0) {
     auto sorted = *latencies;
     std::nth_element(sorted.begin(), sorted.begin() + (rank - 1),
                      sorted.end());
@@ -184,6 +213,49 @@ simulated_latency::simulate(const pipeline_plan& plan,
   if (after_simulation)
     after_simulation(simulations_);
   return latencies;
+}
+
+void simulated_latency::prefetch(const std::vector<pipeline_plan>& plans,
+                                 const std::vector<size_t>& stages) {
+  struct job {
+    key k;
+    scenario sc;
+    std::optional<std::vector<double>> latencies;
+  };
+  std::vector<job> jobs;
+  for (const auto& plan : plans) {
+    auto k = key_of(plan, stages);
+    if (memo_.count(k) != 0)
+      continue;
+    auto sc = planned(plan, stages);
+    if (runs_as_direct_chain(sc))
+      jobs.push_back(job{std::move(k), std::move(sc), std::nullopt});
+  }
+  if (jobs.empty())
+    return;
+  // Direct chains share nothing: one thread per core takes the next job.
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < jobs.size();)
+      jobs[i].latencies = direct_chain_latencies(jobs[i].sc, *sample_,
+                                                 late_allowed());
+  };
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> helpers;
+  for (unsigned t = 1; t < cores && t < jobs.size(); ++t)
+    helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers)
+    t.join();
+  for (auto& j : jobs) {
+    if (memo_.count(j.k) != 0)
+      continue;
+    std::shared_ptr<std::vector<double>> latencies;
+    if (j.latencies)
+      latencies = std::make_shared<std::vector<double>>(
+        std::move(*j.latencies));
+    remember(j.k, std::move(latencies));
+  }
 }
 
 } // namespace troupe

@@ -52,6 +52,10 @@ public:
   latencies_ms(const pipeline_plan& plan,
                const std::vector<size_t>& stages) override;
 
+  /// Runs the chains among them (runs_as_direct_chain) on every core.
+  void prefetch(const std::vector<pipeline_plan>& plans,
+                const std::vector<size_t>& stages) override;
+
   const std::vector<double>& arrivals_ms() const override {
     return arrivals_ms_;
   }
@@ -71,6 +75,17 @@ private:
   std::shared_ptr<const std::vector<double>>
   simulate(const pipeline_plan& plan, const std::vector<size_t>& stages,
            const key& k);
+
+  /// The scenario that runs `plan` on `stages`.
+  scenario planned(const pipeline_plan& plan,
+                   const std::vector<size_t>& stages) const;
+
+  /// Remembers a run's latencies (null: it stopped early) and its P99.
+  std::shared_ptr<const std::vector<double>>
+  remember(const key& k, std::shared_ptr<std::vector<double>> latencies);
+
+  /// Requests late beyond which a run stops: its P99 misses the SLO.
+  size_t late_allowed() const;
 
   scenario base_;
   std::shared_ptr<const arrival_times> sample_;

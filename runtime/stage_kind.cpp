@@ -36,6 +36,8 @@ named_registry<stage_kind>& kinds() {
   return *instance;
 }
 
+} // namespace
+
 /// A replica's own seed: the run's seed mixed with its stage and index
 /// (splitmix64's finaliser), so that replicas draw unrelated sequences.
 uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
@@ -46,8 +48,6 @@ uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-
-} // namespace
 
 replica_options replica_base_options(const stage_spawn_context& ctx,
                                      uint16_t index) {

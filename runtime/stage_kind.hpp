@@ -113,6 +113,10 @@ const stage_kind& kind_of(const stage_spec& spec);
 /// The registered names, comma-separated, for error messages.
 std::string stage_kind_names();
 
+/// A replica's own seed for the scenario's service-time model: the run's
+/// seed mixed with its stage and index.
+uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index);
+
 /// What every replica of the stage is spawned with, whatever its kind:
 /// stage, index, profile (if any), successors, sink, and its own seed for
 /// the scenario's service-time model.

@@ -2,17 +2,11 @@
 
 // Lower bounds on a plan's latencies that need no simulation, so that the
 // optimal planner can refute a plan without running it. Each is a fact
-// about every possible run, not an estimate:
-//  - a batch on a stage takes at least the stage's shortest service time
-//    (the least of s(b) over the batch sizes it may form; 0 when service
-//    times are drawn at random, whose draws can be arbitrarily short);
-//  - a replica serves its batches one after another, so within any window
-//    of T ms it completes at most min(floor(T / s_min) x max_batch,
-//    thr_max x T) requests, thr_max its best throughput at a batch size it
-//    may form; a request that arrives at the stage at x and is on time must
-//    be in a batch that starts after x and ends before its deadline, so the
-//    on-time requests whose [arrival, deadline] lies inside a window are at
-//    most replicas x that.
+// about every possible run, not an estimate: a batch on a stage takes at
+// least the stage's shortest service time (the least of s(b) over the
+// batch sizes it may form; 0 when service times are drawn at random,
+// whose draws can be arbitrarily short), so a request that reaches the
+// stage at x is late when x plus that is past its deadline.
 
 #include <cstddef>
 #include <vector>
@@ -27,15 +21,11 @@ struct stage_speed {
   double min_service_ms = 0;
   /// The most requests a replica can complete per ms.
   double max_rate_per_ms = 0;
-  uint32_t max_batch = 1;
-  uint32_t replicas = 1;
-
-  /// The most requests one replica can complete inside a window of `ms`.
-  double replica_capacity(double ms) const;
 };
 
 /// A choice's speed; `random_service`: service times drawn at random (then
-/// the shortest is 0). An unplanned stage takes no time.
+/// the shortest is 0 and the rate unbounded). An unplanned stage takes no
+/// time.
 stage_speed speed_of(const planning_stage& stage, const stage_choice& choice,
                      bool random_service);
 

@@ -354,16 +354,39 @@ private:
       return;
     }
     auto stage = order_[k];
+    auto prefix = prefix_end_.find(stage);
+    bool checked = prefix != prefix_end_.end() && pb_.stages[stage].planned();
+    if (checked)
+      prefetch(k, cost, prefix->second);
     for (const auto& opt : options_[stage]) {
       if (cost + opt.cost + rest_bound_[k + 1] > band_high_)
         break;
       plan_[stage] = opt.choice;
-      auto prefix = prefix_end_.find(stage);
-      if (prefix == prefix_end_.end() || !pb_.stages[stage].planned()
-          || prefix_fits(prefix->second))
+      if (!checked || prefix_fits(prefix->second))
         visit(k + 1, cost + opt.cost);
     }
     plan_[stage] = stage_choice{};
+  }
+
+  /// Runs side by side the prefix runs that the loop over order_[k]'s
+  /// options in this band will ask for.
+  void prefetch(size_t k, double cost, const std::vector<size_t>& prefix) {
+    auto stage = order_[k];
+    auto& verdicts = cx_.prefix_verdicts[prefix];
+    std::vector<pipeline_plan> runs;
+    for (const auto& opt : options_[stage]) {
+      if (cost + opt.cost + rest_bound_[k + 1] > band_high_)
+        break;
+      plan_[stage] = opt.choice;
+      std::vector<stage_choice> key;
+      for (auto i : prefix)
+        key.push_back(plan_[i]);
+      if (verdicts.count(key) == 0 && prefix_bounds_allow(prefix))
+        runs.push_back(plan_);
+    }
+    plan_[stage] = stage_choice{};
+    if (runs.size() > 1)
+      cx_.oracle.prefetch(runs, prefix);
   }
 
   /// No path's shortest service times add up beyond the SLO.

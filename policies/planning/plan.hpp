@@ -90,6 +90,14 @@ public:
   latencies_ms(const pipeline_plan& plan, const std::vector<size_t>& stages)
     = 0;
 
+  /// Runs now, side by side where it can, the plans that latencies_ms
+  /// will be asked for on `stages`; a hint (the default does nothing).
+  virtual void prefetch(const std::vector<pipeline_plan>& plans,
+                        const std::vector<size_t>& stages) {
+    (void) plans;
+    (void) stages;
+  }
+
   /// The sample's arrival times in ms, in order.
   virtual const std::vector<double>& arrivals_ms() const = 0;
 

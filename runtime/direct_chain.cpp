@@ -1,0 +1,288 @@
+#include "runtime/direct_chain.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <limits>
+#include <tuple>
+#include <variant>
+
+#include "actors/frontend.hpp"
+#include "actors/replica.hpp"
+#include "models/durations.hpp"
+#include "runtime/stage_kind.hpp"
+
+namespace troupe {
+
+bool runs_as_direct_chain(const scenario& sc) {
+  if (sc.stages.empty() || sc.scaling.policy != scaling_kind::none)
+    return false;
+  for (size_t i = 0; i < sc.stages.size(); ++i) {
+    const auto& s = sc.stages[i];
+    auto input = i == 0 ? source_stage : static_cast<stage_id>(i - 1);
+    if (s.kind != "model" || !s.service || !s.controller.empty()
+        || s.input_ids != std::vector<stage_id>{input})
+      return false;
+  }
+  return true;
+}
+
+namespace {
+
+// The messages of the chain's actors.
+struct emit {};
+struct arrive {
+  batch work;
+};
+struct idle {
+  uint16_t replica;
+};
+struct flush {};
+struct serve {
+  batch work;
+};
+struct finished {
+  batch work;
+};
+using message = std::variant<emit, arrive, idle, flush, serve, finished>;
+
+/// The chain's actors as the loop sees them: a mailbox each, and the test
+/// coordinator's queue of actors with messages.
+class event_loop {
+public:
+  explicit event_loop(size_t actors)
+    : mailboxes_(actors), queued_(actors, false) {
+  }
+
+  void send(size_t to, message m) {
+    mailboxes_[to].push_back(std::move(m));
+    if (!queued_[to]) {
+      queued_[to] = true;
+      ready_.push_back(to);
+    }
+  }
+
+  void send_later(size_t to, caf::timespan delay, message m) {
+    timers_.push_back({now_ + delay, next_timer_++, to, std::move(m)});
+    std::push_heap(timers_.begin(), timers_.end(), later);
+  }
+
+  /// The next message to handle, and its actor: one per actor's turn, then
+  /// the earliest timer once no actor has messages.
+  bool next(size_t& actor, message& m) {
+    if (ready_.empty()) {
+      if (timers_.empty())
+        return false;
+      std::pop_heap(timers_.begin(), timers_.end(), later);
+      auto& first = timers_.back();
+      now_ = first.due;
+      send(first.to, std::move(first.m));
+      timers_.pop_back();
+    }
+    actor = ready_.front();
+    ready_.pop_front();
+    m = std::move(mailboxes_[actor].front());
+    mailboxes_[actor].pop_front();
+    // After this turn the actor goes to the back if it has more.
+    pending_ = actor;
+    return true;
+  }
+
+  /// Ends the turn of the actor `next` returned.
+  void turn_done() {
+    if (!mailboxes_[pending_].empty())
+      ready_.push_back(pending_);
+    else
+      queued_[pending_] = false;
+  }
+
+  caf::timespan now() const {
+    return now_;
+  }
+
+private:
+  struct timer {
+    caf::timespan due;
+    uint64_t order;
+    size_t to;
+    message m;
+  };
+
+  /// Heap order: the earliest first, and of equal times the first set.
+  static bool later(const timer& x, const timer& y) {
+    return std::tie(x.due, x.order) > std::tie(y.due, y.order);
+  }
+
+  std::vector<std::deque<message>> mailboxes_;
+  std::vector<bool> queued_;
+  std::deque<size_t> ready_;
+  std::vector<timer> timers_;
+  uint64_t next_timer_ = 0;
+  caf::timespan now_{0};
+  size_t pending_ = 0;
+};
+
+} // namespace
+
+std::optional<std::vector<double>>
+direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
+                       size_t stop_after_late) {
+  auto n_stages = sc.stages.size();
+  auto slo = from_ms(sc.slo_ms);
+  auto stage_slo = sc.stage_slo_ms();
+  // Actors: the client (0), then per stage its frontend and replicas; the
+  // sink is not one (it only records).
+  std::vector<frontend_state> frontends(n_stages);
+  std::vector<std::vector<replica_state>> replicas(n_stages);
+  std::vector<size_t> frontend_actor(n_stages);
+  std::vector<std::vector<size_t>> replica_actor(n_stages);
+  struct owner {
+    size_t stage;
+    size_t replica; // npos: the frontend
+  };
+  constexpr size_t npos = std::numeric_limits<size_t>::max();
+  std::vector<owner> owners{{npos, npos}};
+  for (size_t k = 0; k < n_stages; ++k) {
+    const auto& spec = sc.stages[k];
+    frontend_actor[k] = owners.size();
+    owners.push_back({k, npos});
+    frontend_options opts;
+    opts.stage = static_cast<stage_id>(k);
+    opts.inputs = 1;
+    opts.queue_capacity = spec.queue_capacity;
+    opts.batching = spec.batching;
+    opts.max_queue_delay = spec.max_queue_delay;
+    opts.max_batch = spec.max_batch;
+    opts.stage_slo = from_ms(stage_slo[k]);
+    opts.routing = spec.routing;
+    opts.dropping = spec.dropping;
+    opts.service = *spec.service;
+    opts.replicas.resize(spec.replicas);
+    opts.pool.initial = spec.replicas;
+    frontends[k].init(std::move(opts));
+    replicas[k].resize(spec.replicas);
+    for (uint16_t r = 0; r < spec.replicas; ++r) {
+      auto& rep = replicas[k][r];
+      rep.options.stage = static_cast<stage_id>(k);
+      rep.options.index = r;
+      rep.options.service = *spec.service;
+      rep.options.service_time = {sc.service_time,
+                                  replica_seed(sc.seed, k, r)};
+      rep.service_times = service_time_model{rep.options.service_time};
+      replica_actor[k].push_back(owners.size());
+      owners.push_back({k, r});
+    }
+  }
+  event_loop loop{owners.size()};
+  auto n = arrivals.size();
+  std::vector<double> latencies(n, std::numeric_limits<double>::infinity());
+  size_t late = 0;
+  auto end_unserved = [&](const std::vector<request>& requests) {
+    late += requests.size();
+  };
+  // The client (actors/client.cpp): sends what is due, then sets its timer
+  // for the next arrival.
+  size_t next_arrival = 0;
+  auto emit_due = [&] {
+    auto now = loop.now();
+    batch due;
+    due.from = source_stage;
+    for (; next_arrival < n && arrivals[next_arrival] <= now; ++next_arrival) {
+      request req;
+      req.id = next_arrival;
+      req.arrival = arrivals[next_arrival];
+      req.deadline = arrivals[next_arrival] + slo;
+      stage_visit visit;
+      visit.stage = source_stage;
+      visit.enqueue = arrivals[next_arrival];
+      visit.dequeue = now;
+      visit.finish = now;
+      req.trace.reserve(n_stages + 1);
+      req.trace.push_back(visit);
+      due.requests.push_back(std::move(req));
+    }
+    if (!due.requests.empty())
+      loop.send(frontend_actor[0], arrive{std::move(due)});
+    if (next_arrival < n)
+      loop.send_later(0, std::max(caf::timespan{0},
+                                  arrivals[next_arrival] - now),
+                      emit{});
+  };
+  // The frontend's pump (actors/frontend.cpp) without a controller.
+  auto pump = [&](size_t k) {
+    auto& st = frontends[k];
+    auto now = loop.now();
+    while (auto next = st.next_dispatch(now)) {
+      end_unserved(next->expired);
+      if (!next->work.requests.empty())
+        loop.send(replica_actor[k][next->replica],
+                  serve{std::move(next->work)});
+    }
+    if (auto due = st.flush_time()) {
+      if (st.flush_at && *st.flush_at <= *due && *st.flush_at >= now)
+        return;
+      st.flush_at = *due;
+      loop.send_later(frontend_actor[k], *due - now, flush{});
+    }
+  };
+  auto complete = [&](size_t k, size_t r, batch& work) {
+    auto& rep = replicas[k][r];
+    auto now = loop.now();
+    rep.last_finish = now;
+    rep.finish(work, now);
+    if (k + 1 < n_stages) {
+      loop.send(frontend_actor[k + 1], arrive{std::move(work)});
+    } else {
+      for (const auto& req : work.requests) {
+        latencies[req.id] = to_ms(now - req.arrival);
+        if (now - req.arrival > slo)
+          ++late;
+      }
+    }
+    loop.send(frontend_actor[k], idle{static_cast<uint16_t>(r)});
+  };
+  emit_due();
+  size_t actor = 0;
+  message m;
+  while (loop.next(actor, m)) {
+    if (late > stop_after_late)
+      return std::nullopt;
+    auto [k, r] = owners[actor];
+    auto now = loop.now();
+    if (std::holds_alternative<emit>(m)) {
+      emit_due();
+    } else if (auto* in = std::get_if<arrive>(&m)) {
+      auto admitted = frontends[k].admit(std::move(in->work), now);
+      end_unserved(admitted.full);
+      end_unserved(admitted.unreachable);
+      pump(k);
+    } else if (auto* done = std::get_if<idle>(&m)) {
+      frontends[k].release(done->replica, now);
+      pump(k);
+    } else if (std::holds_alternative<flush>(m)) {
+      auto& st = frontends[k];
+      if (st.flush_at && *st.flush_at <= now)
+        st.flush_at.reset();
+      pump(k);
+    } else if (auto* work = std::get_if<serve>(&m)) {
+      auto& rep = replicas[k][r];
+      bool after_idle = !rep.last_finish || now > *rep.last_finish;
+      auto duration = rep.service_time(work->work, after_idle);
+      if (!duration) {
+        end_unserved(work->work.requests);
+        loop.send(frontend_actor[k], idle{static_cast<uint16_t>(r)});
+      } else if (duration->count() == 0) {
+        complete(k, r, work->work);
+      } else {
+        loop.send_later(actor, *duration, finished{std::move(work->work)});
+      }
+    } else if (auto* out = std::get_if<finished>(&m)) {
+      complete(k, r, out->work);
+    }
+    loop.turn_done();
+  }
+  if (late > stop_after_late)
+    return std::nullopt;
+  return latencies;
+}
+
+} // namespace troupe

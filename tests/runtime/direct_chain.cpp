@@ -1,0 +1,139 @@
+// The direct chain (runtime/direct_chain.hpp) against the actor graph in
+// virtual time: every request's latency must be the graph's, to the
+// nanosecond, whatever the batching, routing, dropping, service-time model
+// and provisioning.
+
+#include <boost/test/unit_test.hpp>
+
+#include <limits>
+
+#include "models/durations.hpp"
+#include "runtime/direct_chain.hpp"
+#include "runtime/runner.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace troupe;
+
+namespace {
+
+/// Three stages with idle rows (a pass after an idle wait is slower), under
+/// bursty arrivals; the stage keys are filled in per case.
+std::string chain_text(const std::string& stage_keys,
+                       const std::string& top_keys) {
+  return R"(
+name = "direct"
+slo_ms = 120
+seed = 5
+)" + top_keys + R"(
+[workload]
+kind = "gamma"
+rate_qps = 150
+cv = 4
+count = 3000
+[[models]]
+name = "m"
+  [[models.profiles]]
+  hardware = "cpu"
+  cost = 1
+  rows = [[1, 6.0, 200.0], [4, 12.0, 450.0], [8, 20.0, 600.0]]
+  idle_rows = [[1, 9.0, 150.0], [4, 15.0, 380.0], [8, 24.0, 520.0]]
+[[stages]]
+name = "a"
+model = "m"
+hardware = "cpu"
+inputs = ["source"]
+replicas = 2
+max_batch = 4
+)" + stage_keys + R"(
+[[stages]]
+name = "b"
+model = "m"
+hardware = "cpu"
+inputs = ["a"]
+replicas = 1
+max_batch = 8
+)" + stage_keys + R"(
+[[stages]]
+name = "c"
+model = "m"
+hardware = "cpu"
+inputs = ["b"]
+replicas = 3
+max_batch = 2
+)" + stage_keys;
+}
+
+void check_same_latencies(const std::string& text) {
+  test::temp_dir dir;
+  auto sc = load_scenario(dir.write("chain.toml", text));
+  BOOST_REQUIRE(runs_as_direct_chain(sc));
+  auto arrivals = make_arrivals(sc, sc.seed);
+  run_options options;
+  options.arrivals = std::make_shared<const arrival_times>(arrivals);
+  auto run = run_scenario(sc, options);
+  auto direct = direct_chain_latencies(sc, arrivals,
+                                       std::numeric_limits<size_t>::max());
+  BOOST_REQUIRE(direct);
+  BOOST_REQUIRE_EQUAL(direct->size(), arrivals.size());
+  size_t same = 0;
+  size_t completed = 0;
+  for (const auto& rec : run.outcomes.records) {
+    double graph = rec.kind == outcome_kind::completed
+                     ? to_ms(rec.finish - rec.req.arrival)
+                     : std::numeric_limits<double>::infinity();
+    completed += rec.kind == outcome_kind::completed;
+    same += (*direct)[rec.req.id] == graph;
+  }
+  BOOST_CHECK_EQUAL(run.outcomes.records.size(), arrivals.size());
+  BOOST_CHECK_EQUAL(same, arrivals.size());
+  // The case exercises serving, not only drops.
+  BOOST_CHECK_GT(completed, arrivals.size() / 2);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(direct_chains)
+
+BOOST_AUTO_TEST_CASE(greedy_batches_match_the_graph) {
+  check_same_latencies(chain_text("", ""));
+}
+
+BOOST_AUTO_TEST_CASE(round_robin_and_lognormal_service_match_the_graph) {
+  check_same_latencies(chain_text("routing = \"round_robin\"\n",
+                                  "service_time = \"lognormal\"\n"));
+}
+
+BOOST_AUTO_TEST_CASE(batches_that_wait_match_the_graph) {
+  check_same_latencies(chain_text("batching = \"fill\"\n", ""));
+  check_same_latencies(chain_text(
+    "batching = \"delay\"\nmax_queue_delay_ms = 3\n", ""));
+  check_same_latencies(chain_text("batching = \"deadline\"\n", ""));
+  check_same_latencies(chain_text("batching = \"aimd\"\n", ""));
+}
+
+BOOST_AUTO_TEST_CASE(drops_match_the_graph) {
+  check_same_latencies(chain_text("drop = \"deadline\"\n", ""));
+  check_same_latencies(chain_text("drop = \"estimate\"\n", ""));
+  check_same_latencies(chain_text("queue_capacity = 5\n", ""));
+}
+
+BOOST_AUTO_TEST_CASE(only_chains_of_model_stages_run_directly) {
+  test::temp_dir dir;
+  auto text = chain_text("", "");
+  BOOST_CHECK(runs_as_direct_chain(load_scenario(dir.write("a.toml", text))));
+  auto with_join = text + R"(
+[[stages]]
+name = "side"
+model = "m"
+hardware = "cpu"
+inputs = ["source"]
+[[stages]]
+name = "join"
+kind = "join"
+inputs = ["c", "side"]
+)";
+  BOOST_CHECK(
+    !runs_as_direct_chain(load_scenario(dir.write("b.toml", with_join))));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
