@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 
 #include <fmt/format.h>
@@ -198,8 +199,16 @@ public:
     if (whole_)
       find_upper_bound();
     double most = 0;
-    for (auto i : scope_)
+    for (auto i : scope_) {
       most += options_[i].back().cost;
+      // Bands one replica of the cheapest hardware wide: a wider band runs
+      // the prefixes of plans dearer than the optimum it holds.
+      for (const auto& p : pb_.stages[i].hardware)
+        if (p->cost > 0)
+          band_width_ = std::min(band_width_, p->cost);
+    }
+    if (!std::isfinite(band_width_))
+      band_width_ = 1;
     double low = -1;
     double high = rest_bound_[0];
     for (;;) {
@@ -233,7 +242,7 @@ public:
       if (high >= most)
         break;
       low = high;
-      high = std::max(high + 1, high * 1.25);
+      high += band_width_;
     }
     if (upper_) {
       out.how = search_outcome::found;
@@ -493,6 +502,7 @@ private:
   double upper_p99_ = infeasible_latency;
   double band_low_ = 0;
   double band_high_ = 0;
+  double band_width_ = std::numeric_limits<double>::infinity();
   uint64_t evaluated_ = 0;
 };
 
