@@ -15,6 +15,7 @@
 #include "models/traffic_envelope.hpp"
 #include "policies/planning/greedy_planner.hpp"
 #include "policies/planning/optimal_planner.hpp"
+#include "policies/planning/plan_explanation.hpp"
 #include "policies/planning/throughput_planner.hpp"
 #include "runtime/planning.hpp"
 #include "runtime/report.hpp"
@@ -38,6 +39,23 @@ std::vector<double> stage_p99_ms(const scenario& sc,
   for (auto& t : times)
     result.push_back(summarize_latencies(t).p99);
   return result;
+}
+
+/// Each stage's binding constraint and what its cheaper changes break.
+std::string explanation_text(const planning_problem& problem,
+                             const std::vector<stage_explanation>& stages) {
+  std::string out = "  why each stage is not cheaper (binding constraint, "
+                    "load = mean rate / capacity):\n";
+  for (const auto& x : stages) {
+    out += fmt::format("    {:<12} {} binds, load {:.0f}%\n",
+                       problem.stages[x.stage].name, to_string(x.binds),
+                       100 * x.load);
+    if (x.cheaper.empty())
+      out += "      no cheaper choice: one replica on the cheapest hardware\n";
+    for (const auto& c : x.cheaper)
+      out += fmt::format("      {}, cost {}: {}\n", c.change, c.cost, c.why);
+  }
+  return out;
 }
 
 std::string plan_table(const scenario& planned, const std::vector<double>& p99s) {
@@ -159,6 +177,10 @@ int plan_command(const plan_command_options& options) {
                  || (result.plan && result.lower_bound && !result.proven);
     if (result.proven && result.lower_bound)
       std::cout << "  proven cheapest: no plan that meets the SLO costs less\n";
+    if (options.method != "throughput")
+      std::cout << explanation_text(problem,
+                                    explain_plan(problem, oracle,
+                                                 *result.plan));
     if (!result.explanation.empty())
       std::cout << "  note: " << result.explanation << "\n";
     std::filesystem::create_directories(options.out_dir);

@@ -536,8 +536,8 @@ planning_result plan_optimal(const planning_problem& problem,
       result.proven = true;
       result.lower_bound = found.cost;
       result.steps.push_back(fmt::format(
-        "proven cheapest: {} plans refuted by latency bounds without a run, "
-        "{} whole plans judged",
+        "proven cheapest: {} chain prefixes refuted by latency bounds "
+        "without a run; {} whole plans judged after the first upper bound",
         cx.refuted_by_bounds, whole.evaluated()));
       break;
     case search_outcome::none:

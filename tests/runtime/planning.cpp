@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "policies/planning/optimal_planner.hpp"
+#include "policies/planning/plan_explanation.hpp"
 #include "policies/planning/greedy_planner.hpp"
 #include "policies/planning/throughput_planner.hpp"
 #include "runtime/planning.hpp"
@@ -346,6 +347,48 @@ BOOST_AUTO_TEST_CASE(the_escape_phase_finds_dearer_hardware_that_pays) {
     BOOST_REQUIRE(a.plan && b.plan);
     BOOST_CHECK_LE(plan_cost(other, *b.plan), plan_cost(other, *a.plan));
   }
+}
+
+BOOST_AUTO_TEST_CASE(the_explanation_names_each_stages_binding_constraint) {
+  // About 40 q/s. first on "big" at batch 1 (100 q/s): on "small" it would
+  // serve 30 q/s, below the rate. second on "big" at batch 4: on "small"
+  // it serves 80 q/s, enough, but its service time of 50 ms plus first's
+  // 10 ms is beyond an SLO of 30 ms.
+  auto pb = problem();
+  pb.slo_ms = 30;
+  pipeline_plan plan{stage_choice{"big", 1, 1}, stage_choice{"big", 4, 1}};
+  simulated_latency oracle{sc, sample};
+  auto why = explain_plan(pb, oracle, plan);
+  BOOST_REQUIRE_EQUAL(why.size(), 2u);
+  BOOST_CHECK(why[0].binds == binding_constraint::throughput);
+  BOOST_REQUIRE_EQUAL(why[0].cheaper.size(), 1u);
+  BOOST_CHECK_EQUAL(why[0].cheaper[0].change, "small instead of big (batch 1)");
+  BOOST_CHECK_EQUAL(why[0].cheaper[0].cost, 4.0);
+  BOOST_CHECK_NE(why[0].cheaper[0].why.find("below the mean rate"),
+                 std::string::npos);
+  BOOST_CHECK(why[1].binds == binding_constraint::latency);
+  BOOST_CHECK_NE(why[1].cheaper[0].why.find("service time alone"),
+                 std::string::npos);
+  BOOST_CHECK_CLOSE(why[0].load, pb.mean_rate_qps / 100.0, 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(the_explanation_shows_a_saving_a_plan_missed) {
+  // Three big replicas of first where one serves 40 q/s within 200 ms.
+  auto pb = problem();
+  pipeline_plan plan{stage_choice{"big", 1, 3}, stage_choice{"big", 4, 1}};
+  simulated_latency oracle{sc, sample};
+  BOOST_REQUIRE_LE(oracle.p99_ms(plan), pb.slo_ms);
+  auto why = explain_plan(pb, oracle, plan);
+  BOOST_REQUIRE(!why[0].cheaper.empty());
+  BOOST_CHECK_EQUAL(why[0].cheaper[0].change, "x2 instead of x3");
+  BOOST_CHECK(why[0].cheaper[0].breaks == binding_constraint::none);
+  BOOST_CHECK_NE(why[0].cheaper[0].why.find("a saving"), std::string::npos);
+  // The optimum has none.
+  auto optimum = plan_optimal(pb, oracle);
+  BOOST_REQUIRE(optimum.plan);
+  for (const auto& x : explain_plan(pb, oracle, *optimum.plan))
+    for (const auto& c : x.cheaper)
+      BOOST_CHECK(c.breaks != binding_constraint::none);
 }
 
 BOOST_AUTO_TEST_CASE(a_slo_below_the_service_time_is_explained) {
