@@ -58,8 +58,8 @@ int main(int argc, char** argv) {
   plan_cmd->add_option("--time-limit", plan.time_limit_s,
                        "Seconds the optimal method may search; cut off, it "
                        "returns its best plan with the gap to the lower "
-                       "bound it proved (default: no limit)")
-    ->check(troupe::cli::positive_number());
+                       "bound it proved (default: no limit; at most a year)")
+    ->check(troupe::cli::positive_number(365 * 24 * 3600.0));
   plan_cmd->add_option("--budget", plan.budget,
                        "Cost budget (required by --method throughput)")
     ->check(troupe::cli::positive_number());

@@ -33,6 +33,11 @@ stage_speed speed_of(const planning_stage& stage, const stage_choice& choice,
 /// unplanned stage or random service times).
 double min_service_ms(const planning_stage& stage, bool random_service);
 
+/// The path from a root to a leaf whose stages' shortest service times
+/// under `plan` add up the most: no request can be faster than that.
+service_path shortest_service_path(const planning_problem& problem,
+                                   const pipeline_plan& plan);
+
 /// A lower bound on how many requests are late at a stage: request i
 /// reaches it at `arrive_ms[i]` (infinite: never) and is late unless it
 /// leaves by `deadline_ms[i]`.

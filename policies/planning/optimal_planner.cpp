@@ -194,6 +194,8 @@ public:
         return out;
       }
     }
+    if (whole_)
+      find_first_plan();
     if (auto stopped = bound_chains())
       return *stopped;
     if (whole_)
@@ -264,6 +266,16 @@ public:
     return evaluated_;
   }
 
+  /// The chains' lower bound on the cost (before any band).
+  double floor() const {
+    return rest_bound_.empty() ? 0.0 : rest_bound_[0];
+  }
+
+  /// The upper bound the bands started from, if the heuristics found one.
+  std::optional<double> first_upper() const {
+    return first_upper_;
+  }
+
 private:
   /// The search stopped at the time limit with every plan of cost <=
   /// `refuted` refuted: the best plan so far, and the lower bound.
@@ -295,10 +307,13 @@ private:
         auto found = inner.run();
         if (found.how == search_outcome::none)
           return found;
-        if (found.how == search_outcome::cut)
+        if (found.how == search_outcome::cut) {
           stopped = true;
-        else
+        } else {
           chain_plans_.push_back(*found.plan);
+          if (whole_)
+            improve_first_plan(chain, *found.plan);
+        }
         chain_floor[position] = found.cost;
         chain_length[position] = chain.size();
       }
@@ -318,6 +333,58 @@ private:
     return std::nullopt;
   }
 
+  /// Before the chains' searches, so that a search cut off early still has
+  /// a plan: every stage at its largest capacity (the most replicas of the
+  /// fastest choice), if that meets the SLO.
+  void find_first_plan() {
+    pipeline_plan plan(pb_.stages.size());
+    for (auto i : scope_) {
+      if (!pb_.stages[i].planned())
+        continue;
+      double best = -1;
+      for (const auto& opt : options_[i]) {
+        auto capacity = speed_of(pb_.stages[i], opt.choice, pb_.random_service)
+                          .max_rate_per_ms
+                        * opt.choice.replicas;
+        if (capacity > best) {
+          best = capacity;
+          plan[i] = opt.choice;
+        }
+      }
+    }
+    double p99 = 0;
+    if (!cx_.out_of_time() && fits(plan, p99)) {
+      offer_upper_bound(plan, p99);
+      first_plan_ = plan;
+    }
+  }
+
+  /// Once a chain's cheapest plan is known: the first plan with that chain
+  /// in place of its own, a cheaper upper bound for a search cut off
+  /// before the others.
+  void improve_first_plan(const std::vector<size_t>& chain,
+                          const pipeline_plan& cheapest) {
+    if (!first_plan_ || cx_.out_of_time())
+      return;
+    auto plan = *first_plan_;
+    for (auto i : chain)
+      plan[i] = cheapest[i];
+    double p99 = 0;
+    if (fits(plan, p99)) {
+      offer_upper_bound(plan, p99);
+      first_plan_ = plan;
+    }
+  }
+
+  void offer_upper_bound(const pipeline_plan& plan, double p99) {
+    auto cost = plan_cost(pb_, plan);
+    if (upper_ && upper_->cost <= cost)
+      return;
+    upper_ = candidate{plan, cost};
+    upper_p99_ = p99;
+    first_upper_ = cost;
+  }
+
   /// A first feasible plan, cheap to find: the chains' cheapest plans side
   /// by side (the cheapest option elsewhere), then one more replica at a
   /// time for the least served stage of the chain with the most late
@@ -335,8 +402,7 @@ private:
     for (size_t step = 0; step <= limit && !cx_.out_of_time(); ++step) {
       double p99 = 0;
       if (fits(plan, p99)) {
-        upper_ = candidate{plan, plan_cost(pb_, plan)};
-        upper_p99_ = p99;
+        offer_upper_bound(plan, p99);
         return;
       }
       std::optional<size_t> grow;
@@ -400,15 +466,7 @@ private:
 
   /// No path's shortest service times add up beyond the SLO.
   bool shortest_path_fits() const {
-    for (const auto& path : source_to_leaf_paths(pb_)) {
-      double ms = 0;
-      for (auto i : path)
-        ms += speed_of(pb_.stages[i], plan_[i], pb_.random_service)
-                .min_service_ms;
-      if (ms > pb_.slo_ms)
-        return false;
-    }
-    return true;
+    return shortest_service_path(pb_, plan_).ms <= pb_.slo_ms;
   }
 
   /// Whether the chain prefix, as plan_ chooses it, leaves enough requests
@@ -499,6 +557,8 @@ private:
   pipeline_plan plan_;
   std::vector<candidate> candidates_;
   std::optional<candidate> upper_;
+  std::optional<pipeline_plan> first_plan_;
+  std::optional<double> first_upper_;
   double upper_p99_ = infeasible_latency;
   double band_low_ = 0;
   double band_high_ = 0;
@@ -536,9 +596,13 @@ planning_result plan_optimal(const planning_problem& problem,
       result.proven = true;
       result.lower_bound = found.cost;
       result.steps.push_back(fmt::format(
-        "proven cheapest: {} chain prefixes refuted by latency bounds "
-        "without a run; {} whole plans judged after the first upper bound",
-        cx.refuted_by_bounds, whole.evaluated()));
+        "lower bound {} (each chain's own cheapest plan), upper bound "
+        "{}; {} whole plans judged between them, {} chain prefixes refuted "
+        "by latency bounds without a run",
+        whole.floor(),
+        whole.first_upper() ? fmt::format("{}", *whole.first_upper())
+                            : std::string{"none"},
+        whole.evaluated(), cx.refuted_by_bounds));
       break;
     case search_outcome::none:
       result.proven = true;

@@ -42,11 +42,11 @@ cheaper_change judge(const planning_problem& pb, latency_oracle& oracle,
                              capacity, pb.mean_rate_qps);
     return result;
   }
-  auto path = longest_service_path(pb, plan);
+  auto path = shortest_service_path(pb, plan);
   if (path.ms > pb.slo_ms) {
     result.breaks = binding_constraint::latency;
-    result.why = fmt::format("the service time alone along {} is {:.1f} ms, "
-                             "above the SLO of {} ms",
+    result.why = fmt::format("the shortest service times alone along {} add "
+                             "up to {:.1f} ms, above the SLO of {} ms",
                              path_text(pb, path.stages), path.ms, pb.slo_ms);
     return result;
   }
