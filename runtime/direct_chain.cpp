@@ -9,6 +9,7 @@
 #include "actors/frontend.hpp"
 #include "actors/replica.hpp"
 #include "models/durations.hpp"
+#include "runtime/graph.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -128,7 +129,6 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
                        size_t stop_after_late) {
   auto n_stages = sc.stages.size();
   auto slo = from_ms(sc.slo_ms);
-  auto stage_slo = sc.stage_slo_ms();
   // Actors: the client (0), then per stage its frontend and replicas; the
   // sink is not one (it only records).
   std::vector<frontend_state> frontends(n_stages);
@@ -145,19 +145,8 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     const auto& spec = sc.stages[k];
     frontend_actor[k] = owners.size();
     owners.push_back({k, npos});
-    frontend_options opts;
-    opts.stage = static_cast<stage_id>(k);
-    opts.inputs = 1;
-    opts.queue_capacity = spec.queue_capacity;
-    opts.batching = spec.batching;
-    opts.max_queue_delay = spec.max_queue_delay;
-    opts.max_batch = spec.max_batch;
-    opts.stage_slo = from_ms(stage_slo[k]);
-    opts.routing = spec.routing;
-    opts.dropping = spec.dropping;
-    opts.service = *spec.service;
+    auto opts = frontend_base_options(sc, static_cast<stage_id>(k));
     opts.replicas.resize(spec.replicas);
-    opts.pool.initial = spec.replicas;
     frontends[k].init(std::move(opts));
     replicas[k].resize(spec.replicas);
     for (uint16_t r = 0; r < spec.replicas; ++r) {

@@ -25,6 +25,24 @@ scaling_spec effective_scaling(const scenario& sc) {
 
 } // namespace
 
+frontend_options frontend_base_options(const scenario& sc, stage_id id) {
+  const auto& spec = sc.stages[id];
+  frontend_options opts;
+  opts.stage = id;
+  opts.inputs = spec.inputs.size();
+  opts.queue_capacity = spec.queue_capacity;
+  opts.batching = spec.batching;
+  opts.max_queue_delay = spec.max_queue_delay;
+  opts.max_batch = spec.max_batch;
+  opts.stage_slo = from_ms(sc.stage_slo_ms()[id]);
+  opts.routing = spec.routing;
+  opts.dropping = spec.dropping;
+  if (spec.service)
+    opts.service = *spec.service;
+  opts.pool.initial = spec.replicas;
+  return opts;
+}
+
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
                   graph_settings settings) {
@@ -71,8 +89,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       remember(replicas.back(), "replica " + std::to_string(r) + " of stage '"
                                   + spec.name + "'");
     }
-    frontend_options opts;
-    opts.stage = id;
+    auto opts = frontend_base_options(sc, id);
     opts.successors = ctx.successors;
     if (!spec.controller.empty()) {
       const controller_kind* controller = nullptr;
@@ -88,19 +105,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       if (clock == clock_kind::virtual_time)
         opts.decision_time = from_ms(spec.decision_ms);
     }
-    opts.inputs = spec.inputs.size();
-    opts.queue_capacity = spec.queue_capacity;
-    opts.batching = spec.batching;
-    opts.max_queue_delay = spec.max_queue_delay;
-    opts.max_batch = spec.max_batch;
-    opts.stage_slo = from_ms(stage_slo[id]);
-    opts.routing = spec.routing;
-    opts.dropping = spec.dropping;
-    if (spec.service)
-      opts.service = *spec.service;
     opts.replicas = std::move(replicas);
     opts.sink = g.sink;
-    opts.pool.initial = spec.replicas;
     if (scaled_here) {
       auto hardware_cost = spec.service->cost;
       opts.pool.cold_start = scaling.cold_start;

@@ -50,6 +50,11 @@ struct graph_settings {
   std::vector<controller_kind> controllers;
 };
 
+/// A stage's frontend as its scenario spec configures it (the policies,
+/// queue, batch size, SLO share, profile and initial workers), before the
+/// actors it talks to, a controller or a scaler are added.
+frontend_options frontend_base_options(const scenario& sc, stage_id id);
+
 /// Spawns the scenario's actors in `sys`, ready for the run protocol (see
 /// runtime/runner.cpp): nothing happens until they get run_start. In real
 /// time the sink paces the client.

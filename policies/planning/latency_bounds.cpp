@@ -58,16 +58,10 @@ double min_service_ms(const planning_stage& stage, bool random_service) {
 
 service_path shortest_service_path(const planning_problem& problem,
                                    const pipeline_plan& plan) {
-  service_path result;
-  for (auto& path : source_to_leaf_paths(problem)) {
-    double ms = 0;
-    for (auto i : path)
-      ms += speed_of(problem.stages[i], plan[i], problem.random_service)
-              .min_service_ms;
-    if (result.stages.empty() || ms > result.ms)
-      result = service_path{ms, path};
-  }
-  return result;
+  return heaviest_path(problem, [&](size_t i) {
+    return speed_of(problem.stages[i], plan[i], problem.random_service)
+      .min_service_ms;
+  });
 }
 
 size_t late_lower_bound(const std::vector<double>& arrive_ms,

@@ -124,18 +124,25 @@ std::string path_text(const planning_problem& problem,
   return result;
 }
 
-service_path longest_service_path(const planning_problem& problem,
-                                  const pipeline_plan& plan) {
+service_path heaviest_path(const planning_problem& problem,
+                           const std::function<double(size_t)>& ms_of) {
   service_path result;
   for (auto& path : source_to_leaf_paths(problem)) {
     double ms = 0;
     for (auto i : path)
-      if (auto p = profile_of(problem.stages[i], plan[i]))
-        ms += service_ms(*p, plan[i].max_batch);
+      ms += ms_of(i);
     if (result.stages.empty() || ms > result.ms)
       result = service_path{ms, path};
   }
   return result;
+}
+
+service_path longest_service_path(const planning_problem& problem,
+                                  const pipeline_plan& plan) {
+  return heaviest_path(problem, [&](size_t i) {
+    auto p = profile_of(problem.stages[i], plan[i]);
+    return p ? service_ms(*p, plan[i].max_batch) : 0.0;
+  });
 }
 
 bool meets_throughput_bound(const planning_problem& problem,

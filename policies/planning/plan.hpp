@@ -6,6 +6,7 @@
 // oracle they consult and their result.
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -172,6 +173,11 @@ struct service_path {
 };
 service_path longest_service_path(const planning_problem& problem,
                                   const pipeline_plan& plan);
+
+/// The path from a root to a leaf whose stages' `ms_of(stage)` add up the
+/// most.
+service_path heaviest_path(const planning_problem& problem,
+                           const std::function<double(size_t)>& ms_of);
 
 /// Every planned stage can serve the mean arrival rate: a plan below it
 /// builds a backlog that grows over the whole sample, so its P99 cannot
