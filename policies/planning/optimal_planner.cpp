@@ -230,7 +230,7 @@ public:
         if (upper_ && c.cost >= upper_->cost)
           break;
         if (cx_.out_of_time())
-          return cut_at(std::max(low, c.cost - 1e-9));
+          return cut_at(std::max(low, c.cost));
         ++evaluated_;
         double p99 = 0;
         if (fits(c.plan, p99)) {
@@ -277,12 +277,12 @@ public:
   }
 
 private:
-  /// The search stopped at the time limit with every plan of cost <=
-  /// `refuted` refuted: the best plan so far, and the lower bound.
-  search_outcome cut_at(double refuted) const {
+  /// The search stopped at its limit, with no plan that meets the SLO
+  /// below `bound`: the best plan so far, and the lower bound.
+  search_outcome cut_at(double bound) const {
     search_outcome out;
     out.how = search_outcome::cut;
-    out.cost = std::max(rest_bound_.empty() ? 0.0 : rest_bound_[0], refuted);
+    out.cost = std::max(rest_bound_.empty() ? 0.0 : rest_bound_[0], bound);
     if (upper_) {
       out.plan = upper_->plan;
       out.p99_ms = upper_p99_;

@@ -2,25 +2,28 @@
 
 // The cheapest plan that meets the SLO, proven: a branch and bound over
 // every stage's (hardware, profiled batch size, replicas <=
-// problem.max_replicas). Plans are visited in bands of increasing cost, so
-// the first feasible plan found is a cheapest one, and every cheaper plan
-// was refuted on the way, by one of:
+// problem.max_replicas). Plans are visited in bands of increasing cost (one
+// replica of the cheapest hardware wide), so the first feasible plan found
+// is a cheapest one, and every cheaper plan was refuted on the way, by one
+// of:
 //  - per stage, replica counts whose best throughput cannot serve the
-//    sample (the throughput bound) and choices whose shortest service time
-//    plus the least time after the stage exceeds the SLO;
+//    sample's mean rate (the throughput bound) and choices whose shortest
+//    service time plus the least time after the stage exceeds the SLO;
 //  - per chain prefix (a root stage and the single-input stages after it,
-//    which run exactly as they would alone): the latency lower bounds of
-//    latency_bounds.hpp on the prefix's measured latencies, then the
-//    prefix's own simulation, each with the least time after it; a prefix
-//    that misses rules out every plan containing it;
+//    which run exactly as they would alone): the shorter prefix's
+//    latencies plus the stage's shortest service time (latency_bounds.hpp),
+//    then the prefix's own run, each with the least time after it; a prefix
+//    with more late requests than a P99 allows rules out every plan
+//    containing it;
 //  - per plan: each request's latency is at least the largest of its
 //    chains' latencies plus the least time after each; only a plan that
-//    passes that is simulated whole.
-// Each chain's own cheapest cost bounds the plans from below. A heuristic
-// plan (the chains' optima, with replicas added to the busiest stage until
-// it is feasible) is the first upper bound. With a time limit, a search
-// that is cut off returns the best plan it has, the lower bound it proved,
-// and the gap.
+//    passes that is run whole.
+// Each chain's own cheapest cost bounds the plans from below. Upper bounds:
+// every stage at its largest capacity, then each chain's optimum in its
+// place, then the chains' optima side by side with replicas added to the
+// least served stage until the plan meets the SLO. With a time or
+// simulation limit, a search that is cut off returns the best plan it has,
+// the lower bound it proved, and the gap.
 
 #include <optional>
 
