@@ -50,6 +50,11 @@ struct search_context {
     }
   }
 
+  /// A time or simulation limit was set.
+  bool limited() const {
+    return deadline.has_value() || limits.simulation_limit > 0;
+  }
+
   bool out_of_time() {
     if (!cut && deadline && wall_clock::now() > *deadline)
       cut = true;
@@ -194,8 +199,11 @@ public:
         return out;
       }
     }
-    if (whole_)
+    if (whole_) {
       find_first_plan();
+      if (cx_.limited())
+        shrink_first_plan();
+    }
     if (auto stopped = bound_chains())
       return *stopped;
     if (whole_)
@@ -359,6 +367,86 @@ private:
     }
   }
 
+  /// With a limit, a cheaper first plan before the chains' exact searches:
+  /// per stage of each chain and per hardware, at the batch size of the best
+  /// throughput, the fewest replicas that keep the chain within the SLO,
+  /// found by bisection (as if fewer replicas never helped: a heuristic,
+  /// and only the upper bound depends on it); the cheapest of those.
+  void shrink_first_plan() {
+    if (!first_plan_)
+      return;
+    auto plan = *first_plan_;
+    for (const auto& chain : chains_) {
+      for (auto i : chain) {
+        if (!pb_.stages[i].planned())
+          continue;
+        auto best = plan[i];
+        double best_cost = pb_.stages[i].planned()
+                             ? profile_of(pb_.stages[i], best)->cost
+                                 * best.replicas
+                             : 0;
+        for (const auto& opt : fastest_per_hardware(i)) {
+          if (cx_.out_of_time())
+            return;
+          auto fits_with = [&](uint32_t replicas) {
+            auto trial = plan;
+            trial[i] = opt.choice;
+            trial[i].replicas = replicas;
+            return chain_fits(trial, chain);
+          };
+          uint32_t high = pb_.max_replicas;
+          if (!fits_with(high))
+            continue;
+          uint32_t low = opt.choice.replicas; // the throughput bound
+          while (low < high) {
+            auto mid = low + (high - low) / 2;
+            if (fits_with(mid))
+              high = mid;
+            else
+              low = mid + 1;
+          }
+          auto cost = profile_of(pb_.stages[i], opt.choice)->cost * high;
+          if (cost < best_cost) {
+            best = opt.choice;
+            best.replicas = high;
+            best_cost = cost;
+          }
+        }
+        plan[i] = best;
+      }
+    }
+    if (offer_repaired(plan))
+      first_plan_ = upper_->plan;
+  }
+
+  /// Per hardware of the stage, its option (at the fewest replicas the
+  /// throughput bound allows) with the batch size of the best throughput.
+  std::vector<option> fastest_per_hardware(size_t i) const {
+    std::map<std::string, std::pair<double, option>> best;
+    for (const auto& opt : options_[i]) {
+      auto rate = speed_of(pb_.stages[i], opt.choice, pb_.random_service)
+                    .max_rate_per_ms;
+      auto found = best.find(opt.choice.hardware);
+      if (found == best.end() || rate > found->second.first
+          || (rate == found->second.first
+              && opt.choice.replicas < found->second.second.choice.replicas))
+        best[opt.choice.hardware] = {rate, opt};
+    }
+    std::vector<option> result;
+    for (auto& [hardware, entry] : best)
+      result.push_back(entry.second);
+    return result;
+  }
+
+  /// Whether `plan`'s part on `chain` keeps the chain within the SLO.
+  bool chain_fits(const pipeline_plan& plan, const std::vector<size_t>& chain) {
+    auto saved = plan_;
+    plan_ = plan;
+    bool ok = prefix_fits(chain);
+    plan_ = std::move(saved);
+    return ok;
+  }
+
   /// Once a chain's cheapest plan is known: the first plan with that chain
   /// in place of its own, a cheaper upper bound for a search cut off
   /// before the others.
@@ -398,12 +486,19 @@ private:
     for (size_t c = 0; c < chains_.size(); ++c)
       for (auto i : chains_[c])
         plan[i] = chain_plans_[c][i];
+    offer_repaired(std::move(plan));
+  }
+
+  /// Offers `plan` as an upper bound once it meets the SLO, adding one
+  /// replica at a time to the least served stage until it does; returns
+  /// whether it got there.
+  bool offer_repaired(pipeline_plan plan) {
     auto limit = pb_.max_replicas * pb_.stages.size();
     for (size_t step = 0; step <= limit && !cx_.out_of_time(); ++step) {
       double p99 = 0;
       if (fits(plan, p99)) {
         offer_upper_bound(plan, p99);
-        return;
+        return true;
       }
       std::optional<size_t> grow;
       for (auto i : scope_) {
@@ -414,9 +509,10 @@ private:
           grow = i;
       }
       if (!grow)
-        return;
+        return false;
       ++plan[*grow].replicas;
     }
+    return false;
   }
 
   /// Assigns order_[k] and on; collects complete plans with cost in the band.
@@ -520,10 +616,7 @@ private:
   /// plan's own simulation.
   bool fits(const pipeline_plan& plan, double& p99) {
     if (!whole_) {
-      auto saved = plan_;
-      plan_ = plan;
-      bool ok = prefix_fits(scope_);
-      plan_ = std::move(saved);
+      bool ok = chain_fits(plan, scope_);
       p99 = ok ? cx_.oracle.p99_ms(plan, scope_) : infeasible_latency;
       return ok;
     }

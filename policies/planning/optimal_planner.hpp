@@ -19,9 +19,10 @@
 //    chains' latencies plus the least time after each; only a plan that
 //    passes that is run whole.
 // Each chain's own cheapest cost bounds the plans from below. Upper bounds:
-// every stage at its largest capacity, then each chain's optimum in its
-// place, then the chains' optima side by side with replicas added to the
-// least served stage until the plan meets the SLO. With a time or
+// every stage at its largest capacity (with a limit, then shrunk stage by
+// stage by bisection on replicas), then each chain's optimum in its place,
+// then the chains' optima side by side; a plan that misses the SLO gets
+// replicas added to its least served stage until it meets it. With a time or
 // simulation limit, a search that is cut off returns the best plan it has,
 // the lower bound it proved, and the gap.
 
