@@ -26,6 +26,9 @@ planning_problem planning_problem_for(const scenario& sc,
     pb.mean_rate_qps = span_s > 0 ? double(sample.size() - 1) / span_s : 0;
   }
   for (const auto& spec : sc.stages) {
+    if (spec.batching == batching_kind::fill
+        || spec.batching == batching_kind::aimd)
+      pb.chains_run_alone = false;
     planning_stage stage;
     stage.name = spec.name;
     for (auto id : spec.input_ids)

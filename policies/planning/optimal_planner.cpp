@@ -167,7 +167,9 @@ public:
     for (auto i : scope_)
       in_scope[i] = true;
     std::vector<bool> placed(pb_.stages.size(), false);
-    for (const auto& chain : chains_of(pb_)) {
+    auto chains = pb_.chains_run_alone ? chains_of(pb_)
+                                       : std::vector<std::vector<size_t>>{};
+    for (const auto& chain : chains) {
       if (!in_scope[chain.front()])
         continue;
       std::vector<size_t> kept;

@@ -64,6 +64,10 @@ struct planning_problem {
   /// Service times are drawn at random (then a batch may be arbitrarily
   /// short, and latency bounds cannot count on a shortest service time).
   bool random_service = false;
+  /// A chain of stages runs alone exactly as inside the pipeline. Not so
+  /// when a stage's batching depends on its share of the SLO (fill, aimd),
+  /// which the stages after it change: then only whole plans are judged.
+  bool chains_run_alone = true;
 };
 
 constexpr double infeasible_latency = std::numeric_limits<double>::infinity();
