@@ -5,6 +5,7 @@
 #include <thread>
 #include <cmath>
 #include <numeric>
+#include <stdexcept>
 
 #include "models/durations.hpp"
 #include "runtime/direct_chain.hpp"
@@ -26,6 +27,15 @@ planning_problem planning_problem_for(const scenario& sc,
     pb.mean_rate_qps = span_s > 0 ? double(sample.size() - 1) / span_s : 0;
   }
   for (const auto& spec : sc.stages) {
+    // A controller may route a request past stages (and decides batches
+    // itself): the planners' bounds count on every request visiting every
+    // stage under its batching policy.
+    if (!spec.controller.empty())
+      throw std::invalid_argument(
+        "scenario '" + sc.name + "': stage '" + spec.name
+        + "' has a controller ('" + spec.controller
+        + "'); troupe plan provisions pipelines whose stages batch by their "
+          "policies and serve every request");
     if (spec.batching == batching_kind::fill
         || spec.batching == batching_kind::aimd)
       pb.chains_run_alone = false;

@@ -19,7 +19,8 @@ namespace troupe {
 
 /// Model stages become planned stages (hardware best first: dearest per
 /// replica, then fastest at batch size 1); join and noop stages stay as they
-/// are. The mean rate is that of `sample`.
+/// are. The mean rate is that of `sample`. Throws std::invalid_argument for
+/// a stage with a controller (it may route requests past stages).
 planning_problem planning_problem_for(const scenario& sc,
                                       const arrival_times& sample,
                                       double slo_ms, uint32_t max_replicas);

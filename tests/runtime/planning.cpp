@@ -411,6 +411,20 @@ BOOST_AUTO_TEST_CASE(the_explanation_shows_a_saving_a_plan_missed) {
       BOOST_CHECK(c.breaks != binding_constraint::none);
 }
 
+BOOST_AUTO_TEST_CASE(a_pipeline_with_a_controller_is_not_planned) {
+  // Rafiki's controller routes each batch to the models it picks: not every
+  // request visits every stage, which the planners' bounds count on.
+  auto rafiki = load_scenario(TROUPE_SOURCE_DIR "/scenarios/rafiki-seed.toml");
+  auto arrivals = make_arrivals(rafiki, rafiki.seed, 100);
+  BOOST_CHECK_EXCEPTION(planning_problem_for(rafiki, arrivals, 250, 4),
+                        std::invalid_argument,
+                        [](const std::invalid_argument& e) {
+                          return std::string{e.what()}.find(
+                                   "has a controller ('rafiki')")
+                                 != std::string::npos;
+                        });
+}
+
 BOOST_AUTO_TEST_CASE(a_slo_below_the_service_time_is_explained) {
   auto pb = problem();
   pb.slo_ms = 15; // s(1) of both models on "big" adds up to 18.3 ms
