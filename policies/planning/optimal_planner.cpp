@@ -383,10 +383,8 @@ private:
         if (!pb_.stages[i].planned())
           continue;
         auto best = plan[i];
-        double best_cost = pb_.stages[i].planned()
-                             ? profile_of(pb_.stages[i], best)->cost
-                                 * best.replicas
-                             : 0;
+        double best_cost = profile_of(pb_.stages[i], best)->cost
+                           * best.replicas;
         for (const auto& opt : fastest_per_hardware(i)) {
           if (cx_.out_of_time())
             return;
