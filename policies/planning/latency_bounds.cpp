@@ -44,6 +44,12 @@ stage_speed speed_of(const planning_stage& stage, const stage_choice& choice,
   return speed;
 }
 
+double best_capacity_qps(const planning_stage& stage,
+                         const stage_choice& choice, bool random_service) {
+  return 1000.0 * speed_of(stage, choice, random_service).max_rate_per_ms
+         * choice.replicas;
+}
+
 double min_service_ms(const planning_stage& stage, bool random_service) {
   if (!stage.planned() || random_service)
     return 0;

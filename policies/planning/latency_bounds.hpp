@@ -29,6 +29,12 @@ struct stage_speed {
 stage_speed speed_of(const planning_stage& stage, const stage_choice& choice,
                      bool random_service);
 
+/// Requests per second the stage serves at most under `choice`: its best
+/// throughput at a batch size it may form, times its replicas (infinite
+/// for an unplanned stage or random service times).
+double best_capacity_qps(const planning_stage& stage,
+                         const stage_choice& choice, bool random_service);
+
 /// The shortest service time of a stage under any of its choices (0 for an
 /// unplanned stage or random service times).
 double min_service_ms(const planning_stage& stage, bool random_service);

@@ -26,6 +26,10 @@ struct candidate {
   double cost = 0;
 };
 
+/// What is known of a chain prefix: nothing yet, only that the latency
+/// bounds allow it (it still has to run), or whether it meets the SLO.
+enum class verdict { unknown, bounds_allow, fits, misses };
+
 /// What the searches share: the problem's bounds, the verdicts on chain
 /// prefixes, the clock.
 struct search_context {
@@ -81,8 +85,8 @@ struct search_context {
   bool cut = false;
   size_t allowance = 0;
   std::vector<double> tail_ms;
-  /// Verdicts on chain prefixes: prefix -> its stages' choices -> fits.
-  std::map<std::vector<size_t>, std::map<std::vector<stage_choice>, bool>>
+  /// Verdicts on chain prefixes: prefix -> its stages' choices -> verdict.
+  std::map<std::vector<size_t>, std::map<std::vector<stage_choice>, verdict>>
     prefix_verdicts;
   uint64_t refuted_by_bounds = 0;
 };
@@ -104,8 +108,10 @@ std::vector<option> stage_options(const search_context& cx, size_t i) {
         continue;
       // The throughput bound: replicas x the best throughput at a batch
       // size the stage may form, against the sample's mean rate.
+      auto one = stage_choice{p->hardware, row.batch_size, 1};
       auto needed = std::ceil(pb.mean_rate_qps
-                              / (1000.0 * speed.max_rate_per_ms));
+                              / best_capacity_qps(stage, one,
+                                                  pb.random_service));
       auto first = static_cast<uint32_t>(std::max(1.0, needed));
       for (uint32_t r = first; r <= pb.max_replicas; ++r)
         result.push_back(
@@ -221,6 +227,8 @@ public:
     }
     if (!std::isfinite(band_width_))
       band_width_ = 1;
+    if (upper_)
+      first_upper_ = upper_->cost;
     double low = -1;
     double high = rest_bound_[0];
     for (;;) {
@@ -353,20 +361,16 @@ private:
         continue;
       double best = -1;
       for (const auto& opt : options_[i]) {
-        auto capacity = speed_of(pb_.stages[i], opt.choice, pb_.random_service)
-                          .max_rate_per_ms
-                        * opt.choice.replicas;
+        auto capacity = best_capacity_qps(pb_.stages[i], opt.choice,
+                                          pb_.random_service);
         if (capacity > best) {
           best = capacity;
           plan[i] = opt.choice;
         }
       }
     }
-    double p99 = 0;
-    if (!cx_.out_of_time() && fits(plan, p99)) {
-      offer_upper_bound(plan, p99);
+    if (!cx_.out_of_time() && offer_if_fits(plan))
       first_plan_ = plan;
-    }
   }
 
   /// With a limit, a cheaper first plan before the chains' exact searches:
@@ -457,26 +461,27 @@ private:
     auto plan = *first_plan_;
     for (auto i : chain)
       plan[i] = cheapest[i];
-    double p99 = 0;
-    if (fits(plan, p99)) {
-      offer_upper_bound(plan, p99);
+    if (offer_if_fits(plan))
       first_plan_ = plan;
-    }
   }
 
-  void offer_upper_bound(const pipeline_plan& plan, double p99) {
+  /// Keeps `plan` as the upper bound when it meets the SLO and costs less
+  /// than the one kept; returns whether it meets the SLO.
+  bool offer_if_fits(const pipeline_plan& plan) {
+    double p99 = 0;
+    if (!fits(plan, p99))
+      return false;
     auto cost = plan_cost(pb_, plan);
-    if (upper_ && upper_->cost <= cost)
-      return;
-    upper_ = candidate{plan, cost};
-    upper_p99_ = p99;
-    first_upper_ = cost;
+    if (!upper_ || cost < upper_->cost) {
+      upper_ = candidate{plan, cost};
+      upper_p99_ = p99;
+    }
+    return true;
   }
 
-  /// A first feasible plan, cheap to find: the chains' cheapest plans side
-  /// by side (the cheapest option elsewhere), then one more replica at a
-  /// time for the least served stage of the chain with the most late
-  /// requests, until the plan meets the SLO.
+  /// An upper bound once the chains' searches are done: their cheapest
+  /// plans side by side (the cheapest option elsewhere), repaired until the
+  /// plan meets the SLO.
   void find_upper_bound() {
     if (chain_plans_.size() != chains_.size())
       return;
@@ -495,11 +500,8 @@ private:
   bool offer_repaired(pipeline_plan plan) {
     auto limit = pb_.max_replicas * pb_.stages.size();
     for (size_t step = 0; step <= limit && !cx_.out_of_time(); ++step) {
-      double p99 = 0;
-      if (fits(plan, p99)) {
-        offer_upper_bound(plan, p99);
+      if (offer_if_fits(plan))
         return true;
-      }
       std::optional<size_t> grow;
       for (auto i : scope_) {
         if (!pb_.stages[i].planned() || plan[i].replicas >= pb_.max_replicas)
@@ -530,7 +532,7 @@ private:
     if (checked)
       prefetch(k, cost, prefix->second);
     for (const auto& opt : options_[stage]) {
-      if (cost + opt.cost + rest_bound_[k + 1] > band_high_)
+      if (beyond_band(k, cost, opt))
         break;
       plan_[stage] = opt.choice;
       if (!checked || prefix_fits(prefix->second))
@@ -539,20 +541,29 @@ private:
     plan_[stage] = stage_choice{};
   }
 
+  /// Options come by increasing cost: past this one, the band holds none.
+  bool beyond_band(size_t k, double cost, const option& opt) const {
+    return cost + opt.cost + rest_bound_[k + 1] > band_high_;
+  }
+
+  /// The prefix's stages' choices in plan_: what its verdict is kept by.
+  std::vector<stage_choice> prefix_key(const std::vector<size_t>& prefix) const {
+    std::vector<stage_choice> key;
+    for (auto i : prefix)
+      key.push_back(plan_[i]);
+    return key;
+  }
+
   /// Runs side by side the prefix runs that the loop over order_[k]'s
   /// options in this band will ask for.
   void prefetch(size_t k, double cost, const std::vector<size_t>& prefix) {
     auto stage = order_[k];
-    auto& verdicts = cx_.prefix_verdicts[prefix];
     std::vector<pipeline_plan> runs;
     for (const auto& opt : options_[stage]) {
-      if (cost + opt.cost + rest_bound_[k + 1] > band_high_)
+      if (beyond_band(k, cost, opt))
         break;
       plan_[stage] = opt.choice;
-      std::vector<stage_choice> key;
-      for (auto i : prefix)
-        key.push_back(plan_[i]);
-      if (verdicts.count(key) == 0 && prefix_bounds_allow(prefix))
+      if (bound_verdict(prefix) == verdict::bounds_allow)
         runs.push_back(plan_);
     }
     plan_[stage] = stage_choice{};
@@ -569,23 +580,30 @@ private:
   /// on time with the least time after it: first by the latency bounds on
   /// the shorter prefix's latencies (no simulation), then by its own run.
   bool prefix_fits(const std::vector<size_t>& prefix) {
-    std::vector<stage_choice> key;
-    for (auto i : prefix)
-      key.push_back(plan_[i]);
-    auto& verdicts = cx_.prefix_verdicts[prefix];
-    auto known = verdicts.find(key);
-    if (known != verdicts.end())
-      return known->second;
-    bool fits = prefix_bounds_allow(prefix);
-    if (fits) {
+    auto& v = cx_.prefix_verdicts[prefix][prefix_key(prefix)];
+    if (v == verdict::unknown)
+      bound_verdict(prefix);
+    if (v == verdict::bounds_allow) {
       auto latencies = cx_.oracle.latencies_ms(plan_, prefix);
-      fits = latencies
-             && !cx_.too_late(*latencies, cx_.tail_ms[prefix.back()]);
+      v = latencies && !cx_.too_late(*latencies, cx_.tail_ms[prefix.back()])
+            ? verdict::fits
+            : verdict::misses;
+    }
+    return v == verdict::fits;
+  }
+
+  /// The prefix's verdict, after the latency bounds when it had none.
+  verdict bound_verdict(const std::vector<size_t>& prefix) {
+    auto& v = cx_.prefix_verdicts[prefix][prefix_key(prefix)];
+    if (v != verdict::unknown)
+      return v;
+    if (prefix_bounds_allow(prefix)) {
+      v = verdict::bounds_allow;
     } else {
+      v = verdict::misses;
       ++cx_.refuted_by_bounds;
     }
-    verdicts.emplace(std::move(key), fits);
-    return fits;
+    return v;
   }
 
   bool prefix_bounds_allow(const std::vector<size_t>& prefix) {

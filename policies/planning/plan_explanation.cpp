@@ -19,13 +19,6 @@ std::string to_string(binding_constraint x) {
 
 namespace {
 
-/// Requests per second the stage serves at most under `choice`.
-double best_capacity_qps(const planning_problem& pb, size_t stage,
-                         const stage_choice& choice) {
-  auto speed = speed_of(pb.stages[stage], choice, pb.random_service);
-  return 1000.0 * speed.max_rate_per_ms * choice.replicas;
-}
-
 /// What the plan with stage `i` changed to `choice` breaks.
 cheaper_change judge(const planning_problem& pb, latency_oracle& oracle,
                      pipeline_plan plan, size_t i, const stage_choice& choice,
@@ -34,7 +27,7 @@ cheaper_change judge(const planning_problem& pb, latency_oracle& oracle,
   result.change = std::move(change);
   plan[i] = choice;
   result.cost = plan_cost(pb, plan);
-  auto capacity = best_capacity_qps(pb, i, choice);
+  auto capacity = best_capacity_qps(pb.stages[i], choice, pb.random_service);
   if (capacity < pb.mean_rate_qps) {
     result.breaks = binding_constraint::throughput;
     result.why = fmt::format("serves {:.1f} q/s, below the mean rate of "
@@ -80,7 +73,7 @@ std::vector<stage_explanation> explain_plan(const planning_problem& pb,
       continue;
     stage_explanation x;
     x.stage = i;
-    x.load = pb.mean_rate_qps / best_capacity_qps(pb, i, plan[i]);
+    x.load = pb.mean_rate_qps / best_capacity_qps(stage, plan[i], pb.random_service);
     if (plan[i].replicas > 1) {
       auto fewer = plan[i];
       --fewer.replicas;
