@@ -151,11 +151,8 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     replicas[k].resize(spec.replicas);
     for (uint16_t r = 0; r < spec.replicas; ++r) {
       auto& rep = replicas[k][r];
-      rep.options.stage = static_cast<stage_id>(k);
-      rep.options.index = r;
-      rep.options.service = *spec.service;
-      rep.options.service_time = {sc.service_time,
-                                  replica_seed(sc.seed, k, r)};
+      rep.options = replica_spec_options(sc, static_cast<stage_id>(k), r,
+                                         sc.seed);
       rep.service_times = service_time_model{rep.options.service_time};
       replica_actor[k].push_back(owners.size());
       owners.push_back({k, r});

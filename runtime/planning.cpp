@@ -178,33 +178,32 @@ std::shared_ptr<const std::vector<double>>
 simulated_latency::simulate(const pipeline_plan& plan,
                             const std::vector<size_t>& stages, const key& k) {
   auto sc = planned(plan, stages);
+  // A chain of model stages: the graph's own latencies without actors.
+  if (runs_as_direct_chain(sc))
+    return remember(k, direct_chain_latencies(sc, *sample_, late_allowed()));
   auto n = sample_->size();
-  std::shared_ptr<std::vector<double>> latencies;
-  if (runs_as_direct_chain(sc)) {
-    // A chain of model stages: the graph's own latencies without actors.
-    if (auto direct = direct_chain_latencies(sc, *sample_, late_allowed()))
-      latencies = std::make_shared<std::vector<double>>(std::move(*direct));
-  } else {
-    run_options opts;
-    opts.arrivals = sample_;
-    opts.stop_after_late = late_allowed();
-    auto run = run_scenario(sc, opts);
-    if (!run.stopped_early && run.outcomes.records.size() >= n) {
-      latencies = std::make_shared<std::vector<double>>(n, infeasible_latency);
-      for (const auto& rec : run.outcomes.records)
-        if (rec.kind == outcome_kind::completed && rec.req.id < n)
-          (*latencies)[rec.req.id] = to_ms(rec.finish - rec.req.arrival);
-    }
-  }
+  run_options opts;
+  opts.arrivals = sample_;
+  opts.stop_after_late = late_allowed();
+  auto run = run_scenario(sc, opts);
+  if (run.stopped_early || run.outcomes.records.size() < n)
+    return remember(k, std::nullopt);
+  std::vector<double> latencies(n, infeasible_latency);
+  for (const auto& rec : run.outcomes.records)
+    if (rec.kind == outcome_kind::completed && rec.req.id < n)
+      latencies[rec.req.id] = to_ms(rec.finish - rec.req.arrival);
   return remember(k, std::move(latencies));
 }
 
 std::shared_ptr<const std::vector<double>>
 simulated_latency::remember(const key& k,
-                            std::shared_ptr<std::vector<double>> latencies) {
+                            std::optional<std::vector<double>> run) {
   ++simulations_;
   auto n = sample_->size();
   auto rank = n - late_allowed();
+  std::shared_ptr<const std::vector<double>> latencies;
+  if (run)
+    latencies = std::make_shared<const std::vector<double>>(std::move(*run));
   double p99 = infeasible_latency;
   if (latencies && rank > 0) {
     auto sorted = *latencies;
@@ -260,15 +259,9 @@ void simulated_latency::prefetch(const std::vector<pipeline_plan>& plans,
   work();
   for (auto& t : helpers)
     t.join();
-  for (auto& j : jobs) {
-    if (memo_.count(j.k) != 0)
-      continue;
-    std::shared_ptr<std::vector<double>> latencies;
-    if (j.latencies)
-      latencies = std::make_shared<std::vector<double>>(
-        std::move(*j.latencies));
-    remember(j.k, std::move(latencies));
-  }
+  for (auto& j : jobs)
+    if (memo_.count(j.k) == 0)
+      remember(j.k, std::move(j.latencies));
 }
 
 } // namespace troupe

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "policies/planning/plan.hpp"
@@ -81,9 +82,9 @@ private:
   scenario planned(const pipeline_plan& plan,
                    const std::vector<size_t>& stages) const;
 
-  /// Remembers a run's latencies (null: it stopped early) and its P99.
+  /// Remembers a run's latencies (none: it stopped early) and its P99.
   std::shared_ptr<const std::vector<double>>
-  remember(const key& k, std::shared_ptr<std::vector<double>> latencies);
+  remember(const key& k, std::optional<std::vector<double>> run);
 
   /// Requests late beyond which a run stops: its P99 misses the SLO.
   size_t late_allowed() const;

@@ -36,8 +36,6 @@ named_registry<stage_kind>& kinds() {
   return *instance;
 }
 
-} // namespace
-
 /// A replica's own seed: the run's seed mixed with its stage and index
 /// (splitmix64's finaliser), so that replicas draw unrelated sequences.
 uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
@@ -49,17 +47,24 @@ uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
   return x ^ (x >> 31);
 }
 
+} // namespace
+
+replica_options replica_spec_options(const scenario& sc, stage_id id,
+                                     uint16_t index, uint64_t seed) {
+  replica_options opts;
+  opts.stage = id;
+  opts.index = index;
+  if (sc.stages[id].service)
+    opts.service = *sc.stages[id].service;
+  opts.service_time = {sc.service_time, replica_seed(seed, id, index)};
+  return opts;
+}
+
 replica_options replica_base_options(const stage_spawn_context& ctx,
                                      uint16_t index) {
-  replica_options opts;
-  opts.stage = ctx.id;
-  opts.index = index;
-  if (ctx.spec.service)
-    opts.service = *ctx.spec.service;
+  auto opts = replica_spec_options(ctx.sc, ctx.id, index, ctx.seed);
   opts.successors = ctx.successors;
   opts.sink = ctx.sink;
-  opts.service_time = {ctx.sc.service_time,
-                       replica_seed(ctx.seed, ctx.id, index)};
   return opts;
 }
 

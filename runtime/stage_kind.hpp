@@ -113,9 +113,11 @@ const stage_kind& kind_of(const stage_spec& spec);
 /// The registered names, comma-separated, for error messages.
 std::string stage_kind_names();
 
-/// A replica's own seed for the scenario's service-time model: the run's
-/// seed mixed with its stage and index.
-uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index);
+/// A replica as its stage's spec configures it: stage, index, profile (if
+/// any) and its own seed for the scenario's service-time model, before the
+/// actors it sends to are added.
+replica_options replica_spec_options(const scenario& sc, stage_id id,
+                                     uint16_t index, uint64_t seed);
 
 /// What every replica of the stage is spawned with, whatever its kind:
 /// stage, index, profile (if any), successors, sink, and its own seed for
