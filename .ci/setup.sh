@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build ccache libcaf-dev libfmt-dev libboost-test-dev
           libtomlplusplus-dev libcli11-dev gnuplot-nox zlib1g-dev
-          libtorch-dev libopenblas0-openmp dataset-fashion-mnist)
+          libtorch-dev libopenblas0-openmp dataset-fashion-mnist
+          libssl-dev openssl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -1,5 +1,7 @@
 #include "actors/frontend.hpp"
 
+#include "actors/forwarding.hpp"
+
 namespace troupe {
 
 void frontend_state::init(frontend_options opts) {
@@ -12,6 +14,11 @@ void frontend_state::init(frontend_options opts) {
   in_service.assign(options.pool.slots, {caf::timespan{0}, 0});
   router = make_replica_router(options.routing);
   gather = join_buffer{options.inputs};
+  serving.assign(options.pool.slots, 0);
+  remote.assign(options.pool.slots, false);
+  held.assign(options.pool.slots, std::nullopt);
+  for (auto slot : options.joining)
+    pool.lose(slot, caf::timespan{0});
 }
 
 frontend_state::admission frontend_state::admit(batch&& in,
@@ -163,6 +170,7 @@ frontend_state::form_batch(uint32_t size, size_t replica,
   if (!taken.empty()) {
     pool.take(result.replica, now);
     in_service[result.replica] = {now, actual};
+    serving[result.replica] = id;
   }
   return result;
 }
@@ -173,6 +181,50 @@ void frontend_state::release(size_t replica, caf::timespan now) {
   if (size > 0)
     batcher->observe(size, now - since, options.stage_slo);
   size = 0;
+  serving[replica] = 0;
+  held[replica].reset();
+}
+
+bool frontend_state::expects(const served_batch& x) const {
+  return x.replica < serving.size() && serving[x.replica] != 0
+         && serving[x.replica] == x.batch_id;
+}
+
+void frontend_state::join(size_t replica, replica_actor handle,
+                          caf::timespan now) {
+  if (replica >= options.replicas.size())
+    return;
+  options.replicas[replica] = std::move(handle);
+  remote[replica] = true;
+  pool.rejoin(replica, now);
+}
+
+uint32_t frontend_state::take_back(size_t replica, caf::timespan now) {
+  pool.lose(replica, now);
+  in_service[replica].second = 0;
+  serving[replica] = 0;
+  uint32_t count = 0;
+  if (auto& copy = held[replica]) {
+    auto& requests = copy->requests;
+    count = static_cast<uint32_t>(requests.size());
+    for (auto it = requests.rbegin(); it != requests.rend(); ++it)
+      queue.push_front(std::move(*it));
+    copy.reset();
+  }
+  retried += count;
+  return count;
+}
+
+std::optional<size_t>
+frontend_state::slot_of(const caf::actor_addr& replica) const {
+  for (size_t i = 0; i < options.replicas.size(); ++i)
+    if (options.replicas[i] && options.replicas[i].address() == replica)
+      return i;
+  return std::nullopt;
+}
+
+bool frontend_state::unserved() const {
+  return pool.lost() == options.pool.slots;
 }
 
 std::optional<caf::timespan> frontend_state::flush_time() const {
@@ -268,10 +320,31 @@ void drop(frontend_pointer self, std::vector<request> requests, errc reason,
 
 void send_out(frontend_pointer self, frontend_state::dispatch&& next,
               caf::timespan when) {
+  auto& st = self->state;
   drop(self, std::move(next.expired), errc::deadline_expired, when);
-  if (!next.work.requests.empty())
-    self->send(self->state.options.replicas[next.replica], atoms::serve_atom_v,
-               std::move(next.work));
+  if (next.work.requests.empty())
+    return;
+  // A replica on a node may die holding the batch: keep a copy to take back.
+  if (st.remote[next.replica])
+    st.held[next.replica] = next.work;
+  self->send(st.options.replicas[next.replica], atoms::serve_atom_v,
+             std::move(next.work));
+}
+
+/// No replica of the stage is left (cluster mode): the queued requests fail
+/// with errc::replica_lost, which a client may retry.
+void fail_unserved(frontend_pointer self, caf::timespan when) {
+  auto& st = self->state;
+  if (st.queue.empty())
+    return;
+  std::vector<request> failed{std::make_move_iterator(st.queue.begin()),
+                              std::make_move_iterator(st.queue.end())};
+  st.queue.clear();
+  self->send(st.options.sink,
+             failure_notice{st.options.stage,
+                            make_error(errc::replica_lost,
+                                       "no replica of the stage is left"),
+                            when, std::move(failed)});
 }
 
 /// Makes sure the frontend pumps again at `due`: one timer at a time, the
@@ -287,6 +360,10 @@ void wake_at(frontend_pointer self, caf::timespan due, caf::timespan now) {
 /// Dispatches what the policies (or the controller) allow now.
 void pump(frontend_pointer self, caf::timespan when) {
   auto& st = self->state;
+  if (st.unserved()) {
+    fail_unserved(self, when);
+    return;
+  }
   if (st.options.controller) {
     // One question at a time; the answer dispatches and asks again.
     if (st.deciding)
@@ -319,11 +396,30 @@ void pump(frontend_pointer self, caf::timespan when) {
     wake_at(self, *due, when);
 }
 
+/// A replica on a node died: take back its batch, tell the keeper.
+void on_replica_down(frontend_pointer self, const caf::down_msg& down) {
+  auto& st = self->state;
+  auto slot = st.slot_of(down.source);
+  if (!slot || !st.remote[*slot])
+    return;
+  ++st.events;
+  auto when = now_of(self);
+  auto retried = st.take_back(*slot, when);
+  if (st.keeper)
+    self->send(st.keeper,
+               replica_lost{st.options.stage, static_cast<uint16_t>(*slot),
+                            when, down.reason, retried,
+                            st.options.pool.slots - st.pool.lost()});
+  pump(self, when);
+}
+
 } // namespace
 
 frontend_actor::behavior_type frontend(frontend_pointer self,
                                        frontend_options options) {
   self->state.init(std::move(options));
+  self->set_down_handler(
+    [self](caf::down_msg& down) { on_replica_down(self, down); });
   return run_member_behavior(
     self, nothing_to_start,
     [self](batch& in) {
@@ -369,6 +465,32 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
       auto& st = self->state;
       if (st.flush_at && *st.flush_at <= when)
         st.flush_at.reset();
+      pump(self, when);
+    },
+    // A replica on a node is done with its batch.
+    [self](served_batch& done) {
+      auto& st = self->state;
+      ++st.events;
+      auto when = now_of(self);
+      // A late answer: the batch went back to the queue when its replica
+      // was lost, and another replica serves it.
+      if (!st.expects(done))
+        return;
+      stamp_finish(done.work, st.options.stage, when);
+      forward_by_route(self, st.options.successors, st.options.stage,
+                       std::move(done.work));
+      st.release(done.replica, when);
+      pump(self, when);
+    },
+    [self](replica_joined& joined) {
+      auto& st = self->state;
+      ++st.events;
+      auto when = now_of(self);
+      auto handle = caf::actor_cast<replica_actor>(joined.handle);
+      st.keeper = caf::actor_cast<cluster_keeper_actor>(
+        self->current_sender());
+      self->monitor(handle);
+      st.join(joined.replica, std::move(handle), when);
       pump(self, when);
     },
     // The controller's answer, after the modelled decision time.

@@ -19,6 +19,13 @@
 //  4. replica_idle from a worker marks it idle again: back to step 3.
 // Drops go straight to the sink, so every request still ends exactly once.
 //
+// Cluster mode (docs/cluster.md): a slot of options.joining is served by a
+// replica on a node once the cluster keeper says so (replica_joined). The frontend monitors such replicas, keeps a copy of
+// the batch each one holds, and gets the batch back when it is done
+// (served_batch), to send it on itself. When one dies, the frontend takes
+// back its batch and queues the requests again, first in line; only while
+// no replica of the stage is left do requests fail (errc::replica_lost).
+//
 // With a scaler, scale_order sets the pool's target and the batch size;
 // booting workers become usable after the cold start (booted_atom), and
 // load_atom answers how many requests arrived since the last answer.
@@ -81,6 +88,9 @@ struct frontend_options {
   caf::timespan decision_time{0};
   /// The workers (pool.slots is set from their number).
   std::vector<replica_actor> replicas;
+  /// Cluster mode: the slots that a replica on a node serves once it
+  /// joined (replica_joined); lost until then. Empty: none.
+  std::vector<uint16_t> joining;
   /// Where drops go.
   sink_actor sink;
 };
@@ -95,7 +105,7 @@ inline bool operator==(const frontend_options& x, const frontend_options& y) {
          && x.pool == y.pool && x.load_bucket == y.load_bucket
          && x.successors == y.successors && x.controller == y.controller
          && x.decision_time == y.decision_time && x.replicas == y.replicas
-         && x.sink == y.sink;
+         && x.joining == y.joining && x.sink == y.sink;
 }
 
 template <class Inspector>
@@ -105,7 +115,7 @@ typename Inspector::result_type inspect(Inspector& f, frontend_options& x) {
            x.dropping, x.max_batch,
            x.service,
            x.stage_slo, x.pool, x.load_bucket, x.successors, x.controller,
-           x.decision_time, x.replicas, x.sink);
+           x.decision_time, x.replicas, x.joining, x.sink);
 }
 
 struct frontend_state : run_member {
@@ -134,6 +144,18 @@ struct frontend_state : run_member {
   bool deciding = false;
   /// The controller's firm answer holds until then: no question before.
   std::optional<caf::timespan> quiet_until;
+  /// Per worker: the id of the batch in service (0 when idle), so that a
+  /// late served_batch from a lost replica is told apart.
+  std::vector<uint32_t> serving;
+  /// Per worker: served by a replica on a node (cluster mode).
+  std::vector<bool> remote;
+  /// Per remote worker: a copy of the batch it holds, taken back if it dies.
+  std::vector<std::optional<batch>> held;
+  /// Requests taken back from lost replicas and queued again.
+  uint64_t retried = 0;
+  /// Cluster mode: the keeper that sent replica_joined, told of every
+  /// replica lost.
+  cluster_keeper_actor keeper;
 
   frontend_state() = default;
 
@@ -183,6 +205,24 @@ struct frontend_state : run_member {
 
   /// Step 4.
   void release(size_t replica, caf::timespan now);
+
+  /// Whether `x` answers the batch that `x.replica` holds now (not a late
+  /// answer from a replica that was lost meanwhile).
+  bool expects(const served_batch& x) const;
+
+  /// A replica on a node serves slot `replica` from now on.
+  void join(size_t replica, replica_actor handle, caf::timespan now);
+
+  /// The replica of slot `replica` died: the slot is lost until a replica
+  /// joins again, and the batch it held goes back to the front of the
+  /// queue. Returns how many requests were queued again.
+  uint32_t take_back(size_t replica, caf::timespan now);
+
+  /// The slot whose replica has this address, if any.
+  std::optional<size_t> slot_of(const caf::actor_addr& replica) const;
+
+  /// True while no replica can serve: every slot is lost.
+  bool unserved() const;
 
   /// When a waiting partial batch must be flushed: nothing unless `fill`
   /// batching holds back a queue that an idle worker could take.

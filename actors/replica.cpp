@@ -4,6 +4,7 @@
 
 #include <caf/actor_cast.hpp>
 
+#include "actors/forwarding.hpp"
 #include "models/data/data_set_cache.hpp"
 
 namespace troupe {
@@ -35,10 +36,7 @@ void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
 }
 
 void replica_state::finish(batch& work, caf::timespan now) const {
-  work.from = options.stage;
-  for (auto& req : work.requests)
-    if (!req.trace.empty() && req.trace.back().stage == options.stage)
-      req.trace.back().finish = now;
+  stamp_finish(work, options.stage, now);
 }
 
 std::vector<failure_notice> replica_state::infer(batch& work,
@@ -82,48 +80,18 @@ std::vector<failure_notice> replica_state::infer(batch& work,
   return failures;
 }
 
-namespace {
-
-/// The request's route at `stage` (every successor without a visit there).
-uint64_t route_at(const request& req, stage_id stage) {
-  if (req.trace.empty() || req.trace.back().stage != stage)
-    return all_successors;
-  return req.trace.back().route;
-}
-
-/// True when every request goes to every one of `n` successors.
-bool routed_everywhere(const batch& work, stage_id stage, size_t n) {
-  auto all = n >= 64 ? all_successors : (uint64_t{1} << n) - 1;
-  return std::all_of(work.requests.begin(), work.requests.end(),
-                     [&](const request& req) {
-                       return (route_at(req, stage) & all) == all;
-                     });
-}
-
-} // namespace
-
 template <class Self>
 void replica_state::forward(Self* self, batch&& work) const {
-  const auto& successors = options.successors;
-  auto n = successors.size();
-  if (n == 0)
-    return;
-  if (routed_everywhere(work, options.stage, n)) {
-    send_to_all(self, successors, std::move(work));
-    return;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    batch served{options.stage, {}, false};
-    batch skipped{options.stage, {}, true};
-    for (const auto& req : work.requests) {
-      auto route = route_at(req, options.stage);
-      (i < 64 && ((route >> i) & 1) ? served : skipped).requests.push_back(req);
-    }
-    if (!served.requests.empty())
-      self->send(successors[i], std::move(served));
-    if (!skipped.requests.empty())
-      self->send(successors[i], std::move(skipped));
-  }
+  forward_by_route(self, options.successors, options.stage, std::move(work));
+}
+
+template <class Self>
+void replica_state::hand_back(Self* self, batch&& rest) const {
+  if (options.reports_to_frontend)
+    self->send(frontend, served_batch{options.index, batch_id,
+                                      std::move(rest)});
+  else
+    self->send(frontend, replica_idle{options.index});
 }
 
 replica_actor::behavior_type replica(replica_pointer self,
@@ -160,9 +128,14 @@ replica_actor::behavior_type replica(replica_pointer self,
   auto complete = [self, now](batch& work) {
     auto& st = self->state;
     st.last_finish = now();
+    if (st.options.reports_to_frontend) {
+      // The frontend stamps the finish: its clock is the run's.
+      st.hand_back(self, std::move(work));
+      return;
+    }
     st.finish(work, st.last_finish.value());
     st.forward(self, std::move(work));
-    self->send(st.frontend, replica_idle{st.options.index});
+    st.hand_back(self, {});
   };
   return run_member_behavior(
     self, nothing_to_start,
@@ -170,13 +143,16 @@ replica_actor::behavior_type replica(replica_pointer self,
       auto& st = self->state;
       ++st.events;
       st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
+      st.batch_id = work.requests.empty() || work.requests.front().trace.empty()
+                      ? 0
+                      : work.requests.front().trace.back().batch_id;
       bool after_idle = !st.last_finish || now() > *st.last_finish;
       if (st.classifier) {
         auto started = self->clock().now();
         for (auto& notice : st.infer(work, now()))
           self->send(st.options.sink, std::move(notice));
         if (work.requests.empty()) {
-          self->send(st.frontend, replica_idle{st.options.index});
+          st.hand_back(self, {});
           return;
         }
         if (st.options.inference.front().measured) {
@@ -191,16 +167,16 @@ replica_actor::behavior_type replica(replica_pointer self,
         self->send(st.options.sink,
                    failure_notice{st.options.stage, duration.error(), now(),
                                   std::move(work.requests)});
-        self->send(st.frontend, replica_idle{st.options.index});
+        st.hand_back(self, {});
         return;
       }
-      if (duration->count() == 0) {
+      auto held = *duration + 2 * st.options.network_hop;
+      if (held.count() == 0) {
         complete(work);
         return;
       }
       st.stamp_compute(work, *duration);
-      self->delayed_send(self, *duration, atoms::finished_atom_v,
-                         std::move(work));
+      self->delayed_send(self, held, atoms::finished_atom_v, std::move(work));
     },
     [self, complete](atoms::finished_atom, batch& work) {
       ++self->state.events;

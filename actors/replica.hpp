@@ -11,6 +11,9 @@
 //
 // A replica without a profile is a no-op stage: it forwards at once.
 //
+// A replica on a node (cluster mode) hands each batch back to its frontend
+// instead (served_batch): the frontend sends it on.
+//
 // A replica of repository models (options.inference) also computes: on each
 // batch it runs its models' forward passes (blocking: in real time such a
 // replica is spawned detached), fails the requests whose payload is invalid
@@ -92,18 +95,29 @@ struct replica_options {
   sink_actor sink;
   /// Set for replicas of repository models (at most one element).
   std::vector<inference_spec> inference;
+  /// Hands every batch back to the frontend (served_batch) instead of
+  /// sending it on and saying replica_idle: a replica on a node does, so
+  /// that its frontend can tell a late answer from a batch it gave to
+  /// another replica after this one was lost (docs/cluster.md).
+  bool reports_to_frontend = false;
+  /// Virtual time: the network hop to this replica's node; a batch then
+  /// takes a hop to arrive and one to come back, on top of its service time.
+  caf::timespan network_hop{0};
 };
 
 inline bool operator==(const replica_options& x, const replica_options& y) {
   return x.stage == y.stage && x.index == y.index && x.service == y.service
          && x.service_time == y.service_time && x.successors == y.successors
-         && x.sink == y.sink && x.inference == y.inference;
+         && x.sink == y.sink && x.inference == y.inference
+         && x.reports_to_frontend == y.reports_to_frontend
+         && x.network_hop == y.network_hop;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_options& x) {
   return f(caf::meta::type_name("replica_options"), x.stage, x.index,
-           x.service, x.service_time, x.successors, x.sink, x.inference);
+           x.service, x.service_time, x.successors, x.sink, x.inference,
+           x.reports_to_frontend, x.network_hop);
 }
 
 /// The batch size a replica runs and is charged for: the batch's own size,
@@ -116,6 +130,8 @@ struct replica_state : run_member {
   replica_options options;
   /// Sender of the batch in service: told when the replica is idle again.
   frontend_actor frontend;
+  /// The batch in service (stage_visit::batch_id), for served_batch.
+  uint32_t batch_id = 0;
   /// Runs options.inference's models (null without).
   std::shared_ptr<const batch_classifier> classifier;
   combine_kind combine_how = combine_kind::mean;
@@ -147,6 +163,11 @@ struct replica_state : run_member {
   /// names it, and the others as skipped (see batch::skipped).
   template <class Self>
   void forward(Self* self, batch&& work) const;
+
+  /// Tells the frontend that the replica is idle again, handing back
+  /// what is left of the batch when it reports to the frontend.
+  template <class Self>
+  void hand_back(Self* self, batch&& rest) const;
 };
 
 using replica_pointer = replica_actor::stateful_pointer<replica_state>;

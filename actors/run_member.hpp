@@ -39,23 +39,33 @@ inline run_start start_at(caf::actor_clock::time_point epoch) {
 }
 
 /// The actor's own `handlers` followed by the run protocol's (CAF tries
-/// handlers in order: the frequent ones go first). ready_atom is answered
-/// at once (an actor that loads something answers
-/// in a handler of its own instead), run_start sets time zero and then
-/// calls `started()` (the client and the scaler start their timers there),
+/// handlers in order: the frequent ones go first), with `ready` answering
+/// ready_atom (an actor that must connect or load something first answers
+/// with a response promise). run_start sets time zero and then calls
+/// `started()` (the client and the scaler start their timers there),
 /// events_atom answers the count. The actor's state derives from run_member.
-template <class Self, class Started, class... Handlers>
+template <class Self, class Ready, class Started, class... Handlers>
 typename Self::behavior_type
-run_member_behavior(Self* self, Started started, Handlers... handlers) {
+run_member_behavior_with_ready(Self* self, Ready ready, Started started,
+                               Handlers... handlers) {
   return {
     std::move(handlers)...,
-    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    std::move(ready),
     [self, started](run_start x) {
       self->state.start(x);
       started();
     },
     [self](atoms::events_atom) { return self->state.events; },
   };
+}
+
+/// run_member_behavior_with_ready for an actor that is ready at once.
+template <class Self, class Started, class... Handlers>
+typename Self::behavior_type
+run_member_behavior(Self* self, Started started, Handlers... handlers) {
+  return run_member_behavior_with_ready(
+    self, [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    std::move(started), std::move(handlers)...);
 }
 
 /// For run_member_behavior: nothing to do at run_start.

@@ -19,6 +19,8 @@ const char* to_string(worker_state x) {
       return "busy";
     case worker_state::draining:
       return "draining";
+    case worker_state::lost:
+      return "lost";
   }
   return "?";
 }
@@ -150,6 +152,21 @@ void worker_pool::release(size_t slot, caf::timespan now) {
     change(slot, worker_state::idle, now);
   else if (states_[slot] == worker_state::draining)
     change(slot, worker_state::off, now);
+}
+
+void worker_pool::lose(size_t slot, caf::timespan now) {
+  if (slot < states_.size())
+    change(slot, worker_state::lost, now);
+}
+
+void worker_pool::rejoin(size_t slot, caf::timespan now) {
+  if (slot < states_.size() && states_[slot] == worker_state::lost)
+    change(slot, worker_state::idle, now);
+}
+
+uint32_t worker_pool::lost() const {
+  return static_cast<uint32_t>(
+    std::count(states_.begin(), states_.end(), worker_state::lost));
 }
 
 double worker_pool::cost(caf::timespan now) {

@@ -6,6 +6,11 @@
 //                                          |                        |
 //    off <-------------- retire -----------+     retire: draining --+--> off
 //
+// In cluster mode a worker whose replica died (or whose node has not joined
+// yet) is lost until a replica serves its slot again:
+//
+//   any --lose--> lost --rejoin--> idle
+//
 // A pool built without scaling starts with every worker idle and never
 // changes its size. With scaling, set_target() boots workers at once (they
 // serve only after the cold start) and retires them only when every target
@@ -23,7 +28,14 @@
 
 namespace troupe {
 
-enum class worker_state : uint8_t { off, booting, idle, busy, draining };
+enum class worker_state : uint8_t {
+  off,
+  booting,
+  idle,
+  busy,
+  draining,
+  lost
+};
 
 const char* to_string(worker_state x);
 
@@ -81,6 +93,12 @@ public:
   /// A worker finished its batch: idle again, or off when draining.
   void release(size_t slot, caf::timespan now);
 
+  /// The worker's replica died: no batches until it rejoins.
+  void lose(size_t slot, caf::timespan now);
+
+  /// A replica serves the lost worker's slot again: it becomes idle.
+  void rejoin(size_t slot, caf::timespan now);
+
   /// idle()[i] is true when worker i can take a batch now (for the router).
   const std::vector<bool>& idle() const {
     return idle_;
@@ -97,6 +115,9 @@ public:
   uint32_t active() const;
 
   uint32_t booting() const;
+
+  /// Workers lost (cluster mode), waiting for a replica to rejoin.
+  uint32_t lost() const;
 
   /// Cost accrued up to `now`.
   double cost(caf::timespan now);

@@ -24,10 +24,33 @@ struct run_command_options {
   size_t threads = 0;
   /// Progress lines on stderr while running.
   bool progress = true;
+  /// Cluster mode: mutual TLS with these PEM files (all three or none).
+  std::string certificate;
+  std::string key;
+  std::string ca_file;
 };
 
 /// `troupe run`: returns the process exit code.
 int run_command(const run_command_options& options);
+
+struct node_command_options {
+  /// host:port to listen on.
+  std::string listen;
+  /// The name the scenario's [[nodes]] table gives this node.
+  std::string name;
+  /// Mutual TLS with these PEM files (all three or none).
+  std::string certificate;
+  std::string key;
+  std::string ca_file;
+  /// Listen on an address other machines reach, without TLS.
+  bool insecure = false;
+  /// Threads for the replicas hosted here (0 = one per core).
+  size_t threads = 0;
+};
+
+/// `troupe node`: serves until SIGINT or SIGTERM; 0, 2 for bad input, 1
+/// when it cannot listen.
+int node_command(const node_command_options& options);
 
 struct plan_command_options {
   std::string scenario_file;

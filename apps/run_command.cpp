@@ -55,6 +55,9 @@ int run_command(const run_command_options& options) {
     ro.seed = options.seed;
     ro.count = options.count;
     ro.threads = options.threads;
+    ro.network.certificate = options.certificate;
+    ro.network.key = options.key;
+    ro.network.ca_file = options.ca_file;
     if (options.progress)
       ro.on_progress = [](const run_progress& p) {
         std::cerr << fmt::format(

@@ -39,6 +39,47 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(1, 1024));
   run_cmd->add_flag("--quiet{false},-q{false}", run.progress,
                     "No progress lines");
+  // Mutual TLS between nodes (docs/cluster.md): --tls needs all three files.
+  auto add_tls = [](CLI::App* cmd, std::string& certificate, std::string& key,
+                    std::string& ca_file) {
+    auto* tls = cmd->add_flag("--tls", "Mutual TLS between the coordinator "
+                                       "and the nodes (needs --cert, --key "
+                                       "and --ca)");
+    auto* cert = cmd->add_option("--cert", certificate,
+                                 "This process's certificate (PEM)")
+                   ->check(CLI::ExistingFile);
+    auto* key_opt = cmd->add_option("--key", key,
+                                    "The certificate's private key (PEM)")
+                      ->check(CLI::ExistingFile);
+    auto* ca = cmd->add_option("--ca", ca_file,
+                               "The cluster's CA certificate (PEM): peers "
+                               "must present a certificate it signed")
+                 ->check(CLI::ExistingFile);
+    tls->needs(cert)->needs(key_opt)->needs(ca);
+    for (auto* file : {cert, key_opt, ca})
+      file->needs(tls);
+  };
+  add_tls(run_cmd, run.certificate, run.key, run.ca_file);
+
+  troupe::node_command_options node;
+  auto* node_cmd = app.add_subcommand(
+    "node", "Host replicas for a coordinator (`troupe run --clock real` of a "
+            "scenario with [[nodes]]) until Ctrl-C");
+  node_cmd->add_option("--listen", node.listen,
+                       "host:port to listen on (e.g. 127.0.0.1:7001)")
+    ->required();
+  node_cmd->add_option("--name", node.name,
+                       "This node's name, as the scenario's [[nodes]] "
+                       "table gives it")
+    ->required();
+  node_cmd->add_flag("--insecure", node.insecure,
+                     "Listen on an address other machines reach without "
+                     "--tls");
+  node_cmd->add_option("--threads", node.threads,
+                       "Threads for the replicas hosted here (default: one "
+                       "per core)")
+    ->check(CLI::Range(1, 1024));
+  add_tls(node_cmd, node.certificate, node.key, node.ca_file);
 
   troupe::plan_command_options plan;
   auto* plan_cmd = app.add_subcommand(
@@ -272,6 +313,8 @@ int main(int argc, char** argv) {
     return troupe::zoo_accuracy_command(zoo);
   if (*run_cmd)
     return troupe::run_command(run);
+  if (*node_cmd)
+    return troupe::node_command(node);
   if (*plan_cmd)
     return troupe::plan_command(plan);
   if (*rafiki_replay)

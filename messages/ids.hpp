@@ -35,6 +35,11 @@ struct run_start;
 struct run_counts;
 struct dispatch_query;
 struct dispatch_decision;
+struct served_batch;
+struct replica_joined;
+struct replica_lost;
+struct node_event;
+struct cluster_history;
 
 // Spawn options (defined with their actors in actors/): values, so that a
 // coordinator can spawn an actor on another node with them.
@@ -44,6 +49,7 @@ struct join_options;
 struct sink_options;
 struct client_options;
 struct scaler_options;
+struct cluster_keeper_options;
 
 } // namespace troupe
 
@@ -75,6 +81,12 @@ CAF_BEGIN_TYPE_ID_BLOCK(troupe, caf::first_custom_type_id)
   CAF_ADD_TYPE_ID(troupe, (troupe::sink_options))
   CAF_ADD_TYPE_ID(troupe, (troupe::client_options))
   CAF_ADD_TYPE_ID(troupe, (troupe::scaler_options))
+  CAF_ADD_TYPE_ID(troupe, (troupe::served_batch))
+  CAF_ADD_TYPE_ID(troupe, (troupe::replica_joined))
+  CAF_ADD_TYPE_ID(troupe, (troupe::replica_lost))
+  CAF_ADD_TYPE_ID(troupe, (troupe::node_event))
+  CAF_ADD_TYPE_ID(troupe, (troupe::cluster_history))
+  CAF_ADD_TYPE_ID(troupe, (troupe::cluster_keeper_options))
 
 CAF_END_TYPE_ID_BLOCK(troupe)
 
@@ -124,3 +136,12 @@ CAF_ADD_ATOM(troupe, troupe::atoms, progress_atom, "progress")
 /// Runtime -> client: stop sending (Ctrl-C, or the run is aborted); answer
 /// with the number of requests sent.
 CAF_ADD_ATOM(troupe, troupe::atoms, stop_atom, "stop")
+
+// -- cluster mode (docs/cluster.md) -------------------------------------------
+
+/// Cluster keeper -> itself: try to connect node i (again).
+CAF_ADD_ATOM(troupe, troupe::atoms, reconnect_atom, "reconnect")
+/// Runtime -> cluster keeper: answer with the cluster_history.
+CAF_ADD_ATOM(troupe, troupe::atoms, cluster_atom, "cluster")
+/// Anyone -> node agent: answer with the node's name.
+CAF_ADD_ATOM(troupe, troupe::atoms, node_name_atom, "nodename")

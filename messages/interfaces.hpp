@@ -4,11 +4,13 @@
 // fails to compile at the sender.
 
 #include <cstdint>
+#include <string>
 
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
 #include "messages/batch.hpp"
+#include "messages/cluster.hpp"
 #include "messages/control.hpp"
 #include "messages/dispatch.hpp"
 #include "messages/ids.hpp"
@@ -40,7 +42,8 @@ using frontend_actor = run_member_actor::extend<
   caf::replies_to<atoms::load_atom>::with<stage_load>,
   caf::reacts_to<atoms::booted_atom, uint16_t, uint32_t>,
   caf::reacts_to<atoms::flush_batch_atom>,
-  caf::reacts_to<dispatch_decision>>;
+  caf::reacts_to<dispatch_decision>, caf::reacts_to<served_batch>,
+  caf::reacts_to<replica_joined>>;
 
 /// A controller: decides a frontend's dispatches (messages/dispatch.hpp).
 using controller_actor = run_member_actor::extend<
@@ -72,6 +75,20 @@ using sink_actor = run_member_actor::extend<
 using scaler_actor = run_member_actor::extend<
   caf::reacts_to<atoms::scale_tick_atom>,
   caf::replies_to<atoms::history_atom>::with<scaling_history>>;
+
+/// The cluster keeper (cluster mode, real time): connects the nodes, spawns
+/// the replicas placed on them, reconnects a node that was lost and spawns
+/// its replicas again (reconnect_atom is its own timer); it answers
+/// ready_atom once every replica on every node is ready.
+using cluster_keeper_actor = run_member_actor::extend<
+  caf::reacts_to<replica_lost>, caf::reacts_to<atoms::reconnect_atom, uint32_t>,
+  caf::replies_to<atoms::cluster_atom>::with<cluster_history>>;
+
+/// A node process's agent (`troupe node`), published at its port: the
+/// coordinator connects to it and checks its name; replicas are spawned on
+/// its node through CAF's middleman (remote spawn).
+using node_agent_actor = caf::typed_actor<
+  caf::replies_to<atoms::node_name_atom>::with<std::string>>;
 
 /// The client: emits the workload (emit_atom is its own timer); stop_atom
 /// ends the workload early and is answered with the number sent.

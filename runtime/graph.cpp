@@ -1,8 +1,10 @@
 #include "runtime/graph.hpp"
 
 #include <caf/actor_cast.hpp>
+#include <caf/spawn_options.hpp>
 
 #include "actors/client.hpp"
+#include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
 #include "actors/scaler.hpp"
 #include "actors/sink.hpp"
@@ -21,6 +23,13 @@ scaling_spec effective_scaling(const scenario& sc) {
   if (spec.policy == scaling_kind::oracle)
     spec.scale_down_delay = caf::timespan{0};
   return spec;
+}
+
+/// Spawns a replica in this process.
+replica_actor spawn_launch(caf::actor_system& sys, replica_launch launch) {
+  if (launch.detached)
+    return sys.spawn<caf::detached>(replica, std::move(launch.options));
+  return sys.spawn(replica, std::move(launch.options));
 }
 
 } // namespace
@@ -58,6 +67,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   };
   g.sink = sys.spawn(sink, sink_options{sc.leaves().size(), arrivals->size()});
   remember(g.sink, "the sink");
+  // Replicas on nodes, in real time: the keeper spawns them there.
+  cluster_keeper_options remote;
   // Spawn consumers before producers: walk the topological order backwards.
   std::vector<stage_input_actor> inputs(sc.stages.size());
   for (auto it = sc.topological_order.rbegin();
@@ -84,10 +95,37 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     auto slots = scaled_here ? std::max(spec.replicas, scaling.max_workers)
                              : spec.replicas;
     std::vector<replica_actor> replicas;
+    std::vector<uint16_t> joining;
+    auto remote_from = remote.replicas.size();
     for (uint32_t r = 0; r < slots; ++r) {
-      replicas.push_back(kind.spawn_replica(ctx, static_cast<uint16_t>(r)));
-      remember(replicas.back(), "replica " + std::to_string(r) + " of stage '"
-                                  + spec.name + "'");
+      auto index = static_cast<uint16_t>(r);
+      auto name = "replica " + std::to_string(r) + " of stage '" + spec.name
+                  + "'";
+      auto node = sc.node_of(id, index);
+      if (!node) {
+        replicas.push_back(kind.spawn_replica
+                             ? kind.spawn_replica(ctx, index)
+                             : spawn_launch(sys, kind.replica(ctx, index)));
+        remember(replicas.back(), std::move(name));
+        continue;
+      }
+      auto launch = kind.replica(ctx, index);
+      launch.options.reports_to_frontend = true;
+      if (clock == clock_kind::virtual_time) {
+        launch.options.network_hop = sc.nodes[*node].hop;
+        replicas.push_back(spawn_launch(sys, std::move(launch)));
+        remember(replicas.back(), name + " (node '" + sc.nodes[*node].name
+                                    + "', simulated)");
+        continue;
+      }
+      // The keeper spawns it on its node; the slot waits for it.
+      replicas.emplace_back();
+      joining.push_back(index);
+      remote.replicas.push_back(keeper_replica{static_cast<uint32_t>(*node),
+                                               index,
+                                               std::move(launch.options),
+                                               launch.detached,
+                                               {}});
     }
     auto opts = frontend_base_options(sc, id);
     opts.successors = ctx.successors;
@@ -106,6 +144,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
         opts.decision_time = from_ms(spec.decision_ms);
     }
     opts.replicas = std::move(replicas);
+    opts.joining = std::move(joining);
     opts.sink = g.sink;
     if (scaled_here) {
       auto hardware_cost = spec.service->cost;
@@ -121,6 +160,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     auto handle = sys.spawn(frontend, std::move(opts));
     remember(handle, "the frontend of stage '" + spec.name + "'");
     inputs[id] = handle;
+    for (auto r = remote_from; r < remote.replicas.size(); ++r)
+      remote.replicas[r].frontend = handle;
     if (scaled_here)
       scaled[id].frontend = handle;
   }
@@ -142,6 +183,16 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     }
     g.scaler = sys.spawn(scaler, std::move(so));
     remember(g.scaler, "the scaler");
+  }
+  if (!remote.replicas.empty()) {
+    for (const auto& node : sc.nodes)
+      remote.nodes.push_back(keeper_node{node.name, node.host, node.port});
+    for (const auto& spec : sc.stages)
+      remote.stages.push_back(spec.name);
+    remote.tls = settings.tls;
+    remote.spawn_timeout = settings.spawn_timeout;
+    g.keeper = sys.spawn(cluster_keeper, std::move(remote));
+    remember(g.keeper, "the cluster keeper");
   }
   std::vector<stage_input_actor> roots;
   for (auto id : sc.roots())

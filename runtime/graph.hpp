@@ -4,6 +4,7 @@
 // frontend with its replicas (or a join), the client, and the scaler when
 // the scenario has a [scaling] policy.
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct graph {
   sink_actor sink;
   /// Null when the scenario does not scale.
   scaler_actor scaler;
+  /// Null unless replicas run on nodes in real time (cluster mode).
+  cluster_keeper_actor keeper;
   /// Every actor spawned, the client last (run_start reaches the others
   /// before it sends its first request).
   std::vector<graph_member> members;
@@ -48,6 +51,12 @@ struct graph_settings {
   /// Controller kinds of this run only, found before the registered ones
   /// (a command's in-process controller whose learner it reads back).
   std::vector<controller_kind> controllers;
+  /// Real time with [[nodes]]: connect to the nodes with TLS (the actor
+  /// system loaded caf-openssl).
+  bool tls = false;
+  /// Real time with [[nodes]]: how long spawning a replica on a node and
+  /// its getting ready may take.
+  caf::timespan spawn_timeout = std::chrono::minutes(5);
 };
 
 /// A stage's frontend as its scenario spec configures it (the policies,
@@ -58,6 +67,11 @@ frontend_options frontend_base_options(const scenario& sc, stage_id id);
 /// Spawns the scenario's actors in `sys`, ready for the run protocol (see
 /// runtime/runner.cpp): nothing happens until they get run_start. In real
 /// time the sink paces the client.
+///
+/// Replicas placed on [[nodes]] hand their batches back to their frontend.
+/// In virtual time they run here, each batch held a network hop longer each
+/// way; in real time the cluster keeper spawns them on their nodes once it
+/// is asked whether it is ready (actors/cluster_keeper.hpp).
 graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                   std::shared_ptr<const arrival_times> arrivals,
                   graph_settings settings);

@@ -12,7 +12,9 @@
 
 #include "models/durations.hpp"
 #include "models/output_file.hpp"
+#include "runtime/cluster_report.hpp"
 #include "runtime/csv_field.hpp"
+#include "runtime/json_string.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -103,19 +105,6 @@ void add_stage_reports(const scenario& sc, const run_result& run,
 }
 
 
-std::string json_string(const std::string& text) {
-  std::string result = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\')
-      result += '\\';
-    if (static_cast<unsigned char>(c) < 0x20)
-      result += fmt::format("\\u{:04x}", static_cast<int>(c));
-    else
-      result += c;
-  }
-  return result + "\"";
-}
-
 } // namespace
 
 void prepare_output_folder(const std::string& folder) {
@@ -142,6 +131,7 @@ run_summary summarize(const scenario& sc, const run_result& run) {
   s.events = run.events;
   s.wall_s = run.wall_s;
   s.orphaned_results = outcomes.orphaned_results;
+  s.nodes = report_nodes(sc, run);
   std::vector<double> latencies;
   latencies.reserve(outcomes.records.size());
   uint64_t within_slo = 0;
@@ -246,6 +236,9 @@ void write_summary_json(const run_summary& s, const std::string& path) {
         << "}" << (i + 1 < s.stages.size() ? "," : "") << "\n";
   }
   out << "  ],\n";
+  out << "  \"nodes\": ";
+  write_nodes_json(out, s.nodes);
+  out << ",\n";
   // Last on purpose: the only line that differs between identical runs.
   out << "  \"wall_s\": " << num(s.wall_s) << "\n";
   out << "}\n";
@@ -374,6 +367,7 @@ std::string render_summary(const run_summary& s) {
                         st.name, workers, 100 * st.utilisation,
                         st.mean_queue_wait_ms, st.dropped + st.failed, sizes);
   }
+  text += render_nodes(s.nodes);
   double rate = s.wall_s > 0 ? double(s.events) / s.wall_s : 0;
   text += fmt::format("  {} actor messages in {:.3f} s wall ({:.2f} M/s)\n",
                       s.events, s.wall_s, rate / 1e6);

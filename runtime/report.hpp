@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cluster_report.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/statistics.hpp"
@@ -75,6 +76,8 @@ struct run_summary {
   uint64_t events = 0;
   double wall_s = 0;
   std::vector<stage_report> stages;
+  /// Per [[nodes]] entry (cluster mode); empty without nodes.
+  std::vector<node_report> nodes;
 };
 
 /// Readies `folder` for one run's outputs before the run starts: creates it,

@@ -141,6 +141,16 @@ public:
     return answer ? std::move(*answer) : scaling_history{};
   }
 
+  /// What happened to the nodes; empty without a cluster keeper.
+  cluster_history cluster_events() {
+    if (!g_.keeper)
+      return {};
+    auto answer = ask<cluster_history>(caf::actor_cast<caf::actor>(g_.keeper),
+                                       std::chrono::seconds(10),
+                                       atoms::cluster_atom_v);
+    return answer ? std::move(*answer) : cluster_history{};
+  }
+
   /// Messages handled by all actors still alive.
   uint64_t events() {
     uint64_t sum = 0;

@@ -328,13 +328,21 @@ void run_virtual(const run_context& ctx) {
 void run_real(const run_context& ctx) {
   auto threads = plan_threads(ctx.sc, clock_kind::real_time,
                               ctx.options.threads);
-  system_config cfg{clock_kind::real_time, threads.actor_threads};
+  auto network = ctx.options.network;
+  network.enabled = std::any_of(ctx.sc.stages.begin(), ctx.sc.stages.end(),
+                                [](const stage_spec& s) {
+                                  return !s.nodes.empty();
+                                });
+  system_config cfg{clock_kind::real_time, threads.actor_threads, network};
   caf::actor_system sys{cfg};
+  graph_settings settings{clock_kind::real_time, ctx.inputs,
+                          threads.torch_threads, ctx.result.seed,
+                          ctx.options.controllers};
+  settings.tls = network.tls();
+  settings.spawn_timeout = ctx.options.ready_timeout;
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
-                                    {clock_kind::real_time, ctx.inputs,
-                                     threads.torch_threads, ctx.result.seed,
-                                     ctx.options.controllers}),
+                                    std::move(settings)),
                         clock_kind::real_time, [] {}};
   protocol.await_ready(ctx.options.ready_timeout);
   // Time zero a little ahead, so that sending run_start to every actor
@@ -370,6 +378,7 @@ void run_real(const run_context& ctx) {
       report_progress(ctx, protocol, seconds_since(start), start);
     }
   }
+  result.cluster = protocol.cluster_events();
   result.events = protocol.events();
   protocol.shut_down();
 }

@@ -14,11 +14,13 @@
 
 #include <caf/timespan.hpp>
 
+#include "messages/cluster.hpp"
 #include "messages/control.hpp"
 #include "messages/scaling.hpp"
 #include "runtime/clock_kind.hpp"
 #include "runtime/controller_kind.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/system_config.hpp"
 
 namespace troupe {
 
@@ -66,6 +68,9 @@ struct run_options {
   caf::timespan ready_timeout = std::chrono::minutes(5);
   /// Controller kinds of this run only (graph_settings::controllers).
   std::vector<controller_kind> controllers;
+  /// Real time with [[nodes]]: TLS files and heartbeats (`enabled` is set
+  /// by the runner when replicas run on nodes).
+  network_settings network;
 };
 
 struct run_result {
@@ -81,6 +86,9 @@ struct run_result {
   bool stopped_early = false;
   /// The scaler's samples; empty without a [scaling] policy.
   scaling_history scaling;
+  /// Real time with [[nodes]]: what happened to the nodes (losses, replicas
+  /// lost, requests retried, rejoins); empty otherwise.
+  cluster_history cluster;
   /// Why the run ended before every request did, or empty: an actor died
   /// (the requests it could not end failed with errc::aborted), or the run
   /// was cancelled (they were dropped with errc::cancelled).

@@ -56,6 +56,23 @@ std::vector<stage_id> scenario::consumers(stage_id id) const {
   return result;
 }
 
+std::string node_spec::address() const {
+  auto shown = host.find(':') == std::string::npos ? host : "[" + host + "]";
+  return shown + ":" + std::to_string(port);
+}
+
+std::optional<size_t> scenario::node_of(stage_id id,
+                                        uint16_t replica) const {
+  const auto& placed = stages[id].nodes;
+  if (placed.empty())
+    return std::nullopt;
+  const auto& name = placed[replica % placed.size()];
+  for (size_t i = 0; i < nodes.size(); ++i)
+    if (nodes[i].name == name)
+      return i;
+  return std::nullopt;
+}
+
 std::vector<stage_id> scenario::leaves() const {
   std::vector<stage_id> result;
   for (size_t i = 0; i < stages.size(); ++i)

@@ -4,6 +4,7 @@
 // from a TOML file and validated (docs/scenario.md describes every key).
 
 #include <any>
+#include <chrono>
 #include <cstdint>
 #include <iosfwd>
 #include <map>
@@ -60,6 +61,26 @@ struct model_spec {
   std::shared_ptr<const profile> on(const std::string& hardware) const;
 };
 
+/// Virtual time: a node's network hop when its [[nodes]] table sets none:
+/// the median one-way hop that troupe-bench's remote-hop measured on
+/// loopback (docs/bench.md).
+constexpr caf::timespan default_node_hop = std::chrono::microseconds(60);
+
+/// A node process that hosts replicas (`troupe node`), as a [[nodes]] table
+/// names it (docs/cluster.md).
+struct node_spec {
+  std::string name;
+  /// Where the node listens: a host name or IP address, and a TCP port.
+  std::string host;
+  uint16_t port = 0;
+  /// Virtual time: one network hop between the coordinator and this node
+  /// (the `hop_ms` key).
+  caf::timespan hop = default_node_hop;
+
+  /// "host:port".
+  std::string address() const;
+};
+
 struct stage_spec {
   std::string name;
   /// A registered stage kind (runtime/stage_kind.hpp): model, noop, join...
@@ -93,6 +114,9 @@ struct stage_spec {
   /// (join, noop). Stages with a profile are the ones a planner provisions
   /// and a scaler sizes.
   std::shared_ptr<const profile> service;
+  /// The [[nodes]] that host its replicas, by name: replica r runs on
+  /// nodes[r mod size]. Empty: in the coordinator's own process.
+  std::vector<std::string> nodes;
 
   /// replicas x the hardware's cost per replica.
   double cost() const;
@@ -118,6 +142,8 @@ struct scenario {
   std::optional<inputs_spec> inputs;
   /// In file order; indices are stage_ids.
   std::vector<stage_spec> stages;
+  /// The node processes that host replicas ([[nodes]]); empty: one process.
+  std::vector<node_spec> nodes;
   /// Stage indices such that every stage comes after all of its inputs.
   std::vector<stage_id> topological_order;
 
@@ -129,6 +155,10 @@ struct scenario {
 
   /// Stages fed by the client (an input named "source").
   std::vector<stage_id> roots() const;
+
+  /// The index in `nodes` of the node that hosts replica `replica` of stage
+  /// `id`, or nothing when it runs in the coordinator's process.
+  std::optional<size_t> node_of(stage_id id, uint16_t replica) const;
 
   /// Sum of the stages' costs.
   double cost() const;

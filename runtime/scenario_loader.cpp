@@ -16,6 +16,7 @@
 #include "models/input_error.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/controller_kind.hpp"
+#include "runtime/node_address.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -55,7 +56,7 @@ public:
     sc.file = file_;
     check_keys(root, {"name", "description", "slo_ms", "seed", "workload",
                       "scaling", "models", "model_files", "repository",
-                      "inputs", "stages", "service_time"},
+                      "inputs", "stages", "service_time", "nodes"},
                "");
     sc.name = string(require(root, "name", "name"), "name");
     sc.slo_ms = positive_time(require(root, "slo_ms", "slo_ms"), "slo_ms",
@@ -96,6 +97,8 @@ public:
              "unknown model '" + name + "' (mean or lognormal)");
       sc.service_time = *parsed;
     }
+    if (auto nodes = root.get("nodes"))
+      sc.nodes = load_nodes(array(*nodes, "nodes"));
     const auto& stages = array(require(root, "stages", "stages"), "stages");
     load_stages(stages, sc);
     order_stages(stages, sc);
@@ -312,6 +315,73 @@ private:
     if (auto n = t.get("images"))
       x.images = static_cast<uint64_t>(at_least(*n, p + "images", 1));
     return x;
+  }
+
+  /// The [[nodes]]: unique names and addresses.
+  std::vector<node_spec> load_nodes(const toml::array& nodes) const {
+    std::vector<node_spec> result;
+    for (size_t i = 0; i < nodes.size(); ++i) {
+      auto at = "nodes[" + std::to_string(i) + "]";
+      const auto& t = table(nodes[i], at);
+      check_keys(t, {"name", "address", "hop_ms"}, at + ".");
+      node_spec x;
+      x.name = string(require(t, "name", at + ".name"), at + ".name");
+      if (x.name.empty())
+        fail(t.get("name"), at + ".name", "must not be empty");
+      auto p = "nodes." + x.name + ".";
+      const auto& address = require(t, "address", p + "address");
+      try {
+        auto parsed = parse_node_address(string(address, p + "address"));
+        x.host = parsed.host;
+        x.port = parsed.port;
+      } catch (const std::invalid_argument& err) {
+        fail(&address, p + "address", err.what());
+      }
+      if (auto n = t.get("hop_ms"))
+        x.hop = duration(*n, p + "hop_ms", 1e-3, true);
+      for (const auto& other : result) {
+        if (other.name == x.name)
+          fail(t.get("name"), at + ".name",
+               "node '" + x.name + "' is defined twice");
+        if (other.host == x.host && other.port == x.port)
+          fail(&address, p + "address",
+               x.address() + " is node '" + other.name + "''s address too");
+      }
+      result.push_back(std::move(x));
+    }
+    return result;
+  }
+
+  /// The stage's `nodes` key: names of [[nodes]], each once.
+  void load_placement(const toml::node& n, const std::string& field,
+                      stage_spec& s, const scenario& sc) const {
+    const auto& names = array(n, field);
+    if (names.empty())
+      fail(&n, field, "name at least one node, or leave the key out to run "
+                      "the replicas in the coordinator's process");
+    for (const auto& entry : names) {
+      auto name = string(entry, field);
+      auto known = std::any_of(sc.nodes.begin(), sc.nodes.end(),
+                               [&](const node_spec& x) {
+                                 return x.name == name;
+                               });
+      if (!known) {
+        std::string names_known;
+        for (const auto& x : sc.nodes)
+          names_known += (names_known.empty() ? "'" : ", '") + x.name + "'";
+        fail(&entry, field,
+             "unknown node '" + name + "' ("
+               + (names_known.empty() ? "the scenario has no [[nodes]]"
+                                      : "known: " + names_known)
+               + ")");
+      }
+      if (std::find(s.nodes.begin(), s.nodes.end(), name) != s.nodes.end())
+        fail(&entry, field, "node '" + name + "' listed twice");
+      s.nodes.push_back(std::move(name));
+    }
+    if (sc.scaling.policy != scaling_kind::none)
+      fail(&n, field, "a stage on nodes cannot be scaled yet: the [scaling] "
+                      "policy must be none");
   }
 
   /// A stage table as a stage kind reads it.
@@ -643,7 +713,7 @@ private:
         keys.insert(keys.end(), {"replicas", "max_batch", "queue_capacity",
                                  "drop", "routing", "batching",
                                  "max_queue_delay_ms", "controller",
-                                 "decision_ms"});
+                                 "decision_ms", "nodes"});
       // A controller's settings: the subtable named after it.
       if (auto n = t.get("controller"); kind->replicated && n && n->is_string())
         keys.push_back(n->as_string()->get());
@@ -719,6 +789,8 @@ private:
     }
     if (auto n = t.get("decision_ms"))
       s.decision_ms = non_negative(*n, p + "decision_ms");
+    if (auto n = t.get("nodes"))
+      load_placement(*n, p + "nodes", s, sc);
   }
 
   /// The subtable named after the controller, read by its kind.

@@ -127,6 +127,12 @@ void write_stage(std::ostream& out, const stage_spec& s) {
   if (!s.controller.empty())
     out << "controller = " << toml_quoted(s.controller) << "\ndecision_ms = "
         << number(s.decision_ms) << "\n";
+  if (!s.nodes.empty()) {
+    out << "nodes = [";
+    for (size_t i = 0; i < s.nodes.size(); ++i)
+      out << (i == 0 ? "" : ", ") << toml_quoted(s.nodes[i]);
+    out << "]\n";
+  }
   out << "inputs = [";
   for (size_t i = 0; i < s.inputs.size(); ++i)
     out << (i == 0 ? "" : ", ") << toml_quoted(s.inputs[i]);
@@ -207,6 +213,10 @@ void write_scenario(const scenario& sc, const std::string& path,
   }
   write_scaling(out, sc.scaling);
   write_models(out, sc.models);
+  for (const auto& node : sc.nodes)
+    out << "\n[[nodes]]\nname = " << toml_quoted(node.name)
+        << "\naddress = " << toml_quoted(node.address())
+        << "\nhop_ms = " << number(to_ms(node.hop)) << "\n";
   for (const auto& s : sc.stages)
     write_stage(out, s);
   write_file_atomically(path, out.str());

@@ -12,7 +12,8 @@ namespace {
 
 /// Adds a kind that has a spawn function of its shape.
 void add_checked(named_registry<stage_kind>& r, stage_kind kind) {
-  if (kind.replicated ? !kind.spawn_replica : !kind.spawn_stage)
+  if (kind.replicated ? !kind.replica && !kind.spawn_replica
+                      : !kind.spawn_stage)
     throw std::invalid_argument("stage kind '" + kind.name
                                 + "' has no spawn function");
   auto name = kind.name;

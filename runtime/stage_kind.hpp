@@ -25,6 +25,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/replica.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/clock_kind.hpp"
 
@@ -70,6 +71,13 @@ struct stage_spawn_context {
   sink_actor sink;
 };
 
+/// What a replica is spawned with, wherever it runs.
+struct replica_launch {
+  replica_options options;
+  /// Its work blocks a thread (a forward pass): spawned detached.
+  bool detached = false;
+};
+
 /// Key -> TOML value text, in the order to write them.
 using stage_keys = std::vector<std::pair<std::string, std::string>>;
 
@@ -93,7 +101,12 @@ struct stage_kind {
   std::function<std::string(const stage_spec&, clock_kind)> refuses;
   /// Its own keys as TOML, for write_scenario (may be empty).
   std::function<stage_keys(const stage_spec&)> write;
-  /// replicated: spawns replica `index` of the stage.
+  /// replicated: replica `index` of the stage as a value, so that it can
+  /// be spawned in this process or on a node (cluster mode).
+  std::function<replica_launch(const stage_spawn_context&, uint16_t index)>
+    replica;
+  /// replicated, in place of `replica`: spawns a replica actor of the
+  /// kind's own (such a stage cannot be placed on nodes).
   std::function<replica_actor(const stage_spawn_context&, uint16_t index)>
     spawn_replica;
   /// not replicated: spawns the stage's one actor.

@@ -8,7 +8,12 @@
 #include <caf/message.hpp>
 
 #include "messages/error.hpp"
+#include <caf/actor_factory.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+
 #include "actors/client.hpp"
+#include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
 #include "actors/join.hpp"
 #include "actors/replica.hpp"
@@ -18,7 +23,8 @@
 
 namespace troupe {
 
-system_config::system_config(clock_kind clock, size_t threads) {
+system_config::system_config(clock_kind clock, size_t threads,
+                             const network_settings& network) {
   add_message_types<caf::id_block::troupe>();
   add_error_category(error_category, [](uint8_t code, caf::atom_value,
                                         const caf::message& context) {
@@ -39,6 +45,31 @@ system_config::system_config(clock_kind clock, size_t threads) {
   // notifies. CAF's middle phase of 50 us sleeps between polls instead made
   // that hand-off take about 60 us at the median (timer slack included).
   set("work-stealing.moderate-poll-attempts", size_t{0});
+  if (!network.enabled)
+    return;
+  load<caf::io::middleman>();
+  set("middleman.heartbeat-interval", network.heartbeat);
+  set("middleman.connection-timeout", network.connection_timeout);
+  if (!network.tls())
+    return;
+  load<caf::openssl::manager>();
+  set("openssl.certificate", network.certificate);
+  set("openssl.key", network.key);
+  set("openssl.cafile", network.ca_file);
+}
+
+void add_remote_actor_types(caf::actor_system_config& cfg) {
+  cfg.add_actor_type(replica_type_name(false), replica);
+  // A factory for the same function that spawns detached: a forward pass
+  // blocks its thread (CAF's factories spawn scheduled actors only).
+  auto scheduled = caf::make_actor_factory(replica);
+  cfg.add_actor_factory(replica_type_name(true),
+                        [scheduled](caf::actor_config& actor_cfg,
+                                    caf::message& args) {
+                          actor_cfg.flags
+                            |= caf::abstract_actor::is_detached_flag;
+                          return scheduled(actor_cfg, args);
+                        });
 }
 
 } // namespace troupe

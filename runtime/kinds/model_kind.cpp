@@ -46,8 +46,8 @@ stage_kind model_stage_kind() {
     return stage_keys{{"model", toml_quoted(s.model)},
                       {"hardware", toml_quoted(s.hardware)}};
   };
-  k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
-    return ctx.sys.spawn(replica, replica_base_options(ctx, index));
+  k.replica = [](const stage_spawn_context& ctx, uint16_t index) {
+    return replica_launch{replica_base_options(ctx, index)};
   };
   return k;
 }

@@ -10,8 +10,8 @@ namespace troupe {
 stage_kind noop_stage_kind() {
   stage_kind k;
   k.name = "noop";
-  k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
-    return ctx.sys.spawn(replica, replica_base_options(ctx, index));
+  k.replica = [](const stage_spawn_context& ctx, uint16_t index) {
+    return replica_launch{replica_base_options(ctx, index)};
   };
   return k;
 }

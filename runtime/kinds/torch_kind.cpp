@@ -17,8 +17,6 @@
 #include <algorithm>
 #include <sstream>
 
-#include <caf/spawn_options.hpp>
-
 #include "actors/replica.hpp"
 #include "models/input_error.hpp"
 #include "models/model_repository.hpp"
@@ -154,7 +152,7 @@ stage_kind torch_stage_kind() {
       keys.emplace_back("hardware", toml_quoted(s.hardware));
     return keys;
   };
-  k.spawn_replica = [](const stage_spawn_context& ctx, uint16_t index) {
+  k.replica = [](const stage_spawn_context& ctx, uint16_t index) {
     auto opts = replica_base_options(ctx, index);
     inference_spec inference;
     for (const auto& name : model_names(ctx.spec)) {
@@ -172,9 +170,9 @@ stage_kind torch_stage_kind() {
     if (inference.measured)
       inference.warm_up_batch = ctx.spec.max_batch;
     opts.inference.push_back(std::move(inference));
-    if (ctx.clock == clock_kind::real_time)
-      return ctx.sys.spawn<caf::detached>(replica, std::move(opts));
-    return ctx.sys.spawn(replica, std::move(opts));
+    // A forward pass blocks its thread.
+    return replica_launch{std::move(opts),
+                          ctx.clock == clock_kind::real_time};
   };
   return k;
 }

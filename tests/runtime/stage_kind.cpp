@@ -32,7 +32,7 @@ BOOST_AUTO_TEST_CASE(the_builtin_kinds_are_registered) {
   BOOST_CHECK(!find_stage_kind("no such kind"));
   stage_kind twice;
   twice.name = "model";
-  twice.spawn_replica = model_stage_kind().spawn_replica;
+  twice.replica = model_stage_kind().replica;
   BOOST_CHECK_THROW(register_stage_kind(twice), std::invalid_argument);
 }
 

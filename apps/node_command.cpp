@@ -1,0 +1,86 @@
+// `troupe node`: a process that hosts replicas for a coordinator
+// (docs/cluster.md). It publishes its agent at --listen, registers the
+// replica for remote spawn, and serves until SIGINT or SIGTERM.
+
+#include <csignal>
+#include <iostream>
+#include <thread>
+
+#include <caf/actor_system.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/openssl/publish.hpp>
+
+#include <fmt/format.h>
+
+#include "actors/node_agent.hpp"
+#include "apps/command_errors.hpp"
+#include "apps/commands.hpp"
+#include "runtime/node_address.hpp"
+#include "runtime/system_config.hpp"
+
+namespace troupe {
+
+namespace {
+
+volatile std::sig_atomic_t stop_requested = 0;
+
+extern "C" void on_stop(int) {
+  stop_requested = 1;
+}
+
+} // namespace
+
+int node_command(const node_command_options& options) {
+  return report_errors("troupe node", [&]() -> int {
+    auto address = parse_node_address(options.listen);
+    network_settings network;
+    network.enabled = true;
+    network.certificate = options.certificate;
+    network.key = options.key;
+    network.ca_file = options.ca_file;
+    if (!is_loopback_host(address.host) && !network.tls()) {
+      if (!options.insecure) {
+        std::cerr << "troupe node: " << options.listen
+                  << " is reachable from other machines: anyone who reaches "
+                     "it could run replicas here. Use --tls with the "
+                     "cluster's certificates, or pass --insecure to listen "
+                     "there without them\n";
+        return 2;
+      }
+      std::cerr << "troupe node: warning: listening on " << options.listen
+                << " without TLS (--insecure)\n";
+    }
+    system_config cfg{clock_kind::real_time, options.threads, network};
+    add_remote_actor_types(cfg);
+    caf::actor_system sys{cfg};
+    // Replicas whose coordinator vanished never end on their own: do not
+    // wait for them at exit.
+    sys.await_actors_before_shutdown(false);
+    auto agent = sys.spawn(node_agent, options.name);
+    auto published
+      = network.tls()
+          ? caf::openssl::publish(agent, address.port, address.host.c_str(),
+                                  true)
+          : sys.middleman().publish(agent, address.port,
+                                    address.host.c_str(), true);
+    if (!published) {
+      std::cerr << "troupe node: cannot listen on " << options.listen << ": "
+                << sys.render(published.error()) << "\n";
+      return 1;
+    }
+    std::cout << fmt::format("node '{}' listening on {} ({}); stop it with "
+                             "Ctrl-C\n",
+                             options.name, options.listen,
+                             network.tls() ? "mutual TLS" : "plain TCP")
+              << std::flush;
+    std::signal(SIGINT, on_stop);
+    std::signal(SIGTERM, on_stop);
+    while (stop_requested == 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::cout << fmt::format("node '{}' stopping\n", options.name);
+    anon_send_exit(agent, caf::exit_reason::user_shutdown);
+    return 0;
+  });
+}
+
+} // namespace troupe
