@@ -69,7 +69,7 @@ void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
   auto text = "node '" + spec.name + "' at " + spec.host + ":"
               + std::to_string(spec.port) + ": " + what;
   if (st.ready) {
-    st.ready->deliver(caf::make_error(caf::sec::runtime_error, text));
+    st.ready->deliver(make_error(errc::node_unreachable, text));
     st.ready.reset();
     return;
   }
@@ -218,8 +218,15 @@ void connect(cluster_keeper_pointer self, size_t i) {
         check_name(self, i, attempt, std::move(id), std::move(agent));
       },
       [self, i, attempt](caf::error& err) {
-        attempt_failed(self, i, attempt,
-                       "cannot connect: " + render(self, err));
+        auto why = render(self, err);
+        if (err == caf::sec::request_timeout)
+          why = "no answer within the connect timeout (do the node and this "
+                "run agree on --tls?)";
+        else if (err == caf::sec::disconnect_during_handshake)
+          why = "the node ended the handshake: it refuses a certificate "
+                "that its CA did not sign, and a plain connection when it "
+                "uses --tls";
+        attempt_failed(self, i, attempt, "cannot connect: " + why);
       });
 }
 

@@ -31,6 +31,8 @@ std::string to_string(errc x) {
       return "model_error";
     case errc::stalled:
       return "stalled";
+    case errc::node_unreachable:
+      return "node_unreachable";
   }
   return "unknown_error";
 }
@@ -43,6 +45,7 @@ bool is_retryable(errc x) {
     case errc::deadline_unreachable:
     case errc::cancelled:
     case errc::aborted:
+    case errc::node_unreachable:
       return true;
     default:
       return false;

@@ -46,6 +46,10 @@ enum class errc : uint8_t {
   /// that holds it forever). Not retryable: the pipeline would hold it
   /// again.
   stalled,
+  /// Cluster mode: a node could not be reached, named or given its
+  /// replicas before the run (its address, its name, TLS). Retryable once
+  /// the node is up.
+  node_unreachable,
 };
 
 /// Category atom under which troupe errors travel inside caf::error.

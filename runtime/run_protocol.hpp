@@ -63,10 +63,14 @@ public:
     for (const auto& m : g_.members) {
       auto answer = ask<atoms::ready_atom>(m.handle, timeout,
                                            atoms::ready_atom_v);
-      if (!answer)
-        throw std::runtime_error(fmt::format(
-          "{} did not get ready: {}", m.name,
-          self_->system().render(death_reason(m, answer.error()))));
+      if (!answer) {
+        auto why = self_->system().render(death_reason(m, answer.error()));
+        // Nothing runs without every actor: stop them all, or one that
+        // waits for an answer keeps the actor system from ending.
+        shut_down();
+        throw std::runtime_error(
+          fmt::format("{} did not get ready: {}", m.name, why));
+      }
     }
   }
 

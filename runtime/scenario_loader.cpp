@@ -323,12 +323,12 @@ private:
     for (size_t i = 0; i < nodes.size(); ++i) {
       auto at = "nodes[" + std::to_string(i) + "]";
       const auto& t = table(nodes[i], at);
-      check_keys(t, {"name", "address", "hop_ms"}, at + ".");
       node_spec x;
       x.name = string(require(t, "name", at + ".name"), at + ".name");
       if (x.name.empty())
         fail(t.get("name"), at + ".name", "must not be empty");
       auto p = "nodes." + x.name + ".";
+      check_keys(t, {"name", "address", "hop_ms"}, p);
       const auto& address = require(t, "address", p + "address");
       try {
         auto parsed = parse_node_address(string(address, p + "address"));

@@ -1,0 +1,242 @@
+// Cluster mode for real: `troupe node` processes on loopback host the
+// replicas of a run in this process (the coordinator). Each test is bounded
+// in time (a few seconds of workload) and asserts on counts and events,
+// never on latencies.
+
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <optional>
+
+#include "models/durations.hpp"
+#include "runtime/cluster_report.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+#include "tests/support/node_process.hpp"
+#include "tests/support/scenarios.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace troupe;
+
+namespace {
+
+struct fixture {
+  test::temp_dir dir;
+  uint16_t port_a = test::free_port();
+  uint16_t port_b = test::free_port();
+
+  /// Stage "first" has 4 replicas on nodes a and b (slots 0 and 2 on a),
+  /// stage "second" one replica here; `count` requests 5 ms apart.
+  scenario cluster_scenario(size_t count) {
+    dir.write("gaps.deltas", test::constant_gaps(count, 5));
+    auto text = test::deltas_scenario(
+      "[[nodes]]\nname = \"a\"\naddress = \"127.0.0.1:" + std::to_string(port_a)
+      + "\"\n[[nodes]]\nname = \"b\"\naddress = \"127.0.0.1:"
+      + std::to_string(port_b) + "\"\n" + R"(
+[[stages]]
+name = "first"
+model = "fast"
+hardware = "CPU"
+max_batch = 4
+replicas = 4
+nodes = ["a", "b"]
+inputs = ["source"]
+
+[[stages]]
+name = "second"
+model = "fast"
+hardware = "CPU"
+max_batch = 4
+inputs = ["first"]
+)");
+    return load_scenario(dir.write("cluster.toml", text));
+  }
+
+  std::unique_ptr<test::node_process>
+  start(const std::string& name, uint16_t port,
+        std::vector<std::string> extra = {}) {
+    return std::make_unique<test::node_process>(
+      name, port, dir.path(name + "-" + std::to_string(port) + ".log"),
+      std::move(extra));
+  }
+
+  static run_options real_time() {
+    run_options opts;
+    opts.clock = clock_kind::real_time;
+    opts.threads = 2;
+    opts.ready_timeout = std::chrono::seconds(30);
+    return opts;
+  }
+
+  /// Every request sent ended once; returns the counts by outcome.
+  static std::array<uint64_t, 3> check_counts(const run_result& r,
+                                              uint64_t sent) {
+    std::array<uint64_t, 3> counts{0, 0, 0};
+    BOOST_CHECK_EQUAL(r.outcomes.sent, sent);
+    BOOST_REQUIRE_EQUAL(r.outcomes.records.size(), sent);
+    for (uint64_t id = 0; id < sent; ++id) {
+      BOOST_CHECK_EQUAL(r.outcomes.records[id].req.id, id);
+      ++counts[static_cast<size_t>(r.outcomes.records[id].kind)];
+    }
+    return counts;
+  }
+
+  static const node_event* find_event(const run_result& r,
+                                      const std::string& node,
+                                      const std::string& what) {
+    for (const auto& e : r.cluster.events)
+      if (e.node == node && e.what == what)
+        return &e;
+    return nullptr;
+  }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(cluster_processes, fixture)
+
+BOOST_AUTO_TEST_CASE(a_pipeline_runs_across_two_node_processes) {
+  auto a = start("a", port_a);
+  auto b = start("b", port_b);
+  auto sc = cluster_scenario(200);
+  auto r = run_scenario(sc, real_time());
+  auto counts = check_counts(r, 200);
+  BOOST_CHECK_EQUAL(counts[0], 200u);
+  BOOST_CHECK(r.cluster.events.empty());
+  auto nodes = report_nodes(sc, r);
+  BOOST_REQUIRE_EQUAL(nodes.size(), 2u);
+  BOOST_CHECK_EQUAL(nodes[0].replicas, 2u);
+  BOOST_CHECK_EQUAL(nodes[0].served + nodes[1].served, 200u);
+  BOOST_CHECK_GT(nodes[0].served, 0u);
+  BOOST_CHECK_GT(nodes[1].served, 0u);
+}
+
+// kill -9 of a node mid-run: its replicas' batches go to the replicas on
+// the other node, and nothing is lost.
+BOOST_AUTO_TEST_CASE(a_node_killed_mid_run_loses_nothing) {
+  auto a = start("a", port_a);
+  auto b = start("b", port_b);
+  auto sc = cluster_scenario(600);
+  auto opts = real_time();
+  // The first progress report comes about a second in.
+  opts.on_progress = [&](const run_progress&) { a->kill(); };
+  auto r = run_scenario(sc, opts);
+  auto counts = check_counts(r, 600);
+  BOOST_CHECK_EQUAL(counts[0], 600u);
+  const auto* lost = find_event(r, "a", "lost");
+  BOOST_REQUIRE(lost != nullptr);
+  BOOST_TEST_MESSAGE("node a lost at " << to_seconds(lost->when) << " s: "
+                                       << lost->detail);
+  auto nodes = report_nodes(sc, r);
+  BOOST_CHECK_EQUAL(nodes[0].losses, 1u);
+  BOOST_CHECK_EQUAL(nodes[0].replicas_lost, 2u);
+  BOOST_CHECK_EQUAL(nodes[1].losses, 0u);
+  // After the loss, only node b serves stage "first" (slots 1 and 3).
+  for (const auto& rec : r.outcomes.records)
+    for (const auto& visit : rec.req.trace)
+      if (visit.stage == 0 && visit.dequeue > lost->when)
+        BOOST_CHECK_EQUAL(visit.replica % 2, 1);
+}
+
+// The node comes back under the same name: it rejoins and serves again.
+BOOST_AUTO_TEST_CASE(a_restarted_node_rejoins_and_serves_again) {
+  auto a = start("a", port_a);
+  auto b = start("b", port_b);
+  auto sc = cluster_scenario(800);
+  auto opts = real_time();
+  int reports = 0;
+  opts.on_progress = [&](const run_progress&) {
+    ++reports;
+    if (reports == 1)
+      a->kill();
+    else if (reports == 2)
+      a = start("a", port_a);
+  };
+  auto r = run_scenario(sc, opts);
+  auto counts = check_counts(r, 800);
+  BOOST_CHECK_EQUAL(counts[0], 800u);
+  const auto* rejoined = find_event(r, "a", "rejoined");
+  BOOST_REQUIRE(rejoined != nullptr);
+  BOOST_REQUIRE(find_event(r, "a", "lost") != nullptr);
+  uint64_t served_after = 0;
+  for (const auto& rec : r.outcomes.records)
+    for (const auto& visit : rec.req.trace)
+      if (visit.stage == 0 && visit.replica % 2 == 0
+          && visit.dequeue > rejoined->when)
+        ++served_after;
+  BOOST_CHECK_GT(served_after, 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_node_with_another_name_is_refused) {
+  auto a = start("not-a", port_a);
+  auto b = start("b", port_b);
+  auto sc = cluster_scenario(10);
+  try {
+    run_scenario(sc, real_time());
+    BOOST_FAIL("the run started");
+  } catch (const std::runtime_error& err) {
+    std::string what = err.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_CHECK(what.find("called 'not-a', not 'a'") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_unreachable_node_fails_the_run_before_it_starts) {
+  auto b = start("b", port_b);
+  auto sc = cluster_scenario(10);
+  try {
+    run_scenario(sc, real_time());
+    BOOST_FAIL("the run started");
+  } catch (const std::runtime_error& err) {
+    std::string what = err.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_CHECK(what.find("node_unreachable: node 'a' at 127.0.0.1:"
+                          + std::to_string(port_a))
+                != std::string::npos);
+  }
+}
+
+// Mutual TLS with throwaway certificates: a coordinator with the cluster's
+// certificate runs; one whose certificate another CA signed is refused.
+BOOST_AUTO_TEST_CASE(tls_admits_the_cluster_s_certificates_only) {
+  auto certs = dir.path("certs");
+  std::string script
+    = "set -e; mkdir -p " + certs + "; cd " + certs + "; "
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem "
+      "-days 1 -subj /CN=troupe-test-ca; "
+      "for n in node coordinator; do "
+      "openssl req -newkey rsa:2048 -nodes -keyout $n.key -out $n.csr "
+      "-subj /CN=$n; "
+      "openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+      "-out $n.pem -days 1; done; "
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout stranger.key -out "
+      "stranger.pem -days 1 -subj /CN=stranger";
+  BOOST_REQUIRE_EQUAL(std::system(("(" + script + ") > /dev/null 2>&1").c_str()),
+                      0);
+  auto tls = [&](const std::string& who) {
+    return std::vector<std::string>{"--tls", "--cert", certs + "/" + who
+                                    + ".pem", "--key", certs + "/" + who
+                                    + ".key", "--ca", certs + "/ca.pem"};
+  };
+  auto a = start("a", port_a, tls("node"));
+  auto b = start("b", port_b, tls("node"));
+  auto sc = cluster_scenario(100);
+  auto opts = real_time();
+  opts.network.certificate = certs + "/coordinator.pem";
+  opts.network.key = certs + "/coordinator.key";
+  opts.network.ca_file = certs + "/ca.pem";
+  auto r = run_scenario(sc, opts);
+  BOOST_CHECK_EQUAL(check_counts(r, 100)[0], 100u);
+  opts.network.certificate = certs + "/stranger.pem";
+  opts.network.key = certs + "/stranger.key";
+  try {
+    run_scenario(sc, opts);
+    BOOST_FAIL("a stranger's certificate was admitted");
+  } catch (const std::runtime_error& err) {
+    std::string what = err.what();
+    BOOST_TEST_MESSAGE(what);
+    BOOST_CHECK(what.find("handshake") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

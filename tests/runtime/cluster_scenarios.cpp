@@ -1,0 +1,247 @@
+// Cluster mode without a network: [[nodes]] and stage placement in scenario
+// files, the virtual-time hop model, and a frontend's failover state (the
+// batch it takes back, the late answer it refuses).
+
+#include <boost/test/unit_test.hpp>
+
+#include "actors/frontend.hpp"
+#include "models/durations.hpp"
+#include "models/input_error.hpp"
+#include "runtime/node_address.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+#include "tests/support/scenarios.hpp"
+#include "tests/support/temp_dir.hpp"
+
+using namespace troupe;
+using namespace std::chrono_literals;
+
+namespace {
+
+const char* two_nodes = R"(
+[[nodes]]
+name = "a"
+address = "127.0.0.1:7001"
+hop_ms = 0.5
+
+[[nodes]]
+name = "b"
+address = "[::1]:7002"
+)";
+
+const char* placed_stage = R"(
+[[stages]]
+name = "a"
+model = "fast"
+hardware = "CPU"
+max_batch = 4
+replicas = 3
+nodes = ["b", "a"]
+inputs = ["source"]
+)";
+
+struct fixture {
+  test::temp_dir dir;
+
+  fixture() {
+    dir.write("gaps.deltas", test::constant_gaps(10, 100));
+  }
+
+  scenario load(const std::string& text) {
+    return load_scenario(dir.write("s.toml", text));
+  }
+
+  /// Loading `text` fails for `field` with a message containing `words`.
+  void expect_error(const std::string& text, const std::string& field,
+                    const std::string& words) {
+    try {
+      load(text);
+      BOOST_FAIL("no error for " << field);
+    } catch (const input_error& err) {
+      std::string what = err.what();
+      BOOST_TEST_MESSAGE(what);
+      BOOST_CHECK_EQUAL(err.field(), field);
+      BOOST_CHECK_GT(err.line(), 0u);
+      BOOST_CHECK_MESSAGE(what.find(words) != std::string::npos,
+                          "'" << what << "' lacks '" << words << "'");
+    }
+  }
+
+  static std::string replace(std::string text, const std::string& from,
+                             const std::string& to) {
+    auto pos = text.find(from);
+    BOOST_REQUIRE(pos != std::string::npos);
+    return text.replace(pos, from.size(), to);
+  }
+};
+
+const std::string good = test::deltas_scenario(std::string{two_nodes}
+                                               + placed_stage);
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(cluster_scenarios, fixture)
+
+BOOST_AUTO_TEST_CASE(nodes_and_placement_load_and_write_back) {
+  auto sc = load(good);
+  BOOST_REQUIRE_EQUAL(sc.nodes.size(), 2u);
+  BOOST_CHECK_EQUAL(sc.nodes[0].host, "127.0.0.1");
+  BOOST_CHECK_EQUAL(sc.nodes[0].port, 7001);
+  BOOST_CHECK(sc.nodes[0].hop == 500us);
+  BOOST_CHECK_EQUAL(sc.nodes[1].host, "::1");
+  BOOST_CHECK_EQUAL(sc.nodes[1].address(), "[::1]:7002");
+  BOOST_CHECK(sc.nodes[1].hop == default_node_hop);
+  // Replicas take the stage's nodes in turn.
+  BOOST_CHECK_EQUAL(*sc.node_of(0, 0), 1u);
+  BOOST_CHECK_EQUAL(*sc.node_of(0, 1), 0u);
+  BOOST_CHECK_EQUAL(*sc.node_of(0, 2), 1u);
+  write_scenario(sc, dir.path("back.toml"));
+  auto back = load_scenario(dir.path("back.toml"));
+  BOOST_REQUIRE_EQUAL(back.nodes.size(), 2u);
+  BOOST_CHECK_EQUAL(back.nodes[1].address(), "[::1]:7002");
+  BOOST_CHECK(back.nodes[0].hop == 500us);
+  BOOST_CHECK(back.stages[0].nodes == sc.stages[0].nodes);
+}
+
+BOOST_AUTO_TEST_CASE(bad_nodes_are_refused_with_file_line_and_key) {
+  expect_error(replace(good, "127.0.0.1:7001", "127.0.0.1"),
+               "nodes.a.address", "has no port");
+  expect_error(replace(good, "127.0.0.1:7001", "127.0.0.1:70000"),
+               "nodes.a.address", "from 1 to 65535");
+  expect_error(replace(good, "127.0.0.1:7001", "::1:7001"),
+               "nodes.a.address", "brackets");
+  expect_error(replace(good, "[::1]:7002", "127.0.0.1:7001"),
+               "nodes.b.address", "node 'a''s address");
+  expect_error(replace(good, "name = \"b\"", "name = \"a\""), "nodes[1].name",
+               "defined twice");
+  expect_error(replace(good, "hop_ms = 0.5", "hop_ms = -1"), "nodes.a.hop_ms",
+               "");
+  expect_error(replace(good, "hop_ms = 0.5", "port = 1"), "nodes.a.port",
+               "unknown key");
+  expect_error(replace(good, "[\"b\", \"a\"]", "[\"b\", \"c\"]"),
+               "stages.a.nodes", "unknown node 'c' (known: 'a', 'b')");
+  expect_error(replace(good, "[\"b\", \"a\"]", "[\"b\", \"b\"]"),
+               "stages.a.nodes", "listed twice");
+  expect_error(replace(good, "[\"b\", \"a\"]", "[]"), "stages.a.nodes",
+               "at least one node");
+  expect_error(test::deltas_scenario(placed_stage), "stages.a.nodes",
+               "the scenario has no [[nodes]]");
+  auto scaled = replace(good, "[[nodes]]",
+                        "[scaling]\npolicy = \"seed\"\n\n[[nodes]]");
+  expect_error(scaled, "stages.a.nodes", "cannot be scaled");
+}
+
+BOOST_AUTO_TEST_CASE(node_addresses_parse) {
+  auto x = parse_node_address("localhost:1");
+  BOOST_CHECK_EQUAL(x.host, "localhost");
+  BOOST_CHECK_EQUAL(x.port, 1);
+  BOOST_CHECK_THROW(parse_node_address(":7001"), std::invalid_argument);
+  BOOST_CHECK_THROW(parse_node_address("h:0"), std::invalid_argument);
+  BOOST_CHECK_THROW(parse_node_address("h:7x"), std::invalid_argument);
+  BOOST_CHECK(is_loopback_host("127.0.0.2"));
+  BOOST_CHECK(is_loopback_host("::1"));
+  BOOST_CHECK(!is_loopback_host("0.0.0.0"));
+  BOOST_CHECK(!is_loopback_host("10.0.0.1"));
+}
+
+// In virtual time a replica on a node holds each batch a hop longer each
+// way: with requests 100 ms apart (never queued), every latency is s(1) +
+// 2 x hop, against s(1) in one process.
+BOOST_AUTO_TEST_CASE(virtual_time_adds_two_hops_per_batch_on_a_node) {
+  auto local = load(test::deltas_scenario(test::one_fast_stage));
+  auto placed = load(replace(good, "replicas = 3", "replicas = 1"));
+  BOOST_REQUIRE_EQUAL(*placed.node_of(0, 0), 1u);
+  placed.nodes[1].hop = 2ms;
+  run_options opts;
+  auto here = run_scenario(local, opts);
+  auto there = run_scenario(placed, opts);
+  BOOST_REQUIRE_EQUAL(here.outcomes.records.size(), 10u);
+  BOOST_REQUIRE_EQUAL(there.outcomes.records.size(), 10u);
+  for (size_t i = 0; i < 10; ++i) {
+    const auto& x = here.outcomes.records[i];
+    const auto& y = there.outcomes.records[i];
+    BOOST_CHECK(y.kind == outcome_kind::completed);
+    BOOST_CHECK(x.finish - x.req.arrival == 10ms);
+    BOOST_CHECK(y.finish - y.req.arrival == 14ms);
+    // The compute is the model's alone; the hops are the runtime's.
+    BOOST_CHECK(y.req.trace.back().compute == 10ms);
+  }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// -- a frontend's failover state ------------------------------------------------
+
+namespace {
+
+batch requests(uint64_t first, size_t n) {
+  batch b;
+  for (size_t i = 0; i < n; ++i) {
+    request r;
+    r.id = first + i;
+    r.deadline = 1s;
+    b.requests.push_back(r);
+  }
+  return b;
+}
+
+/// A frontend of two slots, both served by replicas on nodes once joined.
+frontend_state joined_frontend() {
+  frontend_options opts;
+  opts.max_batch = 2;
+  opts.replicas.resize(2);
+  opts.joining = {0, 1};
+  opts.pool.initial = 2;
+  frontend_state st;
+  st.init(opts);
+  return st;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(cluster_frontends)
+
+BOOST_AUTO_TEST_CASE(slots_on_nodes_serve_only_once_joined) {
+  auto st = joined_frontend();
+  BOOST_CHECK(st.unserved());
+  st.admit(requests(0, 2), 0ms);
+  BOOST_CHECK(!st.next_dispatch(0ms));
+  st.join(1, {}, 1ms);
+  BOOST_CHECK(!st.unserved());
+  auto d = st.next_dispatch(1ms);
+  BOOST_REQUIRE(d);
+  BOOST_CHECK_EQUAL(d->replica, 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_lost_replica_s_batch_goes_back_to_the_front_of_the_queue) {
+  auto st = joined_frontend();
+  st.join(0, {}, 0ms);
+  st.join(1, {}, 0ms);
+  st.admit(requests(0, 5), 0ms);
+  auto d = st.next_dispatch(0ms);
+  BOOST_REQUIRE(d);
+  BOOST_REQUIRE_EQUAL(d->work.requests.size(), 2u);
+  // send_out keeps a copy for a replica on a node.
+  st.held[d->replica] = d->work;
+  served_batch answer{static_cast<uint16_t>(d->replica),
+                      d->work.requests.front().trace.back().batch_id, {}};
+  BOOST_CHECK(st.expects(answer));
+  BOOST_CHECK_EQUAL(st.take_back(d->replica, 5ms), 2u);
+  BOOST_CHECK_EQUAL(st.retried, 2u);
+  // The late answer of the lost replica is refused.
+  BOOST_CHECK(!st.expects(answer));
+  // Requests 0 and 1 come first again, on the replica left.
+  BOOST_REQUIRE_EQUAL(st.queue.size(), 5u);
+  BOOST_CHECK_EQUAL(st.queue[0].id, 0u);
+  BOOST_CHECK_EQUAL(st.queue[1].id, 1u);
+  BOOST_CHECK_EQUAL(st.queue[2].id, 2u);
+  auto again = st.next_dispatch(5ms);
+  BOOST_REQUIRE(again);
+  BOOST_CHECK_NE(again->replica, d->replica);
+  BOOST_CHECK_EQUAL(again->work.requests[0].id, 0u);
+  BOOST_CHECK(!st.unserved());
+  BOOST_CHECK_EQUAL(st.take_back(again->replica, 6ms), 0u);
+  BOOST_CHECK(st.unserved());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
