@@ -73,6 +73,9 @@ struct serving_options {
   bool sim_only = false;
 };
 int serving(const serving_options& options);
+/// Cluster mode over loopback: remote hop, two-process throughput,
+/// failover time (bench/cluster.cpp).
+int cluster(size_t pings, uint64_t burst);
 /// One real-time run of `overhead`, printed as "sent completed
 /// throughput_qps p50_us p99_us" for the parent process to read.
 int overhead_point(const std::string& scenario_file, double rate_qps,

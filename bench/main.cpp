@@ -80,6 +80,18 @@ int main(int argc, char** argv) {
   serve->add_flag("--sim-only", serving.sim_only,
                   "Only the sim-to-real part");
 
+  size_t pings = 20000;
+  uint64_t burst = 200000;
+  auto* cluster = app.add_subcommand(
+    "cluster", "Cluster mode on loopback: remote hop, two-process "
+               "throughput, failover time");
+  cluster->add_option("--pings", pings, "Round trips measured (default "
+                                        "20000)")
+    ->check(troupe::cli::positive_integer());
+  cluster->add_option("--burst", burst, "Requests of the throughput burst "
+                                        "(default 200000)")
+    ->check(troupe::cli::positive_integer());
+
   std::string point_file;
   double point_rate = 0;
   auto* point = app.add_subcommand(
@@ -107,6 +119,8 @@ int main(int argc, char** argv) {
       return troupe::bench::rafiki_speed(rafiki_file, rafiki_frames);
     if (*gap)
       return troupe::bench::sim_to_real(gap_file, gap_count);
+    if (*cluster)
+      return troupe::bench::cluster(pings, burst);
     return troupe::bench::overhead(dir + "/bench/scenarios", count);
   });
 }

@@ -10,8 +10,12 @@ namespace troupe {
 std::vector<node_report> report_nodes(const scenario& sc,
                                       const run_result& run) {
   std::vector<node_report> result;
-  for (const auto& node : sc.nodes)
-    result.push_back(node_report{node.name, node.address()});
+  for (const auto& node : sc.nodes) {
+    node_report x;
+    x.name = node.name;
+    x.address = node.address();
+    result.push_back(std::move(x));
+  }
   if (result.empty())
     return result;
   for (size_t id = 0; id < sc.stages.size(); ++id)

@@ -375,7 +375,7 @@ void run_real(const run_context& ctx) {
     }
     if (wall_clock::now() - last_report >= std::chrono::seconds(1)) {
       last_report = wall_clock::now();
-      report_progress(ctx, protocol, seconds_since(start), start);
+      report_progress(ctx, protocol, to_seconds(now()), start);
     }
   }
   result.cluster = protocol.cluster_events();

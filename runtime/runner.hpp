@@ -26,7 +26,8 @@ namespace troupe {
 
 /// A progress snapshot, reported about once per second of wall time.
 struct run_progress {
-  /// Simulated seconds since the start of the run (= wall time in real time).
+  /// Seconds since the run's time zero: simulated, or in real time the
+  /// real time (trace times hold the same offsets).
   double simulated_s = 0;
   uint64_t ended = 0;
   uint64_t total = 0;

@@ -138,6 +138,26 @@ BOOST_AUTO_TEST_CASE(a_node_killed_mid_run_loses_nothing) {
         BOOST_CHECK_EQUAL(visit.replica % 2, 1);
 }
 
+// A node that freezes keeps its sockets open: only the heartbeats tell.
+BOOST_AUTO_TEST_CASE(a_frozen_node_is_noticed_by_heartbeats) {
+  auto a = start("a", port_a);
+  auto b = start("b", port_b);
+  auto sc = cluster_scenario(600);
+  auto opts = real_time();
+  bool frozen = false;
+  opts.on_progress = [&](const run_progress&) {
+    if (!frozen)
+      a->signal(SIGSTOP);
+    frozen = true;
+  };
+  auto r = run_scenario(sc, opts);
+  BOOST_CHECK_EQUAL(check_counts(r, 600)[0], 600u);
+  const auto* lost = find_event(r, "a", "lost");
+  BOOST_REQUIRE(lost != nullptr);
+  BOOST_TEST_MESSAGE("frozen node a lost at " << to_seconds(lost->when)
+                                              << " s: " << lost->detail);
+}
+
 // The node comes back under the same name: it rejoins and serves again.
 BOOST_AUTO_TEST_CASE(a_restarted_node_rejoins_and_serves_again) {
   auto a = start("a", port_a);

@@ -85,7 +85,18 @@ public:
     kill();
   }
 
-  /// Ends the process at once, as a crash would.
+  /// Sends `sig` (SIGKILL: as kill() does; SIGSTOP: the process freezes
+  /// without closing its sockets, as a hung machine would).
+  void signal(int sig) {
+    if (sig == SIGKILL) {
+      kill();
+      return;
+    }
+    if (pid_ > 0)
+      ::kill(pid_, sig);
+  }
+
+  /// Ends the process at once, as a crash would (a frozen one too).
   void kill() {
     if (pid_ <= 0)
       return;
