@@ -118,7 +118,10 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                                     + "', simulated)");
         continue;
       }
-      // The keeper spawns it on its node; the slot waits for it.
+      // The keeper spawns it on its node; the slot waits for it. The node's
+      // cores are not this process's: one LibTorch thread per forward.
+      for (auto& inference : launch.options.inference)
+        inference.threads = 1;
       replicas.emplace_back();
       joining.push_back(index);
       remote.replicas.push_back(keeper_replica{static_cast<uint32_t>(*node),

@@ -10,13 +10,22 @@ namespace troupe {
 
 namespace {
 
+/// Torch replicas in this process: those placed on nodes run on the
+/// nodes' cores.
 size_t torch_replicas(const scenario& sc) {
   size_t n = 0;
-  for (const auto& spec : sc.stages)
-    if (kind_of(spec).runs_repository_models)
-      n += sc.scaling.policy != scaling_kind::none && spec.service
-             ? std::max<size_t>(spec.replicas, sc.scaling.max_workers)
-             : spec.replicas;
+  for (size_t id = 0; id < sc.stages.size(); ++id) {
+    const auto& spec = sc.stages[id];
+    if (!kind_of(spec).runs_repository_models)
+      continue;
+    auto slots = sc.scaling.policy != scaling_kind::none && spec.service
+                   ? std::max<size_t>(spec.replicas, sc.scaling.max_workers)
+                   : spec.replicas;
+    for (size_t r = 0; r < slots; ++r)
+      n += sc.node_of(static_cast<stage_id>(id), static_cast<uint16_t>(r))
+             ? 0
+             : 1;
+  }
   return n;
 }
 

@@ -15,6 +15,7 @@
 #include "messages/interfaces.hpp"
 #include "messages/scaling.hpp"
 #include "actors/client.hpp"
+#include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
 #include "actors/join.hpp"
 #include "actors/replica.hpp"
@@ -184,6 +185,8 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   inference.threads = 3;
   inference.warm_up_batch = 16;
   replica_opts.inference = {inference};
+  replica_opts.reports_to_frontend = true;
+  replica_opts.network_hop = 70us;
   BOOST_CHECK(round_trip(vs.sys, replica_opts) == replica_opts);
   frontend_options frontend_opts;
   frontend_opts.stage = 2;
@@ -196,6 +199,7 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   frontend_opts.successors = {next};
   frontend_opts.decision_time = 2ms;
   frontend_opts.sink = sink_handle;
+  frontend_opts.joining = {0, 2};
   BOOST_CHECK(round_trip(vs.sys, frontend_opts) == frontend_opts);
   join_options join_opts{4, 3, combine_kind::vote, {next}};
   BOOST_CHECK(round_trip(vs.sys, join_opts) == join_opts);
@@ -215,8 +219,39 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   scaler_opts.arrivals = {0ms, 2ms};
   scaler_opts.sink = sink_handle;
   BOOST_CHECK(round_trip(vs.sys, scaler_opts) == scaler_opts);
+  cluster_keeper_options keeper_opts;
+  keeper_opts.stages = {"a", "b"};
+  keeper_opts.nodes = {keeper_node{"n1", "127.0.0.1", 7001},
+                       keeper_node{"n2", "::1", 7002}};
+  keeper_opts.replicas = {
+    keeper_replica{1, 2, replica_opts, true, frontend_actor{}}};
+  keeper_opts.tls = true;
+  keeper_opts.connect_timeout = 3s;
+  keeper_opts.spawn_timeout = 9s;
+  keeper_opts.retry_interval = 100ms;
+  BOOST_CHECK(round_trip(vs.sys, keeper_opts) == keeper_opts);
   caf::scoped_actor self{vs.sys};
   self->send_exit(next, caf::exit_reason::user_shutdown);
+  self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
+  vs.run_now();
+}
+
+BOOST_AUTO_TEST_CASE(cluster_messages_round_trip) {
+  served_batch done{3, 17, batch{1, {sample_request(4)}}};
+  BOOST_CHECK(round_trip(vs.sys, done) == done);
+  auto sink_handle = vs.sys.spawn(sink, sink_options{1, 1});
+  replica_joined joined{2, caf::actor_cast<caf::actor>(sink_handle)};
+  BOOST_CHECK(round_trip(vs.sys, joined) == joined);
+  replica_lost lost{1, 2, 5ms,
+                    caf::make_error(caf::exit_reason::remote_link_unreachable),
+                    7, 1};
+  BOOST_CHECK(round_trip(vs.sys, lost) == lost);
+  node_event event{"a", "lost", 4s, "gone", 2, 9};
+  BOOST_CHECK(round_trip(vs.sys, event) == event);
+  cluster_history history{{event, event}};
+  history.events[1].what = "rejoined";
+  BOOST_CHECK(round_trip(vs.sys, history) == history);
+  caf::scoped_actor self{vs.sys};
   self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
   vs.run_now();
 }
