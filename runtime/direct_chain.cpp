@@ -20,8 +20,10 @@ bool runs_as_direct_chain(const scenario& sc) {
   for (size_t i = 0; i < sc.stages.size(); ++i) {
     const auto& s = sc.stages[i];
     auto input = i == 0 ? source_stage : static_cast<stage_id>(i - 1);
+    // Replicas on nodes hand batches back through their frontend, in
+    // another order of messages: those chains run on the graph.
     if (s.kind != "model" || !s.service || !s.controller.empty()
-        || s.input_ids != std::vector<stage_id>{input})
+        || !s.nodes.empty() || s.input_ids != std::vector<stage_id>{input})
       return false;
   }
   return true;

@@ -7,6 +7,7 @@
 #include "actors/frontend.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
+#include "runtime/direct_chain.hpp"
 #include "runtime/node_address.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
@@ -166,6 +167,10 @@ BOOST_AUTO_TEST_CASE(virtual_time_adds_two_hops_per_batch_on_a_node) {
     // The compute is the model's alone; the hops are the runtime's.
     BOOST_CHECK(y.req.trace.back().compute == 10ms);
   }
+  // The planner's actor-free chains do not model the hand-back: such
+  // chains run on the graph.
+  BOOST_CHECK(runs_as_direct_chain(local));
+  BOOST_CHECK(!runs_as_direct_chain(placed));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
