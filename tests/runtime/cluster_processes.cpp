@@ -15,6 +15,7 @@
 #include "tests/support/node_process.hpp"
 #include "tests/support/scenarios.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/tiny_zoo.hpp"
 
 using namespace troupe;
 
@@ -79,6 +80,20 @@ inputs = ["first"]
       ++counts[static_cast<size_t>(r.outcomes.records[id].kind)];
     }
     return counts;
+  }
+
+  /// The run does not start: it fails with a message containing `words`.
+  static void expect_refused(const scenario& sc, const run_options& opts,
+                             const std::string& words) {
+    try {
+      run_scenario(sc, opts);
+      BOOST_FAIL("the run started");
+    } catch (const std::runtime_error& err) {
+      std::string what = err.what();
+      BOOST_TEST_MESSAGE(what);
+      BOOST_CHECK_MESSAGE(what.find(words) != std::string::npos,
+                          "'" << what << "' lacks '" << words << "'");
+    }
   }
 
   static const node_event* find_event(const run_result& r,
@@ -190,30 +205,15 @@ BOOST_AUTO_TEST_CASE(a_restarted_node_rejoins_and_serves_again) {
 BOOST_AUTO_TEST_CASE(a_node_with_another_name_is_refused) {
   auto a = start("not-a", port_a);
   auto b = start("b", port_b);
-  auto sc = cluster_scenario(10);
-  try {
-    run_scenario(sc, real_time());
-    BOOST_FAIL("the run started");
-  } catch (const std::runtime_error& err) {
-    std::string what = err.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_CHECK(what.find("called 'not-a', not 'a'") != std::string::npos);
-  }
+  expect_refused(cluster_scenario(10), real_time(),
+                 "called 'not-a', not 'a'");
 }
 
 BOOST_AUTO_TEST_CASE(an_unreachable_node_fails_the_run_before_it_starts) {
   auto b = start("b", port_b);
-  auto sc = cluster_scenario(10);
-  try {
-    run_scenario(sc, real_time());
-    BOOST_FAIL("the run started");
-  } catch (const std::runtime_error& err) {
-    std::string what = err.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_CHECK(what.find("node_unreachable: node 'a' at 127.0.0.1:"
-                          + std::to_string(port_a))
-                != std::string::npos);
-  }
+  expect_refused(cluster_scenario(10), real_time(),
+                 "node_unreachable: node 'a' at 127.0.0.1:"
+                   + std::to_string(port_a));
 }
 
 // Mutual TLS with throwaway certificates: a coordinator with the cluster's
@@ -249,14 +249,42 @@ BOOST_AUTO_TEST_CASE(tls_admits_the_cluster_s_certificates_only) {
   BOOST_CHECK_EQUAL(check_counts(r, 100)[0], 100u);
   opts.network.certificate = certs + "/stranger.pem";
   opts.network.key = certs + "/stranger.key";
-  try {
-    run_scenario(sc, opts);
-    BOOST_FAIL("a stranger's certificate was admitted");
-  } catch (const std::runtime_error& err) {
-    std::string what = err.what();
-    BOOST_TEST_MESSAGE(what);
-    BOOST_CHECK(what.find("handshake") != std::string::npos);
+  expect_refused(sc, opts, "handshake");
+}
+
+// Model replicas on nodes load the repository's TorchScript there and serve
+// the same predictions as in one process.
+BOOST_AUTO_TEST_CASE(model_replicas_on_nodes_predict_as_in_one_process) {
+  auto a = start("a", port_a);
+  auto b = start("b", port_b);
+  auto text = [&](bool placed) {
+    return "name = \"torch-cluster\"\nslo_ms = 1000\nseed = 3\n"
+           "repository = \"" + test::tiny_zoo::repository() + "\"\n"
+           "[workload]\nkind = \"poisson\"\nrate_qps = 500\ncount = 100\n"
+           "[inputs]\nimages = 100\n"
+           "[[nodes]]\nname = \"a\"\naddress = \"127.0.0.1:"
+           + std::to_string(port_a) + "\"\n[[nodes]]\nname = \"b\"\n"
+           "address = \"127.0.0.1:" + std::to_string(port_b) + "\"\n"
+           "[[stages]]\nname = \"m\"\nkind = \"torch\"\n"
+           "models = [\"logreg\", \"mlp\"]\nreplicas = 2\nmax_batch = 8\n"
+           + (placed ? "nodes = [\"a\", \"b\"]\n" : "")
+           + "inputs = [\"source\"]\n";
+  };
+  auto here = run_scenario(load_scenario(dir.write("here.toml", text(false))),
+                           real_time());
+  auto sc = load_scenario(dir.write("there.toml", text(true)));
+  auto there = run_scenario(sc, real_time());
+  BOOST_CHECK_EQUAL(check_counts(here, 100)[0], 100u);
+  BOOST_CHECK_EQUAL(check_counts(there, 100)[0], 100u);
+  for (size_t i = 0; i < 100; ++i) {
+    const auto& x = here.outcomes.records[i].req;
+    const auto& y = there.outcomes.records[i].req;
+    BOOST_REQUIRE(x.result && y.result);
+    BOOST_CHECK_EQUAL(x.result->label, y.result->label);
+    BOOST_CHECK_EQUAL(x.input.label, y.input.label);
   }
+  auto nodes = report_nodes(sc, there);
+  BOOST_CHECK_EQUAL(nodes[0].served + nodes[1].served, 100u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
