@@ -3,6 +3,7 @@
 // replica for remote spawn, and serves until SIGINT or SIGTERM.
 
 #include <csignal>
+#include <stdexcept>
 #include <iostream>
 #include <thread>
 
@@ -33,6 +34,8 @@ extern "C" void on_stop(int) {
 int node_command(const node_command_options& options) {
   return report_errors("troupe node", [&]() -> int {
     auto address = parse_node_address(options.listen);
+    if (options.name.empty())
+      throw std::invalid_argument("--name must not be empty");
     network_settings network;
     network.enabled = true;
     network.certificate = options.certificate;

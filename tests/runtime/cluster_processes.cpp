@@ -209,6 +209,18 @@ BOOST_AUTO_TEST_CASE(a_node_with_another_name_is_refused) {
                  "called 'not-a', not 'a'");
 }
 
+BOOST_AUTO_TEST_CASE(a_node_reachable_from_other_machines_needs_tls) {
+  auto refused = [](const std::runtime_error& err) {
+    BOOST_TEST_MESSAGE(err.what());
+    return std::string{err.what()}.find("reachable from other machines")
+           != std::string::npos;
+  };
+  BOOST_CHECK_EXCEPTION(test::node_process("a", "0.0.0.0:"
+                                                  + std::to_string(port_a),
+                                           dir.path("x.log")),
+                        std::runtime_error, refused);
+}
+
 BOOST_AUTO_TEST_CASE(an_unreachable_node_fails_the_run_before_it_starts) {
   auto b = start("b", port_b);
   expect_refused(cluster_scenario(10), real_time(),

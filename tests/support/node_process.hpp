@@ -43,10 +43,19 @@ class node_process {
 public:
   /// Starts `troupe node --listen 127.0.0.1:PORT --name NAME` plus `extra`
   /// arguments, writing its output to `log`; waits (at most 20 s) until it
-  /// says it listens.
+  /// says it listens. Throws std::runtime_error with its output if it ends.
   node_process(std::string name, uint16_t port, std::string log,
                std::vector<std::string> extra = {})
-    : name_(std::move(name)), port_(port), log_(std::move(log)) {
+    : node_process(std::move(name), "127.0.0.1:" + std::to_string(port),
+                   std::move(log), std::move(extra)) {
+    // nop
+  }
+
+  /// The same on the address `listen` (host:port).
+  node_process(std::string name, std::string listen, std::string log,
+               std::vector<std::string> extra = {})
+    : name_(std::move(name)), listen_(std::move(listen)),
+      log_(std::move(log)) {
     std::vector<std::string> args{TROUPE_BINARY, "node", "--listen",
                                   address(), "--name", name_};
     args.insert(args.end(), extra.begin(), extra.end());
@@ -106,7 +115,7 @@ public:
   }
 
   std::string address() const {
-    return "127.0.0.1:" + std::to_string(port_);
+    return listen_;
   }
 
   std::string output() const {
@@ -118,7 +127,7 @@ public:
 
 private:
   std::string name_;
-  uint16_t port_;
+  std::string listen_;
   std::string log_;
   pid_t pid_ = -1;
 };
