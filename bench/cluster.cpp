@@ -249,7 +249,7 @@ int cluster(size_t pings, uint64_t burst) {
                                "queue_capacity = 10000000\n"}
                    + (placed ? "nodes = [\"a\", \"b\"]\n" : "");
       auto sc = load_scenario(dir.write(
-        "burst.toml", cluster_scenario(stage, port_a, port_b, 1e6, burst)));
+        "burst.toml", cluster_scenario(stage, port_a, port_b, 1e8, burst)));
       auto run = run_scenario(sc, real_time());
       auto summary = summarize(sc, run);
       if (summary.completed != summary.sent)

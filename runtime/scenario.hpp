@@ -62,9 +62,9 @@ struct model_spec {
 };
 
 /// Virtual time: a node's network hop when its [[nodes]] table sets none:
-/// the median one-way hop that troupe-bench's remote-hop measured on
+/// the median one-way hop that `troupe-bench cluster` measured on
 /// loopback (docs/bench.md).
-constexpr caf::timespan default_node_hop = std::chrono::microseconds(60);
+constexpr caf::timespan default_node_hop = std::chrono::microseconds(50);
 
 /// A node process that hosts replicas (`troupe node`), as a [[nodes]] table
 /// names it (docs/cluster.md).
