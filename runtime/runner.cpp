@@ -387,6 +387,11 @@ void run_real(const run_context& ctx) {
 
 run_result run_scenario(const scenario& sc, const run_options& options) {
   for (const auto& spec : sc.stages) {
+    // The loader refuses it too; `troupe run --scaling` sets a policy after.
+    if (!spec.nodes.empty() && sc.scaling.policy != scaling_kind::none)
+      throw input_error(sc.file, 0, "stages." + spec.name + ".nodes",
+                        "a stage on nodes cannot be scaled yet: the scaling "
+                        "policy must be none");
     const auto& kind = kind_of(spec);
     if (!kind.refuses)
       continue;

@@ -355,6 +355,10 @@ private:
   /// The stage's `nodes` key: names of [[nodes]], each once.
   void load_placement(const toml::node& n, const std::string& field,
                       stage_spec& s, const scenario& sc) const {
+    if (!find_stage_kind(s.kind)->replica)
+      fail(&n, field, "replicas of stage kind '" + s.kind
+                        + "' cannot run on nodes (the kind spawns an actor "
+                          "of its own)");
     const auto& names = array(n, field);
     if (names.empty())
       fail(&n, field, "name at least one node, or leave the key out to run "
