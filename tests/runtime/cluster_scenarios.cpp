@@ -12,6 +12,7 @@
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
 #include "tests/support/scenarios.hpp"
+#include "tests/support/test_kinds.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace troupe;
@@ -130,6 +131,21 @@ BOOST_AUTO_TEST_CASE(bad_nodes_are_refused_with_file_line_and_key) {
   auto scaled = replace(good, "[[nodes]]",
                         "[scaling]\npolicy = \"seed\"\n\n[[nodes]]");
   expect_error(scaled, "stages.a.nodes", "cannot be scaled");
+}
+
+BOOST_AUTO_TEST_CASE(a_kind_with_a_replica_actor_of_its_own_stays_here) {
+  test::register_crashing_kind();
+  auto text = test::deltas_scenario(std::string{two_nodes}
+                                    + test::crashing_stage);
+  expect_error(replace(text, "die_on_batch = 3",
+                       "die_on_batch = 3\nnodes = [\"a\"]"),
+               "stages.flaky.nodes", "cannot run on nodes");
+}
+
+BOOST_AUTO_TEST_CASE(a_scaling_policy_set_after_loading_is_refused_too) {
+  auto sc = load(good);
+  sc.scaling.policy = scaling_kind::seed;
+  BOOST_CHECK_THROW(run_scenario(sc, run_options{}), input_error);
 }
 
 BOOST_AUTO_TEST_CASE(node_addresses_parse) {
