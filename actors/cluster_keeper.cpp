@@ -66,7 +66,10 @@ void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
   n.state = link::down;
   stop_replicas(self, i);
   const auto& spec = st.options.nodes[i];
-  auto text = "node '" + spec.name + "' at " + spec.host + ":"
+  auto host = spec.host.find(':') == std::string::npos
+                ? spec.host
+                : "[" + spec.host + "]";
+  auto text = "node '" + spec.name + "' at " + host + ":"
               + std::to_string(spec.port) + ": " + what;
   if (st.ready) {
     st.ready->deliver(make_error(errc::node_unreachable, text));
@@ -121,8 +124,12 @@ void spawn_replica(cluster_keeper_pointer self, size_t r, uint32_t attempt) {
               caf::make_message(entry.options), std::move(ifs))
     .then(
       [self, r, i, attempt, what](caf::strong_actor_ptr& spawned) {
-        if (stale(self, i, attempt))
+        if (stale(self, i, attempt)) {
+          // Spawned for an attempt given up meanwhile.
+          if (spawned)
+            self->send_exit(spawned, caf::exit_reason::user_shutdown);
           return;
+        }
         auto& st = self->state;
         if (!spawned) {
           attempt_failed(self, i, attempt, "spawning " + what + " failed");
