@@ -11,10 +11,11 @@
 // (register_stage_kind).
 //
 // Two shapes of stage:
-//  - replicated (model, noop): a frontend (queue, batching, routing,
-//    dropping, worker pool) in front of replicas the kind spawns; the
-//    frontend's keys (replicas, max_batch, queue_capacity, drop, routing,
-//    batching) are read for it;
+//  - replicated (model, noop, torch): a frontend (queue, batching, routing,
+//    dropping, worker pool) in front of replicas the kind describes as
+//    values (spawned here, or on a node in cluster mode); the frontend's
+//    keys (replicas, max_batch, queue_capacity, drop, routing, batching,
+//    nodes) are read for it;
 //  - single (join): one actor the kind spawns, fed by its inputs.
 
 #include <cstdint>
