@@ -17,11 +17,12 @@ void cluster_keeper_state::record(std::string node, std::string what,
                                       std::move(detail), replicas, retried});
 }
 
-std::optional<size_t> cluster_keeper_state::node_of(stage_id stage,
-                                                    uint16_t slot) const {
-  for (const auto& r : options.replicas)
-    if (r.options.stage == stage && r.slot == slot)
-      return r.node;
+std::optional<size_t> cluster_keeper_state::entry_of(stage_id stage,
+                                                     uint16_t slot) const {
+  for (size_t r = 0; r < options.replicas.size(); ++r)
+    if (options.replicas[r].options.stage == stage
+        && options.replicas[r].slot == slot)
+      return r;
   return std::nullopt;
 }
 
@@ -45,7 +46,8 @@ bool stale(cluster_keeper_pointer self, size_t i, uint32_t attempt) {
   return n.attempt != attempt || n.state != link::connecting;
 }
 
-/// Stops the replicas of node i that this attempt spawned.
+/// Stops the replicas of node i that the keeper knows of (those of a failed
+/// attempt, or of a lost node that may still run) and forgets them.
 void stop_replicas(cluster_keeper_pointer self, size_t i) {
   auto& st = self->state;
   for (size_t r = 0; r < st.options.replicas.size(); ++r)
@@ -248,22 +250,30 @@ void node_lost(cluster_keeper_pointer self, size_t i, const caf::error& why,
     return;
   n.agent = nullptr;
   n.state = link::down;
-  for (size_t r = 0; r < st.options.replicas.size(); ++r)
-    if (st.options.replicas[r].node == i)
-      st.spawned[r] = nullptr;
+  // Mostly lost with the connection; a node that is still up ends its
+  // replicas itself when the coordinator's connection ends (they watch
+  // the sink).
+  stop_replicas(self, i);
   st.record(st.options.nodes[i].name, "lost", when, render(self, why), 0, 0);
   self->delayed_send(self, st.options.retry_interval, atoms::reconnect_atom_v,
                      static_cast<uint32_t>(i));
 }
 
-/// A node agent's down message.
+/// A node agent's down message: the node is lost, or the attempt to bring
+/// it back failed.
 void on_down(cluster_keeper_pointer self, const caf::down_msg& down) {
   auto& st = self->state;
-  for (size_t i = 0; i < st.nodes.size(); ++i)
-    if (st.nodes[i].agent && st.nodes[i].agent.address() == down.source) {
-      ++st.events;
+  for (size_t i = 0; i < st.nodes.size(); ++i) {
+    auto& n = st.nodes[i];
+    if (!n.agent || n.agent.address() != down.source)
+      continue;
+    ++st.events;
+    if (n.state == link::connecting)
+      attempt_failed(self, i, n.attempt,
+                     "the connection ended: " + render(self, down.reason));
+    else
       node_lost(self, i, down.reason, now_of(self));
-    }
+  }
 }
 
 } // namespace
@@ -306,12 +316,19 @@ cluster_keeper(cluster_keeper_pointer self, cluster_keeper_options options) {
     [self](replica_lost& lost) {
       auto& st = self->state;
       ++st.events;
-      auto node = st.node_of(lost.stage, lost.replica);
+      auto entry = st.entry_of(lost.stage, lost.replica);
+      auto node = entry ? std::optional<size_t>{st.options.replicas[*entry].node}
+                        : std::nullopt;
       auto name = node ? st.options.nodes[*node].name : std::string{"?"};
-      // The connection ended: the node is lost, whichever down message
-      // came first.
-      if (node && lost.reason == caf::exit_reason::remote_link_unreachable)
-        node_lost(self, *node, lost.reason, lost.when);
+      // A report about the replica of the slot now, not one replaced since
+      // (a frontend may report late).
+      if (entry && st.spawned[*entry] && st.spawned[*entry] == lost.handle) {
+        st.spawned[*entry] = nullptr;
+        // The connection ended: the node is lost, whichever down message
+        // came first.
+        if (lost.reason == caf::exit_reason::remote_link_unreachable)
+          node_lost(self, *node, lost.reason, lost.when);
+      }
       auto stage = lost.stage < st.options.stages.size()
                      ? "'" + st.options.stages[lost.stage] + "'"
                      : std::to_string(lost.stage);

@@ -149,8 +149,8 @@ struct cluster_keeper_state : run_member {
   void record(std::string node, std::string what, caf::timespan when,
               std::string detail, uint32_t replicas, uint64_t retried);
 
-  /// The node index that hosts slot `slot` of `stage`, if any.
-  std::optional<size_t> node_of(stage_id stage, uint16_t slot) const;
+  /// The index in options.replicas of slot `slot` of `stage`, if any.
+  std::optional<size_t> entry_of(stage_id stage, uint16_t slot) const;
 };
 
 using cluster_keeper_pointer

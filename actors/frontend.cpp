@@ -155,7 +155,11 @@ frontend_state::form_batch(uint32_t size, size_t replica,
     queue.pop_front();
   }
   auto actual = static_cast<uint32_t>(taken.size());
-  auto id = taken.empty() ? 0 : ++batches_formed;
+  // Batch ids are 32 bits on the wire; 0 means "no batch", so a wrapped
+  // counter skips it.
+  uint32_t id = 0;
+  while (!taken.empty() && id == 0)
+    id = static_cast<uint32_t>(++batches_formed);
   auto charged = std::max(actual, padded_to);
   for (size_t k = 0; k < taken.size(); ++k) {
     auto& visit = taken[k].trace.back();
@@ -194,6 +198,10 @@ void frontend_state::join(size_t replica, replica_actor handle,
                           caf::timespan now) {
   if (replica >= options.replicas.size())
     return;
+  // A replica that the slot still counts as live is replaced: what it holds
+  // goes back to the queue (its late answer is refused).
+  if (pool.state(replica) != worker_state::lost)
+    take_back(replica, now);
   options.replicas[replica] = std::move(handle);
   remote[replica] = true;
   pool.rejoin(replica, now);
@@ -404,11 +412,12 @@ void on_replica_down(frontend_pointer self, const caf::down_msg& down) {
     return;
   ++st.events;
   auto when = now_of(self);
+  auto dead = caf::actor_cast<caf::actor>(st.options.replicas[*slot]);
   auto retried = st.take_back(*slot, when);
   if (st.keeper)
     self->send(st.keeper,
                replica_lost{st.options.stage, static_cast<uint16_t>(*slot),
-                            when, down.reason, retried,
+                            std::move(dead), when, down.reason, retried,
                             st.options.pool.slots - st.pool.lost()});
   pump(self, when);
 }
@@ -476,9 +485,12 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
       // was lost, and another replica serves it.
       if (!st.expects(done))
         return;
-      stamp_finish(done.work, st.options.stage, when);
-      forward_by_route(self, st.options.successors, st.options.stage,
-                       std::move(done.work));
+      // Empty when the replica failed every request (the sink has them).
+      if (!done.work.requests.empty()) {
+        stamp_finish(done.work, st.options.stage, when);
+        forward_by_route(self, st.options.successors, st.options.stage,
+                         std::move(done.work));
+      }
       st.release(done.replica, when);
       pump(self, when);
     },

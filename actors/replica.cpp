@@ -120,6 +120,16 @@ replica_actor::behavior_type replica(replica_pointer self,
     st.combine_how = parse_combine_kind(spec.combine)
                        .value_or(combine_kind::mean);
   }
+  // A replica on a node ends with its coordinator: when the connection
+  // ends, the proxies of the coordinator's actors (the sink among them) go
+  // down here, and nobody would send this replica work again.
+  if (st.options.reports_to_frontend && st.options.sink) {
+    self->monitor(st.options.sink);
+    self->set_down_handler([self](caf::down_msg& down) {
+      if (down.source == self->state.options.sink.address())
+        self->quit(down.reason);
+    });
+  }
   auto now = [self] { return self->state.since_epoch(self->clock().now()); };
   // Forwards a served batch, then tells the frontend: with few scheduler
   // threads, the successors' message is then not queued behind the

@@ -63,6 +63,9 @@ typename Inspector::result_type inspect(Inspector& f, replica_joined& x) {
 struct replica_lost {
   stage_id stage = 0;
   uint16_t replica = 0;
+  /// The replica that died (the keeper tells a report about a replica it
+  /// has replaced since from one about its current replica).
+  caf::actor handle;
   caf::timespan when{0};
   caf::error reason;
   uint32_t retried = 0;
@@ -71,15 +74,15 @@ struct replica_lost {
 };
 
 inline bool operator==(const replica_lost& x, const replica_lost& y) {
-  return x.stage == y.stage && x.replica == y.replica && x.when == y.when
-         && x.reason == y.reason && x.retried == y.retried
-         && x.left == y.left;
+  return x.stage == y.stage && x.replica == y.replica && x.handle == y.handle
+         && x.when == y.when && x.reason == y.reason
+         && x.retried == y.retried && x.left == y.left;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_lost& x) {
-  return f(caf::meta::type_name("replica_lost"), x.stage, x.replica, x.when,
-           x.reason, x.retried, x.left);
+  return f(caf::meta::type_name("replica_lost"), x.stage, x.replica,
+           x.handle, x.when, x.reason, x.retried, x.left);
 }
 
 /// Something that happened to a node during a run.

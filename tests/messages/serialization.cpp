@@ -242,7 +242,7 @@ BOOST_AUTO_TEST_CASE(cluster_messages_round_trip) {
   auto sink_handle = vs.sys.spawn(sink, sink_options{1, 1});
   replica_joined joined{2, caf::actor_cast<caf::actor>(sink_handle)};
   BOOST_CHECK(round_trip(vs.sys, joined) == joined);
-  replica_lost lost{1, 2, 5ms,
+  replica_lost lost{1, 2, caf::actor_cast<caf::actor>(sink_handle), 5ms,
                     caf::make_error(caf::exit_reason::remote_link_unreachable),
                     7, 1};
   BOOST_CHECK(round_trip(vs.sys, lost) == lost);

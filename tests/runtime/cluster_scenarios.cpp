@@ -265,4 +265,31 @@ BOOST_AUTO_TEST_CASE(a_lost_replica_s_batch_goes_back_to_the_front_of_the_queue)
   BOOST_CHECK(st.unserved());
 }
 
+BOOST_AUTO_TEST_CASE(a_replica_replaced_while_live_gives_its_batch_back) {
+  auto st = joined_frontend();
+  st.join(0, {}, 0ms);
+  st.admit(requests(0, 2), 0ms);
+  auto d = st.next_dispatch(0ms);
+  BOOST_REQUIRE(d);
+  st.held[0] = d->work;
+  served_batch answer{0, d->work.requests.front().trace.back().batch_id, {}};
+  // The keeper replaces the slot's replica before its down message came.
+  st.join(0, {}, 1ms);
+  BOOST_CHECK(!st.expects(answer));
+  BOOST_CHECK_EQUAL(st.queue.size(), 2u);
+  BOOST_CHECK(st.next_dispatch(1ms));
+}
+
+BOOST_AUTO_TEST_CASE(batch_ids_skip_zero_when_they_wrap) {
+  auto st = joined_frontend();
+  st.join(0, {}, 0ms);
+  st.batches_formed = 0xFFFFFFFFu;
+  st.admit(requests(0, 1), 0ms);
+  auto d = st.next_dispatch(0ms);
+  BOOST_REQUIRE(d);
+  auto id = d->work.requests.front().trace.back().batch_id;
+  BOOST_CHECK_NE(id, 0u);
+  BOOST_CHECK(st.expects(served_batch{0, id, {}}));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
