@@ -1,6 +1,9 @@
 #include "actors/frontend.hpp"
 
 #include "actors/forwarding.hpp"
+#include <fmt/format.h>
+
+#include "models/durations.hpp"
 
 namespace troupe {
 
@@ -332,9 +335,16 @@ void send_out(frontend_pointer self, frontend_state::dispatch&& next,
   drop(self, std::move(next.expired), errc::deadline_expired, when);
   if (next.work.requests.empty())
     return;
-  // A replica on a node may die holding the batch: keep a copy to take back.
-  if (st.remote[next.replica])
+  // A replica on a node may die holding the batch: keep a copy to take back,
+  // and a timer for a replica that hangs.
+  if (st.remote[next.replica]) {
     st.held[next.replica] = next.work;
+    if (st.options.remote_batch_timeout.count() > 0)
+      self->delayed_send(self, st.options.remote_batch_timeout,
+                         atoms::overdue_atom_v,
+                         static_cast<uint16_t>(next.replica),
+                         st.serving[next.replica]);
+  }
   self->send(st.options.replicas[next.replica], atoms::serve_atom_v,
              std::move(next.work));
 }
@@ -404,22 +414,31 @@ void pump(frontend_pointer self, caf::timespan when) {
     wake_at(self, *due, when);
 }
 
-/// A replica on a node died: take back its batch, tell the keeper.
+/// The replica on a node of `slot` is lost (`why`): take back its batch,
+/// tell the keeper.
+void lose_replica(frontend_pointer self, size_t slot, const caf::error& why) {
+  auto& st = self->state;
+  auto when = now_of(self);
+  auto dead = caf::actor_cast<caf::actor>(st.options.replicas[slot]);
+  auto retried = st.take_back(slot, when);
+  if (st.keeper)
+    self->send(st.keeper,
+               replica_lost{st.options.stage, static_cast<uint16_t>(slot),
+                            std::move(dead), when, why, retried,
+                            st.options.pool.slots - st.pool.lost()});
+  pump(self, when);
+}
+
+/// A replica on a node died.
 void on_replica_down(frontend_pointer self, const caf::down_msg& down) {
   auto& st = self->state;
   auto slot = st.slot_of(down.source);
-  if (!slot || !st.remote[*slot])
+  // Lost already: a replica stopped for holding a batch too long.
+  if (!slot || !st.remote[*slot]
+      || st.pool.state(*slot) == worker_state::lost)
     return;
   ++st.events;
-  auto when = now_of(self);
-  auto dead = caf::actor_cast<caf::actor>(st.options.replicas[*slot]);
-  auto retried = st.take_back(*slot, when);
-  if (st.keeper)
-    self->send(st.keeper,
-               replica_lost{st.options.stage, static_cast<uint16_t>(*slot),
-                            std::move(dead), when, down.reason, retried,
-                            st.options.pool.slots - st.pool.lost()});
-  pump(self, when);
+  lose_replica(self, *slot, down.reason);
 }
 
 } // namespace
@@ -493,6 +512,21 @@ frontend_actor::behavior_type frontend(frontend_pointer self,
       }
       st.release(done.replica, when);
       pump(self, when);
+    },
+    // A replica on a node still holds batch `id` after
+    // remote_batch_timeout: it hangs. It is stopped and counts as lost.
+    [self](atoms::overdue_atom, uint16_t slot, uint32_t id) {
+      auto& st = self->state;
+      ++st.events;
+      if (slot >= st.serving.size() || st.serving[slot] != id || id == 0)
+        return;
+      auto hung = st.options.replicas[slot];
+      lose_replica(self, slot,
+                   make_error(errc::replica_lost,
+                              fmt::format("it held a batch longer than {:g} s",
+                                          to_seconds(
+                                            st.options.remote_batch_timeout))));
+      self->send_exit(hung, caf::exit_reason::user_shutdown);
     },
     [self](replica_joined& joined) {
       auto& st = self->state;

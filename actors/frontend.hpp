@@ -22,8 +22,9 @@
 // Cluster mode (docs/cluster.md): a slot of options.joining is served by a
 // replica on a node once the cluster keeper says so (replica_joined). The frontend monitors such replicas, keeps a copy of
 // the batch each one holds, and gets the batch back when it is done
-// (served_batch), to send it on itself. When one dies, the frontend takes
-// back its batch and queues the requests again, first in line; only while
+// (served_batch), to send it on itself. When one dies, or holds a batch
+// past remote_batch_timeout, the frontend takes back its batch and queues
+// the requests again, first in line; only while
 // no replica of the stage is left do requests fail (errc::replica_lost).
 //
 // With a scaler, scale_order sets the pool's target and the batch size;
@@ -91,6 +92,9 @@ struct frontend_options {
   /// Cluster mode: the slots that a replica on a node serves once it
   /// joined (replica_joined); lost until then. Empty: none.
   std::vector<uint16_t> joining;
+  /// Cluster mode: a replica on a node that holds a batch longer than this
+  /// counts as lost (a hung replica on a live node); 0 = no limit.
+  caf::timespan remote_batch_timeout{0};
   /// Where drops go.
   sink_actor sink;
 };
@@ -105,7 +109,9 @@ inline bool operator==(const frontend_options& x, const frontend_options& y) {
          && x.pool == y.pool && x.load_bucket == y.load_bucket
          && x.successors == y.successors && x.controller == y.controller
          && x.decision_time == y.decision_time && x.replicas == y.replicas
-         && x.joining == y.joining && x.sink == y.sink;
+         && x.joining == y.joining
+         && x.remote_batch_timeout == y.remote_batch_timeout
+         && x.sink == y.sink;
 }
 
 template <class Inspector>
@@ -115,7 +121,8 @@ typename Inspector::result_type inspect(Inspector& f, frontend_options& x) {
            x.dropping, x.max_batch,
            x.service,
            x.stage_slo, x.pool, x.load_bucket, x.successors, x.controller,
-           x.decision_time, x.replicas, x.joining, x.sink);
+           x.decision_time, x.replicas, x.joining, x.remote_batch_timeout,
+           x.sink);
 }
 
 struct frontend_state : run_member {

@@ -143,5 +143,8 @@ CAF_ADD_ATOM(troupe, troupe::atoms, stop_atom, "stop")
 CAF_ADD_ATOM(troupe, troupe::atoms, reconnect_atom, "reconnect")
 /// Runtime -> cluster keeper: answer with the cluster_history.
 CAF_ADD_ATOM(troupe, troupe::atoms, cluster_atom, "cluster")
+/// Frontend -> itself: the batch (slot, id) sent to a replica on a node is
+/// overdue; if that replica still holds it, it counts as lost.
+CAF_ADD_ATOM(troupe, troupe::atoms, overdue_atom, "overdue")
 /// Anyone -> node agent: answer with the node's name.
 CAF_ADD_ATOM(troupe, troupe::atoms, node_name_atom, "nodename")

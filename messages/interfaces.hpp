@@ -33,7 +33,8 @@ using run_member_actor = caf::typed_actor<
 using stage_input_actor = caf::typed_actor<caf::reacts_to<batch>>;
 
 /// A stage's frontend: queue, batching, routing, dropping and its pool of
-/// workers (booted_atom and flush_batch_atom are its own timers; a
+/// workers (booted_atom, flush_batch_atom and overdue_atom are its own
+/// timers; a
 /// dispatch_decision to itself is a controller's answer delayed by the
 /// modelled decision time).
 using frontend_actor = run_member_actor::extend<
@@ -43,7 +44,8 @@ using frontend_actor = run_member_actor::extend<
   caf::reacts_to<atoms::booted_atom, uint16_t, uint32_t>,
   caf::reacts_to<atoms::flush_batch_atom>,
   caf::reacts_to<dispatch_decision>, caf::reacts_to<served_batch>,
-  caf::reacts_to<replica_joined>>;
+  caf::reacts_to<replica_joined>,
+  caf::reacts_to<atoms::overdue_atom, uint16_t, uint32_t>>;
 
 /// A controller: decides a frontend's dispatches (messages/dispatch.hpp).
 using controller_actor = run_member_actor::extend<

@@ -147,6 +147,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
         opts.decision_time = from_ms(spec.decision_ms);
     }
     opts.replicas = std::move(replicas);
+    if (!joining.empty())
+      opts.remote_batch_timeout = settings.remote_batch_timeout;
     opts.joining = std::move(joining);
     opts.sink = g.sink;
     if (scaled_here) {

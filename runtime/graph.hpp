@@ -57,6 +57,9 @@ struct graph_settings {
   /// Real time with [[nodes]]: how long spawning a replica on a node and
   /// its getting ready may take.
   caf::timespan spawn_timeout = std::chrono::minutes(5);
+  /// Real time with [[nodes]]: a replica on a node that holds a batch this
+  /// long counts as lost (frontend_options::remote_batch_timeout).
+  caf::timespan remote_batch_timeout = std::chrono::seconds(30);
 };
 
 /// A stage's frontend as its scenario spec configures it (the policies,

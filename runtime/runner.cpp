@@ -340,6 +340,7 @@ void run_real(const run_context& ctx) {
                           ctx.options.controllers};
   settings.tls = network.tls();
   settings.spawn_timeout = ctx.options.ready_timeout;
+  settings.remote_batch_timeout = ctx.options.remote_batch_timeout;
   run_protocol protocol{sys,
                         spawn_graph(sys, ctx.sc, ctx.arrivals,
                                     std::move(settings)),

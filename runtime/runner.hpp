@@ -72,6 +72,9 @@ struct run_options {
   /// Real time with [[nodes]]: TLS files and heartbeats (`enabled` is set
   /// by the runner when replicas run on nodes).
   network_settings network;
+  /// Real time with [[nodes]]: a replica on a node that holds a batch this
+  /// long counts as lost, and its batch goes to another replica.
+  caf::timespan remote_batch_timeout = std::chrono::seconds(30);
 };
 
 struct run_result {

@@ -4,7 +4,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <caf/after.hpp>
+#include <caf/scoped_actor.hpp>
+
 #include "actors/frontend.hpp"
+#include "actors/replica.hpp"
+#include "actors/sink.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
 #include "runtime/direct_chain.hpp"
@@ -14,6 +19,7 @@
 #include "tests/support/scenarios.hpp"
 #include "tests/support/test_kinds.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/virtual_system.hpp"
 
 using namespace troupe;
 using namespace std::chrono_literals;
@@ -278,6 +284,77 @@ BOOST_AUTO_TEST_CASE(a_replica_replaced_while_live_gives_its_batch_back) {
   BOOST_CHECK(!st.expects(answer));
   BOOST_CHECK_EQUAL(st.queue.size(), 2u);
   BOOST_CHECK(st.next_dispatch(1ms));
+}
+
+namespace {
+
+/// A replica that takes batches and never hands them back (a forward pass
+/// that hangs on a live node).
+replica_actor::behavior_type hung_replica() {
+  return {
+    [](atoms::serve_atom, batch&) {},
+    [](atoms::finished_atom, batch&) {},
+    [](atoms::ready_atom) { return atoms::ready_atom_v; },
+    [](run_start) {},
+    [](atoms::events_atom) { return uint64_t{0}; },
+  };
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_replica_that_holds_a_batch_too_long_counts_as_lost) {
+  test::virtual_system vs;
+  auto log = std::make_shared<std::vector<test::received_batch>>();
+  stage_input_actor next = vs.sys.spawn(test::recorder, log, vs.epoch);
+  auto the_sink = vs.sys.spawn(sink, sink_options{1, 4});
+  frontend_options opts;
+  opts.max_batch = 4;
+  opts.replicas.resize(2);
+  opts.joining = {0, 1};
+  opts.pool.initial = 2;
+  opts.remote_batch_timeout = 1s;
+  opts.successors = {next};
+  opts.sink = the_sink;
+  auto fe = vs.sys.spawn(frontend, opts);
+  replica_options answering;
+  answering.index = 1;
+  answering.reports_to_frontend = true;
+  auto hung = vs.sys.spawn(hung_replica);
+  auto served = vs.sys.spawn(replica, answering);
+  // The test plays the cluster keeper.
+  caf::scoped_actor keeper{vs.sys};
+  keeper->send(fe, replica_joined{0, caf::actor_cast<caf::actor>(hung)});
+  keeper->send(fe, replica_joined{1, caf::actor_cast<caf::actor>(served)});
+  run_start start{vs.epoch.time_since_epoch()};
+  keeper->send(fe, start);
+  keeper->send(served, start);
+  vs.run_now();
+  // First idle: the hung replica (slot 0) gets all four.
+  keeper->send(fe, requests(0, 4));
+  vs.run_all();
+  size_t arrived = 0;
+  for (const auto& x : *log) {
+    arrived += x.content.requests.size();
+    BOOST_CHECK(x.at == 1s);
+  }
+  BOOST_CHECK_EQUAL(arrived, 4u);
+  bool told = false;
+  keeper->receive(
+    [&](replica_lost& lost) {
+      told = true;
+      BOOST_CHECK_EQUAL(lost.replica, 0u);
+      BOOST_CHECK_EQUAL(lost.retried, 4u);
+      BOOST_CHECK_EQUAL(lost.left, 1u);
+      BOOST_CHECK(lost.handle == caf::actor_cast<caf::actor>(hung));
+    },
+    caf::after(std::chrono::seconds(0)) >> [] {});
+  BOOST_CHECK(told);
+  for (auto x : {caf::actor_cast<caf::actor>(fe),
+                 caf::actor_cast<caf::actor>(served),
+                 caf::actor_cast<caf::actor>(next),
+                 caf::actor_cast<caf::actor>(the_sink)})
+    keeper->send_exit(x, caf::exit_reason::user_shutdown);
+  vs.run_now();
 }
 
 BOOST_AUTO_TEST_CASE(batch_ids_skip_zero_when_they_wrap) {
