@@ -288,11 +288,12 @@ BOOST_AUTO_TEST_CASE(a_replica_replaced_while_live_gives_its_batch_back) {
 
 namespace {
 
-/// A replica that takes batches and never hands them back (a forward pass
-/// that hangs on a live node).
-replica_actor::behavior_type hung_replica() {
+/// A replica that takes batches (counting them in `taken`) and never hands
+/// them back: a forward pass that hangs on a live node. (It takes an
+/// argument: spawning a function without one trips UBSan inside CAF 0.17.)
+replica_actor::behavior_type hung_replica(std::shared_ptr<int> taken) {
   return {
-    [](atoms::serve_atom, batch&) {},
+    [taken](atoms::serve_atom, batch&) { ++*taken; },
     [](atoms::finished_atom, batch&) {},
     [](atoms::ready_atom) { return atoms::ready_atom_v; },
     [](run_start) {},
@@ -319,7 +320,8 @@ BOOST_AUTO_TEST_CASE(a_replica_that_holds_a_batch_too_long_counts_as_lost) {
   replica_options answering;
   answering.index = 1;
   answering.reports_to_frontend = true;
-  auto hung = vs.sys.spawn(hung_replica);
+  auto taken = std::make_shared<int>(0);
+  auto hung = vs.sys.spawn(hung_replica, taken);
   auto served = vs.sys.spawn(replica, answering);
   // The test plays the cluster keeper.
   caf::scoped_actor keeper{vs.sys};
@@ -338,6 +340,7 @@ BOOST_AUTO_TEST_CASE(a_replica_that_holds_a_batch_too_long_counts_as_lost) {
     BOOST_CHECK(x.at == 1s);
   }
   BOOST_CHECK_EQUAL(arrived, 4u);
+  BOOST_CHECK_EQUAL(*taken, 1);
   bool told = false;
   keeper->receive(
     [&](replica_lost& lost) {
