@@ -10,10 +10,10 @@
 
 namespace troupe {
 
-void cluster_keeper_state::record(std::string node, std::string what,
+void cluster_keeper_state::record(std::string node, node_event_kind what,
                                   caf::timespan when, std::string detail,
                                   uint32_t replicas, uint64_t retried) {
-  history.events.push_back(node_event{std::move(node), std::move(what), when,
+  history.events.push_back(node_event{std::move(node), what, when,
                                       std::move(detail), replicas, retried});
 }
 
@@ -68,11 +68,7 @@ void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
   n.state = link::down;
   stop_replicas(self, i);
   const auto& spec = st.options.nodes[i];
-  auto host = spec.host.find(':') == std::string::npos
-                ? spec.host
-                : "[" + spec.host + "]";
-  auto text = "node '" + spec.name + "' at " + host + ":"
-              + std::to_string(spec.port) + ": " + what;
+  auto text = "node '" + spec.name + "' at " + spec.address + ": " + what;
   if (st.ready) {
     st.ready->deliver(make_error(errc::node_unreachable, text));
     st.ready.reset();
@@ -108,7 +104,8 @@ void node_up(cluster_keeper_pointer self, size_t i) {
     }
     return;
   }
-  st.record(st.options.nodes[i].name, "rejoined", now_of(self), "", count,
+  st.record(st.options.nodes[i].name, node_event_kind::rejoined, now_of(self),
+            "", count,
             0);
 }
 
@@ -254,7 +251,8 @@ void node_lost(cluster_keeper_pointer self, size_t i, const caf::error& why,
   // replicas itself when the coordinator's connection ends (they watch
   // the sink).
   stop_replicas(self, i);
-  st.record(st.options.nodes[i].name, "lost", when, render(self, why), 0, 0);
+  st.record(st.options.nodes[i].name, node_event_kind::lost, when,
+            render(self, why), 0, 0);
   self->delayed_send(self, st.options.retry_interval, atoms::reconnect_atom_v,
                      static_cast<uint32_t>(i));
 }
@@ -332,7 +330,7 @@ cluster_keeper(cluster_keeper_pointer self, cluster_keeper_options options) {
       auto stage = lost.stage < st.options.stages.size()
                      ? "'" + st.options.stages[lost.stage] + "'"
                      : std::to_string(lost.stage);
-      st.record(name, "replica lost", lost.when,
+      st.record(name, node_event_kind::replica_lost, lost.when,
                 "replica " + std::to_string(lost.replica) + " of stage "
                   + stage + ": "
                   + render(self, lost.reason)

@@ -42,15 +42,20 @@ struct keeper_node {
   std::string name;
   std::string host;
   uint16_t port = 0;
+  /// host:port as the scenario writes it (node_spec::address), for
+  /// messages.
+  std::string address;
 };
 
 inline bool operator==(const keeper_node& x, const keeper_node& y) {
-  return x.name == y.name && x.host == y.host && x.port == y.port;
+  return x.name == y.name && x.host == y.host && x.port == y.port
+         && x.address == y.address;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, keeper_node& x) {
-  return f(caf::meta::type_name("keeper_node"), x.name, x.host, x.port);
+  return f(caf::meta::type_name("keeper_node"), x.name, x.host, x.port,
+           x.address);
 }
 
 /// A replica the keeper spawns on a node for a frontend's slot.
@@ -146,7 +151,7 @@ struct cluster_keeper_state : run_member {
   cluster_history history;
 
   /// Records an event at `when`.
-  void record(std::string node, std::string what, caf::timespan when,
+  void record(std::string node, node_event_kind what, caf::timespan when,
               std::string detail, uint32_t replicas, uint64_t retried);
 
   /// The index in options.replicas of slot `slot` of `stage`, if any.

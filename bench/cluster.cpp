@@ -157,8 +157,7 @@ struct failover {
 failover measure_failover(test::temp_dir& dir, int signal) {
   auto port_a = test::free_port();
   auto port_b = test::free_port();
-  auto a = std::make_unique<test::node_process>("a", port_a,
-                                                dir.path("fa.log"));
+  test::node_process a{"a", port_a, dir.path("fa.log")};
   test::node_process b{"b", port_b, dir.path("fb.log")};
   auto file = dir.write(
     "failover.toml",
@@ -172,14 +171,14 @@ failover measure_failover(test::temp_dir& dir, int signal) {
     if (killed_at >= 0)
       return;
     killed_at = p.simulated_s;
-    a->signal(signal);
+    a.signal(signal);
   };
   auto r = run_scenario(sc, opts);
   failover f;
   f.sent = r.outcomes.sent;
   f.ended = r.outcomes.records.size();
   for (const auto& e : r.cluster.events)
-    if (e.node == "a" && e.what == "lost") {
+    if (e.node == "a" && e.what == node_event_kind::lost) {
       auto lost = e.when;
       f.noticed_ms = (to_seconds(lost) - killed_at) * 1e3;
       caf::timespan first = caf::timespan::max();

@@ -85,13 +85,25 @@ typename Inspector::result_type inspect(Inspector& f, replica_lost& x) {
            x.handle, x.when, x.reason, x.retried, x.left);
 }
 
+/// What happened to a node.
+enum class node_event_kind : uint8_t {
+  /// Its connection ended.
+  lost,
+  /// Its replicas were spawned again and serve.
+  rejoined,
+  /// One of its replicas died, with the connection or alone; `retried`
+  /// counts the requests its frontend took back.
+  replica_lost,
+};
+
+/// "lost", "rejoined" or "replica lost".
+std::string to_string(node_event_kind x);
+
 /// Something that happened to a node during a run.
 struct node_event {
   /// The node's name.
   std::string node;
-  /// "lost" (the connection ended), "rejoined" (its replicas serve again)
-  /// or "replica lost" (one replica died, the node lives on).
-  std::string what;
+  node_event_kind what = node_event_kind::lost;
   caf::timespan when{0};
   /// Why (the connection's end, a replica's exit reason); empty otherwise.
   std::string detail;

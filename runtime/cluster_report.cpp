@@ -37,9 +37,9 @@ std::vector<node_report> report_nodes(const scenario& sc,
     for (auto& node : result) {
       if (node.name != event.node)
         continue;
-      node.losses += event.what == "lost" ? 1 : 0;
-      node.rejoins += event.what == "rejoined" ? 1 : 0;
-      if (event.what == "replica lost") {
+      node.losses += event.what == node_event_kind::lost ? 1 : 0;
+      node.rejoins += event.what == node_event_kind::rejoined ? 1 : 0;
+      if (event.what == node_event_kind::replica_lost) {
         node.replicas_lost += event.replicas;
         node.retried += event.retried;
       }
@@ -75,13 +75,13 @@ std::string describe(const node_report& node) {
     retried = 0;
   };
   for (const auto& event : node.events) {
-    if (event.what == "lost") {
+    if (event.what == node_event_kind::lost) {
       close_loss();
       loss = &event;
-    } else if (event.what == "replica lost" && loss != nullptr) {
+    } else if (event.what == node_event_kind::replica_lost && loss != nullptr) {
       replicas += event.replicas;
       retried += event.retried;
-    } else if (event.what == "replica lost") {
+    } else if (event.what == node_event_kind::replica_lost) {
       add(fmt::format("at {:.3f} s lost {}, {} request{} retried",
                       to_seconds(event.when), event.detail, event.retried,
                       event.retried == 1 ? "" : "s"));
@@ -121,7 +121,8 @@ void write_nodes_json(std::ostream& out,
         << ", \"retried\": " << n.retried << ", \"events\": [";
     for (size_t e = 0; e < n.events.size(); ++e) {
       const auto& x = n.events[e];
-      out << (e == 0 ? "" : ", ") << "{\"what\": " << json_string(x.what)
+      out << (e == 0 ? "" : ", ") << "{\"what\": "
+          << json_string(to_string(x.what))
           << ", \"at_s\": " << fmt::format("{:.6f}", to_seconds(x.when))
           << ", \"detail\": " << json_string(x.detail)
           << ", \"replicas\": " << x.replicas

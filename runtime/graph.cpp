@@ -191,7 +191,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   }
   if (!remote.replicas.empty()) {
     for (const auto& node : sc.nodes)
-      remote.nodes.push_back(keeper_node{node.name, node.host, node.port});
+      remote.nodes.push_back(
+        keeper_node{node.name, node.host, node.port, node.address()});
     for (const auto& spec : sc.stages)
       remote.stages.push_back(spec.name);
     remote.tls = settings.tls;

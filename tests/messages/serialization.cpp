@@ -221,8 +221,8 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   BOOST_CHECK(round_trip(vs.sys, scaler_opts) == scaler_opts);
   cluster_keeper_options keeper_opts;
   keeper_opts.stages = {"a", "b"};
-  keeper_opts.nodes = {keeper_node{"n1", "127.0.0.1", 7001},
-                       keeper_node{"n2", "::1", 7002}};
+  keeper_opts.nodes = {keeper_node{"n1", "127.0.0.1", 7001, "127.0.0.1:7001"},
+                       keeper_node{"n2", "::1", 7002, "[::1]:7002"}};
   keeper_opts.replicas = {
     keeper_replica{1, 2, replica_opts, true, frontend_actor{}}};
   keeper_opts.tls = true;
@@ -246,10 +246,10 @@ BOOST_AUTO_TEST_CASE(cluster_messages_round_trip) {
                     caf::make_error(caf::exit_reason::remote_link_unreachable),
                     7, 1};
   BOOST_CHECK(round_trip(vs.sys, lost) == lost);
-  node_event event{"a", "lost", 4s, "gone", 2, 9};
+  node_event event{"a", node_event_kind::lost, 4s, "gone", 2, 9};
   BOOST_CHECK(round_trip(vs.sys, event) == event);
   cluster_history history{{event, event}};
-  history.events[1].what = "rejoined";
+  history.events[1].what = node_event_kind::rejoined;
   BOOST_CHECK(round_trip(vs.sys, history) == history);
   caf::scoped_actor self{vs.sys};
   self->send_exit(sink_handle, caf::exit_reason::user_shutdown);

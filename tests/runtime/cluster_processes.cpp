@@ -98,7 +98,7 @@ inputs = ["first"]
 
   static const node_event* find_event(const run_result& r,
                                       const std::string& node,
-                                      const std::string& what) {
+                                      node_event_kind what) {
     for (const auto& e : r.cluster.events)
       if (e.node == node && e.what == what)
         return &e;
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(a_node_killed_mid_run_loses_nothing) {
   auto r = run_scenario(sc, opts);
   auto counts = check_counts(r, 600);
   BOOST_CHECK_EQUAL(counts[0], 600u);
-  const auto* lost = find_event(r, "a", "lost");
+  const auto* lost = find_event(r, "a", node_event_kind::lost);
   BOOST_REQUIRE(lost != nullptr);
   BOOST_TEST_MESSAGE("node a lost at " << to_seconds(lost->when) << " s: "
                                        << lost->detail);
@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(a_frozen_node_is_noticed_by_heartbeats) {
   };
   auto r = run_scenario(sc, opts);
   BOOST_CHECK_EQUAL(check_counts(r, 600)[0], 600u);
-  const auto* lost = find_event(r, "a", "lost");
+  const auto* lost = find_event(r, "a", node_event_kind::lost);
   BOOST_REQUIRE(lost != nullptr);
   BOOST_TEST_MESSAGE("frozen node a lost at " << to_seconds(lost->when)
                                               << " s: " << lost->detail);
@@ -190,9 +190,9 @@ BOOST_AUTO_TEST_CASE(a_restarted_node_rejoins_and_serves_again) {
   auto r = run_scenario(sc, opts);
   auto counts = check_counts(r, 800);
   BOOST_CHECK_EQUAL(counts[0], 800u);
-  const auto* rejoined = find_event(r, "a", "rejoined");
+  const auto* rejoined = find_event(r, "a", node_event_kind::rejoined);
   BOOST_REQUIRE(rejoined != nullptr);
-  BOOST_REQUIRE(find_event(r, "a", "lost") != nullptr);
+  BOOST_REQUIRE(find_event(r, "a", node_event_kind::lost) != nullptr);
   uint64_t served_after = 0;
   for (const auto& rec : r.outcomes.records)
     for (const auto& visit : rec.req.trace)
