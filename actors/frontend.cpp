@@ -1,8 +1,8 @@
 #include "actors/frontend.hpp"
 
-#include "actors/forwarding.hpp"
 #include <fmt/format.h>
 
+#include "actors/forwarding.hpp"
 #include "models/durations.hpp"
 
 namespace troupe {
@@ -20,8 +20,10 @@ void frontend_state::init(frontend_options opts) {
   serving.assign(options.pool.slots, 0);
   remote.assign(options.pool.slots, false);
   held.assign(options.pool.slots, std::nullopt);
-  for (auto slot : options.joining)
+  for (auto slot : options.joining) {
+    remote[slot] = true;
     pool.lose(slot, caf::timespan{0});
+  }
 }
 
 frontend_state::admission frontend_state::admit(batch&& in,
@@ -206,7 +208,6 @@ void frontend_state::join(size_t replica, replica_actor handle,
   if (pool.state(replica) != worker_state::lost)
     take_back(replica, now);
   options.replicas[replica] = std::move(handle);
-  remote[replica] = true;
   pool.rejoin(replica, now);
 }
 

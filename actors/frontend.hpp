@@ -20,12 +20,13 @@
 // Drops go straight to the sink, so every request still ends exactly once.
 //
 // Cluster mode (docs/cluster.md): a slot of options.joining is served by a
-// replica on a node once the cluster keeper says so (replica_joined). The frontend monitors such replicas, keeps a copy of
-// the batch each one holds, and gets the batch back when it is done
-// (served_batch), to send it on itself. When one dies, or holds a batch
-// past remote_batch_timeout, the frontend takes back its batch and queues
-// the requests again, first in line; only while
-// no replica of the stage is left do requests fail (errc::replica_lost).
+// replica on a node once the cluster keeper says so (replica_joined). The
+// frontend monitors such replicas, keeps a copy of the batch each one
+// holds, and gets the batch back when it is done (served_batch), to send it
+// on itself. When one dies, or holds a batch past remote_batch_timeout, the
+// frontend takes back its batch and queues the requests again, first in
+// line; only while no replica of the stage is left do requests fail
+// (errc::replica_lost).
 //
 // With a scaler, scale_order sets the pool's target and the batch size;
 // booting workers become usable after the cold start (booted_atom), and
@@ -154,7 +155,8 @@ struct frontend_state : run_member {
   /// Per worker: the id of the batch in service (0 when idle), so that a
   /// late served_batch from a lost replica is told apart.
   std::vector<uint32_t> serving;
-  /// Per worker: served by a replica on a node (cluster mode).
+  /// Per worker: served by a replica on a node (a slot of
+  /// options.joining).
   std::vector<bool> remote;
   /// Per remote worker: a copy of the batch it holds, taken back if it dies.
   std::vector<std::optional<batch>> held;
@@ -217,7 +219,8 @@ struct frontend_state : run_member {
   /// answer from a replica that was lost meanwhile).
   bool expects(const served_batch& x) const;
 
-  /// A replica on a node serves slot `replica` from now on.
+  /// A replica on a node serves slot `replica` (one of options.joining)
+  /// from now on.
   void join(size_t replica, replica_actor handle, caf::timespan now);
 
   /// The replica of slot `replica` died: the slot is lost until a replica

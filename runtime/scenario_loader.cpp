@@ -369,16 +369,16 @@ private:
                                [&](const node_spec& x) {
                                  return x.name == name;
                                });
-      if (!known) {
-        std::string names_known;
-        for (const auto& x : sc.nodes)
-          names_known += (names_known.empty() ? "'" : ", '") + x.name + "'";
+      if (!known)
         fail(&entry, field,
              "unknown node '" + name + "' ("
-               + (names_known.empty() ? "the scenario has no [[nodes]]"
-                                      : "known: " + names_known)
+               + (sc.nodes.empty()
+                    ? "the scenario has no [[nodes]]"
+                    : "known: "
+                        + quoted_names(sc.nodes, [](const node_spec& x) {
+                            return x.name;
+                          }))
                + ")");
-      }
       if (std::find(s.nodes.begin(), s.nodes.end(), name) != s.nodes.end())
         fail(&entry, field, "node '" + name + "' listed twice");
       s.nodes.push_back(std::move(name));

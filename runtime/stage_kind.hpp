@@ -142,6 +142,16 @@ replica_options replica_base_options(const stage_spawn_context& ctx,
 /// A TOML basic string holding `text` (for a kind's write function).
 std::string toml_quoted(const std::string& text);
 
+/// "'a', 'b'": the name of each of `items` (as `name_of` reads it), for an
+/// error that lists what is known.
+template <class Items, class NameOf>
+std::string quoted_names(const Items& items, NameOf name_of) {
+  std::string text;
+  for (const auto& x : items)
+    text += (text.empty() ? "'" : ", '") + name_of(x) + "'";
+  return text;
+}
+
 // -- the built-in kinds (one file each) ---------------------------------------
 
 /// Replicas serve batches with the service time of a model's profile

@@ -18,21 +18,23 @@ void load_model_keys(const stage_reader& in, stage_spec& s) {
                             [&](const model_spec& m) {
                               return m.name == s.model;
                             });
-  if (model == models.end()) {
-    std::string known;
-    for (const auto& m : models)
-      known += (known.empty() ? "'" : ", '") + m.name + "'";
-    in.fail("model", "unknown model '" + s.model + "' (known: " + known + ")");
-  }
+  if (model == models.end())
+    in.fail("model", "unknown model '" + s.model + "' (known: "
+                       + quoted_names(models,
+                                      [](const model_spec& m) {
+                                        return m.name;
+                                      })
+                       + ")");
   s.hardware = in.text("hardware");
   s.service = model->on(s.hardware);
-  if (!s.service) {
-    std::string known;
-    for (const auto& p : model->profiles)
-      known += (known.empty() ? "'" : ", '") + p->hardware + "'";
+  if (!s.service)
     in.fail("hardware", "model '" + s.model + "' has no profile for hardware '"
-                          + s.hardware + "' (profiled: " + known + ")");
-  }
+                          + s.hardware + "' (profiled: "
+                          + quoted_names(model->profiles,
+                                         [](const auto& p) {
+                                           return p->hardware;
+                                         })
+                          + ")");
 }
 
 } // namespace
