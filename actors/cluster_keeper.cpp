@@ -57,6 +57,28 @@ void stop_replicas(cluster_keeper_pointer self, size_t i) {
     }
 }
 
+/// Answers the ready request with the failure once the middleman has
+/// answered every request of the keeper.
+void fail_when_settled(cluster_keeper_pointer self) {
+  auto& st = self->state;
+  if (!st.ready || !st.failure || st.middleman_requests > 0)
+    return;
+  st.ready->deliver(*st.failure);
+  st.ready.reset();
+}
+
+/// Counts one answer (or error) of the middleman for the scope of its
+/// handler; a failure before the run is delivered after the handler.
+struct middleman_answer {
+  explicit middleman_answer(cluster_keeper_pointer self) : self(self) {
+    --self->state.middleman_requests;
+  }
+  ~middleman_answer() {
+    fail_when_settled(self);
+  }
+  cluster_keeper_pointer self;
+};
+
 /// An attempt failed: before the run, the run fails; during it, the node is
 /// tried again after retry_interval.
 void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
@@ -70,8 +92,9 @@ void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
   const auto& spec = st.options.nodes[i];
   auto text = "node '" + spec.name + "' at " + spec.address + ": " + what;
   if (st.ready) {
-    st.ready->deliver(make_error(errc::node_unreachable, text));
-    st.ready.reset();
+    if (!st.failure)
+      st.failure = make_error(errc::node_unreachable, text);
+    fail_when_settled(self);
     return;
   }
   self->delayed_send(self, st.options.retry_interval,
@@ -117,12 +140,14 @@ void spawn_replica(cluster_keeper_pointer self, size_t r, uint32_t attempt) {
   auto ifs = self->system().message_types<replica_actor>();
   auto what = "replica " + std::to_string(entry.slot) + " of stage '"
               + st.options.stages.at(entry.options.stage) + "'";
+  ++st.middleman_requests;
   self
     ->request(st.middleman, st.options.spawn_timeout, caf::spawn_atom_v,
               st.nodes[i].id, std::string{replica_type_name(entry.detached)},
               caf::make_message(entry.options), std::move(ifs))
     .then(
       [self, r, i, attempt, what](caf::strong_actor_ptr& spawned) {
+        middleman_answer answer{self};
         if (stale(self, i, attempt)) {
           // Spawned for an attempt given up meanwhile.
           if (spawned)
@@ -151,6 +176,7 @@ void spawn_replica(cluster_keeper_pointer self, size_t r, uint32_t attempt) {
             });
       },
       [self, i, attempt, what](caf::error& err) {
+        middleman_answer answer{self};
         attempt_failed(self, i, attempt,
                        "spawning " + what + ": " + render(self, err));
       });
@@ -208,12 +234,14 @@ void connect(cluster_keeper_pointer self, size_t i) {
   n.state = link::connecting;
   auto attempt = ++n.attempt;
   const auto& spec = st.options.nodes[i];
+  ++st.middleman_requests;
   self
     ->request(st.middleman, st.options.connect_timeout, caf::connect_atom_v,
               spec.host, spec.port)
     .then(
       [self, i, attempt](caf::node_id& id, caf::strong_actor_ptr& agent,
                          std::set<std::string>&) {
+        middleman_answer answer{self};
         if (stale(self, i, attempt))
           return;
         if (!agent) {
@@ -224,6 +252,7 @@ void connect(cluster_keeper_pointer self, size_t i) {
         check_name(self, i, attempt, std::move(id), std::move(agent));
       },
       [self, i, attempt](caf::error& err) {
+        middleman_answer answer{self};
         auto why = render(self, err);
         if (err == caf::sec::request_timeout)
           why = "no answer within the connect timeout (do the node and this "
@@ -283,8 +312,9 @@ cluster_keeper(cluster_keeper_pointer self, cluster_keeper_options options) {
   st.nodes.resize(st.options.nodes.size());
   st.spawned.resize(st.options.replicas.size());
   auto& sys = self->system();
-  st.middleman = st.options.tls ? sys.openssl_manager().actor_handle()
-                                : sys.middleman().actor_handle();
+  st.middleman = st.options.middleman ? st.options.middleman
+                 : st.options.tls   ? sys.openssl_manager().actor_handle()
+                                    : sys.middleman().actor_handle();
   self->set_down_handler(
     [self](caf::down_msg& down) { on_down(self, down); });
   // Whatever ends the keeper, the replicas it spawned end with it.

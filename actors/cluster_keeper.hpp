@@ -96,6 +96,9 @@ struct cluster_keeper_options {
   caf::timespan spawn_timeout = std::chrono::minutes(5);
   /// How often a lost node is tried again.
   caf::timespan retry_interval = std::chrono::milliseconds(250);
+  /// The middleman actor to connect and spawn through; null: the actor
+  /// system's (caf-openssl's with tls). Tests pass a fake one.
+  caf::io::middleman_actor middleman;
 };
 
 inline bool operator==(const cluster_keeper_options& x,
@@ -104,7 +107,8 @@ inline bool operator==(const cluster_keeper_options& x,
          && x.replicas == y.replicas && x.tls == y.tls
          && x.connect_timeout == y.connect_timeout
          && x.spawn_timeout == y.spawn_timeout
-         && x.retry_interval == y.retry_interval;
+         && x.retry_interval == y.retry_interval
+         && x.middleman == y.middleman;
 }
 
 template <class Inspector>
@@ -112,7 +116,7 @@ typename Inspector::result_type inspect(Inspector& f,
                                         cluster_keeper_options& x) {
   return f(caf::meta::type_name("cluster_keeper_options"), x.stages, x.nodes,
            x.replicas, x.tls, x.connect_timeout, x.spawn_timeout,
-           x.retry_interval);
+           x.retry_interval, x.middleman);
 }
 
 /// The name a node registers the replica under, for remote spawn.
@@ -148,6 +152,12 @@ struct cluster_keeper_state : run_member {
   std::optional<run_start> started;
   /// The ready_atom request, answered once every node is up.
   std::optional<caf::typed_response_promise<atoms::ready_atom>> ready;
+  /// Why the run cannot start, held until no request to the middleman is
+  /// outstanding: a run that ends while the middleman still connects to a
+  /// node keeps CAF 0.17's middleman actor alive, and the actor system then
+  /// waits for its thread forever.
+  std::optional<caf::error> failure;
+  size_t middleman_requests = 0;
   cluster_history history;
 
   /// Records an event at `when`.

@@ -1,12 +1,15 @@
 // Cluster mode without a network: [[nodes]] and stage placement in scenario
 // files, the virtual-time hop model, and a frontend's failover state (the
-// batch it takes back, the late answer it refuses).
+// batch it takes back, the late answer it refuses), and the cluster keeper
+// with a fake middleman.
 
 #include <boost/test/unit_test.hpp>
 
 #include <caf/after.hpp>
+#include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
 #include "actors/replica.hpp"
 #include "actors/sink.hpp"
@@ -370,6 +373,69 @@ BOOST_AUTO_TEST_CASE(batch_ids_skip_zero_when_they_wrap) {
   auto id = d->work.requests.front().trace.back().batch_id;
   BOOST_CHECK_NE(id, 0u);
   BOOST_CHECK(st.expects(served_batch{0, id, {}}));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+namespace {
+
+/// A middleman that refuses port 1 at once and holds the connect to any
+/// other port until it gets ok_atom, then refuses that one too.
+caf::behavior slow_middleman(caf::event_based_actor* self) {
+  auto held = std::make_shared<std::vector<caf::response_promise>>();
+  return {
+    [self, held](caf::connect_atom, const std::string&,
+                 uint16_t port) -> caf::result<caf::message> {
+      if (port == 1)
+        return caf::make_error(caf::sec::cannot_connect_to_node);
+      held->push_back(self->make_response_promise());
+      return held->back();
+    },
+    [held](caf::ok_atom) {
+      for (auto& promise : *held)
+        promise.deliver(caf::make_error(caf::sec::cannot_connect_to_node));
+      held->clear();
+    },
+  };
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(cluster_keepers)
+
+// A run that fails to start ends its actor system: if a connect were still
+// under way in CAF's middleman, the system would wait for it forever. The
+// keeper says "not ready" only once the middleman answered everything.
+BOOST_AUTO_TEST_CASE(a_failed_start_waits_for_the_middleman_s_answers) {
+  test::virtual_system vs;
+  auto middleman = vs.sys.spawn(slow_middleman);
+  cluster_keeper_options opts;
+  opts.nodes = {keeper_node{"a", "127.0.0.1", 1, "127.0.0.1:1"},
+                keeper_node{"b", "127.0.0.1", 2, "127.0.0.1:2"}};
+  opts.middleman = caf::actor_cast<caf::io::middleman_actor>(middleman);
+  auto keeper = vs.sys.spawn(cluster_keeper, opts);
+  caf::scoped_actor run{vs.sys};
+  run->send(keeper, atoms::ready_atom_v);
+  vs.run_now();
+  auto answered = [&] {
+    std::optional<std::string> text;
+    run->receive(
+      [&](caf::error& err) { text = vs.sys.render(err); },
+      caf::after(std::chrono::seconds(0)) >> [] {});
+    return text;
+  };
+  // Node a refused; b's connect is still under way.
+  BOOST_CHECK(!answered());
+  run->send(middleman, caf::ok_atom_v);
+  vs.run_now();
+  // The first failure is the one reported. (No REQUIRE: the actors must
+  // be stopped below, or the actor system waits for them.)
+  auto text = answered();
+  BOOST_CHECK(text
+              && text->find("node 'a' at 127.0.0.1:1") != std::string::npos);
+  run->send_exit(keeper, caf::exit_reason::user_shutdown);
+  run->send_exit(middleman, caf::exit_reason::user_shutdown);
+  vs.run_now();
 }
 
 BOOST_AUTO_TEST_SUITE_END()
