@@ -71,6 +71,8 @@ struct serving_options {
   int real_runs = 5;
   /// Only the sim-to-real part.
   bool sim_only = false;
+  /// Only the limit (troupe against the plain loop).
+  bool limit_only = false;
 };
 int serving(const serving_options& options);
 /// Cluster mode over loopback: remote hop, two-process throughput,

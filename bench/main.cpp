@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
     ->check(CLI::Range(1, 100));
   serve->add_flag("--sim-only", serving.sim_only,
                   "Only the sim-to-real part");
+  serve->add_flag("--limit-only", serving.limit_only,
+                  "Only the limit: troupe against a plain loop (about a "
+                  "minute)");
 
   size_t pings = 20000;
   uint64_t burst = 200000;

@@ -281,6 +281,10 @@ int serving(const serving_options& options) {
              100.0 * burst / loop,
              100.0 * pairs.front().second / pairs.front().first,
              100.0 * pairs.back().second / pairs.back().first);
+  if (options.limit_only) {
+    fs::remove_all(s.folder);
+    return 0;
+  }
 
   // 2. Batching gain.
   struct policy {
