@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
   serve->add_flag("--sim-only", serving.sim_only,
                   "Only the sim-to-real part");
   serve->add_flag("--limit-only", serving.limit_only,
-                  "Only the limit: troupe against a plain loop (about a "
+                  "Only the limit: troupe against a plain loop (under a "
                   "minute)");
 
   size_t pings = 20000;
