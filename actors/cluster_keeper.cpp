@@ -57,24 +57,30 @@ void stop_replicas(cluster_keeper_pointer self, size_t i) {
     }
 }
 
-/// Answers the ready request with the failure once the middleman has
-/// answered every request of the keeper.
-void fail_when_settled(cluster_keeper_pointer self) {
+/// Once the middleman has answered every request of the keeper: answers the
+/// ready request with a failure before the run, the history after it.
+void answer_when_settled(cluster_keeper_pointer self) {
   auto& st = self->state;
-  if (!st.ready || !st.failure || st.middleman_requests > 0)
+  if (st.middleman_requests > 0)
     return;
-  st.ready->deliver(*st.failure);
-  st.ready.reset();
+  if (st.ready && st.failure) {
+    st.ready->deliver(*st.failure);
+    st.ready.reset();
+  }
+  if (st.closed) {
+    st.closed->deliver(st.history);
+    st.closed.reset();
+  }
 }
 
 /// Counts one answer (or error) of the middleman for the scope of its
-/// handler; a failure before the run is delivered after the handler.
+/// handler; what waited for the middleman is answered after the handler.
 struct middleman_answer {
   explicit middleman_answer(cluster_keeper_pointer self) : self(self) {
     --self->state.middleman_requests;
   }
   ~middleman_answer() {
-    fail_when_settled(self);
+    answer_when_settled(self);
   }
   cluster_keeper_pointer self;
 };
@@ -94,7 +100,7 @@ void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
   if (st.ready) {
     if (!st.failure)
       st.failure = make_error(errc::node_unreachable, text);
-    fail_when_settled(self);
+    answer_when_settled(self);
     return;
   }
   self->delayed_send(self, st.options.retry_interval,
@@ -371,10 +377,18 @@ cluster_keeper(cluster_keeper_pointer self, cluster_keeper_options options) {
     [self](atoms::reconnect_atom, uint32_t i) {
       auto& st = self->state;
       ++st.events;
-      if (i < st.nodes.size() && st.nodes[i].state == link::down)
+      if (i < st.nodes.size() && st.nodes[i].state == link::down
+          && !st.closing)
         connect(self, i);
     },
-    [self](atoms::cluster_atom) { return self->state.history; });
+    [self](atoms::cluster_atom) -> caf::result<cluster_history> {
+      auto& st = self->state;
+      st.closing = true;
+      if (st.middleman_requests == 0)
+        return st.history;
+      st.closed = self->make_response_promise<cluster_history>();
+      return *st.closed;
+    });
 }
 
 } // namespace troupe

@@ -15,8 +15,10 @@
 //     back under the same name, it spawns the node's replicas again, and
 //     they rejoin their frontends.
 //  3. The frontends report each replica they lost and the requests they
-//     took back (replica_lost); cluster_atom answers everything that
-//     happened, for the run's report.
+//     took back (replica_lost); cluster_atom, asked once the run is over,
+//     stops the retries and answers everything that happened, for the
+//     run's report, once the middleman answered every request (see
+//     `failure` below).
 // Every request to a node has a timeout. On exit it stops the replicas it
 // spawned, so that a node serves the next run fresh.
 
@@ -158,6 +160,10 @@ struct cluster_keeper_state : run_member {
   /// waits for its thread forever.
   std::optional<caf::error> failure;
   size_t middleman_requests = 0;
+  /// The run is over (cluster_atom came): no more retries; the history is
+  /// answered once no middleman request is outstanding.
+  bool closing = false;
+  std::optional<caf::typed_response_promise<cluster_history>> closed;
   cluster_history history;
 
   /// Records an event at `when`.

@@ -145,7 +145,10 @@ public:
     return answer ? std::move(*answer) : scaling_history{};
   }
 
-  /// What happened to the nodes; empty without a cluster keeper.
+  /// What happened to the nodes; empty without a cluster keeper. Asked
+  /// once the run is over: the keeper stops retrying lost nodes and
+  /// answers once its connects and spawns under way have ended (an actor
+  /// system cannot end while CAF 0.17's middleman still connects).
   cluster_history cluster_events() {
     if (!g_.keeper)
       return {};

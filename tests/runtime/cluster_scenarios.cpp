@@ -443,4 +443,44 @@ BOOST_AUTO_TEST_CASE(a_failed_start_waits_for_the_middleman_s_answers) {
   vs.run_now();
 }
 
+// At the run's end the keeper stops retrying and answers the history only
+// once the middleman answered every connect under way.
+BOOST_AUTO_TEST_CASE(the_history_waits_for_the_middleman_and_ends_retries) {
+  test::virtual_system vs;
+  auto held = std::make_shared<std::vector<caf::response_promise>>();
+  auto middleman = vs.sys.spawn(slow_middleman, held);
+  cluster_keeper_options opts;
+  opts.nodes = {keeper_node{"b", "127.0.0.1", 2, "127.0.0.1:2"}};
+  opts.middleman = caf::actor_cast<caf::io::middleman_actor>(middleman);
+  auto keeper = vs.sys.spawn(cluster_keeper, opts);
+  caf::scoped_actor run{vs.sys};
+  run->send(keeper, atoms::ready_atom_v);
+  vs.run_now();
+  BOOST_CHECK_EQUAL(held->size(), 1u);
+  run->send(keeper, atoms::cluster_atom_v);
+  vs.run_now();
+  // Whether the history is among the answers come so far (the ready
+  // request's failure comes too, once b's connect failed).
+  auto answered = [&] {
+    bool got = false;
+    for (bool more = true; more;)
+      run->receive([&](cluster_history&) { got = true; },
+                   [](caf::error&) {},
+                   caf::after(std::chrono::seconds(0)) >> [&] { more = false; });
+    return got;
+  };
+  // b's connect is still under way.
+  BOOST_CHECK(!answered());
+  run->send(middleman, caf::ok_atom_v);
+  vs.run_now();
+  BOOST_CHECK(answered());
+  // A retry due now connects no more.
+  run->send(keeper, atoms::reconnect_atom_v, uint32_t{0});
+  vs.run_now();
+  BOOST_CHECK(held->empty());
+  run->send_exit(keeper, caf::exit_reason::user_shutdown);
+  run->send_exit(middleman, caf::exit_reason::user_shutdown);
+  vs.run_now();
+}
+
 BOOST_AUTO_TEST_SUITE_END()
