@@ -40,10 +40,12 @@ std::string render(cluster_keeper_pointer self, const caf::error& err) {
 
 void connect(cluster_keeper_pointer self, size_t i);
 
-/// Whether an answer belongs to an attempt that was given up.
+/// Whether an answer belongs to an attempt that was given up, or came
+/// after the run (an attempt then goes no further: no new spawn).
 bool stale(cluster_keeper_pointer self, size_t i, uint32_t attempt) {
   const auto& n = self->state.nodes[i];
-  return n.attempt != attempt || n.state != link::connecting;
+  return self->state.closing || n.attempt != attempt
+         || n.state != link::connecting;
 }
 
 /// Stops the replicas of node i that the keeper knows of (those of a failed
