@@ -150,7 +150,7 @@ void spawn_replica(cluster_keeper_pointer self, size_t r, uint32_t attempt) {
               + st.options.stages.at(entry.options.stage) + "'";
   ++st.middleman_requests;
   self
-    ->request(st.middleman, st.options.spawn_timeout, caf::spawn_atom_v,
+    ->request(st.options.middleman, st.options.spawn_timeout, caf::spawn_atom_v,
               st.nodes[i].id, std::string{replica_type_name(entry.detached)},
               caf::make_message(entry.options), std::move(ifs))
     .then(
@@ -244,7 +244,7 @@ void connect(cluster_keeper_pointer self, size_t i) {
   const auto& spec = st.options.nodes[i];
   ++st.middleman_requests;
   self
-    ->request(st.middleman, st.options.connect_timeout, caf::connect_atom_v,
+    ->request(st.options.middleman, st.options.connect_timeout, caf::connect_atom_v,
               spec.host, spec.port)
     .then(
       [self, i, attempt](caf::node_id& id, caf::strong_actor_ptr& agent,
@@ -320,9 +320,10 @@ cluster_keeper(cluster_keeper_pointer self, cluster_keeper_options options) {
   st.nodes.resize(st.options.nodes.size());
   st.spawned.resize(st.options.replicas.size());
   auto& sys = self->system();
-  st.middleman = st.options.middleman ? st.options.middleman
-                 : st.options.tls   ? sys.openssl_manager().actor_handle()
-                                    : sys.middleman().actor_handle();
+  if (!st.options.middleman)
+    st.options.middleman = st.options.tls
+                             ? sys.openssl_manager().actor_handle()
+                             : sys.middleman().actor_handle();
   self->set_down_handler(
     [self](caf::down_msg& down) { on_down(self, down); });
   // Whatever ends the keeper, the replicas it spawned end with it.

@@ -141,8 +141,8 @@ struct cluster_keeper_state : run_member {
     uint32_t attempt = 0;
   };
 
+  /// The options; their middleman is the system's when none was given.
   cluster_keeper_options options;
-  caf::io::middleman_actor middleman;
   std::vector<node_link> nodes;
   /// Per entry of options.replicas: its live actor, or null. Shared with
   /// the clean-up that stops them when the keeper ends (the state is gone
