@@ -20,6 +20,9 @@ void frontend_state::init(frontend_options opts) {
   serving.assign(options.pool.slots, 0);
   remote.assign(options.pool.slots, false);
   held.assign(options.pool.slots, std::nullopt);
+  ahead.assign(options.pool.slots, std::nullopt);
+  sends_ahead = options.send_ahead && !options.controller
+                && batcher->sizes_ahead() && !dropper->checks_dequeue();
   for (auto slot : options.joining) {
     remote[slot] = true;
     pool.lose(slot, caf::timespan{0});
@@ -90,6 +93,39 @@ frontend_state::next_dispatch(caf::timespan now) {
   if (!replica)
     return std::nullopt;
   return form_batch(size, *replica, {}, now, view.upstream_padded);
+}
+
+std::optional<frontend_state::dispatch>
+frontend_state::next_ahead(caf::timespan now) {
+  if (!sends_ahead || queue.size() < options.max_batch)
+    return std::nullopt;
+  const auto& idle = pool.idle();
+  if (std::find(idle.begin(), idle.end(), true) != idle.end())
+    return std::nullopt;
+  // The worker expected to finish first: its batch's dispatch plus the
+  // profile's time for it (without a profile, the earliest dispatch).
+  std::optional<size_t> pick;
+  caf::timespan soonest{0};
+  for (size_t i = 0; i < ahead.size(); ++i) {
+    if (pool.state(i) != worker_state::busy || remote[i] || ahead[i])
+      continue;
+    auto [since, size] = in_service[i];
+    auto due = options.service.empty() ? since
+                                       : since
+                                           + options.service.service_time(
+                                             std::max(1u, size));
+    if (!pick || due < soonest) {
+      pick = i;
+      soonest = due;
+    }
+  }
+  if (!pick)
+    return std::nullopt;
+  auto view = batching_view(now);
+  auto size = batcher->batch_size(view);
+  if (size == 0)
+    return std::nullopt;
+  return form_batch(size, *pick, {}, now, view.upstream_padded);
 }
 
 std::optional<dispatch_query> frontend_state::query(caf::timespan now) const {
@@ -176,22 +212,38 @@ frontend_state::form_batch(uint32_t size, size_t replica,
     visit.padded_size = charged;
     visit.replica = static_cast<uint16_t>(result.replica);
   }
-  if (!taken.empty()) {
-    pool.take(result.replica, now);
-    in_service[result.replica] = {now, actual};
-    serving[result.replica] = id;
-  }
+  if (!taken.empty())
+    occupy(result.replica, id, actual, now);
   return result;
 }
 
+void frontend_state::occupy(size_t replica, uint32_t id, uint32_t size,
+                            caf::timespan now) {
+  auto state = pool.state(replica);
+  if (state == worker_state::busy || state == worker_state::draining) {
+    ahead[replica] = waiting_batch{id, size};
+    return;
+  }
+  pool.take(replica, now);
+  in_service[replica] = {now, size};
+  serving[replica] = id;
+}
+
 void frontend_state::release(size_t replica, caf::timespan now) {
-  pool.release(replica, now);
   auto& [since, size] = in_service[replica];
   if (size > 0)
     batcher->observe(size, now - since, options.stage_slo);
+  held[replica].reset();
+  if (auto next = ahead[replica]) {
+    // The replica started the batch sent ahead as it finished this one.
+    ahead[replica].reset();
+    in_service[replica] = {now, next->size};
+    serving[replica] = next->id;
+    return;
+  }
+  pool.release(replica, now);
   size = 0;
   serving[replica] = 0;
-  held[replica].reset();
 }
 
 bool frontend_state::expects(const served_batch& x) const {
@@ -215,6 +267,7 @@ uint32_t frontend_state::take_back(size_t replica, caf::timespan now) {
   pool.lose(replica, now);
   in_service[replica].second = 0;
   serving[replica] = 0;
+  ahead[replica].reset();
   uint32_t count = 0;
   if (auto& copy = held[replica]) {
     auto& requests = copy->requests;
@@ -408,6 +461,8 @@ void pump(frontend_pointer self, caf::timespan when) {
     return;
   }
   while (auto next = st.next_dispatch(when))
+    send_out(self, std::move(*next), when);
+  while (auto next = st.next_ahead(when))
     send_out(self, std::move(*next), when);
   // fill batching holds a partial batch back: make sure a timer ends the
   // wait.

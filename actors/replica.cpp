@@ -35,6 +35,15 @@ void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
       req.trace.back().compute = compute;
 }
 
+void replica_state::stamp_start(batch& work) const {
+  if (!last_finish || options.reports_to_frontend)
+    return;
+  for (auto& req : work.requests)
+    if (!req.trace.empty() && req.trace.back().stage == options.stage)
+      req.trace.back().dequeue = std::max(req.trace.back().dequeue,
+                                          *last_finish);
+}
+
 void replica_state::finish(batch& work, caf::timespan now) const {
   stamp_finish(work, options.stage, now);
 }
@@ -147,50 +156,70 @@ replica_actor::behavior_type replica(replica_pointer self,
     st.forward(self, std::move(work));
     st.hand_back(self, {});
   };
-  return run_member_behavior(
-    self, nothing_to_start,
-    [self, now, complete](atoms::serve_atom, batch& work) {
-      auto& st = self->state;
-      ++st.events;
-      st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
-      st.batch_id = work.requests.empty() || work.requests.front().trace.empty()
-                      ? 0
-                      : work.requests.front().trace.back().batch_id;
-      bool after_idle = !st.last_finish || now() > *st.last_finish;
-      if (st.classifier) {
-        auto started = self->clock().now();
-        for (auto& notice : st.infer(work, now()))
-          self->send(st.options.sink, std::move(notice));
-        if (work.requests.empty()) {
-          st.hand_back(self, {});
-          return;
-        }
-        if (st.options.inference.front().measured) {
-          // The forward took real time already.
-          st.stamp_compute(work, self->clock().now() - started);
-          complete(work);
-          return;
-        }
-      }
-      auto duration = st.service_time(work, after_idle);
-      if (!duration) {
-        self->send(st.options.sink,
-                   failure_notice{st.options.stage, duration.error(), now(),
-                                  std::move(work.requests)});
+  // Serves one batch: computes it (real time: the forward is the service
+  // time) or holds it for its service time.
+  auto start = [self, now, complete](batch& work) {
+    auto& st = self->state;
+    st.batch_id = work.requests.empty() || work.requests.front().trace.empty()
+                    ? 0
+                    : work.requests.front().trace.back().batch_id;
+    st.stamp_start(work);
+    bool after_idle = !st.last_finish || now() > *st.last_finish;
+    if (st.classifier) {
+      auto started = self->clock().now();
+      for (auto& notice : st.infer(work, now()))
+        self->send(st.options.sink, std::move(notice));
+      if (work.requests.empty()) {
         st.hand_back(self, {});
         return;
       }
-      auto held = *duration + 2 * st.options.network_hop;
-      if (held.count() == 0) {
+      if (st.options.inference.front().measured) {
+        // The forward took real time already.
+        st.stamp_compute(work, self->clock().now() - started);
         complete(work);
         return;
       }
-      st.stamp_compute(work, *duration);
-      self->delayed_send(self, held, atoms::finished_atom_v, std::move(work));
-    },
-    [self, complete](atoms::finished_atom, batch& work) {
-      ++self->state.events;
+    }
+    auto duration = st.service_time(work, after_idle);
+    if (!duration) {
+      self->send(st.options.sink,
+                 failure_notice{st.options.stage, duration.error(), now(),
+                                std::move(work.requests)});
+      st.hand_back(self, {});
+      return;
+    }
+    auto held = *duration + 2 * st.options.network_hop;
+    if (held.count() == 0) {
       complete(work);
+      return;
+    }
+    st.stamp_compute(work, *duration);
+    st.holding = true;
+    self->delayed_send(self, held, atoms::finished_atom_v, std::move(work));
+  };
+  return run_member_behavior(
+    self, nothing_to_start,
+    [self, start](atoms::serve_atom, batch& work) {
+      auto& st = self->state;
+      ++st.events;
+      st.frontend = caf::actor_cast<frontend_actor>(self->current_sender());
+      // Sent ahead while one is held: it starts when that one is done.
+      if (st.holding) {
+        st.waiting.push_back(std::move(work));
+        return;
+      }
+      start(work);
+    },
+    [self, complete, start](atoms::finished_atom, batch& work) {
+      auto& st = self->state;
+      ++st.events;
+      st.holding = false;
+      complete(work);
+      if (!st.waiting.empty()) {
+        auto next = std::move(st.waiting.front());
+        st.waiting.pop_front();
+        start(next);
+      }
     });
 }
 

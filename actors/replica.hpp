@@ -9,6 +9,10 @@
 //
 //   idle --serve--> busy --finished--> idle
 //
+// A frontend may send a replica its next batch while the current one runs
+// (frontend_options::send_ahead): the replica starts it as soon as the
+// current one is done, and stamps the wait behind it as queue wait.
+//
 // A replica without a profile is a no-op stage: it forwards at once.
 //
 // A replica on a node (cluster mode) hands each batch back to its frontend
@@ -22,6 +26,7 @@
 // virtual time the batch completes after the profiled time, so that a
 // virtual run gives real predictions with modelled latency.
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -140,6 +145,10 @@ struct replica_state : run_member {
   /// When the last batch finished (none yet: the first batch comes after
   /// an idle wait). A batch that arrives later follows an idle wait.
   std::optional<caf::timespan> last_finish;
+  /// A batch is held for its service time (a finished_atom is due).
+  bool holding = false;
+  /// Batches sent ahead that arrived while one was held, in order.
+  std::deque<batch> waiting;
 
   /// Runs the classifier on the batch: stores each request's output as its
   /// result, and takes the requests it cannot serve out of the batch, as
@@ -154,6 +163,12 @@ struct replica_state : run_member {
 
   /// Stamps how long this stage computed on every request's visit.
   void stamp_compute(batch& work, caf::timespan compute) const;
+
+  /// A batch that left the frontend's queue before the previous batch here
+  /// finished waited behind it: its dequeue becomes that finish, so that the
+  /// wait counts as queue wait, not as the runtime's hand-off. (Only in this
+  /// process: a replica on a node has another clock.)
+  void stamp_start(batch& work) const;
 
   /// Stamps this stage's finish time on every request and marks the batch as
   /// coming from this stage.

@@ -199,12 +199,15 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
   auto pump = [&](size_t k) {
     auto& st = frontends[k];
     auto now = loop.now();
-    while (auto next = st.next_dispatch(now)) {
-      end_unserved(next->expired);
-      if (!next->work.requests.empty())
-        loop.send(replica_actor[k][next->replica],
-                  serve{std::move(next->work)});
-    }
+    auto send_out = [&](frontend_state::dispatch& next) {
+      end_unserved(next.expired);
+      if (!next.work.requests.empty())
+        loop.send(replica_actor[k][next.replica], serve{std::move(next.work)});
+    };
+    while (auto next = st.next_dispatch(now))
+      send_out(*next);
+    while (auto next = st.next_ahead(now))
+      send_out(*next);
     if (auto due = st.flush_time()) {
       if (st.flush_at && *st.flush_at <= *due && *st.flush_at >= now)
         return;
@@ -227,6 +230,24 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       }
     }
     loop.send(frontend_actor[k], idle{static_cast<uint16_t>(r)});
+  };
+  // The replica's start of a batch (actors/replica.cpp): held for its
+  // service time.
+  auto start = [&](size_t k, size_t r, batch& work) {
+    auto& rep = replicas[k][r];
+    auto now = loop.now();
+    bool after_idle = !rep.last_finish || now > *rep.last_finish;
+    auto duration = rep.service_time(work, after_idle);
+    if (!duration) {
+      end_unserved(work.requests);
+      loop.send(frontend_actor[k], idle{static_cast<uint16_t>(r)});
+    } else if (duration->count() == 0) {
+      complete(k, r, work);
+    } else {
+      rep.holding = true;
+      loop.send_later(replica_actor[k][r], *duration,
+                      finished{std::move(work)});
+    }
   };
   emit_due();
   size_t actor = 0;
@@ -252,19 +273,20 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
         st.flush_at.reset();
       pump(k);
     } else if (auto* work = std::get_if<serve>(&m)) {
-      auto& rep = replicas[k][r];
-      bool after_idle = !rep.last_finish || now > *rep.last_finish;
-      auto duration = rep.service_time(work->work, after_idle);
-      if (!duration) {
-        end_unserved(work->work.requests);
-        loop.send(frontend_actor[k], idle{static_cast<uint16_t>(r)});
-      } else if (duration->count() == 0) {
-        complete(k, r, work->work);
-      } else {
-        loop.send_later(actor, *duration, finished{std::move(work->work)});
-      }
+      // Sent ahead while one is held: it starts when that one is done.
+      if (replicas[k][r].holding)
+        replicas[k][r].waiting.push_back(std::move(work->work));
+      else
+        start(k, r, work->work);
     } else if (auto* out = std::get_if<finished>(&m)) {
+      auto& rep = replicas[k][r];
+      rep.holding = false;
       complete(k, r, out->work);
+      if (!rep.waiting.empty()) {
+        auto next = std::move(rep.waiting.front());
+        rep.waiting.pop_front();
+        start(k, r, next);
+      }
     }
     loop.turn_done();
   }

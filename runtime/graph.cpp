@@ -46,6 +46,7 @@ frontend_options frontend_base_options(const scenario& sc, stage_id id) {
   opts.stage_slo = from_ms(sc.stage_slo_ms()[id]);
   opts.routing = spec.routing;
   opts.dropping = spec.dropping;
+  opts.send_ahead = spec.send_ahead && spec.may_send_ahead();
   if (spec.service)
     opts.service = *spec.service;
   opts.pool.initial = spec.replicas;

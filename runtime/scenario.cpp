@@ -24,6 +24,12 @@ double stage_spec::cost() const {
   return service ? replicas * service->cost : 0.0;
 }
 
+bool stage_spec::may_send_ahead() const {
+  return nodes.empty() && controller.empty()
+         && make_batching_policy({batching, max_queue_delay})->sizes_ahead()
+         && !make_dropping_policy(dropping)->checks_dequeue();
+}
+
 std::vector<payload> data_set_inputs(const inputs_spec& spec, uint64_t seed) {
   auto data = shared_fashion_mnist(spec.dir, data_split::test);
   auto n = data->size();

@@ -117,9 +117,17 @@ struct stage_spec {
   /// The [[nodes]] that host its replicas, by name: replica r runs on
   /// nodes[r mod size]. Empty: in the coordinator's own process.
   std::vector<std::string> nodes;
+  /// Its frontend sends a busy replica its next full batch while the
+  /// current one runs (the `send_ahead` key; where may_send_ahead()).
+  bool send_ahead = true;
 
   /// replicas x the hardware's cost per replica.
   double cost() const;
+
+  /// Whether batches can be sent ahead here: replicas in this process, no
+  /// controller, and policies whose decisions do not depend on when a
+  /// batch starts (frontend.hpp).
+  bool may_send_ahead() const;
 };
 
 struct scenario {

@@ -239,6 +239,12 @@ private:
     return x;
   }
 
+  bool boolean(const toml::node& n, const std::string& field) const {
+    if (auto x = n.as_boolean())
+      return x->get();
+    fail(&n, field, std::string{"expected a boolean, got "} + type_name(n));
+  }
+
   std::string string(const toml::node& n, const std::string& field) const {
     if (auto x = n.as_string())
       return x->get();
@@ -717,7 +723,7 @@ private:
         keys.insert(keys.end(), {"replicas", "max_batch", "queue_capacity",
                                  "drop", "routing", "batching",
                                  "max_queue_delay_ms", "controller",
-                                 "decision_ms", "nodes"});
+                                 "decision_ms", "nodes", "send_ahead"});
       // A controller's settings: the subtable named after it.
       if (auto n = t.get("controller"); kind->replicated && n && n->is_string())
         keys.push_back(n->as_string()->get());
@@ -795,6 +801,13 @@ private:
       s.decision_ms = non_negative(*n, p + "decision_ms");
     if (auto n = t.get("nodes"))
       load_placement(*n, p + "nodes", s, sc);
+    if (auto n = t.get("send_ahead")) {
+      s.send_ahead = boolean(*n, p + "send_ahead");
+      if (s.send_ahead && !s.may_send_ahead())
+        fail(n, p + "send_ahead",
+             "applies only to stages in this process without a controller, "
+             "with greedy, fill, delay or aimd batching and drop = \"none\"");
+    }
   }
 
   /// The subtable named after the controller, read by its kind.

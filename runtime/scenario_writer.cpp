@@ -127,6 +127,8 @@ void write_stage(std::ostream& out, const stage_spec& s) {
   if (!s.controller.empty())
     out << "controller = " << toml_quoted(s.controller) << "\ndecision_ms = "
         << number(s.decision_ms) << "\n";
+  if (kind.replicated && !s.send_ahead)
+    out << "send_ahead = false\n";
   if (!s.nodes.empty()) {
     out << "nodes = [";
     for (size_t i = 0; i < s.nodes.size(); ++i)

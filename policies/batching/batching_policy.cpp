@@ -8,6 +8,10 @@ namespace {
 
 class greedy_batching : public batching_policy {
 public:
+  bool sizes_ahead() const override {
+    return true;
+  }
+
   uint32_t batch_size(const batching_snapshot& x) const override {
     return static_cast<uint32_t>(std::min<size_t>(x.max_batch,
                                                   x.queue_length));
@@ -16,6 +20,10 @@ public:
 
 class fill_batching : public batching_policy {
 public:
+  bool sizes_ahead() const override {
+    return true;
+  }
+
   bool may_wait() const override {
     return true;
   }
@@ -50,6 +58,10 @@ public:
     return true;
   }
 
+  bool sizes_ahead() const override {
+    return true;
+  }
+
   uint32_t batch_size(const batching_snapshot& x) const override {
     auto size = static_cast<uint32_t>(std::min<size_t>(x.max_batch,
                                                        x.queue_length));
@@ -69,6 +81,10 @@ private:
 
 class aimd_batching : public batching_policy {
 public:
+  bool sizes_ahead() const override {
+    return true;
+  }
+
   uint32_t batch_size(const batching_snapshot& x) const override {
     auto cap = std::min(cap_, x.max_batch);
     return static_cast<uint32_t>(std::min<size_t>(cap, x.queue_length));

@@ -88,6 +88,13 @@ public:
     return false;
   }
 
+  /// Whether a batch it sizes now may start later unchanged (after the
+  /// worker's current batch, when the frontend sends it ahead): true when
+  /// a full batch's size does not depend on the time it starts.
+  virtual bool sizes_ahead() const {
+    return false;
+  }
+
   /// A batch of `size` came back after `took` (from dispatch to the
   /// replica's idle message); `stage_slo` as in the snapshot.
   virtual void observe(uint32_t size, caf::timespan took,

@@ -11,6 +11,10 @@ class no_dropping : public dropping_policy {};
 /// served right now in the batch being formed.
 class deadline_dropping : public dropping_policy {
 public:
+  bool checks_dequeue() const override {
+    return true;
+  }
+
   bool at_dequeue(const drop_snapshot& x) const override {
     return x.now + x.service_time > x.deadline;
   }

@@ -95,6 +95,12 @@ public:
     return false;
   }
 
+  /// Whether at_dequeue may ever drop (it depends on the time a batch
+  /// starts, so such a frontend sends no batch ahead).
+  virtual bool checks_dequeue() const {
+    return false;
+  }
+
   virtual bool at_dequeue(const drop_snapshot& x) const {
     return false;
   }

@@ -194,6 +194,94 @@ BOOST_AUTO_TEST_CASE(deadline_batching_sees_the_oldest_deadline) {
   BOOST_CHECK_EQUAL(next->work.requests.size(), 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_busy_worker_gets_its_next_full_batch_ahead) {
+  frontend_options opts;
+  opts.send_ahead = true;
+  setup(opts, 1, 4);
+  st.admit(requests(0, 10), 0ms);
+  auto first = st.next_dispatch(0ms);
+  BOOST_REQUIRE(first);
+  // A full batch is queued behind it: it goes ahead, one at most.
+  auto ahead = st.next_ahead(1ms);
+  BOOST_REQUIRE(ahead);
+  BOOST_CHECK_EQUAL(ahead->replica, 0u);
+  BOOST_REQUIRE_EQUAL(ahead->work.requests.size(), 4u);
+  BOOST_CHECK_EQUAL(ahead->work.requests[0].id, 4u);
+  BOOST_CHECK(!st.next_ahead(1ms));
+  // Done with the first: the replica started the second, so the worker
+  // stays busy and its batch in service is the second, since then.
+  st.release(0, 20ms);
+  BOOST_CHECK(st.pool.state(0) == worker_state::busy);
+  BOOST_CHECK(st.in_service[0] == std::make_pair(caf::timespan{20ms}, 4u));
+  BOOST_CHECK_EQUAL(st.serving[0],
+                    ahead->work.requests[0].trace.back().batch_id);
+  BOOST_CHECK(!st.next_dispatch(20ms));
+  // Two requests left: not a full batch, nothing goes ahead.
+  BOOST_CHECK(!st.next_ahead(20ms));
+  st.release(0, 40ms);
+  BOOST_CHECK(st.pool.state(0) == worker_state::idle);
+  auto last = st.next_dispatch(40ms);
+  BOOST_REQUIRE(last);
+  BOOST_CHECK_EQUAL(last->work.requests.size(), 2u);
+}
+
+BOOST_AUTO_TEST_CASE(the_worker_expected_to_finish_first_gets_the_batch_ahead) {
+  frontend_options opts;
+  opts.send_ahead = true;
+  opts.pool.initial = 2;
+  setup(opts, 2, 4);
+  // Worker 0 takes a full batch at 0 ms (s(4) is about 17.7 ms), worker 1
+  // a single request at 5 ms (10 ms): worker 1 is due first.
+  st.admit(requests(0, 4), 0ms);
+  BOOST_CHECK_EQUAL(st.next_dispatch(0ms)->replica, 0u);
+  st.admit(requests(4, 1), 5ms);
+  BOOST_CHECK_EQUAL(st.next_dispatch(5ms)->replica, 1u);
+  // While a worker is idle, nothing goes ahead.
+  st.admit(requests(5, 8), 6ms);
+  auto ahead = st.next_ahead(6ms);
+  BOOST_REQUIRE(ahead);
+  BOOST_CHECK_EQUAL(ahead->replica, 1u);
+  auto other = st.next_ahead(6ms);
+  BOOST_REQUIRE(other);
+  BOOST_CHECK_EQUAL(other->replica, 0u);
+  BOOST_CHECK(!st.next_ahead(6ms));
+}
+
+BOOST_AUTO_TEST_CASE(nothing_goes_ahead_where_the_start_matters) {
+  // Deadline batching, dropping at dequeue, or without send_ahead: one
+  // batch per worker.
+  auto deadline = [] {
+    frontend_options opts;
+    opts.batching = batching_kind::deadline;
+    opts.send_ahead = true;
+    return opts;
+  };
+  frontend_options off;
+  frontend_options dropping;
+  dropping.send_ahead = true;
+  for (auto [opts, drops] : {std::pair{deadline(), drop_kind::none},
+                            std::pair{dropping, drop_kind::deadline},
+                            std::pair{off, drop_kind::none}}) {
+    fixture f;
+    opts.pool.initial = 1;
+    f.setup(opts, 1, 2, 100, drops);
+    f.st.admit(requests(0, 8, 1s), 0ms);
+    BOOST_CHECK(f.st.next_dispatch(0ms));
+    BOOST_CHECK(!f.st.next_ahead(0ms));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_replica_on_a_node_gets_no_batch_ahead) {
+  frontend_options opts;
+  opts.send_ahead = true;
+  opts.joining = {0};
+  setup(opts, 1, 2);
+  st.join(0, replica_actor{}, 0ms);
+  st.admit(requests(0, 8), 0ms);
+  BOOST_CHECK(st.next_dispatch(0ms));
+  BOOST_CHECK(!st.next_ahead(0ms));
+}
+
 BOOST_AUTO_TEST_CASE(a_scale_order_boots_workers_that_serve_after_the_cold_start) {
   frontend_options opts;
   opts.pool.initial = 1;

@@ -85,4 +85,35 @@ BOOST_AUTO_TEST_CASE(the_batch_reaches_every_successor_after_its_service_time) {
   BOOST_CHECK(idle);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_sent_ahead_starts_when_the_one_held_is_done) {
+  test::virtual_system vs;
+  auto log = std::make_shared<std::vector<test::received_batch>>();
+  auto out = vs.sys.spawn(test::recorder, log, vs.epoch);
+  replica_options opts;
+  opts.stage = 2;
+  opts.service = cpu_profile();
+  opts.successors = {out};
+  auto rep = vs.sys.spawn(replica, opts);
+  caf::scoped_actor self{vs.sys};
+  self->send(rep, start_at(vs.epoch));
+  self->send(rep, atoms::serve_atom_v, requests_at_stage(2, 2));
+  self->send(rep, atoms::serve_atom_v, requests_at_stage(2, 1));
+  vs.run_all();
+  BOOST_REQUIRE_EQUAL(log->size(), 2u);
+  // s(2) = 12.5 ms, then s(1) = 10 ms right after it.
+  BOOST_CHECK((*log)[0].at == 12500us);
+  BOOST_CHECK((*log)[1].at == 22500us);
+  // The second left the frontend's queue at 0 but waited here behind the
+  // first: its dequeue is the first one's finish, so the wait is queue
+  // wait.
+  const auto& visit = (*log)[1].content.requests[0].trace.back();
+  BOOST_CHECK(visit.dequeue == 12500us);
+  BOOST_CHECK(visit.compute == 10ms);
+  BOOST_CHECK((*log)[0].content.requests[0].trace.back().dequeue == 0us);
+  int idle = 0;
+  for (int i = 0; i < 3; ++i)
+    self->receive([&](replica_idle) { ++idle; }, caf::after(0s) >> [] {});
+  BOOST_CHECK_EQUAL(idle, 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -98,6 +98,33 @@ BOOST_AUTO_TEST_CASE(service_time_models) {
                "unknown model 'gamma' (mean or lognormal)");
 }
 
+BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
+  BOOST_CHECK(load_scenario(dir.write("s.toml", good)).stages[0].send_ahead);
+  auto off = replace(good, "max_batch = 4", "max_batch = 4\nsend_ahead = false");
+  auto sc = load_scenario(dir.write("s.toml", off));
+  BOOST_CHECK(!sc.stages[0].send_ahead);
+  // The plan writer keeps it.
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(!load_scenario(dir.path("back.toml")).stages[0].send_ahead);
+  auto word = replace(good, "max_batch = 4", "max_batch = 4\nsend_ahead = 1");
+  expect_error(word, line_of(word, "send_ahead"), "stages.a.send_ahead",
+               "expected a boolean, got an integer");
+  // Asked for where a batch's size or requests depend on when it starts.
+  for (auto keys : {"batching = \"deadline\"", "drop = \"deadline\"",
+                    "drop = \"estimate\""}) {
+    auto refused = replace(good, "max_batch = 4",
+                           std::string{"max_batch = 4\n"} + keys
+                             + "\nsend_ahead = true");
+    expect_error(refused, line_of(refused, "send_ahead"),
+                 "stages.a.send_ahead", "applies only to stages");
+  }
+  // Left at its default there, it is simply not used.
+  auto deadline = replace(good, "max_batch = 4",
+                          "max_batch = 4\nbatching = \"deadline\"");
+  auto quiet = load_scenario(dir.write("s.toml", deadline)).stages[0];
+  BOOST_CHECK(quiet.send_ahead && !quiet.may_send_ahead());
+}
+
 BOOST_AUTO_TEST_CASE(idle_rows_list_the_batch_sizes_of_rows) {
   auto with = [&](const std::string& idle) {
     return replace(good, "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]",
