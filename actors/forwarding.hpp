@@ -39,15 +39,17 @@ inline void stamp_finish(batch& work, stage_id stage, caf::timespan now) {
       req.trace.back().finish = now;
 }
 
-/// Sends `work`, served at `stage`, to `successors` by route.
+/// Sends `work`, served at `stage`, to `successors` by route, arriving
+/// `delay` later (see send_to_all).
 template <class Self, class Handle>
 void forward_by_route(Self* self, const std::vector<Handle>& successors,
-                      stage_id stage, batch&& work) {
+                      stage_id stage, batch&& work,
+                      caf::timespan delay = caf::timespan{0}) {
   auto n = successors.size();
   if (n == 0)
     return;
   if (routed_everywhere(work, stage, n)) {
-    send_to_all(self, successors, std::move(work));
+    send_to_all(self, successors, std::move(work), delay);
     return;
   }
   for (size_t i = 0; i < n; ++i) {
@@ -58,9 +60,9 @@ void forward_by_route(Self* self, const std::vector<Handle>& successors,
       (i < 64 && ((route >> i) & 1) ? served : skipped).requests.push_back(req);
     }
     if (!served.requests.empty())
-      self->send(successors[i], std::move(served));
+      send_batch(self, successors[i], std::move(served), delay);
     if (!skipped.requests.empty())
-      self->send(successors[i], std::move(skipped));
+      send_batch(self, successors[i], std::move(skipped), delay);
   }
 }
 

@@ -91,7 +91,8 @@ std::vector<failure_notice> replica_state::infer(batch& work,
 
 template <class Self>
 void replica_state::forward(Self* self, batch&& work) const {
-  forward_by_route(self, options.successors, options.stage, std::move(work));
+  forward_by_route(self, options.successors, options.stage, std::move(work),
+                   options.handoff);
 }
 
 template <class Self>
@@ -99,6 +100,8 @@ void replica_state::hand_back(Self* self, batch&& rest) const {
   if (options.reports_to_frontend)
     self->send(frontend, served_batch{options.index, batch_id,
                                       std::move(rest)});
+  else if (options.handoff.count() > 0)
+    self->delayed_send(frontend, options.handoff, replica_idle{options.index});
   else
     self->send(frontend, replica_idle{options.index});
 }
@@ -157,8 +160,9 @@ replica_actor::behavior_type replica(replica_pointer self,
     st.hand_back(self, {});
   };
   // Serves one batch: computes it (real time: the forward is the service
-  // time) or holds it for its service time.
-  auto start = [self, now, complete](batch& work) {
+  // time) or holds it for its service time. `queued`: it was sent ahead and
+  // waited here, so no hand-off brings it.
+  auto start = [self, now, complete](batch& work, bool queued) {
     auto& st = self->state;
     st.batch_id = work.requests.empty() || work.requests.front().trace.empty()
                     ? 0
@@ -188,7 +192,8 @@ replica_actor::behavior_type replica(replica_pointer self,
       st.hand_back(self, {});
       return;
     }
-    auto held = *duration + 2 * st.options.network_hop;
+    auto arrival = queued ? caf::timespan{0} : st.options.handoff;
+    auto held = arrival + *duration + 2 * st.options.network_hop;
     if (held.count() == 0) {
       complete(work);
       return;
@@ -208,7 +213,7 @@ replica_actor::behavior_type replica(replica_pointer self,
         st.waiting.push_back(std::move(work));
         return;
       }
-      start(work);
+      start(work, false);
     },
     [self, complete, start](atoms::finished_atom, batch& work) {
       auto& st = self->state;
@@ -218,7 +223,7 @@ replica_actor::behavior_type replica(replica_pointer self,
       if (!st.waiting.empty()) {
         auto next = std::move(st.waiting.front());
         st.waiting.pop_front();
-        start(next);
+        start(next, true);
       }
     });
 }

@@ -108,6 +108,11 @@ struct replica_options {
   /// Virtual time: the network hop to this replica's node; a batch then
   /// takes a hop to arrive and one to come back, on top of its service time.
   caf::timespan network_hop{0};
+  /// Virtual time: the runtime's hand-off that real time pays as thread
+  /// wake-ups (the profile's handoff): a batch reaches the idle replica this
+  /// much after its dispatch (not one sent ahead: it waited here), and the
+  /// results and the idle notice arrive this much after its service time.
+  caf::timespan handoff{0};
 };
 
 inline bool operator==(const replica_options& x, const replica_options& y) {
@@ -115,14 +120,14 @@ inline bool operator==(const replica_options& x, const replica_options& y) {
          && x.service_time == y.service_time && x.successors == y.successors
          && x.sink == y.sink && x.inference == y.inference
          && x.reports_to_frontend == y.reports_to_frontend
-         && x.network_hop == y.network_hop;
+         && x.network_hop == y.network_hop && x.handoff == y.handoff;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, replica_options& x) {
   return f(caf::meta::type_name("replica_options"), x.stage, x.index,
            x.service, x.service_time, x.successors, x.sink, x.inference,
-           x.reports_to_frontend, x.network_hop);
+           x.reports_to_frontend, x.network_hop, x.handoff);
 }
 
 /// The batch size a replica runs and is charged for: the batch's own size,

@@ -73,15 +73,28 @@ inline void nothing_to_start() {
   // nop
 }
 
-/// Sends `x` to every one of `to`: copies to all but the last, which gets
-/// `x` itself (a copied trace loses the room reserved for later visits).
+/// Sends `x` to `to`, arriving `delay` later: virtual time's modelled
+/// hand-off (replica_options::handoff); 0 = now.
 template <class Self, class Handle>
-void send_to_all(Self* self, const std::vector<Handle>& to, batch&& x) {
+void send_batch(Self* self, const Handle& to, batch&& x,
+                caf::timespan delay = caf::timespan{0}) {
+  if (delay.count() > 0)
+    self->delayed_send(to, delay, std::move(x));
+  else
+    self->send(to, std::move(x));
+}
+
+/// Sends `x` to every one of `to` (see send_batch): copies to all but the
+/// last, which gets `x` itself (a copied trace loses the room reserved for
+/// later visits).
+template <class Self, class Handle>
+void send_to_all(Self* self, const std::vector<Handle>& to, batch&& x,
+                 caf::timespan delay = caf::timespan{0}) {
   if (to.empty())
     return;
   for (size_t i = 0; i + 1 < to.size(); ++i)
-    self->send(to[i], x);
-  self->send(to.back(), std::move(x));
+    send_batch(self, to[i], batch{x}, delay);
+  send_batch(self, to.back(), std::move(x), delay);
 }
 
 } // namespace troupe

@@ -25,14 +25,16 @@ inline double to_seconds(caf::timespan x) {
   return std::chrono::duration<double>(x).count();
 }
 
+// Rounded to the nearest nanosecond: 0.045 ms is 45,000 ns, not the 44,999
+// that truncating its binary value gives (a file's decimal then reads back
+// as written).
 inline caf::timespan from_ms(double ms) {
-  return std::chrono::duration_cast<caf::timespan>(
+  return std::chrono::round<caf::timespan>(
     std::chrono::duration<double, std::milli>{ms});
 }
 
 inline caf::timespan from_seconds(double s) {
-  return std::chrono::duration_cast<caf::timespan>(
-    std::chrono::duration<double>{s});
+  return std::chrono::round<caf::timespan>(std::chrono::duration<double>{s});
 }
 
 } // namespace troupe

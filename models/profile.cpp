@@ -52,6 +52,9 @@ profile sequential_sum(const std::vector<profile>& members) {
   profile result;
   result.hardware = members.front().hardware;
   result.cost = members.front().cost;
+  // One batch, one hand-off, however many models run it.
+  for (const auto& m : members)
+    result.handoff = std::max(result.handoff, m.handoff);
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;
   for (const auto& m : members) {

@@ -44,6 +44,11 @@ struct profile {
   /// The same batch sizes, measured on passes that follow an idle wait;
   /// empty when not measured (then `rows` hold for every pass).
   std::vector<profile_row> idle_rows;
+  /// The runtime's hand-off between threads on this hardware, one way
+  /// (runtime/handoff_probe.hpp): in virtual time a batch reaches an idle
+  /// replica this much after its dispatch, and its results leave this much
+  /// after its service time. 0: not modelled.
+  caf::timespan handoff{0};
 
   bool empty() const {
     return rows.empty();
@@ -67,13 +72,13 @@ struct profile {
 
 inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
-         && x.idle_rows == y.idle_rows;
+         && x.idle_rows == y.idle_rows && x.handoff == y.handoff;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
-           x.idle_rows);
+           x.idle_rows, x.handoff);
 }
 
 /// The profile of one replica that runs every member on each batch, one

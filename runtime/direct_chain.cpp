@@ -155,6 +155,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       auto& rep = replicas[k][r];
       rep.options = replica_spec_options(sc, static_cast<stage_id>(k), r,
                                          sc.seed);
+      rep.options.handoff = rep.options.service.handoff;
       rep.service_times = service_time_model{rep.options.service_time};
       replica_actor[k].push_back(owners.size());
       owners.push_back({k, r});
@@ -215,38 +216,49 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       loop.send_later(frontend_actor[k], *due - now, flush{});
     }
   };
+  // A message from a replica, one hand-off later when modelled
+  // (replica_options::handoff).
+  auto send_from = [&](const replica_state& rep, size_t to, message m) {
+    if (rep.options.handoff.count() > 0)
+      loop.send_later(to, rep.options.handoff, std::move(m));
+    else
+      loop.send(to, std::move(m));
+  };
   auto complete = [&](size_t k, size_t r, batch& work) {
     auto& rep = replicas[k][r];
     auto now = loop.now();
     rep.last_finish = now;
     rep.finish(work, now);
     if (k + 1 < n_stages) {
-      loop.send(frontend_actor[k + 1], arrive{std::move(work)});
+      send_from(rep, frontend_actor[k + 1], arrive{std::move(work)});
     } else {
+      auto left = now + rep.options.handoff;
       for (const auto& req : work.requests) {
-        latencies[req.id] = to_ms(now - req.arrival);
-        if (now - req.arrival > slo)
+        latencies[req.id] = to_ms(left - req.arrival);
+        if (left - req.arrival > slo)
           ++late;
       }
     }
-    loop.send(frontend_actor[k], idle{static_cast<uint16_t>(r)});
+    send_from(rep, frontend_actor[k], idle{static_cast<uint16_t>(r)});
   };
   // The replica's start of a batch (actors/replica.cpp): held for its
-  // service time.
-  auto start = [&](size_t k, size_t r, batch& work) {
+  // service time, after a hand-off unless it was sent ahead and waited.
+  auto start = [&](size_t k, size_t r, batch& work, bool queued) {
     auto& rep = replicas[k][r];
     auto now = loop.now();
     bool after_idle = !rep.last_finish || now > *rep.last_finish;
     auto duration = rep.service_time(work, after_idle);
     if (!duration) {
       end_unserved(work.requests);
-      loop.send(frontend_actor[k], idle{static_cast<uint16_t>(r)});
-    } else if (duration->count() == 0) {
+      send_from(rep, frontend_actor[k], idle{static_cast<uint16_t>(r)});
+      return;
+    }
+    auto held = (queued ? caf::timespan{0} : rep.options.handoff) + *duration;
+    if (held.count() == 0) {
       complete(k, r, work);
     } else {
       rep.holding = true;
-      loop.send_later(replica_actor[k][r], *duration,
-                      finished{std::move(work)});
+      loop.send_later(replica_actor[k][r], held, finished{std::move(work)});
     }
   };
   emit_due();
@@ -277,7 +289,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       if (replicas[k][r].holding)
         replicas[k][r].waiting.push_back(std::move(work->work));
       else
-        start(k, r, work->work);
+        start(k, r, work->work, false);
     } else if (auto* out = std::get_if<finished>(&m)) {
       auto& rep = replicas[k][r];
       rep.holding = false;
@@ -285,7 +297,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       if (!rep.waiting.empty()) {
         auto next = std::move(rep.waiting.front());
         rep.waiting.pop_front();
-        start(k, r, next);
+        start(k, r, next, true);
       }
     }
     loop.turn_done();

@@ -113,7 +113,9 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       auto launch = kind.replica(ctx, index);
       launch.options.reports_to_frontend = true;
       if (clock == clock_kind::virtual_time) {
+        // The node's hop includes its hand-offs.
         launch.options.network_hop = sc.nodes[*node].hop;
+        launch.options.handoff = caf::timespan{0};
         replicas.push_back(spawn_launch(sys, std::move(launch)));
         remember(replicas.back(), name + " (node '" + sc.nodes[*node].name
                                     + "', simulated)");

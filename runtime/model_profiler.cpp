@@ -12,6 +12,7 @@
 
 #include "models/data/data_set_cache.hpp"
 #include "models/torch/batch_classifier.hpp"
+#include "runtime/handoff_probe.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
@@ -104,6 +105,7 @@ profile measure_profile(const repository_model& model,
   profile result;
   result.hardware = options.hardware;
   result.cost = options.cost;
+
   for (size_t i = 0; i < sizes.size(); ++i) {
     profiled_size measured;
     measured.runs = uint32_t(warm[i].latencies.size());
@@ -114,6 +116,13 @@ profile measure_profile(const repository_model& model,
     result.idle_rows.push_back(measured.idle_row);
     if (on_size)
       on_size(measured);
+  }
+  if (options.handoff_requests > 0) {
+    handoff_options probe;
+    probe.requests = options.handoff_requests;
+    probe.rate_qps = result.rows.front().throughput_qps / 2;
+    probe.data_dir = options.data_dir;
+    result.handoff = measure_handoff(model, probe);
   }
   return result;
 }

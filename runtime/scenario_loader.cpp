@@ -628,7 +628,8 @@ private:
 
   profile load_profile(const toml::node& n, const std::string& at) const {
     const auto& t = table(n, at);
-    check_keys(t, {"hardware", "cost", "rows", "idle_rows"}, at + ".");
+    check_keys(t, {"hardware", "cost", "rows", "idle_rows", "handoff_ms"},
+               at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
                         at + ".hardware");
@@ -646,6 +647,8 @@ private:
         fail(&rows, at + ".idle_rows",
              "idle rows list the batch sizes of rows, in the same order");
     }
+    if (auto n = t.get("handoff_ms"))
+      p.handoff = duration(*n, at + ".handoff_ms", 1e-3, true);
     return p;
   }
 

@@ -64,6 +64,9 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
 replica_options replica_base_options(const stage_spawn_context& ctx,
                                      uint16_t index) {
   auto opts = replica_spec_options(ctx.sc, ctx.id, index, ctx.seed);
+  // Real time pays the hand-off as thread wake-ups.
+  if (ctx.clock == clock_kind::virtual_time)
+    opts.handoff = opts.service.handoff;
   opts.successors = ctx.successors;
   opts.sink = ctx.sink;
   return opts;

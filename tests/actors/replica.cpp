@@ -85,7 +85,17 @@ BOOST_AUTO_TEST_CASE(the_batch_reaches_every_successor_after_its_service_time) {
   BOOST_CHECK(idle);
 }
 
-BOOST_AUTO_TEST_CASE(a_batch_sent_ahead_starts_when_the_one_held_is_done) {
+namespace {
+
+struct back_to_back {
+  std::vector<test::received_batch> got;
+  int idle = 0;
+};
+
+/// A replica of stage 2 (cpu_profile, `handoff`) sent a batch of two and,
+/// while it holds that, a batch of one (as a frontend sends one ahead):
+/// what its successor got, and how often it said idle.
+back_to_back serve_back_to_back(caf::timespan handoff) {
   test::virtual_system vs;
   auto log = std::make_shared<std::vector<test::received_batch>>();
   auto out = vs.sys.spawn(test::recorder, log, vs.epoch);
@@ -93,26 +103,52 @@ BOOST_AUTO_TEST_CASE(a_batch_sent_ahead_starts_when_the_one_held_is_done) {
   opts.stage = 2;
   opts.service = cpu_profile();
   opts.successors = {out};
+  opts.handoff = handoff;
   auto rep = vs.sys.spawn(replica, opts);
   caf::scoped_actor self{vs.sys};
   self->send(rep, start_at(vs.epoch));
   self->send(rep, atoms::serve_atom_v, requests_at_stage(2, 2));
   self->send(rep, atoms::serve_atom_v, requests_at_stage(2, 1));
   vs.run_all();
-  BOOST_REQUIRE_EQUAL(log->size(), 2u);
+  back_to_back result{*log, 0};
+  for (int i = 0; i < 3; ++i)
+    self->receive([&](replica_idle) { ++result.idle; },
+                  caf::after(0s) >> [] {});
+  return result;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_batch_sent_ahead_starts_when_the_one_held_is_done) {
+  auto [got, idle] = serve_back_to_back(0us);
+  BOOST_REQUIRE_EQUAL(got.size(), 2u);
   // s(2) = 12.5 ms, then s(1) = 10 ms right after it.
-  BOOST_CHECK((*log)[0].at == 12500us);
-  BOOST_CHECK((*log)[1].at == 22500us);
+  BOOST_CHECK(got[0].at == 12500us);
+  BOOST_CHECK(got[1].at == 22500us);
   // The second left the frontend's queue at 0 but waited here behind the
   // first: its dequeue is the first one's finish, so the wait is queue
   // wait.
-  const auto& visit = (*log)[1].content.requests[0].trace.back();
+  const auto& visit = got[1].content.requests[0].trace.back();
   BOOST_CHECK(visit.dequeue == 12500us);
   BOOST_CHECK(visit.compute == 10ms);
-  BOOST_CHECK((*log)[0].content.requests[0].trace.back().dequeue == 0us);
-  int idle = 0;
-  for (int i = 0; i < 3; ++i)
-    self->receive([&](replica_idle) { ++idle; }, caf::after(0s) >> [] {});
+  BOOST_CHECK(got[0].content.requests[0].trace.back().dequeue == 0us);
+  BOOST_CHECK_EQUAL(idle, 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_modelled_handoff_brings_a_batch_and_takes_it_on) {
+  auto [got, idle] = serve_back_to_back(100us);
+  BOOST_REQUIRE_EQUAL(got.size(), 2u);
+  // The first arrives one hand-off after its dispatch, is served for
+  // s(2) = 12.5 ms and arrives one hand-off after that.
+  const auto& first = got[0];
+  BOOST_CHECK(first.at == 12700us);
+  BOOST_CHECK(first.content.requests[0].trace.back().finish == 12600us);
+  BOOST_CHECK(first.content.requests[0].trace.back().compute == 12500us);
+  // The second waited here: it starts as the first is done, without a
+  // hand-off of its own (s(1) = 10 ms).
+  const auto& second = got[1];
+  BOOST_CHECK(second.content.requests[0].trace.back().finish == 22600us);
+  BOOST_CHECK(second.at == 22700us);
   BOOST_CHECK_EQUAL(idle, 2);
 }
 

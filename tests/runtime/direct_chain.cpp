@@ -117,6 +117,31 @@ BOOST_AUTO_TEST_CASE(drops_match_the_graph) {
   check_same_latencies(chain_text("queue_capacity = 5\n", ""));
 }
 
+BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
+  // Each batch arrives and leaves one hand-off later; batches sent ahead
+  // start without one.
+  auto with_handoff = [&](const std::string& keys) {
+    auto t = chain_text(keys, "");
+    auto at = t.find("  idle_rows");
+    return t.insert(at, "  handoff_ms = 0.4\n");
+  };
+  check_same_latencies(with_handoff(""));
+  check_same_latencies(with_handoff("routing = \"round_robin\"\n"));
+  check_same_latencies(with_handoff("drop = \"estimate\"\n"));
+  // The first request finds every stage idle: two hand-offs per stage more.
+  test::temp_dir dir;
+  auto first_latency = [&](const std::string& text) {
+    auto sc = load_scenario(dir.write("h.toml", text));
+    auto arrivals = make_arrivals(sc, sc.seed);
+    return direct_chain_latencies(sc, arrivals,
+                                  std::numeric_limits<size_t>::max())
+      ->front();
+  };
+  BOOST_CHECK_CLOSE(first_latency(with_handoff("")) - first_latency(
+                      chain_text("", "")),
+                    3 * 2 * 0.4, 1e-6);
+}
+
 BOOST_AUTO_TEST_CASE(only_chains_of_model_stages_run_directly) {
   test::temp_dir dir;
   auto text = chain_text("", "");

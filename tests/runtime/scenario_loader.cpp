@@ -98,6 +98,21 @@ BOOST_AUTO_TEST_CASE(service_time_models) {
                "unknown model 'gamma' (mean or lognormal)");
 }
 
+BOOST_AUTO_TEST_CASE(a_profile_s_handoff_reads_and_writes_back) {
+  auto at = good.find("rows = ");
+  BOOST_REQUIRE(at != std::string::npos);
+  auto with = std::string{good}.insert(at, "handoff_ms = 0.045\n");
+  auto sc = load_scenario(dir.write("s.toml", with));
+  BOOST_CHECK_EQUAL(sc.stages[0].service->handoff.count(), 45000);
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK_EQUAL(
+    load_scenario(dir.path("back.toml")).stages[0].service->handoff.count(),
+    45000);
+  auto negative = std::string{good}.insert(at, "handoff_ms = -1\n");
+  expect_error(negative, line_of(negative, "handoff_ms"),
+               "models.fast.profiles[0].handoff_ms", "must not be negative");
+}
+
 BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
   BOOST_CHECK(load_scenario(dir.write("s.toml", good)).stages[0].send_ahead);
   auto off = replace(good, "max_batch = 4", "max_batch = 4\nsend_ahead = false");

@@ -445,6 +445,7 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   options.min_runs = 3;
   options.min_seconds = 0;
   options.max_runs = 3;
+  options.handoff_requests = 20;
   std::vector<uint32_t> runs;
   auto measured = measure_profile(model, options,
                                   [&runs](const profiled_size& x) {
@@ -472,6 +473,12 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   text.replace(text.find("max_batch = 16"), 14, "max_batch = 4");
   auto sc = load_text(dir, "model_files = [\"profile.toml\"]\n" + text);
   BOOST_REQUIRE(sc.stages[0].service);
+  // The runtime's hand-off, measured too (a real message takes time), and
+  // read back to the microsecond the file holds.
+  BOOST_CHECK_GT(measured.handoff.count(), 0);
+  BOOST_CHECK_LE(std::abs(to_ms(sc.stages[0].service->handoff)
+                          - to_ms(measured.handoff)),
+                 1e-6);
   const auto& rows = sc.stages[0].service->rows;
   BOOST_REQUIRE_EQUAL(rows.size(), 3u);
   for (size_t i = 0; i < rows.size(); ++i) {

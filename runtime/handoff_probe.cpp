@@ -1,0 +1,72 @@
+#include "runtime/handoff_probe.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <vector>
+
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "models/output_file.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
+
+namespace troupe {
+
+namespace {
+
+/// The one-stage scenario, as a file (the loader resolves what a run needs).
+std::string probe_scenario(const repository_model& model,
+                           const handoff_options& options) {
+  namespace fs = std::filesystem;
+  auto repository = fs::absolute(fs::path(model.folder).parent_path());
+  return fmt::format(
+    "name = \"handoff probe\"\nslo_ms = 60000\nseed = 1\nrepository = {}\n"
+    "[workload]\nkind = \"poisson\"\nrate_qps = {}\ncount = {}\n"
+    "[inputs]\ndir = {}\n"
+    "[[stages]]\nname = \"m\"\nkind = \"torch\"\nmodel = {}\n"
+    "max_batch = 1\ninputs = [\"source\"]\n",
+    toml_quoted(repository.string()), options.rate_qps, options.requests,
+    toml_quoted(options.data_dir), toml_quoted(model.name));
+}
+
+} // namespace
+
+caf::timespan measure_handoff(const repository_model& model,
+                              const handoff_options& options) {
+  namespace fs = std::filesystem;
+  auto folder = fs::temp_directory_path()
+                / fmt::format("troupe-handoff-{}", ::getpid());
+  fs::create_directories(folder);
+  auto file = (folder / "probe.toml").string();
+  run_result run;
+  try {
+    write_file_atomically(file, probe_scenario(model, options));
+    auto sc = load_scenario(file);
+    run_options ro;
+    ro.clock = clock_kind::real_time;
+    run = run_scenario(sc, ro);
+  } catch (...) {
+    fs::remove_all(folder);
+    throw;
+  }
+  fs::remove_all(folder);
+  std::vector<caf::timespan> handoffs;
+  for (const auto& rec : run.outcomes.records) {
+    if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
+      continue;
+    const auto& visit = rec.req.trace.back();
+    auto to_replica = visit.finish - visit.compute - visit.dequeue;
+    auto to_sink = rec.finish - visit.finish;
+    handoffs.push_back((to_replica + to_sink) / 2);
+  }
+  if (handoffs.empty())
+    return caf::timespan{0};
+  auto middle = handoffs.begin() + handoffs.size() / 2;
+  std::nth_element(handoffs.begin(), middle, handoffs.end());
+  return std::max(caf::timespan{0}, *middle);
+}
+
+} // namespace troupe
