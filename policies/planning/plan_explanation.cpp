@@ -73,7 +73,10 @@ std::vector<stage_explanation> explain_plan(const planning_problem& pb,
       continue;
     stage_explanation x;
     x.stage = i;
-    x.load = pb.mean_rate_qps / best_capacity_qps(stage, plan[i], pb.random_service);
+    // The capacity at the profile's mean service times: random draws have
+    // the same mean (the search's bound treats them as arbitrarily fast,
+    // which would say 0% here).
+    x.load = pb.mean_rate_qps / best_capacity_qps(stage, plan[i], false);
     if (plan[i].replicas > 1) {
       auto fewer = plan[i];
       --fewer.replicas;

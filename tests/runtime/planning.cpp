@@ -390,6 +390,10 @@ BOOST_AUTO_TEST_CASE(the_explanation_names_each_stages_binding_constraint) {
   BOOST_CHECK_NE(why[1].cheaper[0].why.find("shortest service times alone"),
                  std::string::npos);
   BOOST_CHECK_CLOSE(why[0].load, pb.mean_rate_qps / 100.0, 1e-6);
+  // Lognormal service times have the same mean: the same load.
+  pb.random_service = true;
+  BOOST_CHECK_CLOSE(explain_plan(pb, oracle, plan)[0].load,
+                    pb.mean_rate_qps / 100.0, 1e-6);
 }
 
 BOOST_AUTO_TEST_CASE(the_explanation_shows_a_saving_a_plan_missed) {
