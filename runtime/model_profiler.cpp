@@ -105,7 +105,6 @@ profile measure_profile(const repository_model& model,
   profile result;
   result.hardware = options.hardware;
   result.cost = options.cost;
-
   for (size_t i = 0; i < sizes.size(); ++i) {
     profiled_size measured;
     measured.runs = uint32_t(warm[i].latencies.size());
@@ -119,8 +118,11 @@ profile measure_profile(const repository_model& model,
   }
   if (options.handoff_requests > 0) {
     handoff_options probe;
-    probe.requests = options.handoff_requests;
     probe.rate_qps = result.rows.front().throughput_qps / 2;
+    // About two seconds of serving, at least 50 requests (a slow model).
+    probe.requests = std::min(
+      options.handoff_requests,
+      static_cast<uint32_t>(std::max(50.0, 2 * probe.rate_qps)));
     probe.data_dir = options.data_dir;
     result.handoff = measure_handoff(model, probe);
   }

@@ -32,9 +32,9 @@ struct profiler_options {
   uint32_t max_runs = 5000;
   double max_seconds = 5;
   std::chrono::microseconds idle_pause{1000};
-  /// Requests of the real-time run that measures the runtime's hand-off
-  /// (runtime/handoff_probe.hpp) for the profile's handoff, at half the
-  /// batch-1 throughput; 0 = not measured.
+  /// Requests (at most; about two seconds' worth) of the real-time run that
+  /// measures the runtime's hand-off (runtime/handoff_probe.hpp) for the
+  /// profile's handoff, at half the batch-1 throughput; 0 = not measured.
   uint32_t handoff_requests = 1000;
   /// LibTorch intra-op threads while measuring (as a serving replica uses).
   int threads = 1;
