@@ -163,7 +163,8 @@ int main(int argc, char** argv) {
   auto* profile_cmd = app.add_subcommand(
     "profile", "Measure a repository model's latency and throughput per "
                "batch size on this machine, right after another pass and "
-               "after an idle wait, as a scenario profile");
+               "after an idle wait, and the runtime's hand-off in a short "
+               "serving run, as a scenario profile");
   profile_cmd->add_option("model", prof.model, "Model name in the repository")
     ->required();
   profile_cmd->add_option("--repo", prof.repository,
