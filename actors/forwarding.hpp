@@ -60,9 +60,9 @@ void forward_by_route(Self* self, const std::vector<Handle>& successors,
       (i < 64 && ((route >> i) & 1) ? served : skipped).requests.push_back(req);
     }
     if (!served.requests.empty())
-      send_batch(self, successors[i], std::move(served), delay);
+      send_after(self, successors[i], std::move(served), delay);
     if (!skipped.requests.empty())
-      send_batch(self, successors[i], std::move(skipped), delay);
+      send_after(self, successors[i], std::move(skipped), delay);
   }
 }
 

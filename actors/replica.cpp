@@ -100,10 +100,8 @@ void replica_state::hand_back(Self* self, batch&& rest) const {
   if (options.reports_to_frontend)
     self->send(frontend, served_batch{options.index, batch_id,
                                       std::move(rest)});
-  else if (options.handoff.count() > 0)
-    self->delayed_send(frontend, options.handoff, replica_idle{options.index});
   else
-    self->send(frontend, replica_idle{options.index});
+    send_after(self, frontend, replica_idle{options.index}, options.handoff);
 }
 
 replica_actor::behavior_type replica(replica_pointer self,

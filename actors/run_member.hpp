@@ -6,6 +6,7 @@
 // adds the protocol's handlers to an actor's own.
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include <caf/actor_clock.hpp>
@@ -75,16 +76,16 @@ inline void nothing_to_start() {
 
 /// Sends `x` to `to`, arriving `delay` later: virtual time's modelled
 /// hand-off (replica_options::handoff); 0 = now.
-template <class Self, class Handle>
-void send_batch(Self* self, const Handle& to, batch&& x,
+template <class Self, class Handle, class Message>
+void send_after(Self* self, const Handle& to, Message&& x,
                 caf::timespan delay = caf::timespan{0}) {
   if (delay.count() > 0)
-    self->delayed_send(to, delay, std::move(x));
+    self->delayed_send(to, delay, std::forward<Message>(x));
   else
-    self->send(to, std::move(x));
+    self->send(to, std::forward<Message>(x));
 }
 
-/// Sends `x` to every one of `to` (see send_batch): copies to all but the
+/// Sends `x` to every one of `to` (see send_after): copies to all but the
 /// last, which gets `x` itself (a copied trace loses the room reserved for
 /// later visits).
 template <class Self, class Handle>
@@ -93,8 +94,8 @@ void send_to_all(Self* self, const std::vector<Handle>& to, batch&& x,
   if (to.empty())
     return;
   for (size_t i = 0; i + 1 < to.size(); ++i)
-    send_batch(self, to[i], batch{x}, delay);
-  send_batch(self, to.back(), std::move(x), delay);
+    send_after(self, to[i], batch{x}, delay);
+  send_after(self, to.back(), std::move(x), delay);
 }
 
 } // namespace troupe
