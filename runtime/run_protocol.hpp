@@ -4,6 +4,8 @@
 // actor of a graph whether it is ready, starts them, watches for the end and
 // for deaths, collects. Used by runtime/runner.cpp in both clocks.
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <stdexcept>
@@ -75,19 +77,32 @@ public:
   }
 
   /// Why `m` did not answer: the reason it died with, when its down message
-  /// has come (a replica whose model cannot be loaded ends at once), else
-  /// `fallback`. Messages already queued are consumed: only called on the
-  /// way out.
+  /// comes (a replica whose model cannot be loaded ends at once), else
+  /// `fallback`. An actor that bounced the request is dead, but its down
+  /// message leaves after the bounce: wait for it (bounded, in case the
+  /// monitor was lost). Messages already queued are consumed: only called
+  /// on the way out.
   caf::error death_reason(const graph_member& m, caf::error fallback) {
     auto reason = std::move(fallback);
-    for (bool more = true; more;)
+    auto wait = reason == caf::sec::request_receiver_down
+                  ? caf::timespan{std::chrono::seconds(10)}
+                  : caf::timespan{0};
+    auto deadline = std::chrono::steady_clock::now() + wait;
+    for (bool more = true; more;) {
+      auto left = std::max(caf::timespan{0},
+                           caf::timespan{deadline
+                                         - std::chrono::steady_clock::now()});
       self_->receive(
         [&](caf::down_msg& down) {
-          if (down.source == m.handle.address() && down.reason)
+          if (down.source != m.handle.address())
+            return;
+          if (down.reason)
             reason = std::move(down.reason);
+          more = false;
         },
         [](caf::message&) {},
-        caf::after(std::chrono::milliseconds(0)) >> [&] { more = false; });
+        caf::after(left) >> [&] { more = false; });
+    }
     return reason;
   }
 
