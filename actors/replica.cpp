@@ -29,6 +29,13 @@ replica_state::service_time(const batch& work, bool after_idle) {
   return service_times(options.service, size, after_idle);
 }
 
+caf::timespan replica_state::draw_handoffs(bool queued) {
+  auto arrival = queued ? caf::timespan{0}
+                        : service_times.handoff(options.handoff);
+  leaving = service_times.handoff(options.handoff);
+  return arrival;
+}
+
 void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
   for (auto& req : work.requests)
     if (!req.trace.empty() && req.trace.back().stage == options.stage)
@@ -92,7 +99,7 @@ std::vector<failure_notice> replica_state::infer(batch& work,
 template <class Self>
 void replica_state::forward(Self* self, batch&& work) const {
   forward_by_route(self, options.successors, options.stage, std::move(work),
-                   options.handoff);
+                   leaving);
 }
 
 template <class Self>
@@ -101,7 +108,7 @@ void replica_state::hand_back(Self* self, batch&& rest) const {
     self->send(frontend, served_batch{options.index, batch_id,
                                       std::move(rest)});
   else
-    send_after(self, frontend, replica_idle{options.index}, options.handoff);
+    send_after(self, frontend, replica_idle{options.index}, leaving);
 }
 
 replica_actor::behavior_type replica(replica_pointer self,
@@ -166,6 +173,7 @@ replica_actor::behavior_type replica(replica_pointer self,
                     ? 0
                     : work.requests.front().trace.back().batch_id;
     st.stamp_start(work);
+    st.leaving = st.options.handoff.median;
     bool after_idle = !st.last_finish || now() > *st.last_finish;
     if (st.classifier) {
       auto started = self->clock().now();
@@ -190,7 +198,7 @@ replica_actor::behavior_type replica(replica_pointer self,
       st.hand_back(self, {});
       return;
     }
-    auto arrival = queued ? caf::timespan{0} : st.options.handoff;
+    auto arrival = st.draw_handoffs(queued);
     auto held = arrival + *duration + 2 * st.options.network_hop;
     if (held.count() == 0) {
       complete(work);

@@ -109,10 +109,11 @@ struct replica_options {
   /// takes a hop to arrive and one to come back, on top of its service time.
   caf::timespan network_hop{0};
   /// Virtual time: the runtime's hand-off that real time pays as thread
-  /// wake-ups (the profile's handoff): a batch reaches the idle replica this
-  /// much after its dispatch (not one sent ahead: it waited here), and the
-  /// results and the idle notice arrive this much after its service time.
-  caf::timespan handoff{0};
+  /// wake-ups (the profile's handoff): a batch reaches the idle replica one
+  /// hand-off after its dispatch (not one sent ahead: it waited here), and
+  /// the results and the idle notice arrive one hand-off after its service
+  /// time. Each is drawn like a service time (service_time_model::handoff).
+  handoff_time handoff{};
 };
 
 inline bool operator==(const replica_options& x, const replica_options& y) {
@@ -154,6 +155,15 @@ struct replica_state : run_member {
   bool holding = false;
   /// Batches sent ahead that arrived while one was held, in order.
   std::deque<batch> waiting;
+  /// The hand-off that takes the results of the batch in service on, and
+  /// the idle notice (options.handoff's median until one is drawn).
+  caf::timespan leaving{0};
+
+  /// Draws the hand-offs of a batch that starts in virtual time, in a
+  /// fixed order (the direct chain draws the same): sets `leaving` and
+  /// returns the one that brought the batch, 0 for one that was `queued`
+  /// here (sent ahead).
+  caf::timespan draw_handoffs(bool queued);
 
   /// Runs the classifier on the batch: stores each request's output as its
   /// result, and takes the requests it cannot serve out of the batch, as

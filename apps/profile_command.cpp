@@ -43,16 +43,18 @@ int profile_command(const profile_command_options& options) {
         x.idle_row.p99_ms, x.idle_row.throughput_qps, x.runs)
                 << std::flush;
     });
-    std::cout << fmt::format("hand-off {:.1f} us (one way, median of a "
-                             "serving run at half the batch-1 throughput)\n",
-                             to_ms(measured.handoff) * 1000);
+    std::cout << fmt::format("hand-off {:.1f} us, p99 {:.1f} us (one way, in "
+                             "a serving run at half the batch-1 "
+                             "throughput)\n",
+                             to_ms(measured.handoff.median) * 1000,
+                             to_ms(measured.handoff.p99) * 1000);
     if (!options.out_file.empty()) {
       auto comment = fmt::format(
         "Measured by `troupe profile {}` ({} LibTorch thread{} per forward).\n"
         "Rows: batch size, p99 latency ms, throughput q/s, for passes right\n"
-        "after another; idle rows for passes after an idle wait; handoff_ms:\n"
-        "the runtime's hand-off between threads, which virtual time charges\n"
-        "twice per batch (docs/models.md). Name this\n"
+        "after another; idle rows for passes after an idle wait; handoff_ms\n"
+        "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
+        "virtual time charges twice per batch (docs/models.md). Name this\n"
         "file in a scenario's model_files, and set `hardware = \"{}\"` on the\n"
         "stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",

@@ -53,8 +53,10 @@ profile sequential_sum(const std::vector<profile>& members) {
   result.hardware = members.front().hardware;
   result.cost = members.front().cost;
   // One batch, one hand-off, however many models run it.
-  for (const auto& m : members)
-    result.handoff = std::max(result.handoff, m.handoff);
+  for (const auto& m : members) {
+    result.handoff.median = std::max(result.handoff.median, m.handoff.median);
+    result.handoff.p99 = std::max(result.handoff.p99, m.handoff.p99);
+  }
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;
   for (const auto& m : members) {

@@ -34,6 +34,31 @@ typename Inspector::result_type inspect(Inspector& f, profile_row& x) {
            x.throughput_qps);
 }
 
+/// The runtime's hand-off between threads on some hardware, one way
+/// (runtime/handoff_probe.hpp): a thread's wake-up, which real time pays
+/// and virtual time models. Its tail matters as much as its median: an
+/// occasional slow wake-up delays a batch like a slow forward pass does.
+struct handoff_time {
+  /// 0: not modelled.
+  caf::timespan median{0};
+  /// The 99th percentile (>= median); 0: not measured, every hand-off takes
+  /// the median.
+  caf::timespan p99{0};
+
+  bool modelled() const {
+    return median.count() > 0;
+  }
+};
+
+inline bool operator==(const handoff_time& x, const handoff_time& y) {
+  return x.median == y.median && x.p99 == y.p99;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, handoff_time& x) {
+  return f(caf::meta::type_name("handoff_time"), x.median, x.p99);
+}
+
 struct profile {
   std::string hardware;
   /// Cost of one replica on this hardware (per run; InferLine's unit).
@@ -44,11 +69,10 @@ struct profile {
   /// The same batch sizes, measured on passes that follow an idle wait;
   /// empty when not measured (then `rows` hold for every pass).
   std::vector<profile_row> idle_rows;
-  /// The runtime's hand-off between threads on this hardware, one way
-  /// (runtime/handoff_probe.hpp): in virtual time a batch reaches an idle
-  /// replica this much after its dispatch, and its results leave this much
-  /// after its service time. 0: not modelled.
-  caf::timespan handoff{0};
+  /// The runtime's hand-off on this hardware: in virtual time a batch
+  /// reaches an idle replica one hand-off after its dispatch, and its
+  /// results leave one hand-off after its service time.
+  handoff_time handoff{};
 
   bool empty() const {
     return rows.empty();

@@ -61,4 +61,16 @@ caf::timespan service_time_model::operator()(const profile& p, uint32_t b,
   return from_ms(ms);
 }
 
+caf::timespan service_time_model::handoff(const handoff_time& h) {
+  if (kind_ == service_time_kind::mean || h.p99 <= h.median
+      || !h.modelled())
+    return h.median;
+  // median = exp(mu) and p99 = exp(mu + z s).
+  auto median_ms = to_ms(h.median);
+  auto sigma = std::log(to_ms(h.p99) / median_ms) / z99;
+  auto ms = std::min(median_ms * std::exp(sigma * normal_(random_)),
+                     to_ms(max_scenario_duration));
+  return from_ms(ms);
+}
+
 } // namespace troupe

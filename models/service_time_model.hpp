@@ -8,7 +8,8 @@
 // lognormal model draws each batch's time from a lognormal distribution
 // whose mean is the profile's mean and whose 99th percentile is the
 // profile's p99 at that batch size, with a seeded generator: virtual runs
-// stay deterministic.
+// stay deterministic. The runtime's hand-offs between threads are drawn the
+// same way.
 
 #include <cstdint>
 #include <optional>
@@ -61,6 +62,11 @@ public:
   /// after another batch (precondition: 1 <= b <= p.max_batch()).
   caf::timespan operator()(const profile& p, uint32_t b,
                            bool after_idle = false);
+
+  /// One hand-off of `h`: its median, or with the lognormal model and a
+  /// measured p99, a draw from the lognormal distribution with that median
+  /// and 99th percentile (from the same generator as the service times).
+  caf::timespan handoff(const handoff_time& h);
 
 private:
   service_time_kind kind_;

@@ -217,10 +217,10 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     }
   };
   // A message from a replica, one hand-off later when modelled
-  // (replica_options::handoff).
+  // (replica_state::leaving).
   auto send_from = [&](const replica_state& rep, size_t to, message m) {
-    if (rep.options.handoff.count() > 0)
-      loop.send_later(to, rep.options.handoff, std::move(m));
+    if (rep.leaving.count() > 0)
+      loop.send_later(to, rep.leaving, std::move(m));
     else
       loop.send(to, std::move(m));
   };
@@ -232,7 +232,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     if (k + 1 < n_stages) {
       send_from(rep, frontend_actor[k + 1], arrive{std::move(work)});
     } else {
-      auto left = now + rep.options.handoff;
+      auto left = now + rep.leaving;
       for (const auto& req : work.requests) {
         latencies[req.id] = to_ms(left - req.arrival);
         if (left - req.arrival > slo)
@@ -246,6 +246,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
   auto start = [&](size_t k, size_t r, batch& work, bool queued) {
     auto& rep = replicas[k][r];
     auto now = loop.now();
+    rep.leaving = rep.options.handoff.median;
     bool after_idle = !rep.last_finish || now > *rep.last_finish;
     auto duration = rep.service_time(work, after_idle);
     if (!duration) {
@@ -253,7 +254,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       send_from(rep, frontend_actor[k], idle{static_cast<uint16_t>(r)});
       return;
     }
-    auto held = (queued ? caf::timespan{0} : rep.options.handoff) + *duration;
+    auto held = rep.draw_handoffs(queued) + *duration;
     if (held.count() == 0) {
       complete(k, r, work);
     } else {

@@ -115,7 +115,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       if (clock == clock_kind::virtual_time) {
         // The node's hop includes its hand-offs.
         launch.options.network_hop = sc.nodes[*node].hop;
-        launch.options.handoff = caf::timespan{0};
+        launch.options.handoff = {};
         replicas.push_back(spawn_launch(sys, std::move(launch)));
         remember(replicas.back(), name + " (node '" + sc.nodes[*node].name
                                     + "', simulated)");

@@ -8,9 +8,11 @@
 
 #include <fmt/format.h>
 
+#include "models/durations.hpp"
 #include "models/output_file.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/statistics.hpp"
 #include "runtime/stage_kind.hpp"
 
 namespace troupe {
@@ -34,7 +36,7 @@ std::string probe_scenario(const repository_model& model,
 
 } // namespace
 
-caf::timespan measure_handoff(const repository_model& model,
+handoff_time measure_handoff(const repository_model& model,
                               const handoff_options& options) {
   namespace fs = std::filesystem;
   auto folder = fs::temp_directory_path()
@@ -53,20 +55,23 @@ caf::timespan measure_handoff(const repository_model& model,
     throw;
   }
   fs::remove_all(folder);
-  std::vector<caf::timespan> handoffs;
+  std::vector<double> handoffs_ms;
   for (const auto& rec : run.outcomes.records) {
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
       continue;
     const auto& visit = rec.req.trace.back();
     auto to_replica = visit.finish - visit.compute - visit.dequeue;
     auto to_sink = rec.finish - visit.finish;
-    handoffs.push_back((to_replica + to_sink) / 2);
+    handoffs_ms.push_back(to_ms(to_replica));
+    handoffs_ms.push_back(to_ms(to_sink));
   }
-  if (handoffs.empty())
-    return caf::timespan{0};
-  auto middle = handoffs.begin() + handoffs.size() / 2;
-  std::nth_element(handoffs.begin(), middle, handoffs.end());
-  return std::max(caf::timespan{0}, *middle);
+  if (handoffs_ms.empty())
+    return {};
+  auto summary = summarize_latencies(handoffs_ms);
+  handoff_time result;
+  result.median = from_ms(std::max(0.0, summary.p50));
+  result.p99 = std::max(result.median, from_ms(summary.p99));
+  return result;
 }
 
 } // namespace troupe

@@ -6,9 +6,10 @@
 // request's trace: the time from leaving the queue to the forward pass's
 // start (the frontend's message waking the replica's thread), and from the
 // forward pass's end to the sink (the results waking a scheduler thread).
-// The hand-off is the median of their mean. Virtual time charges it where
-// real time pays it (replica_options::handoff), so that a profile measured
-// here predicts real latency. (A ping-pong between two actors measures a
+// Both are one hand-off each: their median and 99th percentile describe
+// it. Virtual time charges it where real time pays it
+// (replica_options::handoff), so that a profile measured here predicts
+// real latency, its tail included. (A ping-pong between two actors measures a
 // few microseconds on a quiet machine where a serving run spends 25:
 // serving's threads are busy in ways a ping-pong does not reproduce.)
 
@@ -18,6 +19,7 @@
 #include <caf/timespan.hpp>
 
 #include "models/model_repository.hpp"
+#include "models/profile.hpp"
 
 namespace troupe {
 
@@ -29,8 +31,9 @@ struct handoff_options {
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
 };
 
-/// One hand-off; throws what a run throws (a model that does not load).
-caf::timespan measure_handoff(const repository_model& model,
+/// The hand-off's median and p99; throws what a run throws (a model that
+/// does not load).
+handoff_time measure_handoff(const repository_model& model,
                               const handoff_options& options);
 
 } // namespace troupe

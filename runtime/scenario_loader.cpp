@@ -628,7 +628,9 @@ private:
 
   profile load_profile(const toml::node& n, const std::string& at) const {
     const auto& t = table(n, at);
-    check_keys(t, {"hardware", "cost", "rows", "idle_rows", "handoff_ms"},
+    check_keys(t,
+               {"hardware", "cost", "rows", "idle_rows", "handoff_ms",
+                "handoff_p99_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -648,7 +650,15 @@ private:
              "idle rows list the batch sizes of rows, in the same order");
     }
     if (auto n = t.get("handoff_ms"))
-      p.handoff = duration(*n, at + ".handoff_ms", 1e-3, true);
+      p.handoff.median = duration(*n, at + ".handoff_ms", 1e-3, true);
+    if (auto n = t.get("handoff_p99_ms")) {
+      auto field = at + ".handoff_p99_ms";
+      p.handoff.p99 = duration(*n, field, 1e-3, true);
+      if (!p.handoff.modelled())
+        fail(n, field, "needs handoff_ms above 0 (the median it spreads)");
+      if (p.handoff.p99 < p.handoff.median)
+        fail(n, field, "must be at least handoff_ms (the median)");
+    }
     return p;
   }
 

@@ -180,8 +180,10 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       write_rows(out, "rows", p->rows);
       if (!p->idle_rows.empty())
         write_rows(out, "idle_rows", p->idle_rows);
-      if (p->handoff.count() > 0)
-        out << "  handoff_ms = " << number(to_ms(p->handoff)) << "\n";
+      if (p->handoff.modelled())
+        out << "  handoff_ms = " << number(to_ms(p->handoff.median)) << "\n";
+      if (p->handoff.p99.count() > 0)
+        out << "  handoff_p99_ms = " << number(to_ms(p->handoff.p99)) << "\n";
     }
   }
 }

@@ -103,7 +103,7 @@ back_to_back serve_back_to_back(caf::timespan handoff) {
   opts.stage = 2;
   opts.service = cpu_profile();
   opts.successors = {out};
-  opts.handoff = handoff;
+  opts.handoff.median = handoff;
   auto rep = vs.sys.spawn(replica, opts);
   caf::scoped_actor self{vs.sys};
   self->send(rep, start_at(vs.epoch));

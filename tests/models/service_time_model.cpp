@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <vector>
 
@@ -76,6 +77,24 @@ BOOST_AUTO_TEST_CASE(draws_repeat_with_the_seed) {
   auto c = draws_ms({service_time_kind::lognormal, 8}, 1, 50);
   BOOST_CHECK(a == b);
   BOOST_CHECK(a != c);
+}
+
+BOOST_AUTO_TEST_CASE(handoffs_draw_their_median_and_p99) {
+  handoff_time h{std::chrono::microseconds(20), std::chrono::microseconds(90)};
+  service_time_model lognormal{{service_time_kind::lognormal, 7}};
+  std::vector<double> xs;
+  for (int i = 0; i < 100000; ++i)
+    xs.push_back(to_ms(lognormal.handoff(h)) * 1000);
+  std::sort(xs.begin(), xs.end());
+  BOOST_CHECK_CLOSE(xs[xs.size() / 2], 20.0, 2.0);
+  BOOST_CHECK_CLOSE(xs[xs.size() * 99 / 100], 90.0, 3.0);
+  // The mean model, and a hand-off without a p99, take the median.
+  service_time_model mean;
+  BOOST_CHECK(mean.handoff(h) == h.median);
+  auto flat = h;
+  flat.p99 = caf::timespan{0};
+  BOOST_CHECK(lognormal.handoff(flat) == h.median);
+  BOOST_CHECK(lognormal.handoff(handoff_time{}) == caf::timespan{0});
 }
 
 BOOST_AUTO_TEST_CASE(names_parse_both_ways) {

@@ -120,14 +120,24 @@ BOOST_AUTO_TEST_CASE(drops_match_the_graph) {
 BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   // Each batch arrives and leaves one hand-off later; batches sent ahead
   // start without one.
-  auto with_handoff = [&](const std::string& keys) {
-    auto t = chain_text(keys, "");
+  auto with_handoff = [&](const std::string& keys,
+                          const std::string& top = "",
+                          const std::string& p99 = "") {
+    auto t = chain_text(keys, top);
     auto at = t.find("  idle_rows");
-    return t.insert(at, "  handoff_ms = 0.4\n");
+    return t.insert(at, "  handoff_ms = 0.4\n" + p99);
   };
   check_same_latencies(with_handoff(""));
   check_same_latencies(with_handoff("routing = \"round_robin\"\n"));
   check_same_latencies(with_handoff("drop = \"estimate\"\n"));
+  // Hand-offs drawn with the service times, in the same order.
+  auto drawn = [&](const std::string& keys) {
+    return with_handoff(keys, "service_time = \"lognormal\"\n",
+                        "  handoff_p99_ms = 1.5\n");
+  };
+  check_same_latencies(drawn(""));
+  check_same_latencies(drawn("routing = \"round_robin\"\n"));
+  check_same_latencies(drawn("drop = \"estimate\"\n"));
   // The first request finds every stage idle: two hand-offs per stage more.
   test::temp_dir dir;
   auto first_latency = [&](const std::string& text) {
