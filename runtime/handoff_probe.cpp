@@ -37,7 +37,7 @@ std::string probe_scenario(const repository_model& model,
 } // namespace
 
 handoff_time measure_handoff(const repository_model& model,
-                              const handoff_options& options) {
+                             const handoff_options& options) {
   namespace fs = std::filesystem;
   auto folder = fs::temp_directory_path()
                 / fmt::format("troupe-handoff-{}", ::getpid());

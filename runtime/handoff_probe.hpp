@@ -34,6 +34,6 @@ struct handoff_options {
 /// The hand-off's median and p99; throws what a run throws (a model that
 /// does not load).
 handoff_time measure_handoff(const repository_model& model,
-                              const handoff_options& options);
+                             const handoff_options& options);
 
 } // namespace troupe
