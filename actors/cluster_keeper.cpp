@@ -87,10 +87,11 @@ struct middleman_answer {
   cluster_keeper_pointer self;
 };
 
-/// An attempt failed: before the run, the run fails; during it, the node is
+/// An attempt failed: before the run, the run fails (unless the connection
+/// timed out and start_attempts allows another try); during it, the node is
 /// tried again after retry_interval.
 void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
-                    const std::string& what) {
+                    const std::string& what, bool timed_out = false) {
   if (stale(self, i, attempt))
     return;
   auto& st = self->state;
@@ -99,7 +100,15 @@ void attempt_failed(cluster_keeper_pointer self, size_t i, uint32_t attempt,
   stop_replicas(self, i);
   const auto& spec = st.options.nodes[i];
   auto text = "node '" + spec.name + "' at " + spec.address + ": " + what;
+  if (st.ready && !st.failure && timed_out
+      && ++n.timed_out < st.options.start_attempts) {
+    self->delayed_send(self, st.options.retry_interval,
+                       atoms::reconnect_atom_v, static_cast<uint32_t>(i));
+    return;
+  }
   if (st.ready) {
+    if (n.timed_out > 1)
+      text += " (" + std::to_string(n.timed_out) + " attempts)";
     if (!st.failure)
       st.failure = make_error(errc::node_unreachable, text);
     answer_when_settled(self);
@@ -269,7 +278,8 @@ void connect(cluster_keeper_pointer self, size_t i) {
           why = "the node ended the handshake: it refuses a certificate "
                 "that its CA did not sign, and a plain connection when it "
                 "uses --tls";
-        attempt_failed(self, i, attempt, "cannot connect: " + why);
+        attempt_failed(self, i, attempt, "cannot connect: " + why,
+                       err == caf::sec::connection_timeout);
       });
 }
 
@@ -380,9 +390,14 @@ cluster_keeper(cluster_keeper_pointer self, cluster_keeper_options options) {
     [self](atoms::reconnect_atom, uint32_t i) {
       auto& st = self->state;
       ++st.events;
+      // Not after the run, nor once its start failed.
       if (i < st.nodes.size() && st.nodes[i].state == link::down
-          && !st.closing)
+          && !st.closing && !(st.ready && st.failure))
         connect(self, i);
+    },
+    [self](atoms::progress_atom) -> cluster_history {
+      ++self->state.events;
+      return self->state.history;
     },
     [self](atoms::cluster_atom) -> caf::result<cluster_history> {
       auto& st = self->state;

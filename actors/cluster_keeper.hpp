@@ -15,7 +15,8 @@
 //     back under the same name, it spawns the node's replicas again, and
 //     they rejoin their frontends.
 //  3. The frontends report each replica they lost and the requests they
-//     took back (replica_lost); cluster_atom, asked once the run is over,
+//     took back (replica_lost); progress_atom answers the events so far
+//     (for the run's progress lines); cluster_atom, asked once the run is over,
 //     stops the retries and answers everything that happened, for the
 //     run's report, once the middleman answered every request (see
 //     `failure` below).
@@ -98,6 +99,11 @@ struct cluster_keeper_options {
   caf::timespan spawn_timeout = std::chrono::minutes(5);
   /// How often a lost node is tried again.
   caf::timespan retry_interval = std::chrono::milliseconds(250);
+  /// Before the run, how many times a node is tried whose connection timed
+  /// out (it answered, then stayed silent longer than the connection
+  /// timeout: a loaded machine, not a wrong address). Other failures end
+  /// the start at once.
+  uint32_t start_attempts = 3;
   /// The middleman actor to connect and spawn through; null: the actor
   /// system's (caf-openssl's with tls). Tests pass a fake one.
   caf::io::middleman_actor middleman;
@@ -110,6 +116,7 @@ inline bool operator==(const cluster_keeper_options& x,
          && x.connect_timeout == y.connect_timeout
          && x.spawn_timeout == y.spawn_timeout
          && x.retry_interval == y.retry_interval
+         && x.start_attempts == y.start_attempts
          && x.middleman == y.middleman;
 }
 
@@ -118,7 +125,7 @@ typename Inspector::result_type inspect(Inspector& f,
                                         cluster_keeper_options& x) {
   return f(caf::meta::type_name("cluster_keeper_options"), x.stages, x.nodes,
            x.replicas, x.tls, x.connect_timeout, x.spawn_timeout,
-           x.retry_interval, x.middleman);
+           x.retry_interval, x.start_attempts, x.middleman);
 }
 
 /// The name a node registers the replica under, for remote spawn.
@@ -139,6 +146,8 @@ struct cluster_keeper_state : run_member {
     size_t pending = 0;
     /// Bumped at every attempt: answers of an older attempt are ignored.
     uint32_t attempt = 0;
+    /// Attempts before the run that timed out.
+    uint32_t timed_out = 0;
   };
 
   /// The options; their middleman is the system's when none was given.

@@ -9,6 +9,7 @@
 #include "apps/commands.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
+#include "runtime/cluster_report.hpp"
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
@@ -59,12 +60,15 @@ int run_command(const run_command_options& options) {
     ro.network.key = options.key;
     ro.network.ca_file = options.ca_file;
     if (options.progress)
-      ro.on_progress = [](const run_progress& p) {
+      ro.on_progress = [printed = size_t{0}](const run_progress& p) mutable {
         std::cerr << fmt::format(
           "  [{:6.1f} s wall] simulated {:8.1f} s  {:>9}/{} requests ended  "
           "({:.0f} requests/s wall)\n",
           p.wall_s, p.simulated_s, p.ended, p.total,
           p.wall_s > 0 ? double(p.ended) / p.wall_s : 0.0);
+        // Each node event once, as soon as a report sees it.
+        for (; printed < p.node_events.size(); ++printed)
+          std::cerr << "  " << describe(p.node_events[printed]) << "\n";
       };
     if (options.progress)
       std::cerr << fmt::format("running '{}' ({} stages, {} workload) in {} "

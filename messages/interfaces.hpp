@@ -81,9 +81,12 @@ using scaler_actor = run_member_actor::extend<
 /// The cluster keeper (cluster mode, real time): connects the nodes, spawns
 /// the replicas placed on them, reconnects a node that was lost and spawns
 /// its replicas again (reconnect_atom is its own timer); it answers
-/// ready_atom once every replica on every node is ready.
+/// ready_atom once every replica on every node is ready; progress_atom
+/// with the events so far, cluster_atom with all of them once the run is
+/// over.
 using cluster_keeper_actor = run_member_actor::extend<
   caf::reacts_to<replica_lost>, caf::reacts_to<atoms::reconnect_atom, uint32_t>,
+  caf::replies_to<atoms::progress_atom>::with<cluster_history>,
   caf::replies_to<atoms::cluster_atom>::with<cluster_history>>;
 
 /// A node process's agent (`troupe node`), published at its port: the

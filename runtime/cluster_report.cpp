@@ -96,6 +96,20 @@ std::string describe(const node_report& node) {
 
 } // namespace
 
+std::string describe(const node_event& event) {
+  auto text = fmt::format("node '{}' {} at {:.3f} s", event.node,
+                          to_string(event.what), to_seconds(event.when));
+  if (event.what == node_event_kind::rejoined)
+    text += fmt::format(" ({} replica{} spawned again)", event.replicas,
+                        event.replicas == 1 ? "" : "s");
+  if (!event.detail.empty())
+    text += ": " + event.detail;
+  if (event.what == node_event_kind::replica_lost)
+    text += fmt::format(" ({} request{} retried)", event.retried,
+                        event.retried == 1 ? "" : "s");
+  return text;
+}
+
 std::string render_nodes(const std::vector<node_report>& nodes) {
   if (nodes.empty())
     return {};

@@ -37,6 +37,10 @@ struct node_report {
 std::vector<node_report> report_nodes(const scenario& sc,
                                       const run_result& run);
 
+/// One event in a line, as `troupe run` prints it while the run goes on:
+/// "node 'a' lost at 1.000 s: exit_reason(remote_link_unreachable)".
+std::string describe(const node_event& event);
+
 /// The lines `troupe run` prints (empty without nodes).
 std::string render_nodes(const std::vector<node_report>& nodes);
 

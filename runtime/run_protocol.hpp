@@ -160,6 +160,17 @@ public:
     return answer ? std::move(*answer) : scaling_history{};
   }
 
+  /// What happened to the nodes so far, while the run goes on; empty
+  /// without a cluster keeper (or if it does not answer within a second).
+  std::vector<node_event> cluster_events_so_far() {
+    if (!g_.keeper)
+      return {};
+    auto answer = ask<cluster_history>(caf::actor_cast<caf::actor>(g_.keeper),
+                                       std::chrono::seconds(1),
+                                       atoms::progress_atom_v);
+    return answer ? std::move(answer->events) : std::vector<node_event>{};
+  }
+
   /// What happened to the nodes; empty without a cluster keeper. Asked
   /// once the run is over: the keeper stops retrying lost nodes and
   /// answers once its connects and spawns under way have ended (an actor

@@ -48,6 +48,7 @@ void report_progress(const run_context& ctx, run_protocol& protocol,
     p.ended = counts->ended;
   p.total = ctx.arrivals->size();
   p.wall_s = seconds_since(start);
+  p.node_events = protocol.cluster_events_so_far();
   ctx.options.on_progress(p);
 }
 

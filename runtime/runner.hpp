@@ -32,6 +32,9 @@ struct run_progress {
   uint64_t ended = 0;
   uint64_t total = 0;
   double wall_s = 0;
+  /// Real time with [[nodes]]: what happened to the nodes so far, in order
+  /// (run_result::cluster has them all once the run is over).
+  std::vector<node_event> node_events;
 };
 
 struct run_options {

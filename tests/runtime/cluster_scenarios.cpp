@@ -9,6 +9,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/scoped_actor.hpp>
 
+#include <map>
+
 #include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
 #include "actors/replica.hpp"
@@ -403,6 +405,20 @@ caf::behavior slow_middleman(caf::event_based_actor* self,
   };
 }
 
+/// A middleman whose connects to port 1 are refused and to any other port
+/// time out (missed heartbeats); counts the connects per port.
+caf::behavior timing_out_middleman(
+  std::shared_ptr<std::map<uint16_t, int>> connects) {
+  return {
+    [connects](caf::connect_atom, const std::string&,
+               uint16_t port) -> caf::result<caf::message> {
+      ++(*connects)[port];
+      return caf::make_error(port == 1 ? caf::sec::cannot_connect_to_node
+                                       : caf::sec::connection_timeout);
+    },
+  };
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(cluster_keepers)
@@ -479,6 +495,40 @@ BOOST_AUTO_TEST_CASE(the_history_waits_for_the_middleman_and_ends_retries) {
   vs.run_now();
   BOOST_CHECK(held->empty());
   run->send_exit(keeper, caf::exit_reason::user_shutdown);
+  run->send_exit(middleman, caf::exit_reason::user_shutdown);
+  vs.run_now();
+}
+
+// Before the run, a node whose connection timed out (a loaded machine) is
+// tried start_attempts times; a refused one fails the start at once.
+BOOST_AUTO_TEST_CASE(a_connection_that_timed_out_is_tried_again_before_the_run) {
+  test::virtual_system vs;
+  auto connects = std::make_shared<std::map<uint16_t, int>>();
+  auto middleman = vs.sys.spawn(timing_out_middleman, connects);
+  caf::scoped_actor run{vs.sys};
+  auto start = [&](keeper_node node) {
+    cluster_keeper_options opts;
+    opts.nodes = {std::move(node)};
+    opts.middleman = caf::actor_cast<caf::io::middleman_actor>(middleman);
+    auto keeper = vs.sys.spawn(cluster_keeper, opts);
+    run->send(keeper, atoms::ready_atom_v);
+    vs.run_all();
+    std::string text;
+    run->receive([&](caf::error& err) { text = vs.sys.render(err); },
+                 caf::after(std::chrono::seconds(0)) >> [] {});
+    BOOST_TEST_MESSAGE(text);
+    run->send_exit(keeper, caf::exit_reason::user_shutdown);
+    vs.run_now();
+    return text;
+  };
+  auto slow = start(keeper_node{"b", "127.0.0.1", 2, "127.0.0.1:2"});
+  BOOST_CHECK_EQUAL((*connects)[2], 3);
+  BOOST_CHECK(slow.find("connection_timeout") != std::string::npos);
+  BOOST_CHECK(slow.find("(3 attempts)") != std::string::npos);
+  auto refused = start(keeper_node{"a", "127.0.0.1", 1, "127.0.0.1:1"});
+  BOOST_CHECK_EQUAL((*connects)[1], 1);
+  BOOST_CHECK(refused.find("node 'a' at 127.0.0.1:1") != std::string::npos);
+  BOOST_CHECK(refused.find("attempts") == std::string::npos);
   run->send_exit(middleman, caf::exit_reason::user_shutdown);
   vs.run_now();
 }
