@@ -40,11 +40,11 @@ CLI::Validator integer_check(uint64_t least, const std::string& what) {
 }
 
 CLI::Validator number_check(bool zero_allowed, double most,
-                            const std::string& what) {
+                            const std::string& what, double least = 0) {
   return CLI::Validator(
-    [zero_allowed, most, what](std::string& text) -> std::string {
+    [zero_allowed, most, what, least](std::string& text) -> std::string {
       double value = 0;
-      if (!parse_finite(text, value) || value < 0
+      if (!parse_finite(text, value) || value < least
           || (value == 0 && !zero_allowed) || value > most)
         return "must be " + what + ", got '" + text + "'";
       return {};
@@ -104,6 +104,12 @@ CLI::Validator positive_number(double most) {
     return number_check(false, most,
                         fmt::format("a number above 0 and at most {:g}", most));
   return number_check(false, most, "a finite number above 0");
+}
+
+CLI::Validator number_between(double least, double most) {
+  return number_check(least == 0, most,
+                      fmt::format("a number from {} to {}", least, most),
+                      least);
 }
 
 CLI::Validator non_negative_number() {

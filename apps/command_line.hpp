@@ -27,6 +27,9 @@ CLI::Validator positive_number(
 /// A finite number of at least 0.
 CLI::Validator non_negative_number();
 
+/// A number from `least` (at least 0) to `most`, both finite.
+CLI::Validator number_between(double least, double most);
+
 /// The option of `app` (or of the subcommand being parsed) closest to
 /// `word`, a mistyped "--name"; empty when none is close.
 std::string closest_option(const CLI::App& app, const std::string& word);

@@ -28,6 +28,8 @@ struct run_command_options {
   std::string certificate;
   std::string key;
   std::string ca_file;
+  /// Cluster mode: a node's connection silent this long ends (ms).
+  double connection_timeout_ms = 500;
 };
 
 /// `troupe run`: returns the process exit code.
@@ -44,6 +46,8 @@ struct node_command_options {
   std::string ca_file;
   /// Listen on an address other machines reach, without TLS.
   bool insecure = false;
+  /// A coordinator's connection silent this long ends (ms).
+  double connection_timeout_ms = 500;
   /// Threads for the replicas hosted here (0 = one per core).
   size_t threads = 0;
 };

@@ -16,6 +16,7 @@
 #include "actors/node_agent.hpp"
 #include "apps/command_errors.hpp"
 #include "apps/commands.hpp"
+#include "models/durations.hpp"
 #include "runtime/node_address.hpp"
 #include "runtime/system_config.hpp"
 
@@ -41,6 +42,7 @@ int node_command(const node_command_options& options) {
     network.certificate = options.certificate;
     network.key = options.key;
     network.ca_file = options.ca_file;
+    network.set_connection_timeout(from_ms(options.connection_timeout_ms));
     if (!is_loopback_host(address.host) && !network.tls()) {
       if (!options.insecure) {
         std::cerr << "troupe node: " << options.listen

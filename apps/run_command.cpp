@@ -59,6 +59,7 @@ int run_command(const run_command_options& options) {
     ro.network.certificate = options.certificate;
     ro.network.key = options.key;
     ro.network.ca_file = options.ca_file;
+    ro.network.set_connection_timeout(from_ms(options.connection_timeout_ms));
     if (options.progress)
       ro.on_progress = [printed = size_t{0}](const run_progress& p) mutable {
         std::cerr << fmt::format(

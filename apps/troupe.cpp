@@ -60,6 +60,18 @@ int main(int argc, char** argv) {
       file->needs(tls);
   };
   add_tls(run_cmd, run.certificate, run.key, run.ca_file);
+  // Heartbeats (docs/cluster.md): one knob on both sides of a connection.
+  auto add_connection_timeout = [](CLI::App* cmd, double& ms,
+                                   const std::string& what_ends) {
+    cmd->add_option("--connection-timeout", ms,
+                    "Milliseconds of silence after which " + what_ends
+                      + " (heartbeats go five times as often; default 500). "
+                        "Raise it for a loaded machine or a slow network")
+      ->check(troupe::cli::number_between(10, 3600000));
+  };
+  add_connection_timeout(run_cmd, run.connection_timeout_ms,
+                         "a node's connection ends: the node "
+                         "counts as lost");
 
   troupe::node_command_options node;
   auto* node_cmd = app.add_subcommand(
@@ -80,6 +92,9 @@ int main(int argc, char** argv) {
                        "per core)")
     ->check(CLI::Range(1, 1024));
   add_tls(node_cmd, node.certificate, node.key, node.ca_file);
+  add_connection_timeout(node_cmd, node.connection_timeout_ms,
+                         "the coordinator's connection ends, "
+                         "and the replicas it spawned here with it");
 
   troupe::plan_command_options plan;
   auto* plan_cmd = app.add_subcommand(

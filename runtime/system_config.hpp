@@ -33,6 +33,13 @@ struct network_settings {
   caf::timespan heartbeat = std::chrono::milliseconds(100);
   caf::timespan connection_timeout = std::chrono::milliseconds(500);
 
+  /// Sets the connection timeout, and heartbeats five times as often: one
+  /// late heartbeat, or a few, never closes a connection.
+  void set_connection_timeout(caf::timespan timeout) {
+    connection_timeout = timeout;
+    heartbeat = timeout / 5;
+  }
+
   bool tls() const {
     return !certificate.empty();
   }

@@ -77,6 +77,13 @@ BOOST_AUTO_TEST_CASE(numbers_must_be_finite) {
   auto non_negative = cli::non_negative_number();
   BOOST_CHECK(check(non_negative, "0").empty());
   BOOST_CHECK(!check(non_negative, "nan").empty());
+  auto between = cli::number_between(10, 3600000);
+  BOOST_CHECK(check(between, "10").empty());
+  BOOST_CHECK(check(between, "3600000").empty());
+  BOOST_CHECK_EQUAL(check(between, "9.5"),
+                    "must be a number from 10 to 3600000, got '9.5'");
+  for (auto bad : {"0", "nan", "inf", "3600001", "1e999"})
+    BOOST_CHECK_MESSAGE(!check(between, bad).empty(), bad);
 }
 
 BOOST_AUTO_TEST_CASE(a_mistyped_option_gets_the_closest_one) {

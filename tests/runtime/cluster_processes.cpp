@@ -26,6 +26,10 @@ struct fixture {
   test::temp_dir dir;
   uint16_t port_a = test::free_port();
   uint16_t port_b = test::free_port();
+  /// On both sides of each connection. Longer than the 500 ms default: on
+  /// a loaded machine (a sanitizer build, with other suites beside it) a
+  /// healthy node could miss its heartbeats that long and count as lost.
+  int connection_timeout_ms = 2000;
 
   /// Stage "first" has 4 replicas on nodes a and b (slots 0 and 2 on a),
   /// stage "second" one replica here; `count` requests 5 ms apart.
@@ -57,16 +61,20 @@ inputs = ["first"]
   std::unique_ptr<test::node_process>
   start(const std::string& name, uint16_t port,
         std::vector<std::string> extra = {}) {
+    extra.push_back("--connection-timeout");
+    extra.push_back(std::to_string(connection_timeout_ms));
     return std::make_unique<test::node_process>(
       name, port, dir.path(name + "-" + std::to_string(port) + ".log"),
       std::move(extra));
   }
 
-  static run_options real_time() {
+  run_options real_time() const {
     run_options opts;
     opts.clock = clock_kind::real_time;
     opts.threads = 2;
     opts.ready_timeout = std::chrono::seconds(30);
+    opts.network.set_connection_timeout(
+      std::chrono::milliseconds(connection_timeout_ms));
     return opts;
   }
 
@@ -156,6 +164,8 @@ BOOST_AUTO_TEST_CASE(a_node_killed_mid_run_loses_nothing) {
 
 // A node that freezes keeps its sockets open: only the heartbeats tell.
 BOOST_AUTO_TEST_CASE(a_frozen_node_is_noticed_by_heartbeats) {
+  // The default timeout: noticed within the 3 s workload.
+  connection_timeout_ms = 500;
   auto a = start("a", port_a);
   auto b = start("b", port_b);
   auto sc = cluster_scenario(600);
