@@ -392,7 +392,7 @@ cluster_keeper(cluster_keeper_pointer self, cluster_keeper_options options) {
       ++st.events;
       // Not after the run, nor once its start failed.
       if (i < st.nodes.size() && st.nodes[i].state == link::down
-          && !st.closing && !(st.ready && st.failure))
+          && !st.closing && !st.failure)
         connect(self, i);
     },
     [self](atoms::progress_atom) -> cluster_history {

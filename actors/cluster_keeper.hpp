@@ -16,8 +16,8 @@
 //     they rejoin their frontends.
 //  3. The frontends report each replica they lost and the requests they
 //     took back (replica_lost); progress_atom answers the events so far
-//     (for the run's progress lines); cluster_atom, asked once the run is over,
-//     stops the retries and answers everything that happened, for the
+//     (for the run's progress lines); cluster_atom, asked once the run is
+//     over, stops the retries and answers everything that happened, for the
 //     run's report, once the middleman answered every request (see
 //     `failure` below).
 // Every request to a node has a timeout. On exit it stops the replicas it
