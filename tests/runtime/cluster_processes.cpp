@@ -5,7 +5,6 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -105,13 +104,19 @@ inputs = ["first"]
     }
   }
 
-  static const node_event* find_event(const run_result& r,
+  static const node_event* find_event(const std::vector<node_event>& events,
                                       const std::string& node,
                                       node_event_kind what) {
-    for (const auto& e : r.cluster.events)
+    for (const auto& e : events)
       if (e.node == node && e.what == what)
         return &e;
     return nullptr;
+  }
+
+  static const node_event* find_event(const run_result& r,
+                                      const std::string& node,
+                                      node_event_kind what) {
+    return find_event(r.cluster.events, node, what);
   }
 };
 
@@ -197,10 +202,7 @@ BOOST_AUTO_TEST_CASE(a_restarted_node_rejoins_and_serves_again) {
   bool restarted = false;
   int reports_since_rejoin = -1;
   auto reported = [](const run_progress& p, node_event_kind what) {
-    return std::any_of(p.node_events.begin(), p.node_events.end(),
-                       [&](const node_event& e) {
-                         return e.node == "a" && e.what == what;
-                       });
+    return find_event(p.node_events, "a", what) != nullptr;
   };
   opts.on_progress = [&](const run_progress& p) {
     if (!restarted && !reported(p, node_event_kind::lost)) {
