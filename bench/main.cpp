@@ -82,6 +82,9 @@ int main(int argc, char** argv) {
   serve->add_flag("--limit-only", serving.limit_only,
                   "Only the limit: troupe against a plain loop (under a "
                   "minute)");
+  serve->add_flag("--overhead-only", serving.overhead_only,
+                  "Only the overhead breakdown per request, at half the "
+                  "profile's best throughput (about a minute)");
 
   size_t pings = 20000;
   uint64_t burst = 200000;
