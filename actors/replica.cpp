@@ -16,8 +16,16 @@ uint32_t charged_size(const batch& work) {
   return size;
 }
 
+caf::timespan replica_state::idle_before(caf::timespan now) const {
+  if (!last_finish)
+    return caf::timespan::max();
+  if (now <= *last_finish)
+    return caf::timespan{0};
+  return now - *last_finish + options.handoff.median;
+}
+
 caf::expected<caf::timespan>
-replica_state::service_time(const batch& work, bool after_idle) {
+replica_state::service_time(const batch& work, caf::timespan idle) {
   auto size = charged_size(work);
   if (options.service.empty())
     return caf::timespan{0};
@@ -26,7 +34,7 @@ replica_state::service_time(const batch& work, bool after_idle) {
                       "batch of " + std::to_string(size)
                         + " beyond the profile's largest batch "
                         + std::to_string(options.service.max_batch()));
-  return service_times(options.service, size, after_idle);
+  return service_times(options.service, size, idle);
 }
 
 caf::timespan replica_state::draw_handoffs(bool queued) {
@@ -174,7 +182,7 @@ replica_actor::behavior_type replica(replica_pointer self,
                     : work.requests.front().trace.back().batch_id;
     st.stamp_start(work);
     st.leaving = st.options.handoff.median;
-    bool after_idle = !st.last_finish || now() > *st.last_finish;
+    auto idle = st.idle_before(now());
     if (st.classifier) {
       auto started = self->clock().now();
       for (auto& notice : st.infer(work, now()))
@@ -190,7 +198,7 @@ replica_actor::behavior_type replica(replica_pointer self,
         return;
       }
     }
-    auto duration = st.service_time(work, after_idle);
+    auto duration = st.service_time(work, idle);
     if (!duration) {
       self->send(st.options.sink,
                  failure_notice{st.options.stage, duration.error(), now(),

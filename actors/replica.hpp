@@ -170,11 +170,18 @@ struct replica_state : run_member {
   /// failure notices to send (one per request and reason).
   std::vector<failure_notice> infer(batch& work, caf::timespan now) const;
 
-  /// Checks the batch and returns its service time (after an idle wait, or
-  /// right after the previous batch), or why it cannot be served
+  /// How long this replica had been idle when a batch that arrived at
+  /// `now` starts: since its last batch finished, plus the hand-off that
+  /// brought the batch (the wait a real replica's thread sees); 0 for a batch
+  /// sent ahead that starts as the last one finishes; the longest wait
+  /// before the first batch.
+  caf::timespan idle_before(caf::timespan now) const;
+
+  /// Checks the batch and returns its service time after an idle wait of
+  /// `idle` (the profile's idle curve), or why it cannot be served
   /// (errc::batch_too_large).
   caf::expected<caf::timespan> service_time(const batch& work,
-                                            bool after_idle);
+                                            caf::timespan idle);
 
   /// Stamps how long this stage computed on every request's visit.
   void stamp_compute(batch& work, caf::timespan compute) const;

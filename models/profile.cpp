@@ -48,6 +48,40 @@ caf::timespan profile::service_time(uint32_t b, bool after_idle) const {
   return caf::timespan{static_cast<int64_t>(std::llround(ms * 1e6))};
 }
 
+double profile::idle_share(caf::timespan idle) const {
+  if (idle_rows.empty() || idle.count() <= 0)
+    return 0;
+  if (idle_curve.empty())
+    return 1;
+  idle_point lower;
+  for (const auto& point : idle_curve) {
+    if (idle <= point.wait) {
+      auto fraction = double((idle - lower.wait).count())
+                      / double((point.wait - lower.wait).count());
+      return lower.share + fraction * (point.share - lower.share);
+    }
+    lower = point;
+  }
+  return idle_curve.back().share;
+}
+
+caf::timespan profile::service_time_after(uint32_t b,
+                                          caf::timespan idle) const {
+  auto share = idle_share(idle);
+  if (share == 0 || share == 1)
+    return service_time(b, share == 1);
+  auto busy = double(service_time(b, false).count());
+  auto idle_ns = double(service_time(b, true).count());
+  return caf::timespan{
+    static_cast<int64_t>(std::llround(busy + share * (idle_ns - busy)))};
+}
+
+double profile::p99_ms_after(uint32_t b, caf::timespan idle) const {
+  auto share = idle_share(idle);
+  auto busy = p99_ms(b, false);
+  return share == 0 ? busy : busy + share * (p99_ms(b, true) - busy);
+}
+
 profile sequential_sum(const std::vector<profile>& members) {
   profile result;
   result.hardware = members.front().hardware;
@@ -81,6 +115,31 @@ profile sequential_sum(const std::vector<profile>& members) {
     result.rows.push_back(summed(b, false));
     if (idle)
       result.idle_rows.push_back(summed(b, true));
+  }
+  if (idle && std::any_of(members.begin(), members.end(),
+                          [](const profile& m) {
+                            return !m.idle_curve.empty();
+                          })) {
+    std::set<caf::timespan> waits;
+    for (const auto& m : members)
+      for (const auto& point : m.idle_curve)
+        waits.insert(point.wait);
+    // A member's weight: what its idle rows add to its rows at batch 1.
+    auto extra = [](const profile& m) {
+      return std::max(0.0, double((m.service_time(1, true)
+                                   - m.service_time(1, false))
+                                    .count()));
+    };
+    double total = 0;
+    for (const auto& m : members)
+      total += extra(m);
+    for (auto wait : waits) {
+      double share = 0;
+      for (const auto& m : members)
+        share += total > 0 ? extra(m) / total * m.idle_share(wait)
+                           : m.idle_share(wait) / double(members.size());
+      result.idle_curve.push_back({wait, share});
+    }
   }
   return result;
 }

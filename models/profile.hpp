@@ -59,6 +59,26 @@ typename Inspector::result_type inspect(Inspector& f, handoff_time& x) {
   return f(caf::meta::type_name("handoff_time"), x.median, x.p99);
 }
 
+/// One point of a profile's idle curve: after an idle wait of `wait`, a
+/// pass pays `share` of what the idle rows add to the rows. A replica's
+/// caches and core cool down over hundreds of microseconds, not at once:
+/// measured on a 2-core machine, a pass after a 20 us wait cost about what
+/// one right after another does, after 300 us about the idle rows' (1 ms).
+struct idle_point {
+  caf::timespan wait{0};
+  /// In [0, 1].
+  double share = 0;
+};
+
+inline bool operator==(const idle_point& x, const idle_point& y) {
+  return x.wait == y.wait && x.share == y.share;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, idle_point& x) {
+  return f(caf::meta::type_name("idle_point"), x.wait, x.share);
+}
+
 struct profile {
   std::string hardware;
   /// Cost of one replica on this hardware (per run; InferLine's unit).
@@ -69,6 +89,11 @@ struct profile {
   /// The same batch sizes, measured on passes that follow an idle wait;
   /// empty when not measured (then `rows` hold for every pass).
   std::vector<profile_row> idle_rows;
+  /// How the idle rows' extra time grows with the idle wait, by increasing
+  /// wait (between points linearly, from no share at no wait; the last
+  /// point's share beyond it). Empty: a pass after any idle wait takes the
+  /// idle rows' time.
+  std::vector<idle_point> idle_curve;
   /// The runtime's hand-off on this hardware: in virtual time a batch
   /// reaches an idle replica one hand-off after its dispatch, and its
   /// results leave one hand-off after its service time.
@@ -92,17 +117,30 @@ struct profile {
   /// Time to serve a batch of b: s(b) = 1000 * b / thr(b) ms, rounded to the
   /// nanosecond. (Seed 002's notebook used 1000 / thr(b): a known bug.)
   caf::timespan service_time(uint32_t b, bool after_idle = false) const;
+
+  /// The share of the idle rows' extra time that a pass pays after an idle
+  /// wait of `idle` (0 right after another pass): 0 without idle rows, 1
+  /// without an idle curve, else the curve's.
+  double idle_share(caf::timespan idle) const;
+
+  /// The service time of a batch of b after an idle wait of `idle`: the
+  /// rows' and the idle rows' mean times, weighted by idle_share(idle).
+  caf::timespan service_time_after(uint32_t b, caf::timespan idle) const;
+
+  /// Its p99 likewise.
+  double p99_ms_after(uint32_t b, caf::timespan idle) const;
 };
 
 inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
-         && x.idle_rows == y.idle_rows && x.handoff == y.handoff;
+         && x.idle_rows == y.idle_rows && x.idle_curve == y.idle_curve
+         && x.handoff == y.handoff;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
-           x.idle_rows, x.handoff);
+           x.idle_rows, x.idle_curve, x.handoff);
 }
 
 /// The profile of one replica that runs every member on each batch, one
@@ -111,7 +149,8 @@ typename Inspector::result_type inspect(Inspector& f, profile& x) {
 /// the p99s (exact for one member; for several, an upper bound: their slow
 /// passes need not coincide); idle rows likewise when every member has
 /// them. Its hardware and cost are the first member's (they share the
-/// replica's hardware).
+/// replica's hardware); its idle curve at each member's wait is the
+/// members' shares weighted by what their idle rows add at batch size 1.
 /// Precondition: at least one member, none empty.
 profile sequential_sum(const std::vector<profile>& members);
 

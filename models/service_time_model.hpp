@@ -63,12 +63,19 @@ public:
   caf::timespan operator()(const profile& p, uint32_t b,
                            bool after_idle = false);
 
+  /// The same after an idle wait of `idle` (0: right after another batch),
+  /// by the profile's idle curve.
+  caf::timespan operator()(const profile& p, uint32_t b, caf::timespan idle);
+
   /// One hand-off of `h`: its median, or with the lognormal model and a
   /// measured p99, a draw from the lognormal distribution with that median
   /// and 99th percentile (from the same generator as the service times).
   caf::timespan handoff(const handoff_time& h);
 
 private:
+  /// A draw with this mean and p99 (the mean itself with the mean model).
+  caf::timespan draw(caf::timespan mean, double p99_ms);
+
   service_time_kind kind_;
   std::mt19937_64 random_;
   std::normal_distribution<double> normal_;

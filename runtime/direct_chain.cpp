@@ -247,8 +247,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     auto& rep = replicas[k][r];
     auto now = loop.now();
     rep.leaving = rep.options.handoff.median;
-    bool after_idle = !rep.last_finish || now > *rep.last_finish;
-    auto duration = rep.service_time(work, after_idle);
+    auto duration = rep.service_time(work, rep.idle_before(now));
     if (!duration) {
       end_unserved(work.requests);
       send_from(rep, frontend_actor[k], idle{static_cast<uint16_t>(r)});

@@ -13,6 +13,7 @@
 #include "models/data/data_set_cache.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "runtime/handoff_probe.hpp"
+#include "runtime/idle_curve.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
@@ -116,6 +117,22 @@ profile measure_profile(const repository_model& model,
     if (on_size)
       on_size(measured);
   }
+  // After the rows: the same machine's moment for every pause, apart from
+  // the rows' rounds so that their pauses stay as they were.
+  auto last_end = clock::now();
+  result.idle_curve = measure_idle_curve(
+    [&](std::chrono::microseconds pause) {
+      if (pause.count() > 0)
+        std::this_thread::sleep_for(pause);
+      auto start = clock::now();
+      timed_pass pass;
+      pass.wait_ms
+        = std::chrono::duration<double, std::milli>(start - last_end).count();
+      pass.ms = run_once(1);
+      last_end = clock::now();
+      return pass;
+    },
+    options);
   if (options.handoff_requests > 0) {
     handoff_options probe;
     probe.rate_qps = result.rows.front().throughput_qps / 2;

@@ -629,8 +629,8 @@ private:
   profile load_profile(const toml::node& n, const std::string& at) const {
     const auto& t = table(n, at);
     check_keys(t,
-               {"hardware", "cost", "rows", "idle_rows", "handoff_ms",
-                "handoff_p99_ms"},
+               {"hardware", "cost", "rows", "idle_rows", "idle_curve",
+                "handoff_ms", "handoff_p99_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -649,6 +649,12 @@ private:
         fail(&rows, at + ".idle_rows",
              "idle rows list the batch sizes of rows, in the same order");
     }
+    if (auto curve = t.get("idle_curve")) {
+      auto field = at + ".idle_curve";
+      if (p.idle_rows.empty())
+        fail(curve, field, "needs idle_rows (the time it shares out)");
+      p.idle_curve = load_idle_curve(array(*curve, field), field);
+    }
     if (auto n = t.get("handoff_ms"))
       p.handoff.median = duration(*n, at + ".handoff_ms", 1e-3, true);
     if (auto n = t.get("handoff_p99_ms")) {
@@ -660,6 +666,35 @@ private:
         fail(n, field, "must be at least handoff_ms (the median)");
     }
     return p;
+  }
+
+  /// A profile's idle curve: [idle wait ms, share], by increasing wait.
+  std::vector<idle_point> load_idle_curve(const toml::array& points,
+                                          const std::string& at) const {
+    if (points.empty())
+      fail(&points, at, "an idle curve needs at least one point");
+    std::vector<idle_point> result;
+    for (size_t i = 0; i < points.size(); ++i) {
+      auto field = at + "[" + std::to_string(i) + "]";
+      const auto& point = array(points[i], field);
+      if (point.size() != 2)
+        fail(&point, field,
+             "a point is [idle wait ms, share of the idle rows' extra time], "
+             "got " + std::to_string(point.size()) + " values");
+      idle_point x;
+      x.wait = duration(point[0], field, 1e-3, false);
+      x.share = non_negative(point[1], field);
+      if (x.share > 1)
+        fail(&point, field,
+             fmt::format("share {:g} is beyond 1 (the idle rows' whole "
+                         "extra time)",
+                         x.share));
+      if (!result.empty() && x.wait <= result.back().wait)
+        fail(&point, field,
+             "points must be sorted by strictly increasing idle wait");
+      result.push_back(x);
+    }
+    return result;
   }
 
   /// A profile's rows: [batch size, p99 ms, throughput q/s], sorted.

@@ -180,6 +180,14 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       write_rows(out, "rows", p->rows);
       if (!p->idle_rows.empty())
         write_rows(out, "idle_rows", p->idle_rows);
+      if (!p->idle_curve.empty()) {
+        out << "  idle_curve = [";
+        for (size_t i = 0; i < p->idle_curve.size(); ++i)
+          out << (i == 0 ? "" : ", ") << "["
+              << number(to_ms(p->idle_curve[i].wait)) << ", "
+              << number(p->idle_curve[i].share) << "]";
+        out << "]\n";
+      }
       if (p->handoff.modelled())
         out << "  handoff_ms = " << number(to_ms(p->handoff.median)) << "\n";
       if (p->handoff.p99.count() > 0)

@@ -32,30 +32,48 @@ BOOST_AUTO_TEST_SUITE(replicas)
 BOOST_AUTO_TEST_CASE(service_time_follows_the_profile) {
   replica_state st;
   st.options.service = cpu_profile();
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), false) == 10ms);
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2), false) == 12500us);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), 0ns) == 10ms);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2), 0ns) == 12500us);
 }
 
 BOOST_AUTO_TEST_CASE(after_an_idle_wait_the_idle_rows_hold_where_measured) {
   replica_state st;
   st.options.service = cpu_profile();
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2), true) == 12500us);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 2), 1ms) == 12500us);
   st.options.service.idle_rows = {{1, 30, 50}, {2, 40, 100}};
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), true) == 20ms);
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), false) == 10ms);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), 1ns) == 20ms);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), 0ns) == 10ms);
+}
+
+BOOST_AUTO_TEST_CASE(a_short_idle_wait_pays_the_idle_curve_s_share) {
+  replica_state st;
+  st.options.service = cpu_profile();
+  st.options.service.idle_rows = {{1, 30, 50}, {2, 40, 100}};
+  st.options.service.idle_curve = {{100us, 0.25}, {300us, 1.0}};
+  // Batch 1: 10 ms right after another, 20 ms after a long wait.
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), 100us) == 12500us);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), 200us) == 16250us);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 1), 5ms) == 20ms);
+  // The wait a replica's thread sees: since its last batch finished, plus
+  // the hand-off that brought this one; none for a batch that waited here.
+  BOOST_CHECK(st.idle_before(1ms) == caf::timespan::max());
+  st.last_finish = 1ms;
+  st.options.handoff.median = 20us;
+  BOOST_CHECK(st.idle_before(1ms) == 0ns);
+  BOOST_CHECK(st.idle_before(1080us) == 100us);
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_beyond_the_profile_is_an_error) {
   replica_state st;
   st.options.service = cpu_profile();
-  auto t = st.service_time(requests_at_stage(0, 3), false);
+  auto t = st.service_time(requests_at_stage(0, 3), 0ns);
   BOOST_REQUIRE(!t);
   BOOST_CHECK_EQUAL(t.error().code(), uint8_t(errc::batch_too_large));
 }
 
 BOOST_AUTO_TEST_CASE(a_noop_replica_takes_no_time) {
   replica_state st;
-  BOOST_CHECK(*st.service_time(requests_at_stage(0, 5), false) == 0ns);
+  BOOST_CHECK(*st.service_time(requests_at_stage(0, 5), 0ns) == 0ns);
 }
 
 BOOST_AUTO_TEST_CASE(the_batch_reaches_every_successor_after_its_service_time) {

@@ -174,6 +174,47 @@ BOOST_AUTO_TEST_CASE(idle_rows_list_the_batch_sizes_of_rows) {
                "models.fast.profiles[0].idle_rows[0]", "positive");
 }
 
+BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
+  auto rows = std::string{
+    "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]"};
+  auto idle = std::string{
+    "\n  idle_rows = [[1, 15.0, 80.0], [2, 18.0, 120.0], [4, 30.0, 150.0]]"};
+  auto with = [&](const std::string& curve, bool idle_rows = true) {
+    return replace(good, rows,
+                   rows + (idle_rows ? idle : "") + "\n  idle_curve = "
+                     + curve);
+  };
+  auto text = with("[[0.02, 0.1], [0.15, 0.45], [0.4, 1]]");
+  auto sc = load_scenario(dir.write("s.toml", text));
+  const auto& p = *sc.models[0].profiles[0];
+  BOOST_REQUIRE_EQUAL(p.idle_curve.size(), 3u);
+  BOOST_CHECK(p.idle_curve[1].wait == std::chrono::microseconds{150});
+  BOOST_CHECK_EQUAL(p.idle_curve[1].share, 0.45);
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0] == p);
+  auto field = std::string{"models.fast.profiles[0].idle_curve"};
+  auto alone = with("[[0.1, 0.5]]", false);
+  expect_error(alone, line_of(alone, "idle_curve"), field, "needs idle_rows");
+  auto unsorted = with("[[0.2, 0.5], [0.1, 1]]");
+  expect_error(unsorted, line_of(unsorted, "idle_curve"), field + "[1]",
+               "strictly increasing idle wait");
+  auto beyond = with("[[0.1, 1.5]]");
+  expect_error(beyond, line_of(beyond, "idle_curve"), field + "[0]",
+               "beyond 1");
+  auto negative = with("[[0.1, -0.5]]");
+  expect_error(negative, line_of(negative, "idle_curve"), field + "[0]",
+               "must not be negative");
+  auto no_wait = with("[[0, 0.5]]");
+  expect_error(no_wait, line_of(no_wait, "idle_curve"), field + "[0]",
+               "positive");
+  auto three = with("[[0.1, 0.5, 2]]");
+  expect_error(three, line_of(three, "idle_curve"), field + "[0]",
+               "got 3 values");
+  auto empty = with("[]");
+  expect_error(empty, line_of(empty, "idle_curve"), field,
+               "at least one point");
+}
+
 BOOST_AUTO_TEST_CASE(names_with_control_characters_write_back) {
   auto text = replace(good, "name = \"test\"",
                       "name = \"a\\u0001b\\tc\\r\\\"d\\\\e\\u007F\"");

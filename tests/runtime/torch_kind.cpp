@@ -500,6 +500,9 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
     BOOST_CHECK_CLOSE(idle[i].throughput_qps,
                       measured.idle_rows[i].throughput_qps, 1e-6);
   }
+  // The idle curve (empty where idling cost this model nothing), as
+  // measured; the file holds it to the microsecond and the thousandth.
+  BOOST_CHECK(sc.stages[0].service->idle_curve == measured.idle_curve);
   // Beyond the model's max_batch, or without batch size 1: refused.
   options.batch_sizes = {1, 512};
   BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);
