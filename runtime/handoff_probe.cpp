@@ -10,6 +10,7 @@
 
 #include "models/durations.hpp"
 #include "models/output_file.hpp"
+#include "runtime/idle_curve.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/statistics.hpp"
@@ -36,8 +37,8 @@ std::string probe_scenario(const repository_model& model,
 
 } // namespace
 
-handoff_time measure_handoff(const repository_model& model,
-                             const handoff_options& options) {
+serving_probe probe_serving(const repository_model& model,
+                            const handoff_options& options) {
   namespace fs = std::filesystem;
   auto folder = fs::temp_directory_path()
                 / fmt::format("troupe-handoff-{}", ::getpid());
@@ -56,21 +57,36 @@ handoff_time measure_handoff(const repository_model& model,
   }
   fs::remove_all(folder);
   std::vector<double> handoffs_ms;
+  std::vector<stage_visit> visits;
   for (const auto& rec : run.outcomes.records) {
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
       continue;
     const auto& visit = rec.req.trace.back();
+    visits.push_back(visit);
     auto to_replica = visit.finish - visit.compute - visit.dequeue;
     auto to_sink = rec.finish - visit.finish;
     handoffs_ms.push_back(to_ms(to_replica));
     handoffs_ms.push_back(to_ms(to_sink));
   }
+  serving_probe result;
   if (handoffs_ms.empty())
-    return {};
+    return result;
   auto summary = summarize_latencies(handoffs_ms);
-  handoff_time result;
-  result.median = from_ms(std::max(0.0, summary.p50));
-  result.p99 = std::max(result.median, from_ms(summary.p99));
+  result.handoff.median = from_ms(std::max(0.0, summary.p50));
+  result.handoff.p99 = std::max(result.handoff.median, from_ms(summary.p99));
+  // The passes in the order the replica served them (one request each). A
+  // batch sent ahead had its dequeue stamped at the finish before it.
+  std::sort(visits.begin(), visits.end(), [](const auto& x, const auto& y) {
+    return x.finish < y.finish;
+  });
+  std::vector<served_pass> passes;
+  for (size_t i = 1; i < visits.size(); ++i) {
+    auto before = visits[i - 1].finish;
+    auto start = visits[i].finish - visits[i].compute;
+    passes.push_back({visits[i].dequeue <= before, to_ms(start - before),
+                      to_ms(visits[i].compute)});
+  }
+  result.idle_curve = idle_curve_from(passes, options.idle_ms);
   return result;
 }
 

@@ -1,20 +1,24 @@
 #pragma once
 
-// Measures the runtime's hand-off on this machine where it happens: in a
-// short real-time run that serves a repository model through troupe (one
-// replica, batch size 1, at half its batch-1 throughput). From each
-// request's trace: the time from leaving the queue to the forward pass's
-// start (the frontend's message waking the replica's thread), and from the
-// forward pass's end to the sink (the results waking a scheduler thread).
-// Both are one hand-off each: their median and 99th percentile describe
-// it. Virtual time charges it where real time pays it
-// (replica_options::handoff), so that a profile measured here predicts
-// real latency, its tail included. (A ping-pong between two actors measures a
-// few microseconds on a quiet machine where a serving run spends 25:
-// serving's threads are busy in ways a ping-pong does not reproduce.)
+// Measures, in a short real-time run that serves a repository model through
+// troupe (one replica, batch size 1, at half its batch-1 throughput), what
+// virtual time needs to predict real serving and a loop of forward passes
+// cannot show:
+// - the runtime's hand-off: from each request's trace, the time from
+//   leaving the queue to the forward pass's start (the frontend's message
+//   waking the replica's thread), and from the forward pass's end to the
+//   sink (the results waking a scheduler thread). Both are one hand-off
+//   each: their median and 99th percentile describe it. (A ping-pong
+//   between two actors measures a few microseconds on a quiet machine where
+//   a serving run spends 25: serving's threads are busy in ways a ping-pong
+//   does not reproduce.)
+// - the idle curve (runtime/idle_curve.hpp): what the replica's idle wait
+//   before a batch cost its forward pass, against the batches sent ahead.
+// Virtual time charges both where real time pays them.
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <caf/timespan.hpp>
 
@@ -29,11 +33,19 @@ struct handoff_options {
   double rate_qps = 1000;
   /// Fashion-MNIST folder: the requests carry its test images.
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
+  /// The idle rows' pause, ms: waits this long or longer are the idle
+  /// curve's reference.
+  double idle_ms = 1;
 };
 
-/// The hand-off's median and p99; throws what a run throws (a model that
-/// does not load).
-handoff_time measure_handoff(const repository_model& model,
-                             const handoff_options& options);
+struct serving_probe {
+  handoff_time handoff;
+  std::vector<idle_point> idle_curve;
+};
+
+/// The hand-off's median and p99, and the idle curve; throws what a run
+/// throws (a model that does not load).
+serving_probe probe_serving(const repository_model& model,
+                            const handoff_options& options);
 
 } // namespace troupe

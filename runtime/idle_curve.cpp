@@ -2,95 +2,67 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
-
-#include <sys/prctl.h>
-
-#include "runtime/model_profiler.hpp"
-#include "runtime/statistics.hpp"
 
 namespace troupe {
 
 namespace {
 
-/// Sets the calling thread's timer slack (ns) for its lifetime, and
-/// restores it: a sleep of 10 us otherwise lasts the kernel's default slack
-/// of 50 us more.
-class timer_slack {
-public:
-  explicit timer_slack(unsigned long ns)
-    : previous_(static_cast<unsigned long>(::prctl(PR_GET_TIMERSLACK))) {
-    ::prctl(PR_SET_TIMERSLACK, ns);
-  }
-  ~timer_slack() {
-    ::prctl(PR_SET_TIMERSLACK, previous_);
-  }
-  timer_slack(const timer_slack&) = delete;
-  timer_slack& operator=(const timer_slack&) = delete;
+constexpr size_t min_reference = 20;
+constexpr size_t min_group = 30;
+constexpr size_t max_groups = 6;
 
-private:
-  unsigned long previous_;
-};
+double mean_ms(const std::vector<served_pass>& passes) {
+  double total = 0;
+  for (const auto& pass : passes)
+    total += pass.ms;
+  return total / double(passes.size());
+}
+
+/// The median wait, to the microsecond.
+caf::timespan median_wait(const std::vector<served_pass>& sorted) {
+  auto us = std::round(sorted[sorted.size() / 2].wait_ms * 1000);
+  return std::chrono::duration_cast<caf::timespan>(
+    std::chrono::microseconds{static_cast<int64_t>(us)});
+}
 
 } // namespace
 
-std::vector<idle_point> measure_idle_curve(const pass_after_pause& run_after,
-                                           const profiler_options& options) {
-  if (options.idle_curve_pauses.empty())
+std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
+                                        double idle_ms) {
+  std::vector<served_pass> ahead;
+  std::vector<served_pass> short_waits;
+  std::vector<served_pass> long_waits;
+  for (const auto& pass : passes)
+    (pass.sent_ahead             ? ahead
+     : pass.wait_ms >= idle_ms   ? long_waits
+                                 : short_waits)
+      .push_back(pass);
+  if (ahead.size() < min_reference || long_waits.size() < min_reference)
     return {};
-  timer_slack slack{1000};
-  auto pauses = options.idle_curve_pauses;
-  pauses.insert(pauses.begin(), std::chrono::microseconds{0});
-  pauses.push_back(options.idle_pause);
-  std::sort(pauses.begin(), pauses.end());
-  pauses.erase(std::unique(pauses.begin(), pauses.end()), pauses.end());
-  struct samples {
-    std::vector<double> waits_ms;
-    double total_ms = 0;
-  };
-  std::vector<samples> measured(pauses.size());
-  std::vector<size_t> order(pauses.size());
-  for (size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
-  std::mt19937_64 shuffle{2};
-  using clock = std::chrono::steady_clock;
-  auto started = clock::now();
-  for (;;) {
-    auto rounds = measured.front().waits_ms.size();
-    auto elapsed
-      = std::chrono::duration<double>(clock::now() - started).count();
-    if (rounds >= options.max_runs || elapsed >= options.max_seconds
-        || (rounds >= options.min_runs && elapsed >= options.min_seconds))
-      break;
-    std::shuffle(order.begin(), order.end(), shuffle);
-    for (auto i : order) {
-      auto pass = run_after(pauses[i]);
-      measured[i].waits_ms.push_back(pass.wait_ms);
-      measured[i].total_ms += pass.ms;
-    }
-  }
-  auto mean = [&](size_t i) {
-    return measured[i].total_ms / double(measured[i].waits_ms.size());
-  };
-  auto busy = mean(0);
-  auto extra = mean(pauses.size() - 1) - busy;
+  auto busy = mean_ms(ahead);
+  auto extra = mean_ms(long_waits) - busy;
   if (!(extra > 0.05 * busy))
     return {};
+  auto by_wait = [](const served_pass& x, const served_pass& y) {
+    return x.wait_ms < y.wait_ms;
+  };
+  std::sort(short_waits.begin(), short_waits.end(), by_wait);
+  std::sort(long_waits.begin(), long_waits.end(), by_wait);
+  auto groups = std::min(max_groups, short_waits.size() / min_group);
   std::vector<idle_point> curve;
   double share = 0;
-  for (size_t i = 1; i < pauses.size(); ++i) {
-    share = std::clamp((mean(i) - busy) / extra, share, 1.0);
-    // The wait to the microsecond, as a profile file shows it.
-    auto wait_us = std::round(
-      summarize_latencies(measured[i].waits_ms).p50 * 1000);
-    auto wait = std::chrono::duration_cast<caf::timespan>(
-      std::chrono::microseconds{static_cast<int64_t>(wait_us)});
-    if (wait.count() <= 0 || (!curve.empty() && wait <= curve.back().wait))
-      continue;
-    curve.push_back({wait, std::round(share * 1000) / 1000});
+  auto add = [&](caf::timespan wait, double x) {
+    share = std::clamp(x, share, 1.0);
+    if (wait.count() > 0 && (curve.empty() || wait > curve.back().wait))
+      curve.push_back({wait, std::round(share * 1000) / 1000});
+  };
+  for (size_t g = 0; g < groups; ++g) {
+    std::vector<served_pass> group(
+      short_waits.begin() + g * short_waits.size() / groups,
+      short_waits.begin() + (g + 1) * short_waits.size() / groups);
+    add(median_wait(group), (mean_ms(group) - busy) / extra);
   }
-  if (!curve.empty())
-    curve.back().share = 1;
+  add(median_wait(long_waits), 1);
   return curve;
 }
 

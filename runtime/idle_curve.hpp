@@ -1,45 +1,41 @@
 #pragma once
 
-// A profile's idle curve (models/profile.hpp), measured: how much of the idle
-// rows' extra time a pass pays after a shorter idle wait. A replica below
-// saturation waits between batches for anything from a hand-off (tens of
-// microseconds) to milliseconds, and what the wait costs the next forward
-// pass grows with it: on a 2-core machine, a pass after about 20 us cost
-// what one right after another does, after about 300 us what one after
-// 1 ms does. Charging the idle rows after any wait made virtual time's
-// batches slower than real ones.
+// A profile's idle curve (models/profile.hpp), measured where it happens: in
+// the short real serving run that also measures the hand-off
+// (runtime/handoff_probe.hpp). A replica below saturation waits between
+// batches for anything from a hand-off (tens of microseconds) to
+// milliseconds, and what the wait costs the next forward pass grows with
+// it. Sleeping in a loop does not reproduce it: passes after a 400 us
+// sleep paid 60% of the idle rows' extra time where passes in a serving run
+// after such a wait paid all of it (the thread is woken by another thread,
+// and its core may have run that thread meanwhile).
 
-#include <chrono>
-#include <functional>
 #include <vector>
 
 #include "models/profile.hpp"
 
 namespace troupe {
 
-struct profiler_options;
-
-/// One pass: the idle wait before it (since the pass before ended) and its
-/// own time, in ms.
-struct timed_pass {
+/// One served batch: whether it was sent ahead (it waited at the replica
+/// and started as the batch before finished), the idle wait before it
+/// otherwise (since the batch before finished, hand-off included), and its
+/// forward pass, in ms.
+struct served_pass {
+  bool sent_ahead = false;
   double wait_ms = 0;
   double ms = 0;
 };
 
-/// Runs a pass after sleeping `pause` (none for 0) and times it.
-using pass_after_pause = std::function<timed_pass(std::chrono::microseconds)>;
-
-/// The idle curve: rounds of every pause (0, options.idle_curve_pauses and
-/// options.idle_pause) in a new order each, for as many runs and seconds as
-/// the profiler's options give one batch size. A pause's share is how much
-/// of the idle pause's extra time over no pause its passes took, clamped to
-/// [0, 1] and made non-decreasing (a longer wait never costs less), at the
-/// median wait its passes actually saw, to the microsecond; the idle pause
-/// itself is the last point, share 1. Empty when there are no pauses to
-/// measure, or when the idle pause costs under 5% more than none (nothing
-/// to share out). The calling thread's timer slack is 1 us meanwhile, so
-/// that a 10 us sleep is not 60.
-std::vector<idle_point> measure_idle_curve(const pass_after_pause& run_after,
-                                           const profiler_options& options);
+/// The idle curve from one replica's passes at one batch size. The passes
+/// sent ahead are the rows' reference, those after a wait of `idle_ms` or
+/// more the idle rows'; the others, sorted by their wait, fall into up to
+/// six groups of at least 30 passes each. A group's point is its median
+/// wait (to the microsecond) and how much of the long waits' extra time over
+/// no wait its passes took, clamped to [0, 1] and made non-decreasing (a
+/// longer wait never costs less); the long waits' median is the last point,
+/// share 1. Empty when either reference has fewer than 20 passes, or when a
+/// long wait costs under 5% more than none (nothing to share out).
+std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
+                                        double idle_ms);
 
 } // namespace troupe

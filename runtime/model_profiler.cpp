@@ -13,7 +13,6 @@
 #include "models/data/data_set_cache.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "runtime/handoff_probe.hpp"
-#include "runtime/idle_curve.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
@@ -117,22 +116,6 @@ profile measure_profile(const repository_model& model,
     if (on_size)
       on_size(measured);
   }
-  // After the rows: the same machine's moment for every pause, apart from
-  // the rows' rounds so that their pauses stay as they were.
-  auto last_end = clock::now();
-  result.idle_curve = measure_idle_curve(
-    [&](std::chrono::microseconds pause) {
-      if (pause.count() > 0)
-        std::this_thread::sleep_for(pause);
-      auto start = clock::now();
-      timed_pass pass;
-      pass.wait_ms
-        = std::chrono::duration<double, std::milli>(start - last_end).count();
-      pass.ms = run_once(1);
-      last_end = clock::now();
-      return pass;
-    },
-    options);
   if (options.handoff_requests > 0) {
     handoff_options probe;
     probe.rate_qps = result.rows.front().throughput_qps / 2;
@@ -141,7 +124,12 @@ profile measure_profile(const repository_model& model,
       options.handoff_requests,
       static_cast<uint32_t>(std::max(50.0, 2 * probe.rate_qps)));
     probe.data_dir = options.data_dir;
-    result.handoff = measure_handoff(model, probe);
+    probe.idle_ms = std::chrono::duration<double, std::milli>(
+                      options.idle_pause)
+                      .count();
+    auto served = probe_serving(model, probe);
+    result.handoff = served.handoff;
+    result.idle_curve = served.idle_curve;
   }
   return result;
 }

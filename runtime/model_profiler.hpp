@@ -32,18 +32,10 @@ struct profiler_options {
   uint32_t max_runs = 5000;
   double max_seconds = 5;
   std::chrono::microseconds idle_pause{1000};
-  /// Shorter idle waits at which batch size 1 is measured for the profile's
-  /// idle curve (how much of the idle rows' extra time a pass pays after a
-  /// wait that long), in the same rounds as a pass right after another and
-  /// one after `idle_pause`; empty = no curve.
-  std::vector<std::chrono::microseconds> idle_curve_pauses{
-    std::chrono::microseconds{10}, std::chrono::microseconds{25},
-    std::chrono::microseconds{50}, std::chrono::microseconds{100},
-    std::chrono::microseconds{200}, std::chrono::microseconds{400},
-    std::chrono::microseconds{700}};
   /// Requests (at most; about two seconds' worth) of the real-time run that
-  /// measures the runtime's hand-off (runtime/handoff_probe.hpp) for the
-  /// profile's handoff, at half the batch-1 throughput; 0 = not measured.
+  /// measures the runtime's hand-off and the idle curve
+  /// (runtime/handoff_probe.hpp) for the profile, at half the batch-1
+  /// throughput; 0 = neither measured.
   uint32_t handoff_requests = 1000;
   /// LibTorch intra-op threads while measuring (as a serving replica uses).
   int threads = 1;

@@ -1,49 +1,50 @@
 #include <boost/test/unit_test.hpp>
 
-#include <map>
+#include <algorithm>
+#include <random>
 
 #include "runtime/idle_curve.hpp"
-#include "runtime/model_profiler.hpp"
 
 using namespace troupe;
 using namespace std::chrono_literals;
 
 namespace {
 
-profiler_options three_rounds() {
-  profiler_options options;
-  options.min_runs = 3;
-  options.max_runs = 3;
-  options.min_seconds = 0;
-  return options;
+/// A pass costs 1 ms sent ahead and 1.5 ms after a wait of 300 us or more,
+/// growing linearly in between.
+double cost_ms(double wait_ms) {
+  return 1 + 0.5 * std::min(1.0, wait_ms / 0.3);
 }
 
-double ms_of(std::chrono::microseconds x) {
-  return double(x.count()) / 1000;
+/// `count` passes after a wait of `wait_ms` each (sent ahead: none).
+void add(std::vector<served_pass>& passes, size_t count, double wait_ms,
+         bool sent_ahead = false) {
+  for (size_t i = 0; i < count; ++i)
+    passes.push_back({sent_ahead, wait_ms, cost_ms(sent_ahead ? 0 : wait_ms)});
+}
+
+/// 40 passes sent ahead, six groups of 30 after short waits, 40 after
+/// 1.2 ms, in a shuffled order.
+std::vector<served_pass> served() {
+  std::vector<served_pass> passes;
+  add(passes, 40, 0.001, true);
+  for (double wait : {0.05, 0.1, 0.15, 0.2, 0.3, 0.6})
+    add(passes, 30, wait);
+  add(passes, 40, 1.2);
+  std::shuffle(passes.begin(), passes.end(), std::mt19937_64{7});
+  return passes;
 }
 
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(idle_curves)
 
-BOOST_AUTO_TEST_CASE(each_pause_s_share_is_of_the_idle_pause_s_extra_time) {
-  // A pass takes 1 ms right after another and 1.5 ms after 300 us or more,
-  // growing linearly in between; the wait is the pause.
-  std::map<int64_t, int> calls;
-  auto run_after = [&](std::chrono::microseconds pause) {
-    ++calls[pause.count()];
-    auto wait = ms_of(pause);
-    return timed_pass{wait, 1 + 0.5 * std::min(1.0, wait / 0.3)};
-  };
-  auto curve = measure_idle_curve(run_after, three_rounds());
-  // Every pause as often: no pause, the curve's seven, the idle pause.
-  BOOST_REQUIRE_EQUAL(calls.size(), 9u);
-  for (auto [pause, count] : calls)
-    BOOST_CHECK_EQUAL(count, 3);
-  std::vector<idle_point> expected{{10us, 0.033}, {25us, 0.083},
-                                   {50us, 0.167}, {100us, 0.333},
-                                   {200us, 0.667}, {400us, 1.0},
-                                   {700us, 1.0},  {1000us, 1.0}};
+BOOST_AUTO_TEST_CASE(each_group_s_share_is_of_the_long_waits_extra_time) {
+  auto curve = idle_curve_from(served(), 1.0);
+  std::vector<idle_point> expected{{50us, 0.167},  {100us, 0.333},
+                                   {150us, 0.5},   {200us, 0.667},
+                                   {300us, 1.0},   {600us, 1.0},
+                                   {1200us, 1.0}};
   BOOST_REQUIRE_EQUAL(curve.size(), expected.size());
   for (size_t i = 0; i < curve.size(); ++i) {
     BOOST_CHECK(curve[i].wait == expected[i].wait);
@@ -52,47 +53,55 @@ BOOST_AUTO_TEST_CASE(each_pause_s_share_is_of_the_idle_pause_s_extra_time) {
 }
 
 BOOST_AUTO_TEST_CASE(a_longer_wait_never_shares_less) {
-  // Noise: the passes after 200 us happened to be as fast as none.
-  auto run_after = [](std::chrono::microseconds pause) {
-    auto wait = ms_of(pause);
-    double ms = pause == 200us ? 1.0 : 1 + 0.5 * std::min(1.0, wait / 0.3);
-    return timed_pass{wait, ms};
-  };
-  auto curve = measure_idle_curve(run_after, three_rounds());
-  BOOST_REQUIRE_EQUAL(curve.size(), 8u);
-  BOOST_CHECK(curve[4].wait == 200us);
-  BOOST_CHECK_CLOSE(curve[4].share, curve[3].share, 1e-9);
+  auto passes = served();
+  // Noise: the passes after 200 us happened to be as fast as sent ahead.
+  for (auto& pass : passes)
+    if (pass.wait_ms == 0.2)
+      pass.ms = 1.0;
+  auto curve = idle_curve_from(passes, 1.0);
+  BOOST_REQUIRE_EQUAL(curve.size(), 7u);
+  BOOST_CHECK(curve[3].wait == 200us);
+  BOOST_CHECK_CLOSE(curve[3].share, curve[2].share, 1e-9);
 }
 
-BOOST_AUTO_TEST_CASE(the_wait_is_what_the_passes_saw_and_repeats_drop) {
-  // Sleeps never shorter than 60 us: the first three pauses saw the same
-  // wait, which the curve holds once (at the smallest pause's share).
-  auto run_after = [](std::chrono::microseconds pause) {
-    auto wait = pause.count() == 0 ? 0.0 : std::max(ms_of(pause), 0.06);
-    return timed_pass{wait, 1 + 0.5 * std::min(1.0, wait / 0.3)};
-  };
-  auto curve = measure_idle_curve(run_after, three_rounds());
-  BOOST_REQUIRE_EQUAL(curve.size(), 6u);
-  BOOST_CHECK(curve[0].wait == 60us);
-  BOOST_CHECK_CLOSE(curve[0].share, 0.2, 1e-9);
-  BOOST_CHECK(curve[1].wait == 100us);
+BOOST_AUTO_TEST_CASE(groups_hold_at_least_thirty_passes_and_repeats_drop) {
+  std::vector<served_pass> passes;
+  add(passes, 20, 0.001, true);
+  add(passes, 20, 1.5);
+  // 45 short waits: one group, its median wait 100 us.
+  add(passes, 20, 0.05);
+  add(passes, 25, 0.1);
+  auto curve = idle_curve_from(passes, 1.0);
+  BOOST_REQUIRE_EQUAL(curve.size(), 2u);
+  BOOST_CHECK(curve[0].wait == 100us);
+  BOOST_CHECK(curve[1].wait == 1500us);
+  // Two groups with the same median wait: the point is held once.
+  passes.clear();
+  add(passes, 20, 0.001, true);
+  add(passes, 20, 1.5);
+  add(passes, 60, 0.1);
+  auto twice = idle_curve_from(passes, 1.0);
+  BOOST_REQUIRE_EQUAL(twice.size(), 2u);
+  BOOST_CHECK(twice[0].wait == 100us);
+  BOOST_CHECK_CLOSE(twice[0].share, 0.333, 1e-9);
 }
 
-BOOST_AUTO_TEST_CASE(no_curve_where_idling_costs_nothing_or_none_is_asked) {
-  // Under 5% more after the idle pause: nothing to share out.
-  auto flat = [](std::chrono::microseconds pause) {
-    return timed_pass{ms_of(pause), pause == 1000us ? 1.04 : 1.0};
+BOOST_AUTO_TEST_CASE(no_curve_without_references_or_an_idle_cost) {
+  auto few = [](size_t ahead, size_t long_waits) {
+    std::vector<served_pass> passes;
+    add(passes, ahead, 0.001, true);
+    add(passes, 60, 0.1);
+    add(passes, long_waits, 1.2);
+    return idle_curve_from(passes, 1.0);
   };
-  BOOST_CHECK(measure_idle_curve(flat, three_rounds()).empty());
-  auto options = three_rounds();
-  options.idle_curve_pauses.clear();
-  int calls = 0;
-  auto counted = [&](std::chrono::microseconds pause) {
-    ++calls;
-    return timed_pass{ms_of(pause), 1 + ms_of(pause)};
-  };
-  BOOST_CHECK(measure_idle_curve(counted, options).empty());
-  BOOST_CHECK_EQUAL(calls, 0);
+  BOOST_CHECK(!few(20, 20).empty());
+  BOOST_CHECK(few(19, 40).empty());
+  BOOST_CHECK(few(40, 19).empty());
+  // Under 5% more after a long wait: nothing to share out.
+  auto passes = served();
+  for (auto& pass : passes)
+    pass.ms = pass.wait_ms >= 1.0 ? 1.04 : 1.0;
+  BOOST_CHECK(idle_curve_from(passes, 1.0).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
