@@ -68,9 +68,8 @@ int profile_command(const profile_command_options& options) {
         "[wait ms, share], how much of the idle rows' extra time a pass pays\n"
         "after a shorter wait; handoff_ms and handoff_p99_ms: the runtime's\n"
         "hand-off between threads, which virtual time charges twice per\n"
-        "batch (docs/models.md). Name this\n"
-        "file in a scenario's model_files, and set `hardware = \"{}\"` on the\n"
-        "stage.",
+        "batch (docs/models.md). Name this file in a scenario's model_files,\n"
+        "and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       write_file_atomically(options.out_file,
