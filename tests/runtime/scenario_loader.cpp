@@ -195,24 +195,21 @@ BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
   auto field = std::string{"models.fast.profiles[0].idle_curve"};
   auto alone = with("[[0.1, 0.5]]", false);
   expect_error(alone, line_of(alone, "idle_curve"), field, "needs idle_rows");
-  auto unsorted = with("[[0.2, 0.5], [0.1, 1]]");
-  expect_error(unsorted, line_of(unsorted, "idle_curve"), field + "[1]",
-               "strictly increasing idle wait");
-  auto beyond = with("[[0.1, 1.5]]");
-  expect_error(beyond, line_of(beyond, "idle_curve"), field + "[0]",
-               "beyond 1");
-  auto negative = with("[[0.1, -0.5]]");
-  expect_error(negative, line_of(negative, "idle_curve"), field + "[0]",
-               "must not be negative");
-  auto no_wait = with("[[0, 0.5]]");
-  expect_error(no_wait, line_of(no_wait, "idle_curve"), field + "[0]",
-               "positive");
-  auto three = with("[[0.1, 0.5, 2]]");
-  expect_error(three, line_of(three, "idle_curve"), field + "[0]",
-               "got 3 values");
-  auto empty = with("[]");
-  expect_error(empty, line_of(empty, "idle_curve"), field,
-               "at least one point");
+  struct refused {
+    const char* curve;
+    const char* at;
+    const char* message;
+  };
+  for (auto [curve, at, message] :
+       {refused{"[[0.2, 0.5], [0.1, 1]]", "[1]", "strictly increasing"},
+        refused{"[[0.1, 1.5]]", "[0]", "beyond 1"},
+        refused{"[[0.1, -0.5]]", "[0]", "must not be negative"},
+        refused{"[[0, 0.5]]", "[0]", "positive"},
+        refused{"[[0.1, 0.5, 2]]", "[0]", "got 3 values"},
+        refused{"[]", "", "at least one point"}}) {
+    auto bad = with(curve);
+    expect_error(bad, line_of(bad, "idle_curve"), field + at, message);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(names_with_control_characters_write_back) {
