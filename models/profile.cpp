@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "models/durations.hpp"
+
 namespace troupe {
 
 uint32_t profile::max_batch() const {
@@ -72,8 +74,11 @@ caf::timespan profile::service_time_after(uint32_t b,
     return service_time(b, share == 1);
   auto busy = double(service_time(b, false).count());
   auto idle_ns = double(service_time(b, true).count());
-  return caf::timespan{
-    static_cast<int64_t>(std::llround(busy + share * (idle_ns - busy)))};
+  // A share beyond 1 stretches the idle rows' extra time; the clock holds
+  // the longest duration a scenario may state.
+  auto ns = std::min(busy + share * (idle_ns - busy),
+                     double(max_scenario_duration.count()));
+  return caf::timespan{static_cast<int64_t>(std::llround(ns))};
 }
 
 double profile::p99_ms_after(uint32_t b, caf::timespan idle) const {

@@ -60,13 +60,12 @@ typename Inspector::result_type inspect(Inspector& f, handoff_time& x) {
 }
 
 /// One point of a profile's idle curve: after an idle wait of `wait`, a
-/// pass pays `share` of what the idle rows add to the rows. A replica's
-/// caches and core cool down over hundreds of microseconds, not at once:
-/// measured on a 2-core machine, a pass after a 20 us wait cost about what
-/// one right after another does, after 300 us about the idle rows' (1 ms).
+/// pass pays the rows' time and `share` of what the idle rows add to it.
+/// What a wait costs grows with the wait (runtime/idle_curve.hpp).
 struct idle_point {
   caf::timespan wait{0};
-  /// In [0, 1].
+  /// At least 0; beyond 1 where a served pass took longer than the idle
+  /// rows say.
   double share = 0;
 };
 

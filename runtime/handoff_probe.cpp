@@ -10,7 +10,6 @@
 
 #include "models/durations.hpp"
 #include "models/output_file.hpp"
-#include "runtime/idle_curve.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/statistics.hpp"
@@ -79,14 +78,13 @@ serving_probe probe_serving(const repository_model& model,
   std::sort(visits.begin(), visits.end(), [](const auto& x, const auto& y) {
     return x.finish < y.finish;
   });
-  std::vector<served_pass> passes;
   for (size_t i = 1; i < visits.size(); ++i) {
     auto before = visits[i - 1].finish;
     auto start = visits[i].finish - visits[i].compute;
-    passes.push_back({visits[i].dequeue <= before, to_ms(start - before),
-                      to_ms(visits[i].compute)});
+    result.passes.push_back({visits[i].dequeue <= before,
+                             to_ms(start - before),
+                             to_ms(visits[i].compute)});
   }
-  result.idle_curve = idle_curve_from(passes, options.idle_ms);
   return result;
 }
 

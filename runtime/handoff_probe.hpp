@@ -12,8 +12,8 @@
 //   between two actors measures a few microseconds on a quiet machine where
 //   a serving run spends 25: serving's threads are busy in ways a ping-pong
 //   does not reproduce.)
-// - the idle curve (runtime/idle_curve.hpp): what the replica's idle wait
-//   before a batch cost its forward pass, against the batches sent ahead.
+// - the replica's passes for the idle curve (runtime/idle_curve.hpp): what
+//   the idle wait before a batch cost its forward pass.
 // Virtual time charges both where real time pays them.
 
 #include <cstdint>
@@ -24,6 +24,7 @@
 
 #include "models/model_repository.hpp"
 #include "models/profile.hpp"
+#include "runtime/idle_curve.hpp"
 
 namespace troupe {
 
@@ -33,18 +34,17 @@ struct handoff_options {
   double rate_qps = 1000;
   /// Fashion-MNIST folder: the requests carry its test images.
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
-  /// The idle rows' pause, ms: waits this long or longer are the idle
-  /// curve's reference.
-  double idle_ms = 1;
 };
 
 struct serving_probe {
   handoff_time handoff;
-  std::vector<idle_point> idle_curve;
+  /// The replica's passes, in the order it served them (the first apart):
+  /// the idle curve's data.
+  std::vector<served_pass> passes;
 };
 
-/// The hand-off's median and p99, and the idle curve; throws what a run
-/// throws (a model that does not load).
+/// The hand-off's median and p99, and the passes; throws what a run throws
+/// (a model that does not load).
 serving_probe probe_serving(const repository_model& model,
                             const handoff_options& options);
 

@@ -5,10 +5,12 @@
 // (runtime/handoff_probe.hpp). A replica below saturation waits between
 // batches for anything from a hand-off (tens of microseconds) to
 // milliseconds, and what the wait costs the next forward pass grows with
-// it. Sleeping in a loop does not reproduce it: passes after a 400 us
-// sleep paid 60% of the idle rows' extra time where passes in a serving run
-// after such a wait paid all of it (the thread is woken by another thread,
-// and its core may have run that thread meanwhile).
+// it. A loop of forward passes does not reproduce it: in a serving run of
+// the small CNN, batch-1 passes after waits of 5 to 50 us took a third of
+// what the profile's idle rows (1 ms sleeps in a loop) add to its rows, and
+// those after 200 us to 1 ms 1.6 times it (the thread is woken by another
+// thread, and its core may have run that thread meanwhile). Sleeping in a
+// loop for as long gave much less.
 
 #include <vector>
 
@@ -26,16 +28,18 @@ struct served_pass {
   double ms = 0;
 };
 
-/// The idle curve from one replica's passes at one batch size. The passes
-/// sent ahead are the rows' reference, those after a wait of `idle_ms` or
-/// more the idle rows'; the others, sorted by their wait, fall into up to
-/// six groups of at least 30 passes each. A group's point is its median
-/// wait (to the microsecond) and how much of the long waits' extra time over
-/// no wait its passes took, clamped to [0, 1] and made non-decreasing (a
-/// longer wait never costs less); the long waits' median is the last point,
-/// share 1. Empty when either reference has fewer than 20 passes, or when a
-/// long wait costs under 5% more than none (nothing to share out).
+/// The idle curve from one replica's passes at one batch size, against the
+/// profile's mean times at that size: `rows_ms` right after another pass,
+/// `idle_rows_ms` after an idle pause. The passes that waited (not sent
+/// ahead), sorted by their wait, fall into up to eight groups of at least
+/// 30 passes each. A group's point is its median wait (to the microsecond)
+/// and how much of the idle rows' extra time its passes took on top of the
+/// rows: non-negative, made non-decreasing (a longer wait never costs
+/// less), and beyond 1 where serving's passes took longer than the idle
+/// rows' (at most 4: more is a profile taken at another moment). Empty when
+/// fewer than 30 passes waited, or when the idle rows take under 5% more
+/// than the rows (nothing to share out).
 std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
-                                        double idle_ms);
+                                        double rows_ms, double idle_rows_ms);
 
 } // namespace troupe

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "models/data/data_set_cache.hpp"
+#include "models/durations.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "runtime/handoff_probe.hpp"
 #include "runtime/scenario.hpp"
@@ -124,12 +125,11 @@ profile measure_profile(const repository_model& model,
       options.handoff_requests,
       static_cast<uint32_t>(std::max(50.0, 2 * probe.rate_qps)));
     probe.data_dir = options.data_dir;
-    probe.idle_ms = std::chrono::duration<double, std::milli>(
-                      options.idle_pause)
-                      .count();
     auto served = probe_serving(model, probe);
     result.handoff = served.handoff;
-    result.idle_curve = served.idle_curve;
+    result.idle_curve
+      = idle_curve_from(served.passes, to_ms(result.service_time(1, false)),
+                        to_ms(result.service_time(1, true)));
   }
   return result;
 }

@@ -110,6 +110,11 @@ BOOST_AUTO_TEST_CASE(the_idle_curve_shares_out_the_idle_rows_extra_time) {
   // A curve that stops short of 1 leaves long waits at its last share.
   p.idle_curve = {{100us, 0.5}};
   BOOST_CHECK(p.service_time_after(1, 1s) == 150ms);
+  // Beyond 1, the idle rows' extra time stretches; the clock's limit holds.
+  p.idle_curve = {{100us, 1.5}};
+  BOOST_CHECK(p.service_time_after(1, 1s) == 250ms);
+  p.idle_curve = {{100us, 1e30}};
+  BOOST_CHECK(p.service_time_after(1, 1s) == max_scenario_duration);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -184,7 +184,8 @@ BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
                    rows + (idle_rows ? idle : "") + "\n  idle_curve = "
                      + curve);
   };
-  auto text = with("[[0.02, 0.1], [0.15, 0.45], [0.4, 1]]");
+  // Beyond 1: served passes took longer than the idle rows say.
+  auto text = with("[[0.02, 0.1], [0.15, 0.45], [0.4, 1.6]]");
   auto sc = load_scenario(dir.write("s.toml", text));
   const auto& p = *sc.models[0].profiles[0];
   BOOST_REQUIRE_EQUAL(p.idle_curve.size(), 3u);
@@ -202,7 +203,7 @@ BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
   };
   for (auto [curve, at, message] :
        {refused{"[[0.2, 0.5], [0.1, 1]]", "[1]", "strictly increasing"},
-        refused{"[[0.1, 1.5]]", "[0]", "beyond 1"},
+        refused{"[[0.1, 1001]]", "[0]", "beyond 1000 times"},
         refused{"[[0.1, -0.5]]", "[0]", "must not be negative"},
         refused{"[[0, 0.5]]", "[0]", "positive"},
         refused{"[[0.1, 0.5, 2]]", "[0]", "got 3 values"},
