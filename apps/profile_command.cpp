@@ -49,7 +49,8 @@ int profile_command(const profile_command_options& options) {
                              to_ms(measured.handoff.median) * 1000,
                              to_ms(measured.handoff.p99) * 1000);
     if (measured.idle_curve.empty()) {
-      std::cout << "idle curve: none (an idle wait cost under 5% more)\n";
+      std::cout << "idle curve: none (idle rows under 5% over the rows, or "
+                   "under 30 served passes waited)\n";
     } else {
       std::string points;
       for (const auto& point : measured.idle_curve)
