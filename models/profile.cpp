@@ -129,20 +129,22 @@ profile sequential_sum(const std::vector<profile>& members) {
     for (const auto& m : members)
       for (const auto& point : m.idle_curve)
         waits.insert(point.wait);
-    // A member's weight: what its idle rows add to its rows at batch 1.
-    auto extra = [](const profile& m) {
-      return std::max(0.0, double((m.service_time(1, true)
-                                   - m.service_time(1, false))
-                                    .count()));
-    };
+    // A member's weight: what its idle rows add to its rows at batch 1
+    // (equal weights where none adds anything).
+    std::vector<double> weights;
     double total = 0;
-    for (const auto& m : members)
-      total += extra(m);
+    for (const auto& m : members) {
+      weights.push_back(std::max(
+        0.0,
+        double((m.service_time(1, true) - m.service_time(1, false)).count())));
+      total += weights.back();
+    }
+    for (auto& w : weights)
+      w = total > 0 ? w / total : 1.0 / double(members.size());
     for (auto wait : waits) {
       double share = 0;
-      for (const auto& m : members)
-        share += total > 0 ? extra(m) / total * m.idle_share(wait)
-                           : m.idle_share(wait) / double(members.size());
+      for (size_t i = 0; i < members.size(); ++i)
+        share += weights[i] * members[i].idle_share(wait);
       result.idle_curve.push_back({wait, share});
     }
   }

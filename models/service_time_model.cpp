@@ -45,20 +45,12 @@ service_time_model::service_time_model(service_time_spec spec)
 }
 
 caf::timespan service_time_model::operator()(const profile& p, uint32_t b,
-                                             bool after_idle) {
-  return draw(p.service_time(b, after_idle), p.p99_ms(b, after_idle));
-}
-
-caf::timespan service_time_model::operator()(const profile& p, uint32_t b,
                                              caf::timespan idle) {
-  return draw(p.service_time_after(b, idle), p.p99_ms_after(b, idle));
-}
-
-caf::timespan service_time_model::draw(caf::timespan mean, double p99_ms) {
+  auto mean = p.service_time_after(b, idle);
   if (kind_ == service_time_kind::mean)
     return mean;
   auto mean_ms = to_ms(mean);
-  auto sigma = lognormal_sigma(mean_ms, p99_ms);
+  auto sigma = lognormal_sigma(mean_ms, p.p99_ms_after(b, idle));
   if (sigma == 0)
     return mean;
   // exp(s N - s^2 / 2) has mean 1.

@@ -58,14 +58,11 @@ class service_time_model {
 public:
   explicit service_time_model(service_time_spec spec = {});
 
-  /// The time to serve a batch of `b` on `p`, after an idle wait or right
-  /// after another batch (precondition: 1 <= b <= p.max_batch()).
+  /// The time to serve a batch of `b` on `p` after an idle wait of `idle`
+  /// (0: right after another batch), by the profile's idle rows and idle
+  /// curve (precondition: 1 <= b <= p.max_batch()).
   caf::timespan operator()(const profile& p, uint32_t b,
-                           bool after_idle = false);
-
-  /// The same after an idle wait of `idle` (0: right after another batch),
-  /// by the profile's idle curve.
-  caf::timespan operator()(const profile& p, uint32_t b, caf::timespan idle);
+                           caf::timespan idle = caf::timespan{0});
 
   /// One hand-off of `h`: its median, or with the lognormal model and a
   /// measured p99, a draw from the lognormal distribution with that median
@@ -73,9 +70,6 @@ public:
   caf::timespan handoff(const handoff_time& h);
 
 private:
-  /// A draw with this mean and p99 (the mean itself with the mean model).
-  caf::timespan draw(caf::timespan mean, double p99_ms);
-
   service_time_kind kind_;
   std::mt19937_64 random_;
   std::normal_distribution<double> normal_;
