@@ -73,8 +73,11 @@ struct serving_options {
   bool sim_only = false;
   /// Only the limit (troupe against the plain loop).
   bool limit_only = false;
-  /// Only the overhead breakdown, at half the profile's best throughput.
+  /// Only the overhead breakdown, at half the profile's throughput at
+  /// batch 32.
   bool overhead_only = false;
+  /// Only the batching gain.
+  bool batching_only = false;
 };
 int serving(const serving_options& options);
 /// Cluster mode over loopback: remote hop, two-process throughput,

@@ -84,7 +84,10 @@ int main(int argc, char** argv) {
                   "minute)");
   serve->add_flag("--overhead-only", serving.overhead_only,
                   "Only the overhead breakdown per request, at half the "
-                  "profile's best throughput (about a minute)");
+                  "profile's throughput at batch 32 (about a minute)");
+  serve->add_flag("--batching-only", serving.batching_only,
+                  "Only the batching gain: each policy's highest rate within "
+                  "the SLO (about 5 minutes)");
 
   size_t pings = 20000;
   uint64_t burst = 200000;
