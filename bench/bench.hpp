@@ -38,6 +38,13 @@ struct machine_jitter {
 /// Spins `threads` threads for `seconds` and measures their interruptions.
 machine_jitter measure_machine_jitter(double seconds, unsigned threads);
 
+/// Real-time measurements on a shared host: waits until spinning threads,
+/// one per core, lose under `max_lost` of a quarter second to interruptions
+/// (about 2% on a usual day; 15% at a busy hour, in stalls of up to 16 ms),
+/// checking at most `checks` times a second apart. Returns the share lost
+/// at the last check.
+double wait_for_quiet_machine(double max_lost = 0.05, int checks = 30);
+
 /// The machine's CPU time so far (Linux's /proc/stat; unknown elsewhere).
 struct cpu_times {
   uint64_t total = 0;

@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "bench/bench.hpp"
 
 namespace troupe::bench {
@@ -50,6 +52,21 @@ machine_jitter measure_machine_jitter(double seconds, unsigned threads) {
   result.p99_us = all[std::min(all.size() - 1, all.size() * 99 / 100)];
   result.max_us = all.back();
   return result;
+}
+
+double wait_for_quiet_machine(double max_lost, int checks) {
+  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  double lost = 0;
+  for (int i = 0; i < checks; ++i) {
+    lost = measure_machine_jitter(0.25, cores).time_lost;
+    if (lost < max_lost)
+      break;
+    fmt::print(stderr, "    (the machine is busy: {:.1f}% of the time lost "
+                       "to interruptions; waiting)\n",
+               100 * lost);
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  return lost;
 }
 
 cpu_times read_cpu_times() {

@@ -92,14 +92,16 @@ bool meets_slo(const probe& p, double slo_ms) {
 }
 
 /// The highest rate (within 5%) whose p99 stays within the SLO, searched
-/// between `low` (assumed to meet it) and `high`. A rate gets a second try
-/// before it counts as too high (one stall of the shared machine).
+/// between `low` (assumed to meet it) and `high`. Each try waits for a quiet
+/// machine, and a rate gets a second try before it counts as too high (one
+/// stall of the shared machine).
 double highest_rate(const setup& s, const std::string& keys, double low,
                     double high) {
   while (high > 1.05 * low) {
     auto mid = std::sqrt(low * high);
     bool ok = false;
     for (int attempt = 0; attempt < 2 && !ok; ++attempt) {
+      wait_for_quiet_machine();
       auto p = serve(s, mid, 2.0, keys, clock_kind::real_time);
       ok = meets_slo(p, s.slo_ms);
       fmt::print(stderr, "    {:8.0f} q/s: p99 {:7.2f} ms, {} of {} completed\n",
@@ -161,6 +163,7 @@ profile measure(const setup& s, const repository_model& m, int threads,
   po.threads = threads;
   for (uint32_t b = 1; b <= largest; b *= 2)
     po.batch_sizes.push_back(b);
+  wait_for_quiet_machine();
   auto measured = measure_profile(m, po);
   write_file_atomically(s.folder + "/" + profile_file(m.name),
                         model_file_toml(m.name, measured, "bench"));
@@ -270,12 +273,12 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     p.virtual_sent_ms = from_send_ms(virtual_run.outcomes);
     p.utilisation = virtual_run.summary.stages.front().utilisation;
     p.virtual_parts = parts_of(virtual_run.outcomes);
-    auto cores = std::max(1u, std::thread::hardware_concurrency());
-    auto lost_before = measure_machine_jitter(0.5, cores).time_lost;
+    auto lost_before = wait_for_quiet_machine();
     auto before = read_cpu_times();
     auto real_run = serve(s, load, 3.0, keys, clock_kind::real_time);
     p.stolen = steal_share(before, read_cpu_times());
-    p.lost = (lost_before + measure_machine_jitter(0.5, cores).time_lost) / 2;
+    auto cores = std::max(1u, std::thread::hardware_concurrency());
+    p.lost = (lost_before + measure_machine_jitter(0.25, cores).time_lost) / 2;
     p.real_ms = real_run.summary.latency_ms;
     p.real_sent_ms = from_send_ms(real_run.outcomes);
     p.real_parts = parts_of(real_run.outcomes);
@@ -374,9 +377,11 @@ struct policy {
 /// after the other; the table shows the run with the median overhead.
 void overhead_breakdown(const setup& s, double load, const policy& p) {
   std::vector<request_parts> runs;
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 3; ++i) {
+    wait_for_quiet_machine();
     runs.push_back(parts_of(
       serve(s, load, 3.0, p.keys, clock_kind::real_time).outcomes));
+  }
   auto p50 = [](const std::vector<double>& xs) { return summary_of(xs).p50; };
   std::sort(runs.begin(), runs.end(), [&](const auto& x, const auto& y) {
     return p50(x.overhead) < p50(y.overhead);
@@ -416,10 +421,12 @@ void limit(const setup& s, const repository_model& m, int threads) {
     double one_at_a_time = 0;
   };
   std::vector<round> rounds;
-  for (int i = 0; i < 3; ++i)
+  for (int i = 0; i < 3; ++i) {
+    wait_for_quiet_machine();
     rounds.push_back({loop_throughput(m, requests, threads),
                       troupe_burst_throughput(s, requests, true),
                       troupe_burst_throughput(s, requests, false)});
+  }
   std::sort(rounds.begin(), rounds.end(), [](const auto& x, const auto& y) {
     return x.troupe / x.loop < y.troupe / y.loop;
   });
