@@ -57,6 +57,7 @@ zoo_options options_for(const zoo_command_options& in) {
   out.training.seed = in.seed;
   out.training.epochs = in.epochs;
   out.train_images = in.train_images;
+  out.test_images = in.test_images;
   out.force = in.force;
   if (in.progress)
     out.on_progress = progress_bar();

@@ -159,6 +159,7 @@ run_summary summarize(const scenario& sc, const run_result& run) {
         break;
       case outcome_kind::failed:
         ++s.failed;
+        ++s.fail_reasons[to_string(rec.reason)];
         break;
     }
   }
@@ -189,13 +190,18 @@ void write_summary_json(const run_summary& s, const std::string& path) {
   out << "  \"completed\": " << s.completed << ",\n";
   out << "  \"dropped\": " << s.dropped << ",\n";
   out << "  \"failed\": " << s.failed << ",\n";
-  out << "  \"drop_reasons\": {";
-  bool first = true;
-  for (const auto& [reason, count] : s.drop_reasons) {
-    out << (first ? "" : ", ") << json_string(reason) << ": " << count;
-    first = false;
-  }
-  out << "},\n";
+  auto counts = [&](const char* name,
+                    const std::map<std::string, uint64_t>& by_reason) {
+    out << "  " << json_string(name) << ": {";
+    bool first = true;
+    for (const auto& [reason, count] : by_reason) {
+      out << (first ? "" : ", ") << json_string(reason) << ": " << count;
+      first = false;
+    }
+    out << "},\n";
+  };
+  counts("drop_reasons", s.drop_reasons);
+  counts("fail_reasons", s.fail_reasons);
   out << "  \"orphaned_results\": " << s.orphaned_results << ",\n";
   const auto& l = s.latency_ms;
   out << "  \"latency_ms\": {\"mean\": " << num(l.mean)
@@ -257,7 +263,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
              || (rec.req.result && rec.req.result->label >= 0);
     });
   std::string line
-    = "id,arrival_ms,sent_ms,finish_ms,latency_ms,outcome,stage,reason";
+    = "id,arrival_ms,sent_ms,finish_ms,latency_ms,outcome,stage,reason,error";
   if (with_data)
     line += ",sample,label,prediction";
   for (const auto& st : sc.stages)
@@ -280,6 +286,7 @@ void write_requests_csv(const scenario& sc, const run_outcomes& outcomes,
     line += ",";
     if (rec.reason != errc::none)
       line += to_string(rec.reason);
+    line += "," + csv_field(rec.error);
     if (with_data) {
       // Unknown values stay empty.
       auto known = [](int64_t x) {
@@ -321,12 +328,17 @@ std::string render_summary(const run_summary& s) {
                       s.scenario, s.clock, s.seed, s.sent, s.duration_s);
   text += fmt::format("  completed {}  dropped {}  failed {}", s.completed,
                       s.dropped, s.failed);
-  if (!s.drop_reasons.empty()) {
-    text += "  (drops:";
-    for (const auto& [reason, count] : s.drop_reasons)
+  auto counts = [&](const char* what,
+                    const std::map<std::string, uint64_t>& by_reason) {
+    if (by_reason.empty())
+      return;
+    text += fmt::format("  ({}:", what);
+    for (const auto& [reason, count] : by_reason)
       text += fmt::format(" {} {}", reason, count);
     text += ")";
-  }
+  };
+  counts("drops", s.drop_reasons);
+  counts("failures", s.fail_reasons);
   text += "\n";
   const auto& l = s.latency_ms;
   text += fmt::format("  latency ms  mean {:.1f}  p50 {:.1f}  p90 {:.1f}  "

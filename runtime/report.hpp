@@ -50,6 +50,8 @@ struct run_summary {
   uint64_t failed = 0;
   /// Reason ("queue_full", ...) -> requests dropped for it.
   std::map<std::string, uint64_t> drop_reasons;
+  /// Failures per cause (invalid_payload, model_error, ...).
+  std::map<std::string, uint64_t> fail_reasons;
   /// Leaf results that arrived after their request had ended elsewhere.
   uint64_t orphaned_results = 0;
   /// Over the completed requests.

@@ -89,8 +89,9 @@ BOOST_AUTO_TEST_CASE(results_are_combined_and_accuracy_is_reported) {
   // requests.csv names sample, label and prediction (the last run: request
   // 1 has sample 7, label 1, and two branches voted 4).
   auto csv = test::read_file(dir.path("requests.csv"));
-  BOOST_CHECK(csv.find("reason,sample,label,prediction,") != std::string::npos);
-  BOOST_CHECK(csv.find(",completed,,,7,1,4,") != std::string::npos);
+  BOOST_CHECK(csv.find("reason,error,sample,label,prediction,")
+              != std::string::npos);
+  BOOST_CHECK(csv.find(",completed,,,,7,1,4,") != std::string::npos);
 }
 
 // Every output is written under a temporary name and renamed when complete:

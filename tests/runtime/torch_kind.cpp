@@ -267,9 +267,13 @@ BOOST_AUTO_TEST_CASE(a_padded_batch_runs_at_its_padded_size) {
   }
 }
 
+// Six requests in one batch, four of them bad: each bad one fails with its
+// own reason, and the batch's good ones are served, in both clocks.
 BOOST_AUTO_TEST_CASE(bad_payloads_fail_alone) {
   test::temp_dir dir;
-  auto sc = load_text(dir, serving_scenario(logreg_stage));
+  auto stage = std::string{logreg_stage};
+  stage.replace(stage.find("replicas = 2"), 12, "replicas = 1");
+  auto sc = load_text(dir, serving_scenario(stage));
   auto image = first_test_images().scaled(0);
   auto inline_tensor = [](std::vector<int64_t> shape, std::vector<float> v) {
     payload p;
@@ -281,27 +285,54 @@ BOOST_AUTO_TEST_CASE(bad_payloads_fail_alone) {
   payload beyond;
   beyond.sample = 10'000'000;
   run_options options;
-  options.count = 5;
+  options.count = 6;
+  options.arrivals = std::make_shared<const arrival_times>(
+    arrival_times(6, caf::timespan{0}));
   options.inputs = {inline_tensor({1, 28, 28}, image),
                     inline_tensor({1, 28, 28}, with_nan),
                     inline_tensor({28, 28}, image),
                     beyond,
+                    inline_tensor({1, 28, 28}, {0.5f, 0.5f}),
                     inline_tensor({1, 1, 28, 28}, image)};
-  auto run = run_scenario(sc, options);
-  auto summary = summarize(sc, run);
-  BOOST_CHECK_EQUAL(summary.sent, 5u);
-  BOOST_CHECK_EQUAL(summary.completed, 2u);
-  BOOST_CHECK_EQUAL(summary.failed, 3u);
+  std::vector<std::string> errors{
+    "", "tensor value 100 is not finite",
+    "tensor of shape [28, 28]; the model takes [1, 28, 28]",
+    "data-set index 10000000 beyond the 10000 images",
+    "tensor of 2 values for shape [1, 28, 28]", ""};
   auto expected = evaluate_model(test::tiny_zoo::model_file("logreg"),
                                  first_test_images().first(1));
-  for (const auto& rec : run.outcomes.records) {
-    if (rec.kind == outcome_kind::completed) {
-      BOOST_REQUIRE(rec.req.result);
-      BOOST_CHECK_EQUAL(rec.req.result->label, expected[0].label);
-    } else {
-      BOOST_CHECK(rec.kind == outcome_kind::failed);
-      BOOST_CHECK(rec.reason == errc::invalid_payload);
+  for (auto clock : {clock_kind::virtual_time, clock_kind::real_time}) {
+    options.clock = clock;
+    auto run = run_scenario(sc, options);
+    auto summary = summarize(sc, run);
+    BOOST_CHECK_EQUAL(summary.sent, 6u);
+    BOOST_CHECK_EQUAL(summary.completed, 2u);
+    BOOST_CHECK_EQUAL(summary.failed, 4u);
+    BOOST_CHECK_EQUAL(summary.fail_reasons["invalid_payload"], 4u);
+    for (const auto& rec : run.outcomes.records) {
+      BOOST_TEST_CONTEXT("request " << rec.req.id << ", " << to_string(clock)) {
+        // All six were served in the one batch.
+        BOOST_REQUIRE(!rec.req.trace.empty());
+        BOOST_CHECK_EQUAL(rec.req.trace.back().batch_size, 6u);
+        const auto& error = errors.at(rec.req.id);
+        if (error.empty()) {
+          BOOST_REQUIRE(rec.kind == outcome_kind::completed);
+          BOOST_REQUIRE(rec.req.result);
+          BOOST_CHECK_EQUAL(rec.req.result->label, expected[0].label);
+        } else {
+          BOOST_CHECK(rec.kind == outcome_kind::failed);
+          BOOST_CHECK(rec.reason == errc::invalid_payload);
+          BOOST_CHECK_MESSAGE(rec.error.find(error) != std::string::npos,
+                              rec.error);
+        }
+      }
     }
+    // requests.csv says why each failed.
+    write_requests_csv(sc, run.outcomes, dir.path("requests.csv"));
+    auto csv = test::read_file(dir.path("requests.csv"));
+    BOOST_CHECK(csv.find(",reason,error,") != std::string::npos);
+    BOOST_CHECK(csv.find("tensor of 2 values for shape [1, 28, 28]")
+                != std::string::npos);
   }
 }
 
