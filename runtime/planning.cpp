@@ -45,9 +45,7 @@ planning_problem planning_problem_for(const scenario& sc,
       if (id != source_stage)
         stage.inputs.push_back(id);
     if (spec.service) {
-      for (const auto& m : sc.models)
-        if (m.name == spec.model)
-          stage.hardware = m.profiles;
+      stage.hardware = hardware_options(sc, spec);
       std::stable_sort(stage.hardware.begin(), stage.hardware.end(),
                        [](const auto& x, const auto& y) {
                          if (x->cost != y->cost)
@@ -81,9 +79,9 @@ scenario with_plan(scenario sc, const pipeline_plan& plan) {
     spec.hardware = plan[i].hardware;
     spec.max_batch = plan[i].max_batch;
     spec.replicas = plan[i].replicas;
-    for (const auto& m : sc.models)
-      if (m.name == spec.model)
-        spec.service = m.on(spec.hardware);
+    for (const auto& option : hardware_options(sc, spec))
+      if (option->hardware == spec.hardware)
+        spec.service = option;
   }
   return sc;
 }

@@ -87,6 +87,17 @@ const stage_kind& kind_of(const stage_spec& spec) {
                          + spec.kind + "'");
 }
 
+std::vector<std::shared_ptr<const profile>>
+hardware_options(const scenario& sc, const stage_spec& s) {
+  const auto& kind = kind_of(s);
+  if (kind.hardware_options)
+    return kind.hardware_options(sc, s);
+  for (const auto& m : sc.models)
+    if (m.name == s.model)
+      return m.profiles;
+  return {};
+}
+
 std::string stage_kind_names() {
   return kinds().names();
 }

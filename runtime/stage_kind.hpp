@@ -102,6 +102,11 @@ struct stage_kind {
   std::function<std::string(const stage_spec&, clock_kind)> refuses;
   /// Its own keys as TOML, for write_scenario (may be empty).
   std::function<stage_keys(const stage_spec&)> write;
+  /// The stage's profile on each hardware it can run on, for planners (may
+  /// be empty: the [[models]] profiles of the stage's `model`).
+  std::function<std::vector<std::shared_ptr<const profile>>(
+    const scenario&, const stage_spec&)>
+    hardware_options;
   /// replicated: replica `index` of the stage as a value, so that it can
   /// be spawned in this process or on a node (cluster mode).
   std::function<replica_launch(const stage_spawn_context&, uint16_t index)>
@@ -120,6 +125,11 @@ void register_stage_kind(stage_kind kind);
 
 /// The kind called `name`, or null.
 const stage_kind* find_stage_kind(const std::string& name);
+
+/// `s`'s profile on each hardware it can run on: its kind's
+/// hardware_options, or the profiles of its model.
+std::vector<std::shared_ptr<const profile>>
+hardware_options(const scenario& sc, const stage_spec& s);
 
 /// The kind of a loaded stage (its kind is registered: the loader checked).
 const stage_kind& kind_of(const stage_spec& spec);

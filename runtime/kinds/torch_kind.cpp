@@ -36,6 +36,28 @@ std::vector<std::string> model_names(const stage_spec& s) {
   return names;
 }
 
+/// The stage's profile on `hardware`: its models' summed (a batch runs
+/// every model of an ensemble in turn). Null, naming the first model in
+/// `missing`, when one has no profile there.
+std::shared_ptr<const profile> ensemble_on(const scenario& sc,
+                                           const std::vector<std::string>& names,
+                                           const std::string& hardware,
+                                           std::string* missing = nullptr) {
+  std::vector<profile> members;
+  for (const auto& name : names) {
+    auto spec = std::find_if(sc.models.begin(), sc.models.end(),
+                             [&](const model_spec& x) { return x.name == name; });
+    auto service = spec != sc.models.end() ? spec->on(hardware) : nullptr;
+    if (!service) {
+      if (missing)
+        *missing = name;
+      return nullptr;
+    }
+    members.push_back(*service);
+  }
+  return std::make_shared<const profile>(sequential_sum(members));
+}
+
 std::vector<std::string> read_names(const stage_reader& in) {
   if (in.has("model") == in.has("models"))
     in.fail(in.has("model") ? "models" : "model",
@@ -91,19 +113,13 @@ void load_torch_keys(const stage_reader& in, stage_spec& s) {
   if (!in.has("hardware"))
     return;
   s.hardware = in.text("hardware");
-  std::vector<profile> members;
-  for (const auto& name : names) {
-    auto spec = std::find_if(sc.models.begin(), sc.models.end(),
-                             [&](const model_spec& x) { return x.name == name; });
-    auto service = spec != sc.models.end() ? spec->on(s.hardware) : nullptr;
-    if (!service)
-      in.fail("hardware", "no [[models]] profile of '" + name + "' on '"
-                            + s.hardware + "' (measure one with `troupe "
-                                           "profile "
-                            + name + "`)");
-    members.push_back(*service);
-  }
-  s.service = std::make_shared<const profile>(sequential_sum(members));
+  std::string missing;
+  s.service = ensemble_on(sc, names, s.hardware, &missing);
+  if (!s.service)
+    in.fail("hardware", "no [[models]] profile of '" + missing + "' on '"
+                          + s.hardware + "' (measure one with `troupe "
+                                         "profile "
+                          + missing + "`)");
 }
 
 void validate_torch_stage(const stage_reader& in, const stage_spec& s) {
@@ -127,6 +143,17 @@ stage_kind torch_stage_kind() {
   k.keys = {"model", "models", "combine", "hardware"};
   k.load = load_torch_keys;
   k.validate = validate_torch_stage;
+  // Every hardware on which each of the stage's models has a profile.
+  k.hardware_options = [](const scenario& sc, const stage_spec& s) {
+    std::vector<std::shared_ptr<const profile>> options;
+    auto names = model_names(s);
+    for (const auto& m : sc.models)
+      if (m.name == names.front())
+        for (const auto& p : m.profiles)
+          if (auto summed = ensemble_on(sc, names, p->hardware))
+            options.push_back(summed);
+    return options;
+  };
   k.refuses = [](const stage_spec& s, clock_kind clock) -> std::string {
     if (clock == clock_kind::virtual_time && !s.service)
       return "stage '" + s.name

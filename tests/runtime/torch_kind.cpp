@@ -16,6 +16,7 @@
 #include "models/torch/batch_classifier.hpp"
 #include "policies/combining/combine.hpp"
 #include "runtime/model_profiler.hpp"
+#include "runtime/planning.hpp"
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
@@ -212,6 +213,42 @@ inputs = ["source"]
       expected.push_back(combine({logreg[i], mlp[i]}, how));
     check_results(run_scenario(sc, {}), expected);
   }
+}
+
+// A planner sizes an ensemble on its summed profile, on the hardware where
+// every member has one; the planned scenario serves with that profile.
+BOOST_AUTO_TEST_CASE(planners_size_an_ensemble_on_its_summed_profile) {
+  test::temp_dir dir;
+  auto text = serving_scenario(R"(
+[[stages]]
+name = "m"
+kind = "torch"
+models = ["logreg", "mlp"]
+hardware = "cpu"
+max_batch = 8
+inputs = ["source"]
+)");
+  // logreg gets a second profile, on "fast" hardware.
+  auto mlp_at = text.find("[[models]]\nname = \"mlp\"");
+  BOOST_REQUIRE(mlp_at != std::string::npos);
+  text.insert(mlp_at, "  [[models.profiles]]\n  hardware = \"fast\"\n  cost = 3\n"
+                      "  rows = [[1, 0.1, 10000.0], [8, 0.2, 40000.0]]\n");
+  auto sc = load_text(dir, text);
+  auto arrivals = arrival_times(60, caf::timespan{0});
+  auto pb = planning_problem_for(sc, arrivals, 1000, 3);
+  // Only mlp lacks "fast": the ensemble can run on "cpu" alone.
+  BOOST_REQUIRE_EQUAL(pb.stages.size(), 1u);
+  BOOST_REQUIRE_EQUAL(pb.stages[0].hardware.size(), 1u);
+  BOOST_CHECK_EQUAL(pb.stages[0].hardware[0]->hardware, "cpu");
+  BOOST_CHECK_CLOSE(pb.stages[0].hardware[0]->throughput_qps(1),
+                    1.0 / (1.0 / 5000 + 1.0 / 3000), 1e-6);
+  auto planned = with_plan(sc, {stage_choice{"cpu", 16, 2}});
+  BOOST_REQUIRE(planned.stages[0].service);
+  BOOST_CHECK_EQUAL(planned.stages[0].replicas, 2u);
+  BOOST_CHECK_CLOSE(to_ms(planned.stages[0].service->service_time(16)),
+                    1000.0 * 16 / 20000 + 1000.0 * 16 / 11000, 1e-4);
+  auto summary = summarize(planned, run_scenario(planned, {}));
+  BOOST_CHECK_EQUAL(summary.completed, summary.sent);
 }
 
 BOOST_AUTO_TEST_CASE(a_warmed_up_ensemble_predicts_as_before) {
