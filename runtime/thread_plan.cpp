@@ -44,6 +44,7 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock,
   plan.actor_threads = threads > replicas * size_t(plan.torch_threads)
                          ? threads - replicas * size_t(plan.torch_threads)
                          : 1;
+  plan.oversubscribed = replicas * size_t(plan.torch_threads) + 1 > threads;
   return plan;
 }
 

@@ -4,7 +4,9 @@
 // LibTorch, so that nothing oversubscribes the cores: each real-time torch
 // replica is a detached thread running forward passes with `torch_threads`
 // intra-op threads; the scheduler keeps what is left, at least one thread
-// (its actors mostly wait). Virtual time runs everything on one thread, with
+// (its actors mostly wait). Only a scenario with more torch replicas than
+// threads - 1 has more busy threads than cores (a replica is a thread of
+// its own): the plan says so, and `troupe run` prints it. Virtual time runs everything on one thread, with
 // one LibTorch thread: the same arithmetic on every machine, so predictions
 // repeat exactly.
 
@@ -21,6 +23,9 @@ struct thread_plan {
   size_t actor_threads = 1;
   /// LibTorch intra-op threads per torch replica.
   int torch_threads = 1;
+  /// Real time: the torch replicas' threads and one scheduler thread
+  /// outnumber the threads the run was given.
+  bool oversubscribed = false;
 };
 
 /// `threads` = 0: one per core. With R torch replicas (every worker slot a

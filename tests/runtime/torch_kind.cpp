@@ -478,9 +478,13 @@ BOOST_AUTO_TEST_CASE(torch_replicas_and_actors_share_the_threads) {
   auto on_two = plan_threads(one, clock_kind::real_time, 2);
   BOOST_CHECK_EQUAL(on_two.torch_threads, 1);
   BOOST_CHECK_EQUAL(on_two.actor_threads, 1u);
+  // Two replica threads and the scheduler's on two cores: said.
+  BOOST_CHECK(on_two.oversubscribed);
+  BOOST_CHECK(!plan_threads(one, clock_kind::real_time, 3).oversubscribed);
   auto on_nine = plan_threads(one, clock_kind::real_time, 9);
   BOOST_CHECK_EQUAL(on_nine.torch_threads, 4);
   BOOST_CHECK_EQUAL(on_nine.actor_threads, 1u);
+  BOOST_CHECK(!on_nine.oversubscribed);
   auto on_sixteen = plan_threads(one, clock_kind::real_time, 16);
   BOOST_CHECK_EQUAL(on_sixteen.torch_threads, 7);
   BOOST_CHECK_EQUAL(on_sixteen.actor_threads, 2u);
