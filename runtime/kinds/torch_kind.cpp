@@ -86,6 +86,7 @@ void load_torch_keys(const stage_reader& in, stage_spec& s) {
   auto names = read_names(in);
   auto key = in.has("model") ? "model" : "models";
   std::vector<int64_t> shape;
+  std::vector<std::string> labels;
   std::string joined;
   for (const auto& name : names) {
     repository_model m;
@@ -94,11 +95,18 @@ void load_torch_keys(const stage_reader& in, stage_spec& s) {
     } catch (const input_error& err) {
       in.fail(key, err.what());
     }
-    if (shape.empty())
+    if (shape.empty()) {
       shape = m.config.input_shape;
-    else if (m.config.input_shape != shape)
+      labels = m.config.labels;
+    } else if (m.config.input_shape != shape) {
       in.fail(key, "the models of an ensemble take inputs of one shape ('"
                      + name + "' differs from '" + names.front() + "')");
+    } else if (m.config.labels != labels) {
+      // Combining scores is only meaningful class by class.
+      in.fail(key, "the models of an ensemble name the same labels in the "
+                   "same order ('"
+                     + name + "' differs from '" + names.front() + "')");
+    }
     joined += (joined.empty() ? "" : "\n") + name;
   }
   s.settings["models"] = joined;

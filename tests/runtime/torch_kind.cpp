@@ -436,6 +436,37 @@ inputs = ["source"]
   BOOST_CHECK(back.stages[0].max_queue_delay == std::chrono::microseconds(2500));
 }
 
+// Mean of probabilities or a vote only make sense class by class.
+BOOST_AUTO_TEST_CASE(an_ensemble_of_models_with_other_labels_is_refused) {
+  test::temp_dir dir;
+  for (const char* name : {"logreg", "mlp"}) {
+    auto from = test::tiny_zoo::repository() + "/" + name;
+    auto config = test::read_file(from + "/config.toml");
+    if (std::string{name} == "mlp") {
+      // Two labels swapped.
+      auto at = config.find("'T-shirt/top', 'Trouser'");
+      BOOST_REQUIRE(at != std::string::npos);
+      config.replace(at, 24, "'Trouser', 'T-shirt/top'");
+    }
+    dir.write(std::string{"other/"} + name + "/config.toml", config);
+    std::filesystem::copy_file(from + "/model.pt",
+                               dir.path(std::string{"other/"} + name
+                                        + "/model.pt"));
+  }
+  auto text = serving_scenario(R"(
+[[stages]]
+name = "m"
+kind = "torch"
+models = ["logreg", "mlp"]
+inputs = ["source"]
+)");
+  text.replace(text.find(test::tiny_zoo::repository()),
+               test::tiny_zoo::repository().size(), dir.path("other"));
+  expect_error(dir, text, "stages.m.models",
+               "the models of an ensemble name the same labels in the same "
+               "order ('mlp' differs from 'logreg')");
+}
+
 BOOST_AUTO_TEST_CASE(a_model_that_cannot_load_ends_the_run_with_an_error) {
   test::temp_dir dir;
   // A repository whose model.pt is not a TorchScript module.
