@@ -17,6 +17,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "actors/replica.hpp"
 #include "models/input_error.hpp"
 #include "models/model_repository.hpp"
@@ -132,8 +134,23 @@ void load_torch_keys(const stage_reader& in, stage_spec& s) {
 
 void validate_torch_stage(const stage_reader& in, const stage_spec& s) {
   const auto& sc = in.context();
+  // Without images every request would fail, each with the same error.
+  if (!sc.inputs)
+    in.fail("kind", "a torch stage classifies the images that requests "
+                    "carry: add an [inputs] table (docs/scenario.md)");
+  // Fashion-MNIST's images: 28 x 28 values.
+  constexpr int64_t image_values = 28 * 28;
   for (const auto& name : model_names(s)) {
     auto m = find_model(sc.repository, name);
+    int64_t values = 1;
+    for (auto d : m.config.input_shape)
+      values *= d;
+    if (values != image_values)
+      in.fail(in.has("model") ? "model" : "models",
+              fmt::format("model '{}' takes inputs of shape [{}] ({} values); "
+                          "the [inputs] images have {} (28 x 28)",
+                          name, fmt::join(m.config.input_shape, ", "), values,
+                          image_values));
     if (s.max_batch > m.config.max_batch)
       in.fail("max_batch", std::to_string(s.max_batch)
                              + " is beyond model '" + name

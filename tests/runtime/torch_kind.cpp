@@ -399,6 +399,28 @@ BOOST_AUTO_TEST_CASE(bad_torch_stages_are_refused) {
                "stages.m.combine", "unknown combining rule");
   expect_error(dir, serving_scenario(logreg_stage, "order = \"random\"\n"),
                "inputs.order", "unknown order 'random'");
+  // Requests without images: every one would fail.
+  auto no_inputs = serving_scenario(logreg_stage);
+  no_inputs.replace(no_inputs.find("[inputs]\nimages = 60\n"), 21, "");
+  expect_error(dir, no_inputs, "stages.m.kind",
+               "a torch stage classifies the images that requests carry");
+  // A model whose input is not a 28 x 28 image.
+  {
+    auto from = test::tiny_zoo::repository() + "/logreg";
+    auto config = test::read_file(from + "/config.toml");
+    auto at = config.find("input_shape = [1, 28, 28]");
+    BOOST_REQUIRE(at != std::string::npos);
+    config.replace(at, 25, "input_shape = [3, 32, 32]");
+    dir.write("wide/logreg/config.toml", config);
+    std::filesystem::copy_file(from + "/model.pt",
+                               dir.path("wide/logreg/model.pt"));
+    auto text = serving_scenario(logreg_stage);
+    text.replace(text.find(test::tiny_zoo::repository()),
+                 test::tiny_zoo::repository().size(), dir.path("wide"));
+    expect_error(dir, text, "stages.m.model",
+                 "model 'logreg' takes inputs of shape [3, 32, 32] (3072 "
+                 "values); the [inputs] images have 784 (28 x 28)");
+  }
   // Without a profile a torch stage serves in real time only.
   auto sc = load_text(dir, with("hardware = \"cpu\"\n", ""));
   BOOST_CHECK(!sc.stages[0].service);
