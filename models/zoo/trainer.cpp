@@ -143,6 +143,19 @@ training_result train_and_save(const architecture& arch, const image_set& data,
     result.last_epoch_loss = mean_loss;
     result.train_accuracy = seen > 0 ? double(right) / double(seen) : 0.0;
   }
+  {
+    c10::InferenceMode no_autograd;
+    std::vector<size_t> first(std::min<size_t>(8, data.size()));
+    std::iota(first.begin(), first.end(), size_t{0});
+    auto images = make_batch(data, first, 0, first.size()).first;
+    auto probabilities = torch::softmax(run_layers(arch, params, images), 1)
+                           .contiguous();
+    for (int64_t r = 0; r < probabilities.size(0); ++r) {
+      const auto* row = probabilities[r].data_ptr<float>();
+      result.first_probabilities.emplace_back(row,
+                                              row + probabilities.size(1));
+    }
+  }
   // The served module: the trained tensors as parameters, and the forward
   // the architecture describes.
   torch::jit::Module module{"ZooModel"};

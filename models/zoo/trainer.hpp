@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "models/data/fashion_mnist.hpp"
 #include "models/zoo/architecture.hpp"
@@ -49,6 +50,9 @@ struct training_result {
   double last_epoch_loss = 0;
   /// Training accuracy over the last epoch.
   double train_accuracy = 0;
+  /// The trained layers' class probabilities (softmax) for the first (up
+  /// to) 8 images of the data: what the saved module must reproduce.
+  std::vector<std::vector<float>> first_probabilities;
 };
 
 using progress_callback = std::function<void(const training_progress&)>;

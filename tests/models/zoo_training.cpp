@@ -77,10 +77,20 @@ BOOST_AUTO_TEST_CASE(training_lowers_the_loss_and_the_saved_module_predicts) {
   BOOST_CHECK_LT(result.last_epoch_loss, 0.8 * result.first_epoch_loss);
   BOOST_CHECK_EQUAL(result.parameters, 11274u);
   BOOST_CHECK_EQUAL(result.epochs, 3u);
-  // The TorchScript module is the trained model: it fits its training data
-  // far above chance (10%).
+  // The TorchScript module is the trained model: loaded back, it gives the
+  // trained layers' probabilities, and fits its training data far above
+  // chance (10%).
   auto outputs = evaluate_model(file, data, 128);
   BOOST_REQUIRE_EQUAL(outputs.size(), data.size());
+  BOOST_REQUIRE_EQUAL(result.first_probabilities.size(), 8u);
+  for (size_t i = 0; i < 8; ++i) {
+    BOOST_REQUIRE_EQUAL(outputs[i].values.size(), 10u);
+    BOOST_REQUIRE_EQUAL(result.first_probabilities[i].size(), 10u);
+    for (size_t c = 0; c < 10; ++c)
+      BOOST_CHECK_SMALL(outputs[i].values[c]
+                          - result.first_probabilities[i][c],
+                        1e-5f);
+  }
   BOOST_CHECK_GT(accuracy(outputs, data), 0.6);
   // The same seed gives the same model.
   auto again = dir.path("again.pt");
