@@ -81,6 +81,12 @@ int zoo_train_command(const zoo_command_options& options) {
     std::cout << fmt::format("{:<10} {:>10} {:>7} {:>10} {:>14}\n", "model",
                              "parameters", "epochs", "training", "test accuracy");
     for (const auto& m : models) {
+      // A model put in the repository by hand may have no [training] table.
+      if (!m.config.training) {
+        std::cout << fmt::format("{:<10} (no [training] record in {})\n",
+                                 m.name, m.config_file());
+        continue;
+      }
       const auto& t = *m.config.training;
       std::cout << fmt::format("{:<10} {:>10} {:>7} {:>9.1f}s {:>13.2f}%\n",
                                m.name, t.parameters, t.epochs, t.training_s,

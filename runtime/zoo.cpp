@@ -105,9 +105,15 @@ std::vector<repository_model> ensure_zoo(const zoo_options& options) {
         test = test->first(options.test_images);
       set_torch_threads(threads);
     }
+    // A model counts as trained once its config.toml is there (written
+    // last, whole): a retrain cut off half way leaves none, so the next run
+    // trains again, and the module is renamed into place only once saved.
     fs::create_directories(m.folder);
-    auto trained = train_and_save(arch, *train, options.training,
-                                  m.model_file(), options.on_progress);
+    fs::remove(m.config_file());
+    auto partial = m.model_file() + ".partial";
+    auto trained = train_and_save(arch, *train, options.training, partial,
+                                  options.on_progress);
+    fs::rename(partial, m.model_file());
     training_record record;
     record.architecture = arch.summary();
     record.parameters = trained.parameters;

@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <cmath>
+#include <filesystem>
 
 #include "models/data/fashion_mnist.hpp"
 #include "models/input_error.hpp"
@@ -9,6 +10,7 @@
 #include "models/zoo/trainer.hpp"
 #include "runtime/zoo.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/tiny_zoo.hpp"
 
 using namespace troupe;
 
@@ -150,6 +152,46 @@ BOOST_AUTO_TEST_CASE(scores_become_probabilities_and_a_label) {
     BOOST_CHECK_CLOSE(sum, 1.0, 1e-4);
   }
   BOOST_CHECK_CLOSE(out[1].values[0] / out[1].values[1], std::exp(1.0), 1e-3);
+}
+
+// The second call finds the models trained, with their records; a model
+// without its config.toml (a retrain cut off) is trained again.
+BOOST_AUTO_TEST_CASE(a_trained_zoo_is_reused_and_an_unfinished_model_retrained) {
+  test::temp_dir dir;
+  auto from = test::tiny_zoo::repository();
+  std::filesystem::copy(from, dir.path("zoo"),
+                        std::filesystem::copy_options::recursive);
+  zoo_options options;
+  options.repository = dir.path("zoo");
+  options.models = {"logreg", "mlp"};
+  options.training.epochs = 1;
+  options.train_images = 300;
+  options.test_images = 100;
+  std::vector<std::pair<std::string, bool>> seen;
+  options.on_model = [&](const repository_model& m, bool trained) {
+    seen.emplace_back(m.name, trained);
+  };
+  auto models = ensure_zoo(options);
+  BOOST_CHECK((seen == std::vector<std::pair<std::string, bool>>{
+                         {"logreg", false}, {"mlp", false}}));
+  BOOST_REQUIRE_EQUAL(models.size(), 2u);
+  for (const auto& m : models) {
+    BOOST_REQUIRE(m.config.training);
+    const auto& t = *m.config.training;
+    BOOST_CHECK(!t.architecture.empty());
+    BOOST_CHECK_GT(t.parameters, 0u);
+    BOOST_CHECK_EQUAL(t.epochs, 1u);
+    BOOST_CHECK_GE(t.training_s, 0.0); // written to 0.1 s: a tiny model's is 0
+    BOOST_CHECK(t.test_accuracy > 0.1 && t.test_accuracy <= 1.0);
+    BOOST_CHECK_EQUAL(t.data, "fashion-mnist: 300 training, 100 test images");
+  }
+  std::filesystem::remove(dir.path("zoo/mlp/config.toml"));
+  seen.clear();
+  ensure_zoo(options);
+  BOOST_CHECK((seen == std::vector<std::pair<std::string, bool>>{
+                         {"logreg", false}, {"mlp", true}}));
+  BOOST_CHECK(std::filesystem::exists(dir.path("zoo/mlp/config.toml")));
+  BOOST_CHECK(!std::filesystem::exists(dir.path("zoo/mlp/model.pt.partial")));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
