@@ -39,7 +39,10 @@ public:
       auto n = gzread(handle_, out + done, chunk);
       if (n < 0) {
         int code = 0;
-        auto* text = gzerror(handle_, &code);
+        std::string text = gzerror(handle_, &code);
+        // zlib starts its message with the path, which the error names.
+        if (text.rfind(file_ + ": ", 0) == 0)
+          text.erase(0, file_.size() + 2);
         throw input_error(file_, 0, "",
                           fmt::format("cannot read the file: {}", text));
       }

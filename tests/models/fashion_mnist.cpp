@@ -96,6 +96,15 @@ BOOST_AUTO_TEST_CASE(bad_files_name_themselves) {
   expect_input_error([&] { read_idx(extra, 1); }, extra, "bytes after");
   auto huge = dir.write("huge", idx_bytes({65536, 65536, 2}, {}));
   expect_input_error([&] { read_idx(huge, 3); }, huge, "more than");
+  // A gzip file whose checksum does not match its data (a damaged
+  // download): zlib's error, with the file's name.
+  auto damaged = dir.path("damaged.gz");
+  write_gz(damaged, idx_bytes({4, 2}, {1, 2, 3, 4, 5, 6, 7, 8}));
+  auto bytes = test::read_file(damaged);
+  bytes[bytes.size() - 8] = char(bytes[bytes.size() - 8] ^ 0xff);
+  dir.write("damaged.gz", bytes);
+  expect_input_error([&] { read_idx(damaged, 2); }, damaged,
+                     "cannot read the file: incorrect data check");
 }
 
 BOOST_AUTO_TEST_CASE(images_and_labels_must_agree) {
