@@ -161,12 +161,7 @@ BOOST_AUTO_TEST_CASE(a_trained_zoo_is_reused_and_an_unfinished_model_retrained) 
   auto from = test::tiny_zoo::repository();
   std::filesystem::copy(from, dir.path("zoo"),
                         std::filesystem::copy_options::recursive);
-  zoo_options options;
-  options.repository = dir.path("zoo");
-  options.models = {"logreg", "mlp"};
-  options.training.epochs = 1;
-  options.train_images = 300;
-  options.test_images = 100;
+  auto options = test::tiny_zoo::options(dir.path("zoo"));
   std::vector<std::pair<std::string, bool>> seen;
   options.on_model = [&](const repository_model& m, bool trained) {
     seen.emplace_back(m.name, trained);

@@ -25,17 +25,22 @@ public:
     return repository() + "/" + name + "/model.pt";
   }
 
-private:
-  tiny_zoo() {
-    set_torch_threads(1);
+  /// How the tiny zoo is trained, into `repository`.
+  static zoo_options options(const std::string& repository) {
     zoo_options options;
-    options.repository = dir_.path("zoo");
+    options.repository = repository;
     options.models = {"logreg", "mlp"};
     options.training.epochs = 1;
     options.train_images = 300;
     options.test_images = 100;
-    ensure_zoo(options);
-    repository_ = options.repository;
+    return options;
+  }
+
+private:
+  tiny_zoo() {
+    set_torch_threads(1);
+    repository_ = dir_.path("zoo");
+    ensure_zoo(options(repository_));
   }
 
   temp_dir dir_;
