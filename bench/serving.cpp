@@ -3,7 +3,8 @@
 //     same batches of test images, against troupe serving a burst of the
 //     same requests through one replica at the same batch size;
 //  2. batching gain: the highest Poisson rate whose p99 stays within the
-//     SLO, for each batching policy, against batch size 1;
+//     SLO, for each batching policy at batch 32 and for the best one at
+//     larger batches, against batch size 1;
 //  3. overhead breakdown per request, as Triton reports it: queue wait
 //     (until the compute starts on the model's thread), compute (the
 //     forward pass), and the runtime's overhead = end-to-end (from the
@@ -13,8 +14,10 @@
 //     in virtual time; half the profile's best throughput, near
 //     saturation): real runs, each against the scenario in virtual time on
 //     a profile measured just before it (lognormal service times), with
-//     the CPU time the hypervisor stole meanwhile.
-// LibTorch gets the threads a served replica gets (runtime/runner.cpp):
+//     the CPU time the hypervisor stole meanwhile, and where the median
+//     pair's requests spent their time in each.
+// Every real-time measurement waits for a quiet machine first
+// (wait_for_quiet_machine). LibTorch gets the threads a served replica gets (runtime/runner.cpp):
 // (cores - 1), at least one, for one replica.
 
 #include <algorithm>
