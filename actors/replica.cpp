@@ -134,7 +134,8 @@ replica_actor::behavior_type replica(replica_pointer self,
       if (!spec.data_dir.empty())
         data = shared_fashion_mnist(spec.data_dir, data_split::test);
       st.classifier = std::make_shared<const batch_classifier>(
-        spec.model_files, spec.input_shape, std::move(data), spec.threads);
+        spec.model_files, spec.input_shape, std::move(data), spec.threads,
+        spec.classes);
       if (spec.warm_up_batch > 0)
         st.classifier->warm_up(spec.warm_up_batch);
     } catch (const std::exception& err) {

@@ -53,6 +53,8 @@ struct inference_spec {
   std::vector<std::string> model_files;
   /// One input's shape (C, H, W), from the models' configs.
   std::vector<int64_t> input_shape;
+  /// The labels the models' configs name: each returns this many scores.
+  uint32_t classes = 0;
   /// How an ensemble's outputs become one: "mean" or "vote".
   std::string combine = "mean";
   /// Fashion-MNIST folder whose test split data-set indexes refer to.
@@ -72,7 +74,7 @@ struct inference_spec {
 
 inline bool operator==(const inference_spec& x, const inference_spec& y) {
   return x.model_files == y.model_files && x.input_shape == y.input_shape
-         && x.combine == y.combine && x.data_dir == y.data_dir
+         && x.classes == y.classes && x.combine == y.combine && x.data_dir == y.data_dir
          && x.measured == y.measured && x.threads == y.threads
          && x.warm_up_batch == y.warm_up_batch;
 }
@@ -80,7 +82,7 @@ inline bool operator==(const inference_spec& x, const inference_spec& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inference_spec& x) {
   return f(caf::meta::type_name("inference_spec"), x.model_files,
-           x.input_shape, x.combine, x.data_dir, x.measured, x.threads,
+           x.input_shape, x.classes, x.combine, x.data_dir, x.measured, x.threads,
            x.warm_up_batch);
 }
 

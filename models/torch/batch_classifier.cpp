@@ -10,14 +10,26 @@ namespace troupe {
 batch_classifier::batch_classifier(const std::vector<std::string>& model_files,
                                    std::vector<int64_t> input_shape,
                                    std::shared_ptr<const image_set> data,
-                                   int threads)
+                                   int threads, size_t classes)
   : input_shape_(std::move(input_shape)),
     data_(std::move(data)),
-    threads_(threads) {
+    threads_(threads),
+    classes_(classes) {
   for (const auto& file : model_files)
     models_.push_back(script_model::load(file));
   for (auto d : input_shape_)
     input_size_ *= static_cast<size_t>(d);
+}
+
+score_matrix batch_classifier::forward(size_t m, const float* inputs,
+                                       const std::vector<int64_t>& shape) const {
+  auto scores = models_[m].forward(inputs, shape);
+  if (classes_ > 0 && static_cast<size_t>(scores.columns) != classes_)
+    throw std::runtime_error(fmt::format(
+      "{}: forward returned {} class scores per input; its config.toml names "
+      "{} labels",
+      models_[m].file(), scores.columns, classes_));
+  return scores;
 }
 
 std::string batch_classifier::gather(const payload& x,
@@ -77,8 +89,8 @@ void batch_classifier::warm_up(uint32_t max_batch) const {
   for (uint32_t b = 1; b <= std::max(max_batch, 1u); ++b) {
     std::vector<int64_t> shape{static_cast<int64_t>(b)};
     shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
-    for (const auto& model : models_)
-      model.forward(zeros.data(), shape);
+    for (size_t m = 0; m < models_.size(); ++m)
+      forward(m, zeros.data(), shape);
   }
 }
 
@@ -104,7 +116,7 @@ batch_classifier::classify(const std::vector<const payload*>& inputs,
   std::vector<int64_t> shape{static_cast<int64_t>(result.rows)};
   shape.insert(shape.end(), input_shape_.begin(), input_shape_.end());
   for (size_t m = 0; m < models_.size(); ++m) {
-    auto outputs = class_outputs(models_[m].forward(buffer.data(), shape));
+    auto outputs = class_outputs(forward(m, buffer.data(), shape));
     for (size_t k = 0; k < valid.size(); ++k)
       result.outputs[m][valid[k]] = std::move(outputs[k]);
   }

@@ -33,10 +33,13 @@ public:
   /// `data`: where sample indexes resolve (may be null: then only inline
   /// tensors are valid). `threads`: LibTorch intra-op threads for the
   /// forward passes, set on the thread that classifies (OpenMP keeps the
-  /// setting per thread). Throws input_error when a model cannot be loaded.
+  /// setting per thread). `classes`: the labels the models' configs name;
+  /// a model returning another number of scores per input is an error (0:
+  /// not checked). Throws input_error when a model cannot be loaded.
   batch_classifier(const std::vector<std::string>& model_files,
                    std::vector<int64_t> input_shape,
-                   std::shared_ptr<const image_set> data, int threads = 1);
+                   std::shared_ptr<const image_set> data, int threads = 1,
+                   size_t classes = 0);
 
   /// `pad_to`: runs the models on at least this many rows, zeros after the
   /// inputs (a batch padded to a size chosen in advance costs that size).
@@ -59,11 +62,17 @@ private:
   /// Appends the payload's floats to `out`, or returns why it cannot.
   std::string gather(const payload& x, std::vector<float>& out) const;
 
+  /// Model `m`'s scores for `inputs` of `shape`; throws std::runtime_error
+  /// when they are not `classes_` per input.
+  score_matrix forward(size_t m, const float* inputs,
+                       const std::vector<int64_t>& shape) const;
+
   std::vector<script_model> models_;
   std::vector<int64_t> input_shape_;
   size_t input_size_ = 1;
   std::shared_ptr<const image_set> data_;
   int threads_ = 1;
+  size_t classes_ = 0;
 };
 
 } // namespace troupe

@@ -211,6 +211,7 @@ stage_kind torch_stage_kind() {
       auto m = find_model(ctx.sc.repository, name);
       inference.model_files.push_back(m.model_file());
       inference.input_shape = m.config.input_shape;
+      inference.classes = static_cast<uint32_t>(m.config.labels.size());
     }
     if (auto it = ctx.spec.settings.find("combine");
         it != ctx.spec.settings.end())

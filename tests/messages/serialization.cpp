@@ -182,6 +182,7 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   inference_spec inference;
   inference.model_files = {"zoo/a/model.pt", "zoo/b/model.pt"};
   inference.input_shape = {1, 28, 28};
+  inference.classes = 10;
   inference.combine = "vote";
   inference.data_dir = "/data";
   inference.measured = true;

@@ -489,6 +489,45 @@ inputs = ["source"]
                "order ('mlp' differs from 'logreg')");
 }
 
+// A config.toml naming 9 labels for a model that scores 10 classes: in
+// virtual time each batch fails with model_error, saying so; in real time
+// the replica's warm-up finds it and the run ends with that error.
+BOOST_AUTO_TEST_CASE(a_model_scoring_other_classes_than_its_labels_fails) {
+  test::temp_dir dir;
+  auto from = test::tiny_zoo::repository() + "/logreg";
+  auto config = test::read_file(from + "/config.toml");
+  auto at = config.find(", 'Ankle boot'");
+  BOOST_REQUIRE(at != std::string::npos);
+  config.erase(at, 14);
+  dir.write("nine/logreg/config.toml", config);
+  std::filesystem::copy_file(from + "/model.pt",
+                             dir.path("nine/logreg/model.pt"));
+  auto text = serving_scenario(logreg_stage);
+  text.replace(text.find(test::tiny_zoo::repository()),
+               test::tiny_zoo::repository().size(), dir.path("nine"));
+  auto sc = load_text(dir, text);
+  const std::string why = "forward returned 10 class scores per input; its "
+                          "config.toml names 9 labels";
+  auto run = run_scenario(sc, {});
+  auto summary = summarize(sc, run);
+  BOOST_CHECK_EQUAL(summary.failed, summary.sent);
+  BOOST_CHECK_EQUAL(summary.fail_reasons["model_error"], summary.sent);
+  BOOST_REQUIRE(!run.outcomes.records.empty());
+  BOOST_CHECK_MESSAGE(run.outcomes.records[0].error.find(why)
+                        != std::string::npos,
+                      run.outcomes.records[0].error);
+  run_options real;
+  real.clock = clock_kind::real_time;
+  try {
+    auto ended = run_scenario(sc, real);
+    BOOST_CHECK_MESSAGE(ended.interruption.find(why) != std::string::npos,
+                        ended.interruption);
+  } catch (const std::exception& err) {
+    BOOST_CHECK_MESSAGE(std::string{err.what()}.find(why) != std::string::npos,
+                        err.what());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_model_that_cannot_load_ends_the_run_with_an_error) {
   test::temp_dir dir;
   // A repository whose model.pt is not a TorchScript module.
