@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <map>
 
@@ -53,6 +54,41 @@ std::string serving_scenario(const std::string& stage,
          + "\"\n[workload]\nkind = \"poisson\"\nrate_qps = 2000\ncount = 60\n"
            "[inputs]\nimages = 60\n"
          + extra + tiny_profiles + stage;
+}
+
+/// `scenario_text` serving from `repository` in place of the tiny zoo.
+std::string from_repository(std::string scenario_text,
+                            const std::string& repository) {
+  auto at = scenario_text.find(test::tiny_zoo::repository());
+  BOOST_REQUIRE(at != std::string::npos);
+  return scenario_text.replace(at, test::tiny_zoo::repository().size(),
+                               repository);
+}
+
+/// A copy of the tiny zoo's `models` in `dir`'s `folder`, each model's
+/// config.toml as `edit` (given the model's name) changes it; returns the
+/// copy's path.
+std::string edited_zoo(
+  const test::temp_dir& dir, const std::string& folder,
+  const std::vector<std::string>& models,
+  const std::function<void(const std::string&, std::string&)>& edit) {
+  for (const auto& name : models) {
+    auto from = test::tiny_zoo::repository() + "/" + name;
+    auto config = test::read_file(from + "/config.toml");
+    edit(name, config);
+    dir.write(folder + "/" + name + "/config.toml", config);
+    std::filesystem::copy_file(from + "/model.pt",
+                               dir.path(folder + "/" + name + "/model.pt"));
+  }
+  return dir.path(folder);
+}
+
+/// Replaces the first `what` in `text` (which must hold it) by `with`.
+void replace_in(std::string& text, const std::string& what,
+                const std::string& with) {
+  auto at = text.find(what);
+  BOOST_REQUIRE_MESSAGE(at != std::string::npos, "no '" << what << "'");
+  text.replace(at, what.size(), with);
 }
 
 const char* logreg_stage = R"(
@@ -405,22 +441,15 @@ BOOST_AUTO_TEST_CASE(bad_torch_stages_are_refused) {
   expect_error(dir, no_inputs, "stages.m.kind",
                "a torch stage classifies the images that requests carry");
   // A model whose input is not a 28 x 28 image.
-  {
-    auto from = test::tiny_zoo::repository() + "/logreg";
-    auto config = test::read_file(from + "/config.toml");
-    auto at = config.find("input_shape = [1, 28, 28]");
-    BOOST_REQUIRE(at != std::string::npos);
-    config.replace(at, 25, "input_shape = [3, 32, 32]");
-    dir.write("wide/logreg/config.toml", config);
-    std::filesystem::copy_file(from + "/model.pt",
-                               dir.path("wide/logreg/model.pt"));
-    auto text = serving_scenario(logreg_stage);
-    text.replace(text.find(test::tiny_zoo::repository()),
-                 test::tiny_zoo::repository().size(), dir.path("wide"));
-    expect_error(dir, text, "stages.m.model",
-                 "model 'logreg' takes inputs of shape [3, 32, 32] (3072 "
-                 "values); the [inputs] images have 784 (28 x 28)");
-  }
+  auto wide = edited_zoo(dir, "wide", {"logreg"},
+                         [](const std::string&, std::string& config) {
+                           replace_in(config, "input_shape = [1, 28, 28]",
+                                      "input_shape = [3, 32, 32]");
+                         });
+  expect_error(dir, from_repository(serving_scenario(logreg_stage), wide),
+               "stages.m.model",
+               "model 'logreg' takes inputs of shape [3, 32, 32] (3072 "
+               "values); the [inputs] images have 784 (28 x 28)");
   // Without a profile a torch stage serves in real time only.
   auto sc = load_text(dir, with("hardware = \"cpu\"\n", ""));
   BOOST_CHECK(!sc.stages[0].service);
@@ -461,29 +490,21 @@ inputs = ["source"]
 // Mean of probabilities or a vote only make sense class by class.
 BOOST_AUTO_TEST_CASE(an_ensemble_of_models_with_other_labels_is_refused) {
   test::temp_dir dir;
-  for (const char* name : {"logreg", "mlp"}) {
-    auto from = test::tiny_zoo::repository() + "/" + name;
-    auto config = test::read_file(from + "/config.toml");
-    if (std::string{name} == "mlp") {
-      // Two labels swapped.
-      auto at = config.find("'T-shirt/top', 'Trouser'");
-      BOOST_REQUIRE(at != std::string::npos);
-      config.replace(at, 24, "'Trouser', 'T-shirt/top'");
-    }
-    dir.write(std::string{"other/"} + name + "/config.toml", config);
-    std::filesystem::copy_file(from + "/model.pt",
-                               dir.path(std::string{"other/"} + name
-                                        + "/model.pt"));
-  }
-  auto text = serving_scenario(R"(
+  auto other = edited_zoo(dir, "other", {"logreg", "mlp"},
+                          [](const std::string& name, std::string& config) {
+                            // Two labels swapped.
+                            if (name == "mlp")
+                              replace_in(config, "'T-shirt/top', 'Trouser'",
+                                         "'Trouser', 'T-shirt/top'");
+                          });
+  auto text = from_repository(serving_scenario(R"(
 [[stages]]
 name = "m"
 kind = "torch"
 models = ["logreg", "mlp"]
 inputs = ["source"]
-)");
-  text.replace(text.find(test::tiny_zoo::repository()),
-               test::tiny_zoo::repository().size(), dir.path("other"));
+)"),
+                              other);
   expect_error(dir, text, "stages.m.models",
                "the models of an ensemble name the same labels in the same "
                "order ('mlp' differs from 'logreg')");
@@ -494,18 +515,12 @@ inputs = ["source"]
 // the replica's warm-up finds it and the run ends with that error.
 BOOST_AUTO_TEST_CASE(a_model_scoring_other_classes_than_its_labels_fails) {
   test::temp_dir dir;
-  auto from = test::tiny_zoo::repository() + "/logreg";
-  auto config = test::read_file(from + "/config.toml");
-  auto at = config.find(", 'Ankle boot'");
-  BOOST_REQUIRE(at != std::string::npos);
-  config.erase(at, 14);
-  dir.write("nine/logreg/config.toml", config);
-  std::filesystem::copy_file(from + "/model.pt",
-                             dir.path("nine/logreg/model.pt"));
-  auto text = serving_scenario(logreg_stage);
-  text.replace(text.find(test::tiny_zoo::repository()),
-               test::tiny_zoo::repository().size(), dir.path("nine"));
-  auto sc = load_text(dir, text);
+  auto nine = edited_zoo(dir, "nine", {"logreg"},
+                         [](const std::string&, std::string& config) {
+                           replace_in(config, ", 'Ankle boot'", "");
+                         });
+  auto sc = load_text(dir, from_repository(serving_scenario(logreg_stage),
+                                           nine));
   const std::string why = "forward returned 10 class scores per input; its "
                           "config.toml names 9 labels";
   auto run = run_scenario(sc, {});
@@ -535,10 +550,8 @@ BOOST_AUTO_TEST_CASE(a_model_that_cannot_load_ends_the_run_with_an_error) {
                                 + "/logreg/config.toml");
   dir.write("broken/logreg/config.toml", config);
   dir.write("broken/logreg/model.pt", "not a module");
-  auto text = serving_scenario(logreg_stage);
-  text.replace(text.find(test::tiny_zoo::repository()),
-               test::tiny_zoo::repository().size(), dir.path("broken"));
-  auto sc = load_text(dir, text);
+  auto sc = load_text(dir, from_repository(serving_scenario(logreg_stage),
+                                           dir.path("broken")));
   for (auto clock : {clock_kind::virtual_time, clock_kind::real_time}) {
     run_options options;
     options.clock = clock;
