@@ -47,14 +47,19 @@ struct fixture {
   }
 
   /// A run of 10 requests through one replica of `kind` that, on its 3rd
-  /// batch, dies (crashing) or kills its frontend or the sink.
+  /// batch, dies (crashing) or kills its frontend or the sink. In real time
+  /// too, the 3rd batch is request 2 and the last one served: batches hold
+  /// one request (a slow machine would queue requests 1 and 2 into one), and
+  /// none is sent ahead (request 3 would reach the replica before the
+  /// frontend's death ends the run, and complete).
   run_result run_with_a_death(clock_kind clock,
                               const std::string& kind = "crashing") {
     test::register_crashing_kind();
     test::register_killing_kinds();
     auto key = kind == "crashing" ? "die_on_batch" : "kill_on_batch";
     auto stage = "[[stages]]\nname = \"flaky\"\nkind = \"" + kind + "\"\n"
-                 + key + " = 3\ninputs = [\"source\"]\n";
+                 + key + " = 3\nmax_batch = 1\nsend_ahead = false\n"
+                 "inputs = [\"source\"]\n";
     return run(test::deltas_scenario(stage), test::constant_gaps(10, 1),
                clock);
   }
