@@ -54,11 +54,12 @@ int profile_command(const profile_command_options& options) {
     } else {
       std::string points;
       for (const auto& point : measured.idle_curve)
-        points += fmt::format(" {:.0f} us {:.0f}%,", to_ms(point.wait) * 1000,
-                              point.share * 100);
+        points += fmt::format(" {:.0f} us {:.0f}%/{:.0f}%,",
+                              to_ms(point.wait) * 1000, point.share * 100,
+                              point.tail_share * 100);
       points.pop_back();
       std::cout << "idle curve (batch 1; after a wait of: share of the idle "
-                   "rows' extra time):"
+                   "rows' extra time/of their extra p99):"
                 << points << "\n";
     }
     if (!options.out_file.empty()) {
@@ -66,10 +67,10 @@ int profile_command(const profile_command_options& options) {
         "Measured by `troupe profile {}` ({} LibTorch thread{} per forward).\n"
         "Rows: batch size, p99 latency ms, throughput q/s, for passes right\n"
         "after another; idle rows for passes after an idle wait; idle_curve:\n"
-        "[wait ms, share], how much of the idle rows' extra time a pass pays\n"
-        "after a shorter wait; handoff_ms and handoff_p99_ms: the runtime's\n"
-        "hand-off between threads, which virtual time charges twice per\n"
-        "batch (docs/models.md). Name this file in a scenario's model_files,\n"
+        "[wait ms, share, tail share], how much of the idle rows' extra time\n"
+        "and extra p99 a served pass pays after a shorter wait; handoff_ms\n"
+        "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
+        "virtual time charges twice per batch (docs/models.md). Name this file in a scenario's model_files,\n"
         "and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);

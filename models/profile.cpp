@@ -50,21 +50,39 @@ caf::timespan profile::service_time(uint32_t b, bool after_idle) const {
   return caf::timespan{static_cast<int64_t>(std::llround(ms * 1e6))};
 }
 
-double profile::idle_share(caf::timespan idle) const {
-  if (idle_rows.empty() || idle.count() <= 0)
-    return 0;
-  if (idle_curve.empty())
-    return 1;
+namespace {
+
+/// `field` of the curve at an idle wait of `idle`: from 0 at no wait to the
+/// first point, linearly between points, the last point's beyond it.
+double along_curve(const std::vector<idle_point>& curve, caf::timespan idle,
+                   double idle_point::*field) {
   idle_point lower;
-  for (const auto& point : idle_curve) {
+  for (const auto& point : curve) {
     if (idle <= point.wait) {
       auto fraction = double((idle - lower.wait).count())
                       / double((point.wait - lower.wait).count());
-      return lower.share + fraction * (point.share - lower.share);
+      return lower.*field + fraction * (point.*field - lower.*field);
     }
     lower = point;
   }
-  return idle_curve.back().share;
+  return curve.back().*field;
+}
+
+} // namespace
+
+double profile::idle_share(caf::timespan idle) const {
+  if (idle_rows.empty() || idle.count() <= 0)
+    return 0;
+  return idle_curve.empty() ? 1
+                            : along_curve(idle_curve, idle, &idle_point::share);
+}
+
+double profile::idle_tail_share(caf::timespan idle) const {
+  if (idle_rows.empty() || idle.count() <= 0)
+    return 0;
+  return idle_curve.empty()
+           ? 1
+           : along_curve(idle_curve, idle, &idle_point::tail_share);
 }
 
 caf::timespan profile::service_time_after(uint32_t b,
@@ -82,7 +100,7 @@ caf::timespan profile::service_time_after(uint32_t b,
 }
 
 double profile::p99_ms_after(uint32_t b, caf::timespan idle) const {
-  auto share = idle_share(idle);
+  auto share = idle_tail_share(idle);
   auto busy = p99_ms(b, false);
   return share == 0 ? busy : busy + share * (p99_ms(b, true) - busy);
 }
@@ -129,23 +147,33 @@ profile sequential_sum(const std::vector<profile>& members) {
     for (const auto& m : members)
       for (const auto& point : m.idle_curve)
         waits.insert(point.wait);
-    // A member's weight: what its idle rows add to its rows at batch 1
-    // (equal weights where none adds anything).
-    std::vector<double> weights;
-    double total = 0;
-    for (const auto& m : members) {
-      weights.push_back(std::max(
-        0.0,
-        double((m.service_time(1, true) - m.service_time(1, false)).count())));
-      total += weights.back();
-    }
-    for (auto& w : weights)
-      w = total > 0 ? w / total : 1.0 / double(members.size());
+    // A member's weight: what its idle rows add to its rows at batch 1, to
+    // the mean for the shares and to the p99 for the tail shares (equal
+    // weights where none adds anything).
+    auto weights_of = [&](auto extra) {
+      std::vector<double> weights;
+      double total = 0;
+      for (const auto& m : members) {
+        weights.push_back(std::max(0.0, extra(m)));
+        total += weights.back();
+      }
+      for (auto& w : weights)
+        w = total > 0 ? w / total : 1.0 / double(members.size());
+      return weights;
+    };
+    auto weights = weights_of([](const profile& m) {
+      return to_ms(m.service_time(1, true) - m.service_time(1, false));
+    });
+    auto tail_weights = weights_of([](const profile& m) {
+      return m.p99_ms(1, true) - m.p99_ms(1, false);
+    });
     for (auto wait : waits) {
-      double share = 0;
-      for (size_t i = 0; i < members.size(); ++i)
-        share += weights[i] * members[i].idle_share(wait);
-      result.idle_curve.push_back({wait, share});
+      idle_point point{wait, 0, 0};
+      for (size_t i = 0; i < members.size(); ++i) {
+        point.share += weights[i] * members[i].idle_share(wait);
+        point.tail_share += tail_weights[i] * members[i].idle_tail_share(wait);
+      }
+      result.idle_curve.push_back(point);
     }
   }
   return result;

@@ -60,22 +60,29 @@ typename Inspector::result_type inspect(Inspector& f, handoff_time& x) {
 }
 
 /// One point of a profile's idle curve: after an idle wait of `wait`, a
-/// pass pays the rows' time and `share` of what the idle rows add to it.
-/// What a wait costs grows with the wait (runtime/idle_curve.hpp).
+/// pass pays the rows' time and `share` of what the idle rows add to it,
+/// and its p99 is the rows' p99 and `tail_share` of what the idle rows add
+/// to that. What a wait costs grows with the wait (runtime/idle_curve.hpp).
 struct idle_point {
   caf::timespan wait{0};
   /// At least 0; beyond 1 where a served pass took longer than the idle
   /// rows say.
   double share = 0;
+  /// Likewise for the p99: served passes share two cores with the client's,
+  /// the frontend's and the sink's threads, and their tail is longer than a
+  /// loop's (a profile written without it has the share here).
+  double tail_share = 0;
 };
 
 inline bool operator==(const idle_point& x, const idle_point& y) {
-  return x.wait == y.wait && x.share == y.share;
+  return x.wait == y.wait && x.share == y.share
+         && x.tail_share == y.tail_share;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, idle_point& x) {
-  return f(caf::meta::type_name("idle_point"), x.wait, x.share);
+  return f(caf::meta::type_name("idle_point"), x.wait, x.share,
+           x.tail_share);
 }
 
 struct profile {
@@ -122,11 +129,16 @@ struct profile {
   /// without an idle curve, else the curve's.
   double idle_share(caf::timespan idle) const;
 
+  /// The share of the idle rows' extra p99 likewise, by the curve's tail
+  /// shares.
+  double idle_tail_share(caf::timespan idle) const;
+
   /// The service time of a batch of b after an idle wait of `idle`: the
   /// rows' and the idle rows' mean times, weighted by idle_share(idle).
   caf::timespan service_time_after(uint32_t b, caf::timespan idle) const;
 
-  /// Its p99 likewise.
+  /// Its p99: the rows' and the idle rows' p99s, weighted by
+  /// idle_tail_share(idle).
   double p99_ms_after(uint32_t b, caf::timespan idle) const;
 };
 
@@ -149,7 +161,8 @@ typename Inspector::result_type inspect(Inspector& f, profile& x) {
 /// passes need not coincide); idle rows likewise when every member has
 /// them. Its hardware and cost are the first member's (they share the
 /// replica's hardware); its idle curve at each member's wait is the
-/// members' shares weighted by what their idle rows add at batch size 1.
+/// members' shares weighted by what their idle rows add at batch size 1
+/// (the tail shares by what they add to the p99).
 /// Precondition: at least one member, none empty.
 profile sequential_sum(const std::vector<profile>& members);
 

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+
+#include "models/durations.hpp"
+#include "runtime/statistics.hpp"
 
 namespace troupe {
 
@@ -10,28 +14,39 @@ namespace {
 constexpr size_t min_group = 30;
 constexpr size_t max_groups = 8;
 constexpr double max_share = 4;
+constexpr double max_tail_share = 10;
 
-double mean_ms(const std::vector<served_pass>& passes) {
-  double total = 0;
-  for (const auto& pass : passes)
-    total += pass.ms;
-  return total / double(passes.size());
+/// The extra of `idle` over `busy`, where it is at least 5% of `busy`.
+std::optional<double> extra_over(double busy, double idle) {
+  auto extra = idle - busy;
+  if (extra > 0.05 * busy)
+    return extra;
+  return std::nullopt;
 }
 
-/// The median wait, to the microsecond.
-caf::timespan median_wait(const std::vector<served_pass>& sorted) {
-  auto us = std::round(sorted[sorted.size() / 2].wait_ms * 1000);
+using pass_iterator = std::vector<served_pass>::const_iterator;
+
+/// The median wait of passes sorted by their wait, to the microsecond.
+caf::timespan median_wait(pass_iterator first, pass_iterator last) {
+  auto us = std::round(first[(last - first) / 2].wait_ms * 1000);
   return std::chrono::duration_cast<caf::timespan>(
     std::chrono::microseconds{static_cast<int64_t>(us)});
+}
+
+double rounded(double share) {
+  return std::round(share * 1000) / 1000;
 }
 
 } // namespace
 
 std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
-                                        double rows_ms, double idle_rows_ms) {
-  auto extra = idle_rows_ms - rows_ms;
-  if (!(extra > 0.05 * rows_ms))
+                                        const profile& p) {
+  auto rows_ms = to_ms(p.service_time(1, false));
+  auto extra = extra_over(rows_ms, to_ms(p.service_time(1, true)));
+  if (!extra)
     return {};
+  auto rows_p99_ms = p.p99_ms(1, false);
+  auto extra_p99 = extra_over(rows_p99_ms, p.p99_ms(1, true));
   std::vector<served_pass> waited;
   for (const auto& pass : passes)
     if (!pass.sent_ahead)
@@ -43,14 +58,22 @@ std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
   auto groups = std::min(max_groups, waited.size() / min_group);
   std::vector<idle_point> curve;
   double share = 0;
+  double tail_share = 0;
   for (size_t g = 0; g < groups; ++g) {
-    std::vector<served_pass> group(
-      waited.begin() + g * waited.size() / groups,
-      waited.begin() + (g + 1) * waited.size() / groups);
-    share = std::clamp((mean_ms(group) - rows_ms) / extra, share, max_share);
-    auto wait = median_wait(group);
+    auto first = waited.cbegin() + g * waited.size() / groups;
+    auto last = waited.cbegin() + (g + 1) * waited.size() / groups;
+    std::vector<double> ms;
+    for (auto pass = first; pass != last; ++pass)
+      ms.push_back(pass->ms);
+    auto summary = summarize_latencies(ms);
+    share = std::clamp((summary.mean - rows_ms) / *extra, share, max_share);
+    tail_share = extra_p99 ? std::clamp((summary.p99 - rows_p99_ms)
+                                          / *extra_p99,
+                                        tail_share, max_tail_share)
+                           : share;
+    auto wait = median_wait(first, last);
     if (wait.count() > 0 && (curve.empty() || wait > curve.back().wait))
-      curve.push_back({wait, std::round(share * 1000) / 1000});
+      curve.push_back({wait, rounded(share), rounded(tail_share)});
   }
   return curve;
 }

@@ -28,18 +28,23 @@ struct served_pass {
   double ms = 0;
 };
 
-/// The idle curve from one replica's passes at one batch size, against the
-/// profile's mean times at that size: `rows_ms` right after another pass,
-/// `idle_rows_ms` after an idle pause. The passes that waited (not sent
-/// ahead), sorted by their wait, fall into up to eight groups of at least
-/// 30 passes each. A group's point is its median wait (to the microsecond)
-/// and how much of the idle rows' extra time its passes took on top of the
-/// rows: non-negative, made non-decreasing (a longer wait never costs
-/// less), and beyond 1 where serving's passes took longer than the idle
-/// rows' (at most 4: more is a profile taken at another moment). Empty when
-/// fewer than 30 passes waited, or when the idle rows take under 5% more
-/// than the rows (nothing to share out).
+/// The idle curve from one replica's passes at batch size 1, against the
+/// profile `p`'s batch-1 rows (right after another pass) and idle rows
+/// (after an idle pause). The passes that waited (not sent ahead), sorted
+/// by their wait, fall into up to eight groups of at least 30 passes each.
+/// A group's point is its median wait (to the microsecond), how much of the
+/// idle rows' extra mean time its passes took on top of the rows' (the
+/// share), and how much of the idle rows' extra p99 its passes' p99 took on
+/// top of the rows' (the tail share). Each is non-negative, made
+/// non-decreasing (a longer wait never costs less), and beyond 1 where
+/// serving's passes took longer than the idle rows' (a share at most 4:
+/// more is a profile taken at another moment; a tail share at most 10,
+/// since served passes share the cores with the runtime's other threads).
+/// The tail share is the share where the idle rows' p99 is under 5% over
+/// the rows' (no extra p99 to measure in). Empty when fewer than 30 passes
+/// waited, or when the idle rows' mean is under 5% over the rows' (nothing
+/// to share out).
 std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
-                                        double rows_ms, double idle_rows_ms);
+                                        const profile& p);
 
 } // namespace troupe

@@ -127,9 +127,7 @@ profile measure_profile(const repository_model& model,
     probe.data_dir = options.data_dir;
     auto served = probe_serving(model, probe);
     result.handoff = served.handoff;
-    result.idle_curve
-      = idle_curve_from(served.passes, to_ms(result.service_time(1, false)),
-                        to_ms(result.service_time(1, true)));
+    result.idle_curve = idle_curve_from(served.passes, result);
   }
   return result;
 }

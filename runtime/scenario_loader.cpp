@@ -668,7 +668,8 @@ private:
     return p;
   }
 
-  /// A profile's idle curve: [idle wait ms, share], by increasing wait.
+  /// A profile's idle curve: [idle wait ms, share, tail share], by
+  /// increasing wait; without a tail share, the share is used for the p99.
   std::vector<idle_point> load_idle_curve(const toml::array& points,
                                           const std::string& at) const {
     if (points.empty())
@@ -677,21 +678,28 @@ private:
     for (size_t i = 0; i < points.size(); ++i) {
       auto field = at + "[" + std::to_string(i) + "]";
       const auto& point = array(points[i], field);
-      if (point.size() != 2)
+      if (point.size() != 2 && point.size() != 3)
         fail(&point, field,
-             "a point is [idle wait ms, share of the idle rows' extra time], "
-             "got " + std::to_string(point.size()) + " values");
-      idle_point x;
-      x.wait = duration(point[0], field, 1e-3, false);
-      x.share = non_negative(point[1], field);
+             "a point is [idle wait ms, share of the idle rows' extra time, "
+             "share of their extra p99 (optional)], got "
+               + std::to_string(point.size()) + " values");
       // Beyond 1: a served pass took longer than the idle rows say. Bounded
       // so that a service time stays far inside the clock.
-      constexpr double max_share = 1000;
-      if (x.share > max_share)
-        fail(&point, field,
-             fmt::format("share {:g} is beyond {:g} times the idle rows' "
-                         "extra time",
-                         x.share, max_share));
+      auto share = [&](const toml::node& n, const char* what) {
+        constexpr double max_share = 1000;
+        auto x = non_negative(n, field);
+        if (x > max_share)
+          fail(&point, field,
+               fmt::format("{} {:g} is beyond {:g} times the idle rows' "
+                           "extra time",
+                           what, x, max_share));
+        return x;
+      };
+      idle_point x;
+      x.wait = duration(point[0], field, 1e-3, false);
+      x.share = share(point[1], "share");
+      x.tail_share = point.size() == 3 ? share(point[2], "tail share")
+                                       : x.share;
       if (!result.empty() && x.wait <= result.back().wait)
         fail(&point, field,
              "points must be sorted by strictly increasing idle wait");

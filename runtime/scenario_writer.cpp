@@ -185,7 +185,8 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
         for (size_t i = 0; i < p->idle_curve.size(); ++i)
           out << (i == 0 ? "" : ", ") << "["
               << number(to_ms(p->idle_curve[i].wait)) << ", "
-              << number(p->idle_curve[i].share) << "]";
+              << number(p->idle_curve[i].share) << ", "
+              << number(p->idle_curve[i].tail_share) << "]";
         out << "]\n";
       }
       if (p->handoff.modelled())

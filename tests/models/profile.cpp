@@ -68,14 +68,19 @@ BOOST_AUTO_TEST_CASE(an_ensemble_adds_its_members_service_times_and_p99s) {
   BOOST_CHECK(idle.idle_curve.empty());
   // Idle curves: at each member's wait, the members' shares weighted by
   // what their idle rows add at batch 1 (a: 1 ms, b: 2 ms; b has none, so
-  // any wait is its whole extra time).
-  a.idle_curve = {{100us, 0.4}, {400us, 1.0}};
+  // any wait is its whole extra time), the tail shares by what they add to
+  // the p99 (a: 2 ms, b: 3 ms).
+  a.idle_curve = {{100us, 0.4, 0.8}, {400us, 1.0, 1.5}};
   auto curved = sequential_sum({a, b});
   BOOST_REQUIRE_EQUAL(curved.idle_curve.size(), 2u);
   BOOST_CHECK(curved.idle_curve[0].wait == 100us);
   BOOST_CHECK_CLOSE(curved.idle_curve[0].share, (0.4 * 1 + 1.0 * 2) / 3,
                     1e-9);
   BOOST_CHECK_CLOSE(curved.idle_curve[1].share, 1.0, 1e-9);
+  BOOST_CHECK_CLOSE(curved.idle_curve[0].tail_share, (0.8 * 2 + 1.0 * 3) / 5,
+                    1e-9);
+  BOOST_CHECK_CLOSE(curved.idle_curve[1].tail_share, (1.5 * 2 + 1.0 * 3) / 5,
+                    1e-9);
   // One member: its own profile back.
   auto one = sequential_sum({a});
   BOOST_CHECK_CLOSE(one.rows[1].p99_ms, 5.0, 1e-9);
@@ -93,7 +98,7 @@ BOOST_AUTO_TEST_CASE(the_idle_curve_shares_out_the_idle_rows_extra_time) {
                  {8, 180.0, 40.0}};
   BOOST_CHECK_EQUAL(p.idle_share(0ns), 0.0);
   BOOST_CHECK_EQUAL(p.idle_share(1ns), 1.0);
-  p.idle_curve = {{100us, 0.2}, {300us, 0.6}, {700us, 1.0}};
+  p.idle_curve = {{100us, 0.2, 0.4}, {300us, 0.6, 1.0}, {700us, 1.0, 2.0}};
   BOOST_CHECK_EQUAL(p.idle_share(0ns), 0.0);
   // From no share at no wait to the first point, between points linearly,
   // the last point's share beyond it.
@@ -105,8 +110,12 @@ BOOST_AUTO_TEST_CASE(the_idle_curve_shares_out_the_idle_rows_extra_time) {
   BOOST_CHECK(p.service_time_after(1, 200us) == 140ms);
   BOOST_CHECK(p.service_time_after(1, 2s) == 200ms);
   BOOST_CHECK(p.service_time_after(1, 0ns) == 100ms);
-  BOOST_CHECK_CLOSE(p.p99_ms_after(1, 200us), 132.54 + 0.4 * (150 - 132.54),
+  // The p99 by the tail shares, interpolated alike.
+  BOOST_CHECK_CLOSE(p.idle_tail_share(200us), 0.7, 1e-9);
+  BOOST_CHECK_CLOSE(p.idle_tail_share(2s), 2.0, 1e-9);
+  BOOST_CHECK_CLOSE(p.p99_ms_after(1, 200us), 132.54 + 0.7 * (150 - 132.54),
                     1e-9);
+  BOOST_CHECK_EQUAL(p.p99_ms_after(1, 0ns), 132.54);
   // A curve that stops short of 1 leaves long waits at its last share.
   p.idle_curve = {{100us, 0.5}};
   BOOST_CHECK(p.service_time_after(1, 1s) == 150ms);

@@ -10,10 +10,14 @@ using namespace std::chrono_literals;
 
 namespace {
 
-/// The profile's batch-1 times: 1 ms right after another pass, 1.5 ms after
-/// an idle pause.
-constexpr double rows_ms = 1.0;
-constexpr double idle_rows_ms = 1.5;
+/// A profile whose batch-1 pass takes 1 ms (p99 1.2 ms) right after another
+/// pass, and `idle_ms` (p99 `idle_p99_ms`) after an idle pause.
+profile batch_one(double idle_ms = 1.5, double idle_p99_ms = 2.2) {
+  profile p;
+  p.rows = {{1, 1.2, 1000.0}};
+  p.idle_rows = {{1, idle_p99_ms, 1000.0 / idle_ms}};
+  return p;
+}
 
 /// A served pass costs 1.1 ms sent ahead; after a wait, 1 ms plus half a
 /// millisecond per 300 us of waiting, up to 2 ms (a third more than the
@@ -22,10 +26,14 @@ double cost_ms(double wait_ms) {
   return 1 + 0.5 * std::min(2.0, wait_ms / 0.3);
 }
 
-/// `count` passes after a wait of `wait_ms` each.
-void add(std::vector<served_pass>& passes, size_t count, double wait_ms) {
+/// `count` passes after a wait of `wait_ms` each, each `spread_ms` faster
+/// or slower than the cost by turns (the mean is the cost where `count` is
+/// even; the p99 of a group of up to 100 is the slowest pass).
+void add(std::vector<served_pass>& passes, size_t count, double wait_ms,
+         double spread_ms = 0) {
   for (size_t i = 0; i < count; ++i)
-    passes.push_back({false, wait_ms, cost_ms(wait_ms)});
+    passes.push_back({false, wait_ms,
+                      cost_ms(wait_ms) + (i % 2 == 0 ? spread_ms : -spread_ms)});
 }
 
 /// 50 passes sent ahead (the curve leaves them out) and eight groups of 30
@@ -43,15 +51,44 @@ std::vector<served_pass> served() {
 BOOST_AUTO_TEST_SUITE(idle_curves)
 
 BOOST_AUTO_TEST_CASE(each_group_s_share_is_of_the_profile_s_idle_extra_time) {
-  auto curve = idle_curve_from(served(), rows_ms, idle_rows_ms);
-  std::vector<idle_point> expected{{30us, 0.1},  {60us, 0.2},   {150us, 0.5},
-                                   {300us, 1.0}, {450us, 1.5},  {600us, 2.0},
-                                   {900us, 2.0}, {1500us, 2.0}};
+  auto curve = idle_curve_from(served(), batch_one());
+  // Tail shares: each group's p99 (every pass alike: its cost) over the
+  // rows' p99 of 1.2 ms, as a share of the idle rows' extra p99 of 1 ms.
+  std::vector<idle_point> expected{
+    {30us, 0.1, 0},      {60us, 0.2, 0},      {150us, 0.5, 0.05},
+    {300us, 1.0, 0.3},   {450us, 1.5, 0.55},  {600us, 2.0, 0.8},
+    {900us, 2.0, 0.8},   {1500us, 2.0, 0.8}};
   BOOST_REQUIRE_EQUAL(curve.size(), expected.size());
   for (size_t i = 0; i < curve.size(); ++i) {
-    BOOST_CHECK(curve[i].wait == expected[i].wait);
-    BOOST_CHECK_CLOSE(curve[i].share, expected[i].share, 1e-9);
+    BOOST_TEST_CONTEXT("point " << i) {
+      BOOST_CHECK(curve[i].wait == expected[i].wait);
+      BOOST_CHECK_CLOSE(curve[i].share, expected[i].share, 1e-9);
+      BOOST_CHECK_SMALL(curve[i].tail_share - expected[i].tail_share, 1e-9);
+    }
   }
+}
+
+BOOST_AUTO_TEST_CASE(each_group_s_tail_share_is_of_its_slowest_passes) {
+  // Groups of 30 whose passes spread 0.1 ms around the cost per 100 us of
+  // waiting: the same means (shares), p99s of cost + spread, so tail shares
+  // of (cost + spread - 1.2) / 1, made non-decreasing.
+  std::vector<served_pass> passes;
+  for (double wait : {0.03, 0.3, 0.6, 0.9, 1.5})
+    add(passes, 30, wait, wait);
+  auto curve = idle_curve_from(passes, batch_one());
+  BOOST_REQUIRE_EQUAL(curve.size(), 5u);
+  std::vector<double> shares{0.1, 1.0, 2.0, 2.0, 2.0};
+  std::vector<double> tails{0, 0.6, 1.4, 1.7, 2.3};
+  for (size_t i = 0; i < curve.size(); ++i) {
+    BOOST_TEST_CONTEXT("point " << i) {
+      BOOST_CHECK_CLOSE(curve[i].share, shares[i], 1e-9);
+      BOOST_CHECK_SMALL(curve[i].tail_share - tails[i], 1e-9);
+    }
+  }
+  // Idle rows whose p99 is under 5% over the rows': no extra p99 to share
+  // out, and the tail shares are the shares.
+  for (const auto& point : idle_curve_from(passes, batch_one(1.5, 1.25)))
+    BOOST_CHECK_EQUAL(point.tail_share, point.share);
 }
 
 BOOST_AUTO_TEST_CASE(a_longer_wait_never_shares_less_and_shares_stay_bounded) {
@@ -62,13 +99,15 @@ BOOST_AUTO_TEST_CASE(a_longer_wait_never_shares_less_and_shares_stay_bounded) {
     if (pass.wait_ms == 0.15)
       pass.ms = 0.9;
     if (pass.wait_ms == 1.5)
-      pass.ms = 10;
+      pass.ms = 15;
   }
-  auto curve = idle_curve_from(passes, rows_ms, idle_rows_ms);
+  auto curve = idle_curve_from(passes, batch_one());
   BOOST_REQUIRE_EQUAL(curve.size(), 8u);
   BOOST_CHECK(curve[2].wait == 150us);
   BOOST_CHECK_CLOSE(curve[2].share, curve[1].share, 1e-9);
   BOOST_CHECK_CLOSE(curve[7].share, 4.0, 1e-9);
+  BOOST_CHECK_CLOSE(curve[2].tail_share, curve[1].tail_share, 1e-9);
+  BOOST_CHECK_CLOSE(curve[7].tail_share, 10.0, 1e-9);
 }
 
 BOOST_AUTO_TEST_CASE(groups_hold_at_least_thirty_passes_and_repeats_drop) {
@@ -76,7 +115,7 @@ BOOST_AUTO_TEST_CASE(groups_hold_at_least_thirty_passes_and_repeats_drop) {
   std::vector<served_pass> passes;
   add(passes, 20, 0.05);
   add(passes, 25, 0.1);
-  auto curve = idle_curve_from(passes, rows_ms, idle_rows_ms);
+  auto curve = idle_curve_from(passes, batch_one());
   BOOST_REQUIRE_EQUAL(curve.size(), 1u);
   BOOST_CHECK(curve[0].wait == 100us);
   // (20 x 1.0833 + 25 x 1.1667) / 45 = 1.1296 ms: 0.259 of 0.5 ms extra.
@@ -84,18 +123,18 @@ BOOST_AUTO_TEST_CASE(groups_hold_at_least_thirty_passes_and_repeats_drop) {
   // Two groups with the same median wait: the point is held once.
   passes.clear();
   add(passes, 60, 0.1);
-  BOOST_CHECK_EQUAL(idle_curve_from(passes, rows_ms, idle_rows_ms).size(),
+  BOOST_CHECK_EQUAL(idle_curve_from(passes, batch_one()).size(),
                     1u);
 }
 
 BOOST_AUTO_TEST_CASE(no_curve_without_waits_or_an_idle_cost) {
   std::vector<served_pass> passes(100, served_pass{true, 0.002, 1.1});
   add(passes, 29, 0.3);
-  BOOST_CHECK(idle_curve_from(passes, rows_ms, idle_rows_ms).empty());
+  BOOST_CHECK(idle_curve_from(passes, batch_one()).empty());
   add(passes, 1, 0.3);
-  BOOST_CHECK(!idle_curve_from(passes, rows_ms, idle_rows_ms).empty());
+  BOOST_CHECK(!idle_curve_from(passes, batch_one()).empty());
   // Idle rows under 5% over the rows: nothing to share out.
-  BOOST_CHECK(idle_curve_from(served(), rows_ms, 1.04).empty());
+  BOOST_CHECK(idle_curve_from(served(), batch_one(1.04)).empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

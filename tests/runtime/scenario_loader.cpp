@@ -184,13 +184,16 @@ BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
                    rows + (idle_rows ? idle : "") + "\n  idle_curve = "
                      + curve);
   };
-  // Beyond 1: served passes took longer than the idle rows say.
-  auto text = with("[[0.02, 0.1], [0.15, 0.45], [0.4, 1.6]]");
+  // Beyond 1: served passes took longer than the idle rows say. A point
+  // without a tail share uses its share for the p99.
+  auto text = with("[[0.02, 0.1], [0.15, 0.45, 0.9], [0.4, 1.6, 3.5]]");
   auto sc = load_scenario(dir.write("s.toml", text));
   const auto& p = *sc.models[0].profiles[0];
   BOOST_REQUIRE_EQUAL(p.idle_curve.size(), 3u);
   BOOST_CHECK(p.idle_curve[1].wait == std::chrono::microseconds{150});
   BOOST_CHECK_EQUAL(p.idle_curve[1].share, 0.45);
+  BOOST_CHECK_EQUAL(p.idle_curve[1].tail_share, 0.9);
+  BOOST_CHECK_EQUAL(p.idle_curve[0].tail_share, 0.1);
   write_scenario(sc, dir.path("back.toml"));
   BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0] == p);
   auto field = std::string{"models.fast.profiles[0].idle_curve"};
@@ -206,7 +209,9 @@ BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
         refused{"[[0.1, 1001]]", "[0]", "beyond 1000 times"},
         refused{"[[0.1, -0.5]]", "[0]", "must not be negative"},
         refused{"[[0, 0.5]]", "[0]", "positive"},
-        refused{"[[0.1, 0.5, 2]]", "[0]", "got 3 values"},
+        refused{"[[0.1, 0.5, 2, 3]]", "[0]", "got 4 values"},
+        refused{"[[0.1, 0.5, -2]]", "[0]", "must not be negative"},
+        refused{"[[0.1, 0.5, 1001]]", "[0]", "tail share 1001 is beyond"},
         refused{"[]", "", "at least one point"}}) {
     auto bad = with(curve);
     expect_error(bad, line_of(bad, "idle_curve"), field + at, message);
