@@ -56,22 +56,35 @@ std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
               return x.wait_ms < y.wait_ms;
             });
   auto groups = std::min(max_groups, waited.size() / min_group);
+  auto first_of = [&](size_t g) {
+    return waited.cbegin() + g * waited.size() / groups;
+  };
+  // The groups' mean times, and each pass's excess over its group's mean,
+  // pooled: their p99 is of all the passes that waited (a group's own p99
+  // would be its slowest one or two passes, and one stall of the machine
+  // would set it).
+  std::vector<double> means;
+  std::vector<double> excess;
+  for (size_t g = 0; g < groups; ++g) {
+    double total = 0;
+    for (auto pass = first_of(g); pass != first_of(g + 1); ++pass)
+      total += pass->ms;
+    means.push_back(total / double(first_of(g + 1) - first_of(g)));
+    for (auto pass = first_of(g); pass != first_of(g + 1); ++pass)
+      excess.push_back(pass->ms - means.back());
+  }
+  auto excess_p99 = groups > 0 ? summarize_latencies(excess).p99 : 0.0;
   std::vector<idle_point> curve;
   double share = 0;
   double tail_share = 0;
   for (size_t g = 0; g < groups; ++g) {
-    auto first = waited.cbegin() + g * waited.size() / groups;
-    auto last = waited.cbegin() + (g + 1) * waited.size() / groups;
-    std::vector<double> ms;
-    for (auto pass = first; pass != last; ++pass)
-      ms.push_back(pass->ms);
-    auto summary = summarize_latencies(ms);
-    share = std::clamp((summary.mean - rows_ms) / *extra, share, max_share);
-    tail_share = extra_p99 ? std::clamp((summary.p99 - rows_p99_ms)
-                                          / *extra_p99,
-                                        tail_share, max_tail_share)
-                           : share;
-    auto wait = median_wait(first, last);
+    share = std::clamp((means[g] - rows_ms) / *extra, share, max_share);
+    tail_share = extra_p99
+                   ? std::clamp((means[g] + excess_p99 - rows_p99_ms)
+                                  / *extra_p99,
+                                tail_share, max_tail_share)
+                   : share;
+    auto wait = median_wait(first_of(g), first_of(g + 1));
     if (wait.count() > 0 && (curve.empty() || wait > curve.back().wait))
       curve.push_back({wait, rounded(share), rounded(tail_share)});
   }

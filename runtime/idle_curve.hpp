@@ -35,7 +35,10 @@ struct served_pass {
 /// A group's point is its median wait (to the microsecond), how much of the
 /// idle rows' extra mean time its passes took on top of the rows' (the
 /// share), and how much of the idle rows' extra p99 its passes' p99 took on
-/// top of the rows' (the tail share). Each is non-negative, made
+/// top of the rows' p99 (the tail share). A group's p99 is its mean plus
+/// the p99 of every waited pass's excess over its group's mean: a group's
+/// own p99 would be its slowest one or two passes, set by one stall of the
+/// machine, and a stall costs alike after any wait. Each is non-negative, made
 /// non-decreasing (a longer wait never costs less), and beyond 1 where
 /// serving's passes took longer than the idle rows' (a share at most 4:
 /// more is a profile taken at another moment; a tail share at most 10,
