@@ -20,7 +20,7 @@ batch requests(uint64_t first, uint64_t count, caf::timespan deadline = 1s) {
 
 /// s(1) = 10 ms, s(8) = 20 ms; s(4) = 1000 * 4 / thr(4) with thr(4) =
 /// 100 + 300 * 3/7.
-const profile service{"cpu", 1, {{1, 10, 100.0}, {8, 20, 400.0}}, {}};
+const profile service{"cpu", 1, {{1, 10, 100.0}, {8, 20, 400.0}}, {}, {}, {}};
 
 /// A frontend state with `replicas` fake (invalid) replica handles.
 struct fixture {

@@ -11,7 +11,7 @@ using namespace std::chrono_literals;
 namespace {
 
 profile cpu_profile() {
-  return profile{"cpu", 1, {{1, 10, 100.0}, {2, 12, 160.0}}, {}};
+  return profile{"cpu", 1, {{1, 10, 100.0}, {2, 12, 160.0}}, {}, {}, {}};
 }
 
 batch requests_at_stage(stage_id stage, size_t count) {

@@ -168,7 +168,7 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   auto log = std::make_shared<std::vector<test::received_batch>>();
   stage_input_actor next = vs.sys.spawn(test::recorder, log, vs.epoch);
   auto sink_handle = vs.sys.spawn(sink, sink_options{2, 10});
-  profile service{"CPU", 2.5, {{1, 10, 100}, {4, 20, 200}}, {}};
+  profile service{"CPU", 2.5, {{1, 10, 100}, {4, 20, 200}}, {}, {}, {}};
   service.idle_rows = {{1, 15, 80}, {4, 25, 150}};
   service.idle_curve = {{50us, 0.2}, {400us, 1.0}};
   service.handoff = {20us, 90us};

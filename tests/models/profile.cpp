@@ -11,8 +11,10 @@ using namespace std::chrono_literals;
 namespace {
 
 profile resnet_v100() {
-  return profile{"V100", 3, {{1, 132.54, 10.0}, {2, 134.25, 19.7},
-                             {4, 138.39, 38.6}, {8, 149.21, 76.1}}, {}};
+  return profile{"V100", 3,
+                 {{1, 132.54, 10.0}, {2, 134.25, 19.7}, {4, 138.39, 38.6},
+                  {8, 149.21, 76.1}},
+                 {}, {}, {}};
 }
 
 } // namespace
@@ -47,8 +49,9 @@ BOOST_AUTO_TEST_CASE(p99_interpolates_linearly_between_rows) {
 }
 
 BOOST_AUTO_TEST_CASE(an_ensemble_adds_its_members_service_times_and_p99s) {
-  profile a{"CPU", 1, {{1, 2.0, 1000.0}, {4, 5.0, 2000.0}}, {}};
-  profile b{"CPU", 1, {{1, 3.0, 500.0}, {2, 4.0, 800.0}, {8, 9.0, 1600.0}}, {}};
+  profile a{"CPU", 1, {{1, 2.0, 1000.0}, {4, 5.0, 2000.0}}, {}, {}, {}};
+  profile b{"CPU", 1, {{1, 3.0, 500.0}, {2, 4.0, 800.0}, {8, 9.0, 1600.0}},
+            {}, {}, {}};
   auto sum = sequential_sum({a, b});
   // Sizes either member profiles, up to the smaller largest batch (4).
   BOOST_REQUIRE_EQUAL(sum.rows.size(), 3u);

@@ -17,7 +17,7 @@ constexpr double z99 = 2.3263478740408408;
 /// A profile whose batch of 1 takes 2 ms on average with p99 5 ms, and
 /// whose batch of 4 takes 4 ms with p99 4 ms (no spread).
 profile spread_profile() {
-  return profile{"CPU", 1, {{1, 5.0, 500.0}, {4, 4.0, 1000.0}}, {}};
+  return profile{"CPU", 1, {{1, 5.0, 500.0}, {4, 4.0, 1000.0}}, {}, {}, {}};
 }
 
 std::vector<double> draws_ms(service_time_spec spec, uint32_t b, size_t n) {

@@ -14,7 +14,7 @@ BOOST_AUTO_TEST_SUITE(dispatch_policies)
 
 BOOST_AUTO_TEST_CASE(fill_waits_for_a_full_batch_until_its_slo_share_runs_out) {
   // s(4) = 20 ms, stage SLO share 50 ms: a partial batch waits 30 ms.
-  profile service{"CPU", 1, {{1, 10, 100}, {4, 20, 200}}, {}};
+  profile service{"CPU", 1, {{1, 10, 100}, {4, 20, 200}}, {}, {}, {}};
   batching_snapshot x{3, 29ms, 4, &service, 50ms};
   auto fill = make_batching_policy({batching_kind::fill});
   BOOST_CHECK_EQUAL(fill->batch_size(x), 0u);
@@ -67,7 +67,8 @@ BOOST_AUTO_TEST_CASE(aimd_grows_its_cap_by_one_and_backs_off_by_a_tenth) {
 
 BOOST_AUTO_TEST_CASE(deadline_takes_the_largest_batch_that_meets_the_oldest) {
   // s(1) = 10 ms, s(2) = 12.5 ms, s(4) = 20 ms, s(3) = 3000/180 = 16.7 ms.
-  profile service{"CPU", 1, {{1, 10, 100}, {2, 12, 160}, {4, 20, 200}}, {}};
+  profile service{"CPU", 1, {{1, 10, 100}, {2, 12, 160}, {4, 20, 200}},
+                  {}, {}, {}};
   batching_snapshot x{9, 0ms, 4, &service, 50ms};
   auto deadline = make_batching_policy({batching_kind::deadline});
   x.oldest_slack = 20ms;
