@@ -64,7 +64,7 @@ void emit_due(client_pointer self) {
   auto due = st.take_due(now);
   bool sent_any = !due.requests.empty();
   if (sent_any)
-    send_to_all(self, st.options.roots, std::move(due));
+    send_to_all(self, st.options.roots, std::move(due), st.hop.delay(now));
   if (auto delay = st.next_wakeup(now)) {
     if (!st.timer_armed) {
       st.timer_armed = true;
@@ -89,6 +89,7 @@ void emit_due(client_pointer self) {
 client_actor::behavior_type client(client_pointer self,
                                    client_options options) {
   self->state.options = std::move(options);
+  self->state.hop = client_hop{self->state.options.hop};
   auto started = [self] {
     if (self->state.options.paced_by_sink)
       self->send(self->state.options.sink, atoms::pace_atom_v);

@@ -175,9 +175,10 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
   auto end_unserved = [&](const std::vector<request>& requests) {
     late += requests.size();
   };
-  // The client (actors/client.cpp): sends what is due, then sets its timer
-  // for the next arrival.
+  // The client (actors/client.cpp): sends what is due, one hop later where
+  // modelled, then sets its timer for the next arrival.
   size_t next_arrival = 0;
+  client_hop hop{client_hop_for(sc, sc.seed)};
   auto emit_due = [&] {
     auto now = loop.now();
     batch due;
@@ -196,8 +197,13 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       req.trace.push_back(visit);
       due.requests.push_back(std::move(req));
     }
-    if (!due.requests.empty())
-      loop.send(frontend_actor[0], arrive{std::move(due)});
+    if (!due.requests.empty()) {
+      auto delay = hop.delay(now);
+      if (delay.count() > 0)
+        loop.send_later(frontend_actor[0], delay, arrive{std::move(due)});
+      else
+        loop.send(frontend_actor[0], arrive{std::move(due)});
+    }
     if (next_arrival < n)
       loop.send_later(0, std::max(caf::timespan{0},
                                   arrivals[next_arrival] - now),

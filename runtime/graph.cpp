@@ -213,6 +213,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   opts.slo = from_ms(sc.slo_ms);
   opts.inputs = std::move(settings.request_inputs);
   opts.trace_capacity = sc.stages.size() + 1;
+  if (clock == clock_kind::virtual_time)
+    opts.hop = client_hop_for(sc, settings.seed);
   if (clock == clock_kind::real_time) {
     opts.paced_by_sink = true;
     // Below the timer's lateness (100 to 150 us here), short enough that

@@ -61,6 +61,27 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
   return opts;
 }
 
+namespace {
+
+handoff_time roots_handoff(const scenario& sc) {
+  handoff_time longest;
+  for (auto id : sc.roots()) {
+    if (!sc.stages[id].service)
+      continue;
+    const auto& h = sc.stages[id].service->handoff;
+    longest.median = std::max(longest.median, h.median);
+    longest.p99 = std::max(longest.p99, h.p99);
+  }
+  return longest;
+}
+
+} // namespace
+
+client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
+  return {roots_handoff(sc),
+          {sc.service_time, replica_seed(seed, source_stage, 0)}};
+}
+
 replica_options replica_base_options(const stage_spawn_context& ctx,
                                      uint16_t index) {
   auto opts = replica_spec_options(ctx.sc, ctx.id, index, ctx.seed);

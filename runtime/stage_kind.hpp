@@ -26,6 +26,7 @@
 
 #include <caf/actor_system.hpp>
 
+#include "actors/client.hpp"
 #include "actors/replica.hpp"
 #include "messages/interfaces.hpp"
 #include "runtime/clock_kind.hpp"
@@ -142,6 +143,12 @@ std::string stage_kind_names();
 /// actors it sends to are added.
 replica_options replica_spec_options(const scenario& sc, stage_id id,
                                      uint16_t index, uint64_t seed);
+
+/// The client's hop to the root stages in virtual time
+/// (actors/client.hpp): the roots' profiles' hand-off (the longest, where
+/// several measured one), drawn by the scenario's service-time model with
+/// the client's own seed.
+client_hop_spec client_hop_for(const scenario& sc, uint64_t seed);
 
 /// What every replica of the stage is spawned with, whatever its kind:
 /// stage, index, profile (if any), successors, sink, and its own seed for

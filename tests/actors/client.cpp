@@ -114,4 +114,60 @@ BOOST_AUTO_TEST_CASE(a_close_arrival_is_sent_by_an_echo_not_the_timer) {
   BOOST_CHECK_EQUAL(pc.log->back().content.requests.at(0).id, 1u);
 }
 
+// Virtual time charges the hop to the roots that real time pays as a
+// thread wake-up: each batch arrives one hand-off after it was sent, and
+// its trace still says when it was due and sent.
+BOOST_AUTO_TEST_CASE(a_modelled_hop_delays_each_batch_by_one_handoff) {
+  test::virtual_system vs;
+  auto log = std::make_shared<std::vector<test::received_batch>>();
+  auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
+  auto sink_handle = vs.sys.spawn(sink, sink_options{});
+  client_options co;
+  co.arrivals = arrival_times{0ms, 1ms, 1ms, 3ms};
+  co.roots = {root};
+  co.sink = sink_handle;
+  co.hop.handoff.median = 400us;
+  auto client_handle = vs.sys.spawn(client, co);
+  caf::scoped_actor self{vs.sys};
+  self->send(sink_handle, start_at(vs.epoch));
+  self->send(client_handle, start_at(vs.epoch));
+  vs.run_all();
+  BOOST_REQUIRE_EQUAL(log->size(), 3u);
+  BOOST_CHECK(log->at(0).at == 400us);
+  BOOST_CHECK(log->at(1).at == 1400us);
+  BOOST_CHECK_EQUAL(log->at(1).content.requests.size(), 2u);
+  BOOST_CHECK(log->at(2).at == 3400us);
+  const auto& sent = log->at(2).content.requests.at(0).trace.at(0);
+  BOOST_CHECK(sent.enqueue == 3ms);
+  BOOST_CHECK(sent.finish == 3ms);
+  self->send_exit(client_handle, caf::exit_reason::user_shutdown);
+  self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
+  vs.run_now();
+}
+
+BOOST_AUTO_TEST_CASE(drawn_hops_keep_the_batches_order) {
+  BOOST_CHECK(client_hop{}.delay(5ms) == 0ms);
+  client_hop_spec spec;
+  spec.handoff = {10us, 1ms};
+  spec.draws = {service_time_kind::lognormal, 7};
+  client_hop hop{spec};
+  // A batch every microsecond: draws spread from microseconds to
+  // milliseconds, and a batch never overtakes the one before it.
+  caf::timespan last_arrival{0};
+  caf::timespan longest{0};
+  for (int i = 0; i < 1000; ++i) {
+    auto now = caf::timespan{std::chrono::microseconds{i}};
+    auto delay = hop.delay(now);
+    BOOST_REQUIRE(now + delay >= last_arrival);
+    last_arrival = now + delay;
+    longest = std::max(longest, delay);
+  }
+  BOOST_CHECK(longest > 500us);
+  // With the mean model, every hop is the median.
+  spec.draws.kind = service_time_kind::mean;
+  client_hop median{spec};
+  BOOST_CHECK(median.delay(0ms) == 10us);
+  BOOST_CHECK(median.delay(1ms) == 10us);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
