@@ -70,7 +70,8 @@ int profile_command(const profile_command_options& options) {
         "[wait ms, share, tail share], how much of the idle rows' extra time\n"
         "and extra p99 a served pass pays after a shorter wait; handoff_ms\n"
         "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
-        "virtual time charges twice per batch (docs/models.md). Name this file in a scenario's model_files,\n"
+        "virtual time charges twice per batch and once from the client to a\n"
+        "root stage (docs/models.md). Name this file in a scenario's model_files,\n"
         "and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
