@@ -45,9 +45,12 @@ int profile_command(const profile_command_options& options) {
     });
     std::cout << fmt::format("hand-off {:.1f} us, p99 {:.1f} us (one way, in "
                              "a serving run at half the batch-1 "
-                             "throughput)\n",
+                             "throughput); the client's hop to the frontend "
+                             "{:.1f} us, p99 {:.1f} us\n",
                              to_ms(measured.handoff.median) * 1000,
-                             to_ms(measured.handoff.p99) * 1000);
+                             to_ms(measured.handoff.p99) * 1000,
+                             to_ms(measured.client_hop.median) * 1000,
+                             to_ms(measured.client_hop.p99) * 1000);
     if (measured.idle_curve.empty()) {
       std::cout << "idle curve: none (idle rows under 5% over the rows, or "
                    "under 30 served passes waited)\n";
@@ -70,8 +73,9 @@ int profile_command(const profile_command_options& options) {
         "[wait ms, share, tail share], how much of the idle rows' extra time\n"
         "and extra p99 a served pass pays after a shorter wait; handoff_ms\n"
         "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
-        "virtual time charges twice per batch and once from the client to a\n"
-        "root stage (docs/models.md). Name this file in a scenario's model_files,\n"
+        "virtual time charges twice per batch; client_hop_ms and\n"
+        "client_hop_p99_ms: the client's send to the frontend, charged once\n"
+        "per request (docs/models.md). Name this file in a scenario's model_files,\n"
         "and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);

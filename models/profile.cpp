@@ -111,8 +111,8 @@ profile sequential_sum(const std::vector<profile>& members) {
   result.cost = members.front().cost;
   // One batch, one hand-off, however many models run it.
   for (const auto& m : members) {
-    result.handoff.median = std::max(result.handoff.median, m.handoff.median);
-    result.handoff.p99 = std::max(result.handoff.p99, m.handoff.p99);
+    result.handoff = longer(result.handoff, m.handoff);
+    result.client_hop = longer(result.client_hop, m.client_hop);
   }
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;

@@ -8,6 +8,7 @@
 // up to twice as long for a small CNN. A replica below saturation mostly
 // serves such passes; at saturation, back-to-back ones.
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -59,6 +60,11 @@ typename Inspector::result_type inspect(Inspector& f, handoff_time& x) {
   return f(caf::meta::type_name("handoff_time"), x.median, x.p99);
 }
 
+/// The longer median and the longer p99 of two hand-offs.
+inline handoff_time longer(const handoff_time& x, const handoff_time& y) {
+  return {std::max(x.median, y.median), std::max(x.p99, y.p99)};
+}
+
 /// One point of a profile's idle curve: after an idle wait of `wait`, a
 /// pass pays the rows' time and `share` of what the idle rows add to it,
 /// and its p99 is the rows' p99 and `tail_share` of what the idle rows add
@@ -104,6 +110,11 @@ struct profile {
   /// reaches an idle replica one hand-off after its dispatch, and its
   /// results leave one hand-off after its service time.
   handoff_time handoff{};
+  /// The client's hop to a root stage's frontend on this hardware's
+  /// machine (a message between two actors, cheaper than the hand-off to a
+  /// replica's own thread): in virtual time a request reaches a root stage
+  /// one client hop after it was sent.
+  handoff_time client_hop{};
 
   bool empty() const {
     return rows.empty();
@@ -145,13 +156,13 @@ struct profile {
 inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
          && x.idle_rows == y.idle_rows && x.idle_curve == y.idle_curve
-         && x.handoff == y.handoff;
+         && x.handoff == y.handoff && x.client_hop == y.client_hop;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
-           x.idle_rows, x.idle_curve, x.handoff);
+           x.idle_rows, x.idle_curve, x.handoff, x.client_hop);
 }
 
 /// The profile of one replica that runs every member on each batch, one

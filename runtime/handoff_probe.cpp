@@ -56,6 +56,7 @@ serving_probe probe_serving(const repository_model& model,
   }
   fs::remove_all(folder);
   std::vector<double> handoffs_ms;
+  std::vector<double> hops_ms;
   std::vector<stage_visit> visits;
   for (const auto& rec : run.outcomes.records) {
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
@@ -66,13 +67,20 @@ serving_probe probe_serving(const repository_model& model,
     auto to_sink = rec.finish - visit.finish;
     handoffs_ms.push_back(to_ms(to_replica));
     handoffs_ms.push_back(to_ms(to_sink));
+    hops_ms.push_back(to_ms(visit.enqueue - sent_time(rec.req)));
   }
   serving_probe result;
   if (handoffs_ms.empty())
     return result;
-  auto summary = summarize_latencies(handoffs_ms);
-  result.handoff.median = from_ms(std::max(0.0, summary.p50));
-  result.handoff.p99 = std::max(result.handoff.median, from_ms(summary.p99));
+  auto median_and_p99 = [](std::vector<double>& ms) {
+    auto summary = summarize_latencies(ms);
+    handoff_time h;
+    h.median = from_ms(std::max(0.0, summary.p50));
+    h.p99 = std::max(h.median, from_ms(summary.p99));
+    return h;
+  };
+  result.handoff = median_and_p99(handoffs_ms);
+  result.client_hop = median_and_p99(hops_ms);
   // The passes in the order the replica served them (one request each). A
   // batch sent ahead had its dequeue stamped at the finish before it.
   std::sort(visits.begin(), visits.end(), [](const auto& x, const auto& y) {

@@ -12,6 +12,8 @@
 //   between two actors measures a few microseconds on a quiet machine where
 //   a serving run spends 25: serving's threads are busy in ways a ping-pong
 //   does not reproduce.)
+// - the client's hop: from each request's send to the frontend's queue (a
+//   message between two actors on the scheduler's threads).
 // - the replica's passes for the idle curve (runtime/idle_curve.hpp): what
 //   the idle wait before a batch cost its forward pass.
 // Virtual time charges both where real time pays them.
@@ -38,6 +40,8 @@ struct handoff_options {
 
 struct serving_probe {
   handoff_time handoff;
+  /// Each request's time from the client's send to the frontend's queue.
+  handoff_time client_hop;
   /// The replica's passes, in the order it served them (the first apart):
   /// the idle curve's data.
   std::vector<served_pass> passes;

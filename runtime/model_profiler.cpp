@@ -127,6 +127,7 @@ profile measure_profile(const repository_model& model,
     probe.data_dir = options.data_dir;
     auto served = probe_serving(model, probe);
     result.handoff = served.handoff;
+    result.client_hop = served.client_hop;
     result.idle_curve = idle_curve_from(served.passes, result);
   }
   return result;

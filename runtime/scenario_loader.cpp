@@ -630,7 +630,8 @@ private:
     const auto& t = table(n, at);
     check_keys(t,
                {"hardware", "cost", "rows", "idle_rows", "idle_curve",
-                "handoff_ms", "handoff_p99_ms"},
+                "handoff_ms", "handoff_p99_ms", "client_hop_ms",
+                "client_hop_p99_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -655,17 +656,28 @@ private:
         fail(curve, field, "needs idle_rows (the time it shares out)");
       p.idle_curve = load_idle_curve(array(*curve, field), field);
     }
-    if (auto n = t.get("handoff_ms"))
-      p.handoff.median = duration(*n, at + ".handoff_ms", 1e-3, true);
-    if (auto n = t.get("handoff_p99_ms")) {
-      auto field = at + ".handoff_p99_ms";
-      p.handoff.p99 = duration(*n, field, 1e-3, true);
-      if (!p.handoff.modelled())
-        fail(n, field, "needs handoff_ms above 0 (the median it spreads)");
-      if (p.handoff.p99 < p.handoff.median)
-        fail(n, field, "must be at least handoff_ms (the median)");
-    }
+    p.handoff = load_handoff(t, at, "handoff");
+    p.client_hop = load_handoff(t, at, "client_hop");
     return p;
+  }
+
+  /// A profile's `<name>_ms` and `<name>_p99_ms`.
+  handoff_time load_handoff(const toml::table& t, const std::string& at,
+                            const std::string& name) const {
+    handoff_time h;
+    auto median_key = name + "_ms";
+    if (auto n = t.get(median_key))
+      h.median = duration(*n, at + "." + median_key, 1e-3, true);
+    if (auto n = t.get(name + "_p99_ms")) {
+      auto field = at + "." + name + "_p99_ms";
+      h.p99 = duration(*n, field, 1e-3, true);
+      if (!h.modelled())
+        fail(n, field,
+             "needs " + median_key + " above 0 (the median it spreads)");
+      if (h.p99 < h.median)
+        fail(n, field, "must be at least " + median_key + " (the median)");
+    }
+    return h;
   }
 
   /// A profile's idle curve: [idle wait ms, share, tail share], by

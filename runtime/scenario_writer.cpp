@@ -163,6 +163,15 @@ void write_rows(std::ostream& out, const std::string& key,
   out << "]\n";
 }
 
+/// `<name>_ms` and `<name>_p99_ms`, where measured.
+void write_handoff(std::ostream& out, const std::string& name,
+                   const handoff_time& h) {
+  if (h.modelled())
+    out << "  " << name << "_ms = " << number(to_ms(h.median)) << "\n";
+  if (h.p99.count() > 0)
+    out << "  " << name << "_p99_ms = " << number(to_ms(h.p99)) << "\n";
+}
+
 } // namespace
 
 void write_comment(std::ostream& out, const std::string& text) {
@@ -189,10 +198,8 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
               << number(p->idle_curve[i].tail_share) << "]";
         out << "]\n";
       }
-      if (p->handoff.modelled())
-        out << "  handoff_ms = " << number(to_ms(p->handoff.median)) << "\n";
-      if (p->handoff.p99.count() > 0)
-        out << "  handoff_p99_ms = " << number(to_ms(p->handoff.p99)) << "\n";
+      write_handoff(out, "handoff", p->handoff);
+      write_handoff(out, "client_hop", p->client_hop);
     }
   }
 }

@@ -63,22 +63,18 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
 
 namespace {
 
-handoff_time roots_handoff(const scenario& sc) {
+handoff_time roots_client_hop(const scenario& sc) {
   handoff_time longest;
-  for (auto id : sc.roots()) {
-    if (!sc.stages[id].service)
-      continue;
-    const auto& h = sc.stages[id].service->handoff;
-    longest.median = std::max(longest.median, h.median);
-    longest.p99 = std::max(longest.p99, h.p99);
-  }
+  for (auto id : sc.roots())
+    if (sc.stages[id].service)
+      longest = longer(longest, sc.stages[id].service->client_hop);
   return longest;
 }
 
 } // namespace
 
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
-  return {roots_handoff(sc),
+  return {roots_client_hop(sc),
           {sc.service_time, replica_seed(seed, source_stage, 0)}};
 }
 

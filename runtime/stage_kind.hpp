@@ -145,7 +145,7 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
                                      uint16_t index, uint64_t seed);
 
 /// The client's hop to the root stages in virtual time
-/// (actors/client.hpp): the roots' profiles' hand-off (the longest, where
+/// (actors/client.hpp): the roots' profiles' client hop (the longest, where
 /// several measured one), drawn by the scenario's service-time model with
 /// the client's own seed.
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed);

@@ -119,13 +119,14 @@ BOOST_AUTO_TEST_CASE(drops_match_the_graph) {
 
 BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   // Each batch arrives and leaves one hand-off later; batches sent ahead
-  // start without one.
+  // start without one. The client's requests reach the first stage one
+  // client hop after they are sent.
   auto with_handoff = [&](const std::string& keys,
                           const std::string& top = "",
                           const std::string& p99 = "") {
     auto t = chain_text(keys, top);
     auto at = t.find("  idle_rows");
-    return t.insert(at, "  handoff_ms = 0.4\n" + p99);
+    return t.insert(at, "  handoff_ms = 0.4\n  client_hop_ms = 0.1\n" + p99);
   };
   check_same_latencies(with_handoff(""));
   check_same_latencies(with_handoff("routing = \"round_robin\"\n"));
@@ -133,7 +134,8 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   // Hand-offs drawn with the service times, in the same order.
   auto drawn = [&](const std::string& keys) {
     return with_handoff(keys, "service_time = \"lognormal\"\n",
-                        "  handoff_p99_ms = 1.5\n");
+                        "  handoff_p99_ms = 1.5\n"
+                        "  client_hop_p99_ms = 0.9\n");
   };
   check_same_latencies(drawn(""));
   check_same_latencies(drawn("routing = \"round_robin\"\n"));
@@ -150,7 +152,7 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   };
   BOOST_CHECK_CLOSE(first_latency(with_handoff("")) - first_latency(
                       chain_text("", "")),
-                    0.4 + 3 * 2 * 0.4, 1e-6);
+                    0.1 + 3 * 2 * 0.4, 1e-6);
 }
 
 BOOST_AUTO_TEST_CASE(only_chains_of_model_stages_run_directly) {

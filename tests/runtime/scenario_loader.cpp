@@ -98,29 +98,38 @@ BOOST_AUTO_TEST_CASE(service_time_models) {
                "unknown model 'gamma' (mean or lognormal)");
 }
 
-BOOST_AUTO_TEST_CASE(a_profile_s_handoff_reads_and_writes_back) {
+BOOST_AUTO_TEST_CASE(a_profile_s_handoff_and_client_hop_read_and_write_back) {
   auto at = good.find("rows = ");
   BOOST_REQUIRE(at != std::string::npos);
-  auto with = std::string{good}.insert(
-    at, "handoff_ms = 0.045\nhandoff_p99_ms = 0.1234567\n");
-  auto sc = load_scenario(dir.write("s.toml", with));
-  BOOST_CHECK_EQUAL(sc.stages[0].service->handoff.median.count(), 45000);
-  BOOST_CHECK_EQUAL(sc.stages[0].service->handoff.p99.count(), 123457);
-  write_scenario(sc, dir.path("back.toml"));
-  BOOST_CHECK(load_scenario(dir.path("back.toml")).stages[0].service->handoff
-              == sc.stages[0].service->handoff);
-  auto negative = std::string{good}.insert(at, "handoff_ms = -1\n");
-  expect_error(negative, line_of(negative, "handoff_ms"),
-               "models.fast.profiles[0].handoff_ms", "must not be negative");
-  // A p99 spreads a median: it needs one, and cannot lie below it.
-  auto alone = std::string{good}.insert(at, "handoff_p99_ms = 0.1\n");
-  expect_error(alone, line_of(alone, "handoff_p99_ms"),
-               "models.fast.profiles[0].handoff_p99_ms", "needs handoff_ms");
-  auto below = std::string{good}.insert(
-    at, "handoff_ms = 0.045\nhandoff_p99_ms = 0.04\n");
-  expect_error(below, line_of(below, "handoff_p99_ms"),
-               "models.fast.profiles[0].handoff_p99_ms",
-               "must be at least handoff_ms");
+  for (auto [name, member] :
+       {std::pair{std::string{"handoff"}, &profile::handoff},
+        std::pair{std::string{"client_hop"}, &profile::client_hop}}) {
+    BOOST_TEST_CONTEXT(name) {
+      auto median = name + "_ms";
+      auto p99 = name + "_p99_ms";
+      auto field = "models.fast.profiles[0]." + name;
+      auto with = std::string{good}.insert(
+        at, median + " = 0.045\n" + p99 + " = 0.1234567\n");
+      auto sc = load_scenario(dir.write("s.toml", with));
+      const auto& measured = (*sc.stages[0].service).*member;
+      BOOST_CHECK_EQUAL(measured.median.count(), 45000);
+      BOOST_CHECK_EQUAL(measured.p99.count(), 123457);
+      write_scenario(sc, dir.path("back.toml"));
+      BOOST_CHECK(*load_scenario(dir.path("back.toml")).stages[0].service
+                  == *sc.stages[0].service);
+      auto negative = std::string{good}.insert(at, median + " = -1\n");
+      expect_error(negative, line_of(negative, median), field + "_ms",
+                   "must not be negative");
+      // A p99 spreads a median: it needs one, and cannot lie below it.
+      auto alone = std::string{good}.insert(at, p99 + " = 0.1\n");
+      expect_error(alone, line_of(alone, p99), field + "_p99_ms",
+                   "needs " + median);
+      auto below = std::string{good}.insert(
+        at, median + " = 0.045\n" + p99 + " = 0.04\n");
+      expect_error(below, line_of(below, p99), field + "_p99_ms",
+                   "must be at least " + median);
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
