@@ -18,10 +18,10 @@
 // echo) rather than wait for its late timer. Virtual time needs no pacing:
 // its timer is exact.
 //
-// In real time a sent batch reaches a root's frontend one thread wake-up
-// later (11 to 15 us at the median on a 2-core machine, 30 to 46 us at
-// p99). Virtual time charges that hop as one hand-off of the roots'
-// profiles, where they measured one (client_hop).
+// In real time a sent batch reaches a root's frontend one message later
+// (9 to 15 us at the median on a 2-core machine, 30 to 46 us at p99).
+// Virtual time charges that hop as the roots' profiles measured it, where
+// they did (client_hop).
 
 #include <memory>
 #include <optional>
@@ -38,44 +38,44 @@
 
 namespace troupe {
 
-/// What the client's hop to the root stages takes in virtual time: one
-/// `handoff` (not modelled: batches arrive at once), drawn as `draws` say.
+/// What the client's hop to the root stages takes in virtual time: `time`
+/// (not modelled: batches arrive at once), drawn as `draws` say.
 struct client_hop_spec {
-  handoff_time handoff{};
+  handoff_time time{};
   service_time_spec draws{};
 };
 
 inline bool operator==(const client_hop_spec& x, const client_hop_spec& y) {
-  return x.handoff == y.handoff && x.draws == y.draws;
+  return x.time == y.time && x.draws == y.draws;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_hop_spec& x) {
-  return f(caf::meta::type_name("client_hop_spec"), x.handoff, x.draws);
+  return f(caf::meta::type_name("client_hop_spec"), x.time, x.draws);
 }
 
-/// The client's hop: each sent batch arrives one hand-off later (its
-/// median, or a lognormal draw where the scenario draws service times so
-/// and the p99 was measured). Deliveries keep their order: a batch whose
-/// draw is shorter than the one before arrives with it.
+/// The client's hop: each sent batch arrives one hop later (its median, or
+/// a lognormal draw where the scenario draws service times so and the p99
+/// was measured). Deliveries keep their order: a batch whose draw is
+/// shorter than the one before arrives with it.
 class client_hop {
 public:
   client_hop() = default;
 
   explicit client_hop(const client_hop_spec& spec)
-    : handoff_(spec.handoff), draws_(spec.draws) {
+    : time_(spec.time), draws_(spec.draws) {
   }
 
   /// How much later than `now` a batch sent at `now` arrives.
   caf::timespan delay(caf::timespan now) {
-    if (!handoff_.modelled())
+    if (!time_.modelled())
       return caf::timespan{0};
-    last_arrival_ = std::max(now + draws_.handoff(handoff_), last_arrival_);
+    last_arrival_ = std::max(now + draws_.handoff(time_), last_arrival_);
     return last_arrival_ - now;
   }
 
 private:
-  handoff_time handoff_;
+  handoff_time time_;
   service_time_model draws_;
   caf::timespan last_arrival_{0};
 };

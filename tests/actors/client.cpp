@@ -126,7 +126,7 @@ BOOST_AUTO_TEST_CASE(a_modelled_hop_delays_each_batch_by_one_handoff) {
   co.arrivals = arrival_times{0ms, 1ms, 1ms, 3ms};
   co.roots = {root};
   co.sink = sink_handle;
-  co.hop.handoff.median = 400us;
+  co.hop.time.median = 400us;
   auto client_handle = vs.sys.spawn(client, co);
   caf::scoped_actor self{vs.sys};
   self->send(sink_handle, start_at(vs.epoch));
@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(a_modelled_hop_delays_each_batch_by_one_handoff) {
 BOOST_AUTO_TEST_CASE(drawn_hops_keep_the_batches_order) {
   BOOST_CHECK(client_hop{}.delay(5ms) == 0ms);
   client_hop_spec spec;
-  spec.handoff = {10us, 1ms};
+  spec.time = {10us, 1ms};
   spec.draws = {service_time_kind::lognormal, 7};
   client_hop hop{spec};
   // A batch every microsecond: draws spread from microseconds to
