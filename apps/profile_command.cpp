@@ -75,8 +75,8 @@ int profile_command(const profile_command_options& options) {
         "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
         "virtual time charges twice per batch; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
-        "per request (docs/models.md). Name this file in a scenario's model_files,\n"
-        "and set `hardware = \"{}\"` on the stage.",
+        "per request (docs/models.md). Name this file in a scenario's\n"
+        "model_files, and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       write_file_atomically(options.out_file,
