@@ -217,9 +217,17 @@ struct request_parts {
   std::vector<double> overhead;
   /// The same with the hand-off to the replica counted as overhead.
   std::vector<double> overhead_with_handoff;
+  /// The requests of the request's batch.
+  std::vector<double> batch_size;
+  /// Its compute over the profile's rows' mean at the size it was charged
+  /// as (where a
+  /// profile was given): whether a pass took longer than the profile says
+  /// for its size, apart from how batches formed.
+  std::vector<double> compute_vs_rows;
 };
 
-request_parts parts_of(const run_outcomes& outcomes) {
+request_parts parts_of(const run_outcomes& outcomes,
+                       const profile* measured = nullptr) {
   request_parts parts;
   auto us = [](caf::timespan x) { return to_ms(x) * 1000; };
   for (const auto& rec : outcomes.records) {
@@ -236,6 +244,11 @@ request_parts parts_of(const run_outcomes& outcomes) {
     parts.overhead.push_back(us(e2e - (started - v.enqueue) - v.compute));
     parts.overhead_with_handoff.push_back(
       us(e2e - (v.dequeue - v.enqueue) - v.compute));
+    parts.batch_size.push_back(double(v.batch_size));
+    auto charged = std::max(v.batch_size, v.padded_size);
+    if (measured && charged >= 1 && charged <= measured->max_batch())
+      parts.compute_vs_rows.push_back(
+        to_ms(v.compute) / to_ms(measured->service_time(charged)));
   }
   return parts;
 }
@@ -269,13 +282,13 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
   };
   std::vector<pair> pairs;
   for (int i = 0; i < real_runs; ++i) {
-    measure(s, m, threads);
+    auto measured = measure(s, m, threads);
     pair p;
     auto virtual_run = serve(s, load, 3.0, keys, clock_kind::virtual_time);
     p.virtual_ms = virtual_run.summary.latency_ms;
     p.virtual_sent_ms = from_send_ms(virtual_run.outcomes);
     p.utilisation = virtual_run.summary.stages.front().utilisation;
-    p.virtual_parts = parts_of(virtual_run.outcomes);
+    p.virtual_parts = parts_of(virtual_run.outcomes, &measured);
     auto lost_before = wait_for_quiet_machine();
     auto before = read_cpu_times();
     auto real_run = serve(s, load, 3.0, keys, clock_kind::real_time);
@@ -284,7 +297,7 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     p.lost = (lost_before + measure_machine_jitter(0.25, cores).time_lost) / 2;
     p.real_ms = real_run.summary.latency_ms;
     p.real_sent_ms = from_send_ms(real_run.outcomes);
-    p.real_parts = parts_of(real_run.outcomes);
+    p.real_parts = parts_of(real_run.outcomes, &measured);
     pairs.push_back(std::move(p));
   }
   auto gap = [](double v, double r) { return 100.0 * (r - v) / v; };
@@ -318,19 +331,22 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
              gap(mid.virtual_sent_ms.p50, mid.real_sent_ms.p50),
              gap(mid.virtual_sent_ms.p99, mid.real_sent_ms.p99), quiet.size(),
              pairs.size(), each);
-  auto part = [](const std::vector<double>& v, const std::vector<double>& r) {
+  auto part = [](const std::vector<double>& v, const std::vector<double>& r,
+                 int decimals = 0) {
     auto x = summary_of(v);
     auto y = summary_of(r);
-    return fmt::format("{:.0f}/{:.0f} vs {:.0f}/{:.0f}", x.p50, x.p99,
-                       y.p50, y.p99);
+    return fmt::format("{:.{}f}/{:.{}f} vs {:.{}f}/{:.{}f}", x.p50, decimals,
+                       x.p99, decimals, y.p50, decimals, y.p99, decimals);
   };
   const auto& v = mid.virtual_parts;
   const auto& r = mid.real_parts;
-  return fmt::format("| {}, {} | {} | {} | {} | {} | {} |\n", m.name,
-                     load_name, part(v.to_frontend, r.to_frontend),
+  return fmt::format("| {}, {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                     m.name, load_name, part(v.to_frontend, r.to_frontend),
                      part(v.in_queue, r.in_queue),
                      part(v.to_replica, r.to_replica),
-                     part(v.compute, r.compute), part(v.to_sink, r.to_sink));
+                     part(v.compute, r.compute), part(v.to_sink, r.to_sink),
+                     part(v.batch_size, r.batch_size),
+                     part(v.compute_vs_rows, r.compute_vs_rows, 2));
 }
 
 /// Both loads of one model: half its utilisation, and half the profile's
@@ -366,7 +382,9 @@ void sim_to_real(const setup& s, const serving_options& options,
   fmt::print("\n| the median pair's requests, p50/p99 us, virtual vs "
              "real | client's send to the frontend | in the "
              "frontend's queue | hand-off to the replica | compute | the "
-             "forward's end to the sink |\n|---|---|---|---|---|---|\n{}\n",
+             "forward's end to the sink | their batch's size | its compute "
+             "over the profile's rows at that size "
+             "|\n|---|---|---|---|---|---|---|---|\n{}\n",
              parts);
 }
 
