@@ -2,7 +2,6 @@
 #include <csignal>
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -78,14 +77,13 @@ int run_command(const run_command_options& options) {
                                "time\n",
                                sc.name, sc.stages.size(), sc.workload.kind,
                                options.clock);
-    if (*clock == clock_kind::real_time
-        && plan_threads(sc, *clock, options.threads).oversubscribed)
+    if (auto plan = plan_threads(sc, *clock, options.threads);
+        *clock == clock_kind::real_time && plan.oversubscribed)
       std::cerr << fmt::format(
         "troupe run: note: more torch replicas than threads - 1 ({} "
         "threads): each replica is a thread of its own, so they and the "
         "actors take turns on the cores\n",
-        options.threads == 0 ? std::thread::hardware_concurrency()
-                             : options.threads);
+        plan.threads);
     std::signal(SIGINT, on_interrupt);
     ro.cancelled = [] { return interrupted != 0; };
     auto result = run_scenario(sc, ro);

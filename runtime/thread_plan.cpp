@@ -36,6 +36,7 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock,
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   thread_plan plan;
+  plan.threads = threads;
   plan.actor_threads = threads;
   auto replicas = torch_replicas(sc);
   if (replicas == 0 || clock == clock_kind::virtual_time)

@@ -6,9 +6,9 @@
 // intra-op threads; the scheduler keeps what is left, at least one thread
 // (its actors mostly wait). Only a scenario with more torch replicas than
 // threads - 1 has more busy threads than cores (a replica is a thread of
-// its own): the plan says so, and `troupe run` prints it. Virtual time runs everything on one thread, with
-// one LibTorch thread: the same arithmetic on every machine, so predictions
-// repeat exactly.
+// its own): the plan says so, and `troupe run` prints it. Virtual time
+// runs everything on one thread, with one LibTorch thread: the same
+// arithmetic on every machine, so predictions repeat exactly.
 
 #include <cstddef>
 
@@ -19,6 +19,8 @@ namespace troupe {
 struct scenario;
 
 struct thread_plan {
+  /// The threads the run was given (one per core where asked for 0).
+  size_t threads = 1;
   /// CAF scheduler threads (real time).
   size_t actor_threads = 1;
   /// LibTorch intra-op threads per torch replica.

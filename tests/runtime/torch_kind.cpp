@@ -10,6 +10,7 @@
 #include <functional>
 #include <limits>
 #include <map>
+#include <thread>
 
 #include "models/data/fashion_mnist.hpp"
 #include "models/durations.hpp"
@@ -590,6 +591,10 @@ BOOST_AUTO_TEST_CASE(torch_replicas_and_actors_share_the_threads) {
   BOOST_CHECK_EQUAL(on_nine.torch_threads, 4);
   BOOST_CHECK_EQUAL(on_nine.actor_threads, 1u);
   BOOST_CHECK(!on_nine.oversubscribed);
+  // The threads it was given; 0 is one per core.
+  BOOST_CHECK_EQUAL(on_nine.threads, 9u);
+  BOOST_CHECK_EQUAL(plan_threads(one, clock_kind::real_time, 0).threads,
+                    size_t{std::max(1u, std::thread::hardware_concurrency())});
   auto on_sixteen = plan_threads(one, clock_kind::real_time, 16);
   BOOST_CHECK_EQUAL(on_sixteen.torch_threads, 7);
   BOOST_CHECK_EQUAL(on_sixteen.actor_threads, 2u);
