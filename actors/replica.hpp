@@ -74,16 +74,16 @@ struct inference_spec {
 
 inline bool operator==(const inference_spec& x, const inference_spec& y) {
   return x.model_files == y.model_files && x.input_shape == y.input_shape
-         && x.classes == y.classes && x.combine == y.combine && x.data_dir == y.data_dir
-         && x.measured == y.measured && x.threads == y.threads
-         && x.warm_up_batch == y.warm_up_batch;
+         && x.classes == y.classes && x.combine == y.combine
+         && x.data_dir == y.data_dir && x.measured == y.measured
+         && x.threads == y.threads && x.warm_up_batch == y.warm_up_batch;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inference_spec& x) {
   return f(caf::meta::type_name("inference_spec"), x.model_files,
-           x.input_shape, x.classes, x.combine, x.data_dir, x.measured, x.threads,
-           x.warm_up_batch);
+           x.input_shape, x.classes, x.combine, x.data_dir, x.measured,
+           x.threads, x.warm_up_batch);
 }
 
 /// Everything a replica is spawned with: a value, so that it can be sent to

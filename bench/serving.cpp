@@ -17,8 +17,8 @@
 //     the CPU time the hypervisor stole meanwhile, and where the median
 //     pair's requests spent their time in each.
 // Every real-time measurement waits for a quiet machine first
-// (wait_for_quiet_machine). LibTorch gets the threads a served replica gets (runtime/runner.cpp):
-// (cores - 1), at least one, for one replica.
+// (wait_for_quiet_machine). LibTorch gets the threads a served replica gets
+// (runtime/runner.cpp): (cores - 1), at least one, for one replica.
 
 #include <algorithm>
 #include <chrono>
@@ -220,9 +220,8 @@ struct request_parts {
   /// The requests of the request's batch.
   std::vector<double> batch_size;
   /// Its compute over the profile's rows' mean at the size it was charged
-  /// as (where a
-  /// profile was given): whether a pass took longer than the profile says
-  /// for its size, apart from how batches formed.
+  /// as (where a profile was given): whether a pass took longer than the
+  /// profile says for its size, apart from how batches formed.
   std::vector<double> compute_vs_rows;
 };
 

@@ -52,10 +52,16 @@ caf::timespan profile::service_time(uint32_t b, bool after_idle) const {
 
 namespace {
 
-/// `field` of the curve at an idle wait of `idle`: from 0 at no wait to the
+/// `field` of p's idle curve at an idle wait of `idle`: 0 without idle
+/// rows or at no wait, 1 without a curve, else from 0 at no wait to the
 /// first point, linearly between points, the last point's beyond it.
-double along_curve(const std::vector<idle_point>& curve, caf::timespan idle,
+double along_curve(const profile& p, caf::timespan idle,
                    double idle_point::*field) {
+  if (p.idle_rows.empty() || idle.count() <= 0)
+    return 0;
+  if (p.idle_curve.empty())
+    return 1;
+  const auto& curve = p.idle_curve;
   idle_point lower;
   for (const auto& point : curve) {
     if (idle <= point.wait) {
@@ -71,18 +77,11 @@ double along_curve(const std::vector<idle_point>& curve, caf::timespan idle,
 } // namespace
 
 double profile::idle_share(caf::timespan idle) const {
-  if (idle_rows.empty() || idle.count() <= 0)
-    return 0;
-  return idle_curve.empty() ? 1
-                            : along_curve(idle_curve, idle, &idle_point::share);
+  return along_curve(*this, idle, &idle_point::share);
 }
 
 double profile::idle_tail_share(caf::timespan idle) const {
-  if (idle_rows.empty() || idle.count() <= 0)
-    return 0;
-  return idle_curve.empty()
-           ? 1
-           : along_curve(idle_curve, idle, &idle_point::tail_share);
+  return along_curve(*this, idle, &idle_point::tail_share);
 }
 
 caf::timespan profile::service_time_after(uint32_t b,

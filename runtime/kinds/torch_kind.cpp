@@ -142,9 +142,7 @@ void validate_torch_stage(const stage_reader& in, const stage_spec& s) {
   constexpr int64_t image_values = 28 * 28;
   for (const auto& name : model_names(s)) {
     auto m = find_model(sc.repository, name);
-    int64_t values = 1;
-    for (auto d : m.config.input_shape)
-      values *= d;
+    auto values = m.config.input_size();
     if (values != image_values)
       in.fail(in.has("model") ? "model" : "models",
               fmt::format("model '{}' takes inputs of shape [{}] ({} values); "
