@@ -115,6 +115,10 @@ struct profile_command_options {
   double cost = 1;
   /// The pause before each pass of the idle rows.
   double idle_ms = 1;
+  /// Sizes halfway between two measured ones are added where their
+  /// throughput is more than this many percent off the line between them
+  /// (0: only the given sizes).
+  double refine_within_percent = 5;
   /// The model file to write (default: print only).
   std::string out_file;
   bool progress = true;

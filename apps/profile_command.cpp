@@ -25,22 +25,32 @@ int profile_command(const profile_command_options& options) {
     po.data_dir = options.data_dir;
     po.hardware = options.hardware;
     po.cost = options.cost;
+    po.refine_within = options.refine_within_percent / 100;
     po.idle_pause
       = std::chrono::microseconds(std::llround(options.idle_ms * 1000));
     if (options.progress)
       std::cerr << fmt::format(
         "profiling {} ({}) with {} LibTorch thread{}: rounds of every batch "
-        "size, at least {} s per size, idle rows after {} ms pauses\n",
+        "size, at least {} s per size, idle rows after {} ms pauses{}\n",
         model.name, model.model_file(), options.threads,
-        options.threads == 1 ? "" : "s", po.min_seconds, options.idle_ms);
+        options.threads == 1 ? "" : "s", po.min_seconds, options.idle_ms,
+        po.refine_within > 0
+          ? fmt::format("; then sizes halfway between two, where more than "
+                        "{:g}% off their line",
+                        options.refine_within_percent)
+          : "");
     std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>6}\n",
                              "batch", "p50 ms", "p99 ms", "throughput q/s",
                              "idle: p99 ms", "throughput q/s", "runs");
     auto measured = measure_profile(model, po, [](const profiled_size& x) {
       std::cout << fmt::format(
-        "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>6}\n",
-        x.row.batch_size, x.median_ms, x.row.p99_ms, x.row.throughput_qps,
-        x.idle_row.p99_ms, x.idle_row.throughput_qps, x.runs)
+        "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>6}{}\n",
+        x.rows.row.batch_size, x.median_ms, x.rows.row.p99_ms,
+        x.rows.row.throughput_qps, x.rows.idle_row.p99_ms,
+        x.rows.idle_row.throughput_qps, x.runs,
+        x.added ? fmt::format("  added: {:+.0f}% off its neighbours' line",
+                              100 * x.departure)
+                : "")
                 << std::flush;
     });
     std::cout << fmt::format("hand-off {:.1f} us, p99 {:.1f} us (one way, in "

@@ -205,6 +205,13 @@ int main(int argc, char** argv) {
                           "1, at most 1000; a replica's typical wait between "
                           "batches)")
     ->check(troupe::cli::positive_number(1000));
+  profile_cmd->add_option("--refine-within", prof.refine_within_percent,
+                          "Add the size halfway between two measured ones "
+                          "where its throughput is more than this many "
+                          "percent off the line between them, and look "
+                          "halfway on both sides of it in turn (default 5; "
+                          "0: only the given sizes)")
+    ->check(troupe::cli::number_between(0, 100));
   profile_cmd->add_option("--out", prof.out_file,
                           "Write the profile as a model file for a "
                           "scenario's model_files");

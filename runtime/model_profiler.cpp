@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "models/durations.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "runtime/handoff_probe.hpp"
+#include "runtime/profile_refinement.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
@@ -55,9 +57,6 @@ profile measure_profile(const repository_model& model,
     return std::chrono::duration<double, std::milli>(clock::now() - start)
       .count();
   };
-  for (auto b : sizes)
-    for (int warm_up = 0; warm_up < 5; ++warm_up)
-      run_once(b);
   // Rounds that run every batch size twice, in a new order each round: once
   // after an idle pause (as a replica below saturation starts a batch) and
   // once right after that (as a replica with work queued). A slow spell of
@@ -79,43 +78,83 @@ profile measure_profile(const repository_model& model,
       return {b, p99, std::round(10000.0 * double(b) / mean_ms) / 10};
     }
   };
-  std::vector<series> warm(sizes.size());
-  std::vector<series> idle(sizes.size());
-  std::vector<size_t> order(sizes.size());
-  for (size_t i = 0; i < order.size(); ++i)
-    order[i] = i;
   std::mt19937_64 shuffle{1};
-  auto n = double(sizes.size());
-  auto started = clock::now();
-  auto elapsed_s = [&] {
-    return std::chrono::duration<double>(clock::now() - started).count();
-  };
-  for (;;) {
-    auto rounds = warm.front().latencies.size();
-    auto elapsed = elapsed_s();
-    if (rounds >= options.max_runs || elapsed >= options.max_seconds * n
-        || (rounds >= options.min_runs && elapsed >= options.min_seconds * n))
-      break;
-    std::shuffle(order.begin(), order.end(), shuffle);
-    for (auto i : order) {
-      std::this_thread::sleep_for(options.idle_pause);
-      idle[i].add(run_once(sizes[i]));
-      warm[i].add(run_once(sizes[i]));
+  auto measure_round = [&](const std::vector<uint32_t>& round_sizes) {
+    // A size's first passes build its kernels.
+    for (auto b : round_sizes)
+      for (int warm_up = 0; warm_up < 5; ++warm_up)
+        run_once(b);
+    std::vector<series> warm(round_sizes.size());
+    std::vector<series> idle(round_sizes.size());
+    std::vector<size_t> order(round_sizes.size());
+    for (size_t i = 0; i < order.size(); ++i)
+      order[i] = i;
+    auto n = double(round_sizes.size());
+    auto started = clock::now();
+    auto elapsed_s = [&] {
+      return std::chrono::duration<double>(clock::now() - started).count();
+    };
+    for (;;) {
+      auto rounds = warm.front().latencies.size();
+      auto elapsed = elapsed_s();
+      if (rounds >= options.max_runs || elapsed >= options.max_seconds * n
+          || (rounds >= options.min_runs
+              && elapsed >= options.min_seconds * n))
+        break;
+      std::shuffle(order.begin(), order.end(), shuffle);
+      for (auto i : order) {
+        std::this_thread::sleep_for(options.idle_pause);
+        idle[i].add(run_once(round_sizes[i]));
+        warm[i].add(run_once(round_sizes[i]));
+      }
     }
+    std::map<uint32_t, profiled_size> result;
+    for (size_t i = 0; i < round_sizes.size(); ++i) {
+      auto& measured = result[round_sizes[i]];
+      measured.runs = uint32_t(warm[i].latencies.size());
+      measured.median_ms = summarize_latencies(warm[i].latencies).p50;
+      measured.rows.row = warm[i].row(round_sizes[i]);
+      measured.rows.idle_row = idle[i].row(round_sizes[i]);
+    }
+    return result;
+  };
+  auto first = measure_round(sizes);
+  std::map<uint32_t, size_rows> kept;
+  for (const auto& [b, measured] : first) {
+    kept[b] = measured.rows;
+    if (on_size)
+      on_size(measured);
+  }
+  if (options.refine_within > 0) {
+    std::map<uint32_t, profiled_size> last;
+    refine_batch_sizes(
+      kept, options.refine_within, options.max_sizes,
+      [&](const std::vector<uint32_t>& round_sizes) {
+        last = measure_round(round_sizes);
+        std::map<uint32_t, size_rows> rows;
+        for (const auto& [b, measured] : last)
+          rows[b] = measured.rows;
+        return rows;
+      },
+      [&](const placed_size& placed) {
+        if (!on_size)
+          return;
+        // The round's median in the kept rows' terms, as the rows are.
+        auto measured = last.at(placed.rows.row.batch_size);
+        measured.median_ms *= measured.rows.row.throughput_qps
+                              / placed.rows.row.throughput_qps;
+        measured.rows = placed.rows;
+        measured.departure = placed.departure;
+        measured.added = true;
+        on_size(measured);
+      });
   }
   profile result;
   result.hardware = options.hardware;
   result.cost = options.cost;
-  for (size_t i = 0; i < sizes.size(); ++i) {
-    profiled_size measured;
-    measured.runs = uint32_t(warm[i].latencies.size());
-    measured.median_ms = summarize_latencies(warm[i].latencies).p50;
-    measured.row = warm[i].row(sizes[i]);
-    measured.idle_row = idle[i].row(sizes[i]);
-    result.rows.push_back(measured.row);
-    result.idle_rows.push_back(measured.idle_row);
-    if (on_size)
-      on_size(measured);
+  for (const auto& [b, rows] : kept) {
+    result.rows.push_back(rows.row);
+    result.idle_rows.push_back(rows.idle_row);
   }
   if (options.handoff_requests > 0) {
     handoff_options probe;

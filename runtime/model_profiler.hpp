@@ -14,6 +14,7 @@
 
 #include "models/model_repository.hpp"
 #include "models/profile.hpp"
+#include "runtime/profile_refinement.hpp"
 
 namespace troupe {
 
@@ -37,6 +38,13 @@ struct profiler_options {
   /// (runtime/handoff_probe.hpp) for the profile, at half the batch-1
   /// throughput; 0 = neither measured.
   uint32_t handoff_requests = 1000;
+  /// Where a size halfway between two measured ones has a throughput more
+  /// than this share away from the line between them, the profile adds it,
+  /// and looks halfway on both sides of it in turn, in rounds of their own
+  /// (runtime/profile_refinement.hpp); 0: only `batch_sizes`.
+  double refine_within = 0.05;
+  /// At most this many batch sizes in all (the given ones and the added).
+  size_t max_sizes = 32;
   /// LibTorch intra-op threads while measuring (as a serving replica uses).
   int threads = 1;
   /// Fashion-MNIST folder: the inputs are its test images.
@@ -48,10 +56,13 @@ struct profiler_options {
 
 /// One measured batch size, for progress lines.
 struct profiled_size {
-  profile_row row;
-  profile_row idle_row;
+  size_rows rows;
   uint32_t runs = 0;
   double median_ms = 0;
+  /// Added between two measured sizes (runtime/profile_refinement.hpp):
+  /// its throughput over its neighbours' line, less 1; 0 for a given size.
+  double departure = 0;
+  bool added = false;
 };
 
 /// Measures `model`. Throws input_error for bad data or a model that does

@@ -628,6 +628,7 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   options.min_seconds = 0;
   options.max_runs = 3;
   options.handoff_requests = 20;
+  options.refine_within = 0;
   std::vector<uint32_t> runs;
   auto measured = measure_profile(model, options,
                                   [&runs](const profiled_size& x) {
@@ -689,6 +690,33 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);
   options.batch_sizes = {2, 4};
   BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);
+}
+
+BOOST_AUTO_TEST_CASE(a_profile_adds_sizes_off_the_line_between_given_ones) {
+  auto model = find_model(test::tiny_zoo::repository(), "logreg");
+  profiler_options options;
+  options.batch_sizes = {1, 4};
+  options.min_runs = 3;
+  options.min_seconds = 0;
+  options.max_runs = 3;
+  options.handoff_requests = 0;
+  // Any departure from the line at all (measured times are never exactly
+  // on it): 2, halfway from 1 to 4, then 3, halfway from 2 to 4.
+  options.refine_within = 1e-12;
+  std::vector<std::pair<uint32_t, bool>> reported;
+  auto measured = measure_profile(model, options, [&](const profiled_size& x) {
+    reported.emplace_back(x.rows.row.batch_size, x.added);
+  });
+  BOOST_REQUIRE_EQUAL(measured.rows.size(), 4u);
+  BOOST_REQUIRE_EQUAL(measured.idle_rows.size(), 4u);
+  for (uint32_t b = 1; b <= 4; ++b) {
+    BOOST_CHECK_EQUAL(measured.rows[b - 1].batch_size, b);
+    BOOST_CHECK_EQUAL(measured.idle_rows[b - 1].batch_size, b);
+    BOOST_CHECK_GT(measured.rows[b - 1].throughput_qps, 0);
+  }
+  BOOST_CHECK((reported
+               == std::vector<std::pair<uint32_t, bool>>{
+                 {1, false}, {4, false}, {2, true}, {3, true}}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
