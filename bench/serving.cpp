@@ -180,15 +180,23 @@ latency_summary summary_of(std::vector<double> xs) {
   return summarize_latencies(xs);
 }
 
-/// This machine's profile of `m` at batch sizes 1 to `largest` (powers of 2;
-/// for deadline batching and virtual time), written where the scenarios
+/// This machine's profile of `m` at batch sizes 1 to `largest` (powers of 2,
+/// and the sizes between them where the throughput leaves their line; for
+/// deadline batching and virtual time), or at `sizes_of`'s batch sizes
+/// (a quicker profile at sizes found before), written where the scenarios
 /// read it.
 profile measure(const setup& s, const repository_model& m, int threads,
-                uint32_t largest = batch) {
+                uint32_t largest = batch, const profile* sizes_of = nullptr) {
   profiler_options po;
   po.threads = threads;
-  for (uint32_t b = 1; b <= largest; b *= 2)
-    po.batch_sizes.push_back(b);
+  if (sizes_of) {
+    for (const auto& row : sizes_of->rows)
+      po.batch_sizes.push_back(row.batch_size);
+    po.refine_within = 0;
+  } else {
+    for (uint32_t b = 1; b <= largest; b *= 2)
+      po.batch_sizes.push_back(b);
+  }
   wait_for_quiet_machine();
   auto measured = measure_profile(m, po);
   write_file_atomically(s.folder + "/" + profile_file(m.name),
@@ -279,11 +287,12 @@ request_parts parts_of(const run_outcomes& outcomes,
 /// machine's speed drifts over minutes (the same profile, taken minutes
 /// apart, can differ by half), so each real run is paired with a profile
 /// measured just before it and a virtual run on that profile; the row shows
-/// the median pair.
+/// the median pair (at the batch sizes of `first`, the model's first
+/// profile in the bench).
 /// Returns the median pair's parts table row: where its requests' time went,
 /// virtual against real.
 std::string sim_to_real_row(const setup& s, const repository_model& m,
-                            int threads, int real_runs,
+                            const profile& first, int threads, int real_runs,
                             const std::string& load_name, double load) {
   auto keys = fmt::format("max_batch = {}", batch);
   struct pair {
@@ -308,7 +317,7 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
   };
   std::vector<pair> pairs;
   for (int i = 0; i < real_runs; ++i) {
-    auto measured = measure(s, m, threads);
+    auto measured = measure(s, m, threads, batch, &first);
     pair p;
     auto virtual_run = serve(s, load, 3.0, keys, clock_kind::virtual_time);
     p.virtual_ms = virtual_run.summary.latency_ms;
@@ -392,10 +401,11 @@ std::string sim_to_real_rows(setup s, const std::string& model,
   for (const auto& row : measured.rows)
     best = std::max(best, row.throughput_qps);
   auto keys = fmt::format("max_batch = {}", batch);
-  auto parts = sim_to_real_row(s, m, threads, real_runs, "50% busy",
+  auto parts = sim_to_real_row(s, m, measured, threads, real_runs,
+                               "50% busy",
                                rate_at_utilisation(s, keys, 0.5, best));
   return parts
-         + sim_to_real_row(s, m, threads, real_runs,
+         + sim_to_real_row(s, m, measured, threads, real_runs,
                            "half the best throughput", best / 2);
 }
 
