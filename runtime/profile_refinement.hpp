@@ -3,13 +3,13 @@
 // Where a profile needs more batch sizes than it was given. A profile's rows
 // are read between batch sizes on a straight line of throughput
 // (models/profile.hpp), and a model's throughput is not always near one: a
-// CPU library picks its kernels by the tensor's shape. Measured at every
-// size from 1 to 32 on a 2-core machine, the zoo's wide CNN ran batches of 3
-// at 14% under the line from 2 to 4, and batches of 21 to 32 a quarter
-// slower per image than batches of 20. Powers of two alone showed neither. So the profiler measures the size halfway between
-// two measured ones, and where its throughput departs from their line by
-// more than a tolerance, keeps it and looks halfway on both sides of it in
-// turn, until neighbours are one apart.
+// CPU library picks its kernels by the tensor's shape. Measured on a 2-core
+// machine, the zoo's wide CNN ran batches of 3 at 7% to 14% under the line
+// from 2 to 4, and batches of 21 to 32 a quarter slower per image than
+// batches of 20. Powers of two alone showed neither. So the profiler
+// measures the size halfway between two measured ones, and where its
+// throughput departs from their line by more than a tolerance, keeps it and
+// looks halfway on both sides of it in turn, until neighbours are one apart.
 //
 // A machine's speed drifts between such rounds (10 to 25% within minutes on
 // a shared host), so each round measures the halfway sizes together with
