@@ -45,7 +45,7 @@ int profile_command(const profile_command_options& options) {
     auto measured = measure_profile(model, po, [](const profiled_size& x) {
       std::cout << fmt::format(
         "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>6}{}\n",
-        x.rows.row.batch_size, x.median_ms, x.rows.row.p99_ms,
+        x.rows.row.batch_size, x.rows.median_ms, x.rows.row.p99_ms,
         x.rows.row.throughput_qps, x.rows.idle_row.p99_ms,
         x.rows.idle_row.throughput_qps, x.runs,
         x.added ? fmt::format("  added: {:+.0f}% off its neighbours' line",

@@ -112,7 +112,7 @@ profile measure_profile(const repository_model& model,
     for (size_t i = 0; i < round_sizes.size(); ++i) {
       auto& measured = result[round_sizes[i]];
       measured.runs = uint32_t(warm[i].latencies.size());
-      measured.median_ms = summarize_latencies(warm[i].latencies).p50;
+      measured.rows.median_ms = summarize_latencies(warm[i].latencies).p50;
       measured.rows.row = warm[i].row(round_sizes[i]);
       measured.rows.idle_row = idle[i].row(round_sizes[i]);
     }
@@ -139,10 +139,7 @@ profile measure_profile(const repository_model& model,
       [&](const placed_size& placed) {
         if (!on_size)
           return;
-        // The round's median in the kept rows' terms, as the rows are.
         auto measured = last.at(placed.rows.row.batch_size);
-        measured.median_ms *= measured.rows.row.throughput_qps
-                              / placed.rows.row.throughput_qps;
         measured.rows = placed.rows;
         measured.departure = placed.departure;
         measured.added = true;

@@ -58,7 +58,6 @@ struct profiler_options {
 struct profiled_size {
   size_rows rows;
   uint32_t runs = 0;
-  double median_ms = 0;
   /// Added between two measured sizes (runtime/profile_refinement.hpp):
   /// its throughput over its neighbours' line, less 1; 0 for a given size.
   double departure = 0;

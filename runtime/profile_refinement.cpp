@@ -17,6 +17,15 @@ profile_row rescaled(const profile_row& row, double now_qps,
           std::round(row.throughput_qps * faster * 10) / 10};
 }
 
+double median_qps(const size_rows& x) {
+  return 1000 * double(x.row.batch_size) / x.median_ms;
+}
+
+/// A row whose throughput is the median pass's.
+profile_row median_row(const size_rows& x) {
+  return {x.row.batch_size, 0, median_qps(x)};
+}
+
 } // namespace
 
 double on_line_qps(const profile_row& lo, const profile_row& hi, uint32_t b) {
@@ -29,13 +38,16 @@ placed_size place_between(const size_rows& lo, const size_rows& hi,
                           const size_rows& hi_now) {
   auto b = mid_now.row.batch_size;
   auto now_qps = on_line_qps(lo_now.row, hi_now.row, b);
-  auto now_idle_qps = on_line_qps(lo_now.idle_row, hi_now.idle_row, b);
+  auto kept_qps = on_line_qps(lo.row, hi.row, b);
   placed_size result;
-  result.departure = mid_now.row.throughput_qps / now_qps - 1;
-  result.rows.row = rescaled(mid_now.row, now_qps,
-                             on_line_qps(lo.row, hi.row, b));
-  result.rows.idle_row = rescaled(mid_now.idle_row, now_idle_qps,
-                                  on_line_qps(lo.idle_row, hi.idle_row, b));
+  result.departure = median_qps(mid_now)
+                       / on_line_qps(median_row(lo_now), median_row(hi_now), b)
+                     - 1;
+  result.rows.row = rescaled(mid_now.row, now_qps, kept_qps);
+  result.rows.idle_row = rescaled(
+    mid_now.idle_row, on_line_qps(lo_now.idle_row, hi_now.idle_row, b),
+    on_line_qps(lo.idle_row, hi.idle_row, b));
+  result.rows.median_ms = mid_now.median_ms * now_qps / kept_qps;
   return result;
 }
 

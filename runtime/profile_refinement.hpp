@@ -27,10 +27,11 @@
 namespace troupe {
 
 /// One batch size's rows as the profiler measures them: right after another
-/// pass, and after an idle pause.
+/// pass, and after an idle pause; and the median of the first.
 struct size_rows {
   profile_row row;
   profile_row idle_row;
+  double median_ms = 0;
 };
 
 /// The throughput at batch size `b` on the straight line between two rows
@@ -41,10 +42,13 @@ double on_line_qps(const profile_row& lo, const profile_row& hi, uint32_t b);
 struct placed_size {
   /// Its rows, scaled by how much slower or faster the round's line from
   /// its neighbours was than the kept line from them (throughput up, p99
-  /// down, or the reverse), the idle rows by their own lines; rounded as
-  /// the profiler rounds (0.1 us, 0.1 q/s).
+  /// and median down, or the reverse), the idle rows by their own lines;
+  /// rounded as the profiler rounds (0.1 us, 0.1 q/s).
   size_rows rows;
-  /// Its throughput over the round's line, less 1 (-0.14: 14% under it).
+  /// Its throughput over the round's line, less 1 (-0.14: 14% under it),
+  /// by the median pass (b / median_ms): a mean moves with a stall of the
+  /// machine, and one 16 ms stall among 200 passes of 0.3 ms puts a mean
+  /// 25% off the line.
   double departure = 0;
 };
 

@@ -23,10 +23,13 @@ double pass_ms(uint32_t b) {
   return ms;
 }
 
-/// Its rows on a machine `slower` times slower than the first round's.
+/// Its rows on a machine `slower` times slower than the first round's (the
+/// median pass takes the mean's time).
 size_rows rows_of(uint32_t b, double slower = 1) {
   auto ms = pass_ms(b) * slower;
-  return {{b, 1.5 * ms, 1000 * b / ms}, {b, 1.8 * ms, 1000 * b / (1.2 * ms)}};
+  return {{b, 1.5 * ms, 1000 * b / ms},
+          {b, 1.8 * ms, 1000 * b / (1.2 * ms)},
+          ms};
 }
 
 std::map<uint32_t, size_rows> given(const std::vector<uint32_t>& sizes) {
@@ -96,6 +99,7 @@ BOOST_AUTO_TEST_CASE(sizes_off_the_line_are_added_until_neighbours_are_one_apart
     sizes.push_back(b);
     check_row(rows.row, rows_of(b).row);
     check_row(rows.idle_row, rows_of(b).idle_row);
+    BOOST_CHECK_CLOSE(rows.median_ms, pass_ms(b), 0.01);
   }
   BOOST_CHECK((sizes == std::vector<uint32_t>{1, 2, 3, 4, 8, 12, 13, 14, 16}));
 }
@@ -106,12 +110,23 @@ BOOST_AUTO_TEST_CASE(a_straight_model_gets_no_sizes_and_a_cap_stops_a_bent_one) 
     std::map<uint32_t, size_rows> result;
     for (auto b : sizes) {
       auto ms = 0.2 + 0.1 * b;
-      result[b] = {{b, ms, 1000 * b / ms}, {b, ms, 1000 * b / ms}};
+      result[b] = {{b, ms, 1000 * b / ms}, {b, ms, 1000 * b / ms}, ms};
     }
     return result;
   };
   auto on_line = straight({1, 2, 4, 8});
   BOOST_CHECK_EQUAL(refine_batch_sizes(on_line, 0.05, 32, straight, {}), 1);
+  BOOST_CHECK_EQUAL(on_line.size(), 4u);
+  // A stall in the round that measured 3: its mean 30% longer, its median
+  // pass on the line. Judged by the median, it is not added.
+  auto stalled = [&](const std::vector<uint32_t>& sizes) {
+    auto result = straight(sizes);
+    if (result.count(3))
+      result[3].row.throughput_qps /= 1.3;
+    return result;
+  };
+  on_line = straight({1, 2, 4, 8});
+  refine_batch_sizes(on_line, 0.05, 32, stalled, {});
   BOOST_CHECK_EQUAL(on_line.size(), 4u);
   // Within 30%, the bent model's departures (at most 15.5%) add nothing.
   drifting_machine machine;
