@@ -141,7 +141,7 @@ double loop_throughput(const repository_model& m, size_t requests,
 
 /// The machine's speed now against when `p` was profiled: batch-1 passes
 /// measured as the profile measures its rows (a pass after a 1 ms pause,
-/// then one right after it), for a tenth of a second; the profile's
+/// then one right after it), 100 of each; the profile's
 /// batch-1 time over theirs (1: as profiled; 0.9: passes take 11% longer).
 /// Stolen CPU and interrupted threads do not show a slower core: another
 /// tenant's load on the shared caches or a lower clock frequency do not

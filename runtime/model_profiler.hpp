@@ -2,9 +2,11 @@
 
 // Measures a repository model on this machine, as a replica runs it (the
 // payloads of real test images gathered into a batch, the forward pass, the
-// probabilities): per batch size, the p99 latency and the throughput. The
-// result is a profile in the scenario's format, so that profile -> plan ->
-// run works on real models.
+// probabilities): per batch size, the p99 latency and the throughput, at the
+// given batch sizes and at those between them where the throughput leaves
+// the line the given ones draw (runtime/profile_refinement.hpp). The result
+// is a profile in the scenario's format, so that profile -> plan -> run
+// works on real models.
 
 #include <chrono>
 #include <cstdint>
