@@ -39,15 +39,21 @@ int profile_command(const profile_command_options& options) {
                         "{:g}% off their line",
                         options.refine_within_percent)
           : "");
-    std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>6}\n",
-                             "batch", "p50 ms", "p99 ms", "throughput q/s",
-                             "idle: p99 ms", "throughput q/s", "runs");
+    std::cout << fmt::format(
+      "{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>17} {:>15} {:>6}\n",
+      "batch", "p50 ms", "p99 ms", "throughput q/s", "idle: p99 ms",
+      "throughput q/s", "switch: p99 ms", "throughput q/s", "runs");
     auto measured = measure_profile(model, po, [](const profiled_size& x) {
+      const auto& switched = x.rows.switch_row;
       std::cout << fmt::format(
-        "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>6}{}\n",
+        "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>17} "
+        "{:>15} {:>6}{}\n",
         x.rows.row.batch_size, x.rows.median_ms, x.rows.row.p99_ms,
         x.rows.row.throughput_qps, x.rows.idle_row.p99_ms,
-        x.rows.idle_row.throughput_qps, x.runs,
+        x.rows.idle_row.throughput_qps,
+        switched ? fmt::format("{:.3f}", switched->p99_ms) : "-",
+        switched ? fmt::format("{:.1f}", switched->throughput_qps) : "-",
+        x.runs,
         x.added ? fmt::format("  added: {:+.0f}% off its neighbours' line",
                               100 * x.departure)
                 : "")

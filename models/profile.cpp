@@ -104,6 +104,23 @@ double profile::p99_ms_after(uint32_t b, caf::timespan idle) const {
   return share == 0 ? busy : busy + share * (p99_ms(b, true) - busy);
 }
 
+caf::timespan profile::switch_extra(uint32_t b) const {
+  if (switch_rows.empty())
+    return caf::timespan{0};
+  auto switched_ms = 1000.0 * double(b)
+                     / interpolate(switch_rows, b,
+                                   &profile_row::throughput_qps);
+  auto extra = from_ms(switched_ms) - service_time(b, false);
+  return std::max(extra, caf::timespan{0});
+}
+
+double profile::switch_extra_p99_ms(uint32_t b) const {
+  if (switch_rows.empty())
+    return 0;
+  return std::max(0.0, interpolate(switch_rows, b, &profile_row::p99_ms)
+                         - p99_ms(b, false));
+}
+
 profile sequential_sum(const std::vector<profile>& members) {
   profile result;
   result.hardware = members.front().hardware;
@@ -120,23 +137,31 @@ profile sequential_sum(const std::vector<profile>& members) {
     for (const auto& row : m.rows)
       sizes.insert(row.batch_size);
   }
-  bool idle = std::all_of(members.begin(), members.end(),
-                          [](const profile& m) { return !m.idle_rows.empty(); });
-  auto summed = [&](uint32_t b, bool after_idle) {
+  using rows_member = std::vector<profile_row> profile::*;
+  auto all_have = [&](rows_member rows) {
+    return std::all_of(members.begin(), members.end(),
+                       [rows](const profile& m) { return !(m.*rows).empty(); });
+  };
+  bool idle = all_have(&profile::idle_rows);
+  bool switched = all_have(&profile::switch_rows);
+  auto summed = [&](uint32_t b, rows_member rows) {
     double ms = 0;
     double p99_ms = 0;
     for (const auto& m : members) {
-      ms += 1000.0 * double(b) / m.throughput_qps(b, after_idle);
-      p99_ms += m.p99_ms(b, after_idle);
+      ms += 1000.0 * double(b)
+            / interpolate(m.*rows, b, &profile_row::throughput_qps);
+      p99_ms += interpolate(m.*rows, b, &profile_row::p99_ms);
     }
     return profile_row{b, p99_ms, 1000.0 * double(b) / ms};
   };
   for (auto b : sizes) {
     if (b > largest)
       break;
-    result.rows.push_back(summed(b, false));
+    result.rows.push_back(summed(b, &profile::rows));
     if (idle)
-      result.idle_rows.push_back(summed(b, true));
+      result.idle_rows.push_back(summed(b, &profile::idle_rows));
+    if (switched)
+      result.switch_rows.push_back(summed(b, &profile::switch_rows));
   }
   if (idle && std::any_of(members.begin(), members.end(),
                           [](const profile& m) {

@@ -101,6 +101,13 @@ struct profile {
   /// The same batch sizes, measured on passes that follow an idle wait;
   /// empty when not measured (then `rows` hold for every pass).
   std::vector<profile_row> idle_rows;
+  /// The same batch sizes, measured on passes right after a pass of another
+  /// size; empty when not measured (then a change of size costs nothing).
+  /// The rows are passes right after one of the same size, and a CPU pass
+  /// after a pass of another size took 15% longer at batch 1 (the small
+  /// CNN, served near saturation, where greedy batching changes the size
+  /// from one batch to the next four times in five).
+  std::vector<profile_row> switch_rows;
   /// How the idle rows' extra time grows with the idle wait, by increasing
   /// wait (between points linearly, from no share at no wait; the last
   /// point's share beyond it). Empty: a pass after any idle wait takes the
@@ -151,26 +158,36 @@ struct profile {
   /// Its p99: the rows' and the idle rows' p99s, weighted by
   /// idle_tail_share(idle).
   double p99_ms_after(uint32_t b, caf::timespan idle) const;
+
+  /// What a pass of b pays on top when the pass before it had another
+  /// size: the switch rows' mean time over the rows' (0 without switch
+  /// rows, never below 0).
+  caf::timespan switch_extra(uint32_t b) const;
+
+  /// Likewise for the p99, in ms.
+  double switch_extra_p99_ms(uint32_t b) const;
 };
 
 inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
-         && x.idle_rows == y.idle_rows && x.idle_curve == y.idle_curve
+         && x.idle_rows == y.idle_rows && x.switch_rows == y.switch_rows
+         && x.idle_curve == y.idle_curve
          && x.handoff == y.handoff && x.client_hop == y.client_hop;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
-           x.idle_rows, x.idle_curve, x.handoff, x.client_hop);
+           x.idle_rows, x.switch_rows, x.idle_curve, x.handoff,
+           x.client_hop);
 }
 
 /// The profile of one replica that runs every member on each batch, one
 /// after the other (an ensemble): at each batch size any member profiles,
 /// up to the smallest largest batch, the service times add up, and so do
 /// the p99s (exact for one member; for several, an upper bound: their slow
-/// passes need not coincide); idle rows likewise when every member has
-/// them. Its hardware and cost are the first member's (they share the
+/// passes need not coincide); idle rows and switch rows likewise when
+/// every member has them. Its hardware and cost are the first member's (they share the
 /// replica's hardware); its idle curve at each member's wait is the
 /// members' shares weighted by what their idle rows add at batch size 1
 /// (the tail shares by what they add to the p99).

@@ -47,10 +47,18 @@ service_time_model::service_time_model(service_time_spec spec)
 caf::timespan service_time_model::operator()(const profile& p, uint32_t b,
                                              caf::timespan idle) {
   auto mean = p.service_time_after(b, idle);
+  auto p99_ms = p.p99_ms_after(b, idle);
+  auto switched = last_size_ != 0 && last_size_ != b;
+  last_size_ = b;
+  if (switched) {
+    // The clock holds the longest duration a scenario may state.
+    mean = std::min(mean + p.switch_extra(b), max_scenario_duration);
+    p99_ms += p.switch_extra_p99_ms(b);
+  }
   if (kind_ == service_time_kind::mean)
     return mean;
   auto mean_ms = to_ms(mean);
-  auto sigma = lognormal_sigma(mean_ms, p.p99_ms_after(b, idle));
+  auto sigma = lognormal_sigma(mean_ms, p99_ms);
   if (sigma == 0)
     return mean;
   // exp(s N - s^2 / 2) has mean 1.

@@ -60,7 +60,9 @@ public:
 
   /// The time to serve a batch of `b` on `p` after an idle wait of `idle`
   /// (0: right after another batch), by the profile's idle rows and idle
-  /// curve (precondition: 1 <= b <= p.max_batch()).
+  /// curve, and its switch rows where the batch before (the last one this
+  /// model drew for) had another size (precondition: 1 <= b <=
+  /// p.max_batch()).
   caf::timespan operator()(const profile& p, uint32_t b,
                            caf::timespan idle = caf::timespan{0});
 
@@ -71,6 +73,8 @@ public:
 
 private:
   service_time_kind kind_;
+  /// The size of the batch drawn for last; 0 before the first.
+  uint32_t last_size_ = 0;
   std::mt19937_64 random_;
   std::normal_distribution<double> normal_;
 };

@@ -57,11 +57,12 @@ profile measure_profile(const repository_model& model,
     return std::chrono::duration<double, std::milli>(clock::now() - start)
       .count();
   };
-  // Rounds that run every batch size twice, in a new order each round: once
-  // after an idle pause (as a replica below saturation starts a batch) and
-  // once right after that (as a replica with work queued). A slow spell of
-  // the machine (another tenant, a frequency change) then slows every size
-  // alike instead of one row.
+  // Rounds that run every batch size three times, in a new order each
+  // round: once after an idle pause (as a replica below saturation starts a
+  // batch), once right after that (as a replica with work queued), and once
+  // right after the size before it in the round (as a replica whose batch
+  // size changed). A slow spell of the machine (another tenant, a frequency
+  // change) then slows every size alike instead of one row.
   struct series {
     std::vector<double> latencies;
     double total_ms = 0;
@@ -86,6 +87,7 @@ profile measure_profile(const repository_model& model,
         run_once(b);
     std::vector<series> warm(round_sizes.size());
     std::vector<series> idle(round_sizes.size());
+    std::vector<series> switched(round_sizes.size());
     std::vector<size_t> order(round_sizes.size());
     for (size_t i = 0; i < order.size(); ++i)
       order[i] = i;
@@ -102,10 +104,15 @@ profile measure_profile(const repository_model& model,
               && elapsed >= options.min_seconds * n))
         break;
       std::shuffle(order.begin(), order.end(), shuffle);
-      for (auto i : order) {
+      for (size_t k = 0; k < order.size(); ++k) {
+        auto i = order[k];
         std::this_thread::sleep_for(options.idle_pause);
         idle[i].add(run_once(round_sizes[i]));
         warm[i].add(run_once(round_sizes[i]));
+        if (order.size() > 1) {
+          auto next = order[(k + 1) % order.size()];
+          switched[next].add(run_once(round_sizes[next]));
+        }
       }
     }
     std::map<uint32_t, profiled_size> result;
@@ -115,6 +122,8 @@ profile measure_profile(const repository_model& model,
       measured.rows.median_ms = summarize_latencies(warm[i].latencies).p50;
       measured.rows.row = warm[i].row(round_sizes[i]);
       measured.rows.idle_row = idle[i].row(round_sizes[i]);
+      if (!switched[i].latencies.empty())
+        measured.rows.switch_row = switched[i].row(round_sizes[i]);
     }
     return result;
   };
@@ -152,7 +161,12 @@ profile measure_profile(const repository_model& model,
   for (const auto& [b, rows] : kept) {
     result.rows.push_back(rows.row);
     result.idle_rows.push_back(rows.idle_row);
+    if (rows.switch_row)
+      result.switch_rows.push_back(*rows.switch_row);
   }
+  // Switch rows at every size or none (a profile of one size has none).
+  if (result.switch_rows.size() != result.rows.size())
+    result.switch_rows.clear();
   if (options.handoff_requests > 0) {
     handoff_options probe;
     probe.rate_qps = result.rows.front().throughput_qps / 2;

@@ -24,9 +24,11 @@ struct profiler_options {
   /// Batch sizes to measure, ascending; empty = 1, 2, 4, ... up to the
   /// model's max_batch.
   std::vector<uint32_t> batch_sizes;
-  /// Every batch size runs twice per round, in a shuffled order: after an
-  /// idle pause of `idle_pause` (the profile's idle rows) and right after
-  /// that (its rows). Rounds go on until each size has at least `min_runs`
+  /// Every batch size runs three times per round, in a shuffled order:
+  /// after an idle pause of `idle_pause` (the profile's idle rows), right
+  /// after that (its rows), and right after the size before it in the
+  /// round (its switch rows, where there are two sizes or more). Rounds go
+  /// on until each size has at least `min_runs`
   /// of each and the rounds took `min_seconds` per size, and stop at
   /// `max_runs` or `max_seconds` per size (after a warm-up of five runs
   /// each).

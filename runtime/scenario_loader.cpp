@@ -629,7 +629,8 @@ private:
   profile load_profile(const toml::node& n, const std::string& at) const {
     const auto& t = table(n, at);
     check_keys(t,
-               {"hardware", "cost", "rows", "idle_rows", "idle_curve",
+               {"hardware", "cost", "rows", "idle_rows", "switch_rows",
+                "idle_curve",
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
                 "client_hop_p99_ms"},
                at + ".");
@@ -639,17 +640,8 @@ private:
     p.cost = non_negative(require(t, "cost", at + ".cost"), at + ".cost");
     p.rows = load_rows(array(require(t, "rows", at + ".rows"), at + ".rows"),
                        at + ".rows");
-    if (auto idle = t.get("idle_rows")) {
-      const auto& rows = array(*idle, at + ".idle_rows");
-      p.idle_rows = load_rows(rows, at + ".idle_rows");
-      auto same_size = [](const profile_row& x, const profile_row& y) {
-        return x.batch_size == y.batch_size;
-      };
-      if (!std::equal(p.rows.begin(), p.rows.end(), p.idle_rows.begin(),
-                      p.idle_rows.end(), same_size))
-        fail(&rows, at + ".idle_rows",
-             "idle rows list the batch sizes of rows, in the same order");
-    }
+    p.idle_rows = load_rows_like_rows(t, at, "idle_rows", p.rows);
+    p.switch_rows = load_rows_like_rows(t, at, "switch_rows", p.rows);
     if (auto curve = t.get("idle_curve")) {
       auto field = at + ".idle_curve";
       if (p.idle_rows.empty())
@@ -659,6 +651,28 @@ private:
     p.handoff = load_handoff(t, at, "handoff");
     p.client_hop = load_handoff(t, at, "client_hop");
     return p;
+  }
+
+  /// A profile's optional second set of rows `key` (empty when absent), at
+  /// the batch sizes of `rows`.
+  std::vector<profile_row>
+  load_rows_like_rows(const toml::table& t, const std::string& at,
+                      const std::string& key,
+                      const std::vector<profile_row>& rows) const {
+    auto n = t.get(key);
+    if (!n)
+      return {};
+    auto field = at + "." + key;
+    const auto& those = array(*n, field);
+    auto result = load_rows(those, field);
+    auto same_size = [](const profile_row& x, const profile_row& y) {
+      return x.batch_size == y.batch_size;
+    };
+    if (!std::equal(rows.begin(), rows.end(), result.begin(), result.end(),
+                    same_size))
+      fail(&those, field,
+           "'" + key + "' list the batch sizes of rows, in the same order");
+    return result;
   }
 
   /// A profile's `<name>_ms` and `<name>_p99_ms`.

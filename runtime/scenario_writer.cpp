@@ -189,6 +189,8 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       write_rows(out, "rows", p->rows);
       if (!p->idle_rows.empty())
         write_rows(out, "idle_rows", p->idle_rows);
+      if (!p->switch_rows.empty())
+        write_rows(out, "switch_rows", p->switch_rows);
       if (!p->idle_curve.empty()) {
         out << "  idle_curve = [";
         for (size_t i = 0; i < p->idle_curve.size(); ++i)
