@@ -39,21 +39,15 @@ int profile_command(const profile_command_options& options) {
                         "{:g}% off their line",
                         options.refine_within_percent)
           : "");
-    std::cout << fmt::format(
-      "{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>17} {:>15} {:>6}\n",
-      "batch", "p50 ms", "p99 ms", "throughput q/s", "idle: p99 ms",
-      "throughput q/s", "switch: p99 ms", "throughput q/s", "runs");
+    std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>6}\n",
+                             "batch", "p50 ms", "p99 ms", "throughput q/s",
+                             "idle: p99 ms", "throughput q/s", "runs");
     auto measured = measure_profile(model, po, [](const profiled_size& x) {
-      const auto& switched = x.rows.switch_row;
       std::cout << fmt::format(
-        "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>17} "
-        "{:>15} {:>6}{}\n",
+        "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>6}{}\n",
         x.rows.row.batch_size, x.rows.median_ms, x.rows.row.p99_ms,
         x.rows.row.throughput_qps, x.rows.idle_row.p99_ms,
-        x.rows.idle_row.throughput_qps,
-        switched ? fmt::format("{:.3f}", switched->p99_ms) : "-",
-        switched ? fmt::format("{:.1f}", switched->throughput_qps) : "-",
-        x.runs,
+        x.rows.idle_row.throughput_qps, x.runs,
         x.added ? fmt::format("  added: {:+.0f}% off its neighbours' line",
                               100 * x.departure)
                 : "")
@@ -81,6 +75,21 @@ int profile_command(const profile_command_options& options) {
                    "rows' extra time/of their extra p99):"
                 << points << "\n";
     }
+    if (measured.switch_rows.empty()) {
+      std::cout << "switch rows: none (under 30 passes after a pass of the "
+                   "same size and 30 after one of another, at every size)\n";
+    } else {
+      std::string factors;
+      for (size_t i = 0; i < measured.rows.size(); ++i)
+        factors += fmt::format(
+          " {} x{:.2f},", measured.rows[i].batch_size,
+          measured.rows[i].throughput_qps
+            / measured.switch_rows[i].throughput_qps);
+      factors.pop_back();
+      std::cout << "switch rows (a pass right after a batch of another size "
+                   "takes, per batch size):"
+                << factors << "\n";
+    }
     if (!options.out_file.empty()) {
       auto comment = fmt::format(
         "Measured by `troupe profile {}` ({} LibTorch thread{} per forward).\n"
@@ -91,7 +100,8 @@ int profile_command(const profile_command_options& options) {
         "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
         "virtual time charges twice per batch; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
-        "per request (docs/models.md). Name this file in a scenario's\n"
+        "per request; switch_rows: passes right after a batch of another\n"
+        "size (docs/models.md). Name this file in a scenario's\n"
         "model_files, and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);

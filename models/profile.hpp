@@ -101,13 +101,6 @@ struct profile {
   /// The same batch sizes, measured on passes that follow an idle wait;
   /// empty when not measured (then `rows` hold for every pass).
   std::vector<profile_row> idle_rows;
-  /// The same batch sizes, measured on passes right after a pass of another
-  /// size; empty when not measured (then a change of size costs nothing).
-  /// The rows are passes right after one of the same size, and a CPU pass
-  /// after a pass of another size took 15% longer at batch 1 (the small
-  /// CNN, served near saturation, where greedy batching changes the size
-  /// from one batch to the next four times in five).
-  std::vector<profile_row> switch_rows;
   /// How the idle rows' extra time grows with the idle wait, by increasing
   /// wait (between points linearly, from no share at no wait; the last
   /// point's share beyond it). Empty: a pass after any idle wait takes the
@@ -122,6 +115,13 @@ struct profile {
   /// replica's own thread): in virtual time a request reaches a root stage
   /// one client hop after it was sent.
   handoff_time client_hop{};
+  /// The same batch sizes, for passes right after a batch of another size
+  /// (runtime/switch_cost.hpp); empty when not measured (then a change of
+  /// size costs nothing). The rows are passes right after one of the same
+  /// size, and served near saturation, where greedy batching changes the
+  /// size from one batch to the next four times in five, the small CNN's
+  /// batch-1 passes took 15% longer after a batch of another size.
+  std::vector<profile_row> switch_rows{};
 
   bool empty() const {
     return rows.empty();
@@ -178,8 +178,8 @@ inline bool operator==(const profile& x, const profile& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
-           x.idle_rows, x.switch_rows, x.idle_curve, x.handoff,
-           x.client_hop);
+           x.idle_rows, x.idle_curve, x.handoff, x.client_hop,
+           x.switch_rows);
 }
 
 /// The profile of one replica that runs every member on each batch, one

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <vector>
 
 #include <unistd.h>
@@ -29,9 +30,10 @@ std::string probe_scenario(const repository_model& model,
     "[workload]\nkind = \"poisson\"\nrate_qps = {}\ncount = {}\n"
     "[inputs]\ndir = {}\n"
     "[[stages]]\nname = \"m\"\nkind = \"torch\"\nmodel = {}\n"
-    "max_batch = 1\ninputs = [\"source\"]\n",
+    "max_batch = {}\ninputs = [\"source\"]\n",
     toml_quoted(repository.string()), options.rate_qps, options.requests,
-    toml_quoted(options.data_dir), toml_quoted(model.name));
+    toml_quoted(options.data_dir), toml_quoted(model.name),
+    options.max_batch);
 }
 
 } // namespace
@@ -57,12 +59,15 @@ serving_probe probe_serving(const repository_model& model,
   fs::remove_all(folder);
   std::vector<double> handoffs_ms;
   std::vector<double> hops_ms;
+  // One visit per batch: its requests share the batch's stamps.
   std::vector<stage_visit> visits;
+  std::set<uint32_t> batches;
   for (const auto& rec : run.outcomes.records) {
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
       continue;
     const auto& visit = rec.req.trace.back();
-    visits.push_back(visit);
+    if (batches.insert(visit.batch_id).second)
+      visits.push_back(visit);
     auto to_replica = visit.finish - visit.compute - visit.dequeue;
     auto to_sink = rec.finish - visit.finish;
     handoffs_ms.push_back(to_ms(to_replica));
@@ -90,8 +95,9 @@ serving_probe probe_serving(const repository_model& model,
     auto before = visits[i - 1].finish;
     auto start = visits[i].finish - visits[i].compute;
     result.passes.push_back({visits[i].dequeue <= before,
-                             to_ms(start - before),
-                             to_ms(visits[i].compute)});
+                             to_ms(start - before), to_ms(visits[i].compute),
+                             visits[i].batch_size,
+                             visits[i - 1].batch_size});
   }
   return result;
 }

@@ -34,6 +34,8 @@ struct handoff_options {
   /// Requests served; their arrivals are Poisson at `rate_qps`.
   uint32_t requests = 1000;
   double rate_qps = 1000;
+  /// The replica's largest batch (greedy batching).
+  uint32_t max_batch = 1;
   /// Fashion-MNIST folder: the requests carry its test images.
   std::string data_dir = "/usr/share/datasets/fashion-mnist";
 };
@@ -43,7 +45,8 @@ struct serving_probe {
   /// Each request's time from the client's send to the frontend's queue.
   handoff_time client_hop;
   /// The replica's passes, in the order it served them (the first apart):
-  /// the idle curve's data.
+  /// the idle curve's data, and with batches of more than one, the switch
+  /// rows' (runtime/switch_cost.hpp).
   std::vector<served_pass> passes;
 };
 

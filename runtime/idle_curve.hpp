@@ -12,6 +12,7 @@
 // thread, and its core may have run that thread meanwhile). Sleeping in a
 // loop for as long gave much less.
 
+#include <cstdint>
 #include <vector>
 
 #include "models/profile.hpp"
@@ -20,12 +21,14 @@ namespace troupe {
 
 /// One served batch: whether it was sent ahead (it waited at the replica
 /// and started as the batch before finished), the idle wait before it
-/// otherwise (since the batch before finished, hand-off included), and its
-/// forward pass, in ms.
+/// otherwise (since the batch before finished, hand-off included), its
+/// forward pass, in ms, and its size and the size of the batch before it.
 struct served_pass {
   bool sent_ahead = false;
   double wait_ms = 0;
   double ms = 0;
+  uint32_t size = 1;
+  uint32_t previous_size = 1;
 };
 
 /// The idle curve from one replica's passes at batch size 1, against the

@@ -19,6 +19,7 @@
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
+#include "runtime/switch_cost.hpp"
 
 namespace troupe {
 
@@ -57,12 +58,11 @@ profile measure_profile(const repository_model& model,
     return std::chrono::duration<double, std::milli>(clock::now() - start)
       .count();
   };
-  // Rounds that run every batch size three times, in a new order each
-  // round: once after an idle pause (as a replica below saturation starts a
-  // batch), once right after that (as a replica with work queued), and once
-  // right after the size before it in the round (as a replica whose batch
-  // size changed). A slow spell of the machine (another tenant, a frequency
-  // change) then slows every size alike instead of one row.
+  // Rounds that run every batch size twice, in a new order each round: once
+  // after an idle pause (as a replica below saturation starts a batch) and
+  // once right after that (as a replica with work queued). A slow spell of
+  // the machine (another tenant, a frequency change) then slows every size
+  // alike instead of one row.
   struct series {
     std::vector<double> latencies;
     double total_ms = 0;
@@ -87,7 +87,6 @@ profile measure_profile(const repository_model& model,
         run_once(b);
     std::vector<series> warm(round_sizes.size());
     std::vector<series> idle(round_sizes.size());
-    std::vector<series> switched(round_sizes.size());
     std::vector<size_t> order(round_sizes.size());
     for (size_t i = 0; i < order.size(); ++i)
       order[i] = i;
@@ -104,15 +103,10 @@ profile measure_profile(const repository_model& model,
               && elapsed >= options.min_seconds * n))
         break;
       std::shuffle(order.begin(), order.end(), shuffle);
-      for (size_t k = 0; k < order.size(); ++k) {
-        auto i = order[k];
+      for (auto i : order) {
         std::this_thread::sleep_for(options.idle_pause);
         idle[i].add(run_once(round_sizes[i]));
         warm[i].add(run_once(round_sizes[i]));
-        if (order.size() > 1) {
-          auto next = order[(k + 1) % order.size()];
-          switched[next].add(run_once(round_sizes[next]));
-        }
       }
     }
     std::map<uint32_t, profiled_size> result;
@@ -122,8 +116,6 @@ profile measure_profile(const repository_model& model,
       measured.rows.median_ms = summarize_latencies(warm[i].latencies).p50;
       measured.rows.row = warm[i].row(round_sizes[i]);
       measured.rows.idle_row = idle[i].row(round_sizes[i]);
-      if (!switched[i].latencies.empty())
-        measured.rows.switch_row = switched[i].row(round_sizes[i]);
     }
     return result;
   };
@@ -161,12 +153,7 @@ profile measure_profile(const repository_model& model,
   for (const auto& [b, rows] : kept) {
     result.rows.push_back(rows.row);
     result.idle_rows.push_back(rows.idle_row);
-    if (rows.switch_row)
-      result.switch_rows.push_back(*rows.switch_row);
   }
-  // Switch rows at every size or none (a profile of one size has none).
-  if (result.switch_rows.size() != result.rows.size())
-    result.switch_rows.clear();
   if (options.handoff_requests > 0) {
     handoff_options probe;
     probe.rate_qps = result.rows.front().throughput_qps / 2;
@@ -179,6 +166,16 @@ profile measure_profile(const repository_model& model,
     result.handoff = served.handoff;
     result.client_hop = served.client_hop;
     result.idle_curve = idle_curve_from(served.passes, result);
+    // Then with greedy batching at the batch-1 throughput, where batches of
+    // several sizes form: what a change of size costs.
+    if (result.max_batch() > 1) {
+      auto batching = probe;
+      batching.max_batch = result.max_batch();
+      batching.rate_qps = result.rows.front().throughput_qps;
+      batching.requests = 2 * probe.requests;
+      result.switch_rows
+        = switch_rows_from(probe_serving(model, batching).passes, result);
+    }
   }
   return result;
 }

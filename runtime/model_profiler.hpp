@@ -24,11 +24,9 @@ struct profiler_options {
   /// Batch sizes to measure, ascending; empty = 1, 2, 4, ... up to the
   /// model's max_batch.
   std::vector<uint32_t> batch_sizes;
-  /// Every batch size runs three times per round, in a shuffled order:
-  /// after an idle pause of `idle_pause` (the profile's idle rows), right
-  /// after that (its rows), and right after the size before it in the
-  /// round (its switch rows, where there are two sizes or more). Rounds go
-  /// on until each size has at least `min_runs`
+  /// Every batch size runs twice per round, in a shuffled order: after an
+  /// idle pause of `idle_pause` (the profile's idle rows) and right after
+  /// that (its rows). Rounds go on until each size has at least `min_runs`
   /// of each and the rounds took `min_seconds` per size, and stop at
   /// `max_runs` or `max_seconds` per size (after a warm-up of five runs
   /// each).
@@ -40,7 +38,9 @@ struct profiler_options {
   /// Requests (at most; about two seconds' worth) of the real-time run that
   /// measures the runtime's hand-off and the idle curve
   /// (runtime/handoff_probe.hpp) for the profile, at half the batch-1
-  /// throughput; 0 = neither measured.
+  /// throughput; twice as many in a second run with greedy batching at the
+  /// batch-1 throughput, for the switch rows (runtime/switch_cost.hpp);
+  /// 0 = none of them measured.
   uint32_t handoff_requests = 1000;
   /// Where a size halfway between two measured ones has a throughput more
   /// than this share away from the line between them, the profile adds it,

@@ -47,8 +47,6 @@ placed_size place_between(const size_rows& lo, const size_rows& hi,
   result.rows.idle_row = rescaled(
     mid_now.idle_row, on_line_qps(lo_now.idle_row, hi_now.idle_row, b),
     on_line_qps(lo.idle_row, hi.idle_row, b));
-  if (mid_now.switch_row)
-    result.rows.switch_row = rescaled(*mid_now.switch_row, now_qps, kept_qps);
   result.rows.median_ms = mid_now.median_ms * now_qps / kept_qps;
   return result;
 }

@@ -20,21 +20,17 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <optional>
 #include <vector>
 
 #include "models/profile.hpp"
 
 namespace troupe {
 
-/// One batch size's rows as the profiler measures them: right after a pass
-/// of the same size, after an idle pause, and right after a pass of
-/// another size (where there is another size); and the median of the
-/// first.
+/// One batch size's rows as the profiler measures them: right after another
+/// pass, and after an idle pause; and the median of the first.
 struct size_rows {
   profile_row row;
   profile_row idle_row;
-  std::optional<profile_row> switch_row;
   double median_ms = 0;
 };
 
@@ -46,8 +42,7 @@ double on_line_qps(const profile_row& lo, const profile_row& hi, uint32_t b);
 struct placed_size {
   /// Its rows, scaled by how much slower or faster the round's line from
   /// its neighbours was than the kept line from them (throughput up, p99
-  /// and median down, or the reverse; the switch row alike), the idle rows
-  /// by their own lines;
+  /// and median down, or the reverse), the idle rows by their own lines;
   /// rounded as the profiler rounds (0.1 us, 0.1 q/s).
   size_rows rows;
   /// Its throughput over the round's line, less 1 (-0.14: 14% under it),

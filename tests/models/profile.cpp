@@ -84,6 +84,15 @@ BOOST_AUTO_TEST_CASE(an_ensemble_adds_its_members_service_times_and_p99s) {
                     1e-9);
   BOOST_CHECK_CLOSE(curved.idle_curve[1].tail_share, (1.5 * 2 + 1.0 * 3) / 5,
                     1e-9);
+  // Switch rows add up when every member has them.
+  BOOST_CHECK(curved.switch_rows.empty());
+  a.switch_rows = {{1, 3.0, 800.0}, {4, 6.0, 1600.0}};
+  b.switch_rows = {{1, 4.0, 400.0}, {2, 5.0, 640.0}, {8, 10.0, 1280.0}};
+  auto switched = sequential_sum({a, b});
+  BOOST_REQUIRE_EQUAL(switched.switch_rows.size(), 3u);
+  BOOST_CHECK_CLOSE(switched.switch_rows[0].p99_ms, 3.0 + 4.0, 1e-9);
+  BOOST_CHECK_CLOSE(to_ms(switched.switch_extra(1)),
+                    (1.25 + 2.5) - (1.0 + 2.0), 1e-4);
   // One member: its own profile back.
   auto one = sequential_sum({a});
   BOOST_CHECK_CLOSE(one.rows[1].p99_ms, 5.0, 1e-9);
@@ -127,6 +136,28 @@ BOOST_AUTO_TEST_CASE(the_idle_curve_shares_out_the_idle_rows_extra_time) {
   BOOST_CHECK(p.service_time_after(1, 1s) == 250ms);
   p.idle_curve = {{100us, 1e30}};
   BOOST_CHECK(p.service_time_after(1, 1s) == max_scenario_duration);
+}
+
+BOOST_AUTO_TEST_CASE(switch_rows_price_a_change_of_batch_size) {
+  profile p{"CPU", 1, {{1, 2.0, 1000.0}, {4, 5.0, 2000.0}}, {}, {}, {}};
+  // Without switch rows a change of size costs nothing.
+  BOOST_CHECK(p.switch_extra(1).count() == 0);
+  BOOST_CHECK_EQUAL(p.switch_extra_p99_ms(4), 0.0);
+  // 1.25 ms and p99 2.5 ms at batch 1 against 1 ms and 2 ms; 2.5 ms at
+  // batch 4 against 2 ms.
+  p.switch_rows = {{1, 2.5, 800.0}, {4, 6.0, 1600.0}};
+  BOOST_CHECK_CLOSE(to_ms(p.switch_extra(1)), 0.25, 1e-6);
+  BOOST_CHECK_CLOSE(p.switch_extra_p99_ms(1), 0.5, 1e-9);
+  BOOST_CHECK_CLOSE(to_ms(p.switch_extra(4)), 0.5, 1e-6);
+  // Between rows, each read on its own line of throughput; the extra is
+  // their difference.
+  auto rows_ms = 2000.0 / (1000.0 + 1000.0 / 3);
+  auto switch_ms = 2000.0 / (800.0 + 800.0 / 3);
+  BOOST_CHECK_CLOSE(to_ms(p.switch_extra(2)), switch_ms - rows_ms, 1e-4);
+  // Faster than the rows at batch 4: no extra (never below 0).
+  p.switch_rows[1] = {4, 4.0, 2500.0};
+  BOOST_CHECK(p.switch_extra(4).count() == 0);
+  BOOST_CHECK_EQUAL(p.switch_extra_p99_ms(4), 0.0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

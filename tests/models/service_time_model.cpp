@@ -53,6 +53,34 @@ BOOST_AUTO_TEST_CASE(the_mean_model_is_the_profiles_service_time) {
     BOOST_CHECK(model(p, b) == p.service_time(b));
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_after_one_of_another_size_pays_the_switch_rows) {
+  auto p = spread_profile();
+  // 2.5 ms after a batch of another size at batch 1, 5 ms at batch 4.
+  p.switch_rows = {{1, 6.0, 400.0}, {4, 5.0, 800.0}};
+  service_time_model model;
+  // The first batch has no batch before it; then 1 after 1 (the rows),
+  // 4 after 1 and 1 after 4 (the switch rows), 4 after 4 (the rows).
+  BOOST_CHECK(model(p, 1) == p.service_time(1));
+  BOOST_CHECK(model(p, 1) == p.service_time(1));
+  BOOST_CHECK(model(p, 4) == p.service_time(4) + p.switch_extra(4));
+  BOOST_CHECK(model(p, 1) == p.service_time(1) + p.switch_extra(1));
+  BOOST_CHECK(model(p, 1) == p.service_time(1));
+  BOOST_CHECK(p.switch_extra(1) == std::chrono::microseconds{500});
+  // Lognormal draws after a change: their mean moves by the extra.
+  service_time_model drawn{{service_time_kind::lognormal, 3}};
+  double same = 0;
+  double changed = 0;
+  for (int i = 0; i < 20000; ++i) {
+    same += to_ms(drawn(p, 1));
+    changed += to_ms(drawn(p, 4));
+    drawn(p, 1);
+  }
+  // Every batch of 4 followed one of 1; every second batch of 1 followed
+  // one of 4, the others one of 1.
+  BOOST_CHECK_CLOSE(changed / 20000, 5.0, 2.0);
+  BOOST_CHECK_CLOSE(same / 20000, 2.0, 2.0);
+}
+
 BOOST_AUTO_TEST_CASE(lognormal_draws_have_the_profiles_mean_and_p99) {
   auto xs = draws_ms({service_time_kind::lognormal, 7}, 1, 100000);
   double mean = 0;

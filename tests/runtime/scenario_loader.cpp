@@ -183,6 +183,27 @@ BOOST_AUTO_TEST_CASE(idle_rows_list_the_batch_sizes_of_rows) {
                "models.fast.profiles[0].idle_rows[0]", "positive");
 }
 
+BOOST_AUTO_TEST_CASE(switch_rows_list_the_batch_sizes_of_rows) {
+  auto with = [&](const std::string& switched) {
+    return replace(good, "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]",
+                   "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]\n"
+                   "  switch_rows = " + switched);
+  };
+  auto text = with("[[1, 11.0, 90.0], [2, 13.0, 150.0], [4, 21.0, 190.0]]");
+  auto sc = load_scenario(dir.write("s.toml", text));
+  const auto& p = *sc.models[0].profiles[0];
+  BOOST_REQUIRE_EQUAL(p.switch_rows.size(), 3u);
+  BOOST_CHECK_EQUAL(p.switch_rows[1].throughput_qps, 150.0);
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0] == p);
+  auto fewer = with("[[1, 11.0, 90.0], [2, 13.0, 150.0]]");
+  expect_error(fewer, line_of(fewer, "switch_rows"),
+               "models.fast.profiles[0].switch_rows", "the batch sizes of rows");
+  auto bad = with("[[1, 11.0, 0.0], [2, 13.0, 150.0], [4, 21.0, 190.0]]");
+  expect_error(bad, line_of(bad, "switch_rows"),
+               "models.fast.profiles[0].switch_rows[0]", "positive");
+}
+
 BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
   auto rows = std::string{
     "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]"};
