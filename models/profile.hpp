@@ -187,10 +187,10 @@ typename Inspector::result_type inspect(Inspector& f, profile& x) {
 /// up to the smallest largest batch, the service times add up, and so do
 /// the p99s (exact for one member; for several, an upper bound: their slow
 /// passes need not coincide); idle rows and switch rows likewise when
-/// every member has them. Its hardware and cost are the first member's (they share the
-/// replica's hardware); its idle curve at each member's wait is the
-/// members' shares weighted by what their idle rows add at batch size 1
-/// (the tail shares by what they add to the p99).
+/// every member has them. Its hardware and cost are the first member's
+/// (they share the replica's hardware); its idle curve at each member's
+/// wait is the members' shares weighted by what their idle rows add at
+/// batch size 1 (the tail shares by what they add to the p99).
 /// Precondition: at least one member, none empty.
 profile sequential_sum(const std::vector<profile>& members);
 

@@ -70,7 +70,7 @@ BOOST_AUTO_TEST_CASE(a_line_reads_throughput_between_two_rows) {
   BOOST_CHECK_CLOSE(on_line_qps(lo, hi, 6), 6000, 1e-9);
 }
 
-BOOST_AUTO_TEST_CASE(sizes_off_the_line_are_added_until_neighbours_are_one_apart) {
+BOOST_AUTO_TEST_CASE(sizes_off_the_line_are_added_until_one_apart) {
   auto kept = given({1, 2, 4, 8, 16});
   drifting_machine machine;
   std::vector<uint32_t> added;
@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(sizes_off_the_line_are_added_until_neighbours_are_one_apart
   BOOST_CHECK((sizes == std::vector<uint32_t>{1, 2, 3, 4, 8, 12, 13, 14, 16}));
 }
 
-BOOST_AUTO_TEST_CASE(a_straight_model_gets_no_sizes_and_a_cap_stops_a_bent_one) {
+BOOST_AUTO_TEST_CASE(a_straight_model_gets_no_sizes_a_cap_stops_a_bent_one) {
   // Passes of 0.2 + 0.1 b ms throughout: every halfway size on the line.
   auto straight = [](const std::vector<uint32_t>& sizes) {
     std::map<uint32_t, size_rows> result;

@@ -159,49 +159,35 @@ BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
   BOOST_CHECK(quiet.send_ahead && !quiet.may_send_ahead());
 }
 
-BOOST_AUTO_TEST_CASE(idle_rows_list_the_batch_sizes_of_rows) {
-  auto with = [&](const std::string& idle) {
-    return replace(good, "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]",
-                   "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]\n"
-                   "  idle_rows = " + idle);
-  };
-  auto text = with("[[1, 15.0, 80.0], [2, 18.0, 120.0], [4, 30.0, 150.0]]");
-  auto sc = load_scenario(dir.write("s.toml", text));
-  const auto& p = *sc.models[0].profiles[0];
-  BOOST_REQUIRE_EQUAL(p.idle_rows.size(), 3u);
-  BOOST_CHECK_EQUAL(p.idle_rows[2].throughput_qps, 150.0);
-  write_scenario(sc, dir.path("back.toml"));
-  BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0] == p);
-  auto fewer = with("[[1, 15.0, 80.0], [2, 18.0, 120.0]]");
-  expect_error(fewer, line_of(fewer, "idle_rows"),
-               "models.fast.profiles[0].idle_rows", "the batch sizes of rows");
-  auto other = with("[[1, 15.0, 80.0], [3, 18.0, 120.0], [4, 30.0, 150.0]]");
-  expect_error(other, line_of(other, "idle_rows"),
-               "models.fast.profiles[0].idle_rows", "the batch sizes of rows");
-  auto bad = with("[[1, -15.0, 80.0], [2, 18.0, 120.0], [4, 30.0, 150.0]]");
-  expect_error(bad, line_of(bad, "idle_rows"),
-               "models.fast.profiles[0].idle_rows[0]", "positive");
-}
-
-BOOST_AUTO_TEST_CASE(switch_rows_list_the_batch_sizes_of_rows) {
-  auto with = [&](const std::string& switched) {
-    return replace(good, "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]",
-                   "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]\n"
-                   "  switch_rows = " + switched);
-  };
-  auto text = with("[[1, 11.0, 90.0], [2, 13.0, 150.0], [4, 21.0, 190.0]]");
-  auto sc = load_scenario(dir.write("s.toml", text));
-  const auto& p = *sc.models[0].profiles[0];
-  BOOST_REQUIRE_EQUAL(p.switch_rows.size(), 3u);
-  BOOST_CHECK_EQUAL(p.switch_rows[1].throughput_qps, 150.0);
-  write_scenario(sc, dir.path("back.toml"));
-  BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0] == p);
-  auto fewer = with("[[1, 11.0, 90.0], [2, 13.0, 150.0]]");
-  expect_error(fewer, line_of(fewer, "switch_rows"),
-               "models.fast.profiles[0].switch_rows", "the batch sizes of rows");
-  auto bad = with("[[1, 11.0, 0.0], [2, 13.0, 150.0], [4, 21.0, 190.0]]");
-  expect_error(bad, line_of(bad, "switch_rows"),
-               "models.fast.profiles[0].switch_rows[0]", "positive");
+BOOST_AUTO_TEST_CASE(idle_and_switch_rows_list_the_batch_sizes_of_rows) {
+  for (std::string key : {"idle_rows", "switch_rows"}) {
+    BOOST_TEST_CONTEXT(key) {
+      auto with = [&](const std::string& more) {
+        return replace(
+          good, "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]",
+          "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]\n  " + key
+            + " = " + more);
+      };
+      auto text = with("[[1, 15.0, 80.0], [2, 18.0, 120.0], [4, 30.0, 150.0]]");
+      auto sc = load_scenario(dir.write("s.toml", text));
+      const auto& p = *sc.models[0].profiles[0];
+      const auto& rows = key == "idle_rows" ? p.idle_rows : p.switch_rows;
+      BOOST_REQUIRE_EQUAL(rows.size(), 3u);
+      BOOST_CHECK_EQUAL(rows[2].throughput_qps, 150.0);
+      write_scenario(sc, dir.path("back.toml"));
+      BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0]
+                  == p);
+      auto field = "models.fast.profiles[0]." + key;
+      auto fewer = with("[[1, 15.0, 80.0], [2, 18.0, 120.0]]");
+      expect_error(fewer, line_of(fewer, key), field,
+                   "the batch sizes of rows");
+      auto other = with("[[1, 15.0, 80.0], [3, 18.0, 120.0], [4, 30.0, 150.0]]");
+      expect_error(other, line_of(other, key), field,
+                   "the batch sizes of rows");
+      auto bad = with("[[1, -15.0, 80.0], [2, 18.0, 120.0], [4, 30.0, 150.0]]");
+      expect_error(bad, line_of(bad, key), field + "[0]", "positive");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {

@@ -29,7 +29,7 @@ void add(std::vector<served_pass>& passes, uint32_t size, uint32_t previous,
 
 BOOST_AUTO_TEST_SUITE(switch_costs)
 
-BOOST_AUTO_TEST_CASE(a_change_of_size_is_priced_against_passes_of_the_same_size) {
+BOOST_AUTO_TEST_CASE(a_change_of_size_is_priced_against_the_same_size) {
   std::vector<served_pass> passes;
   // Batch 1: 15% longer after another size. Batch 2: 5% (on a machine 10%
   // slower than the rows throughout: the factor is a ratio of the two).
