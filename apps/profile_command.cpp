@@ -48,7 +48,7 @@ int profile_command(const profile_command_options& options) {
         x.rows.row.batch_size, x.rows.median_ms, x.rows.row.p99_ms,
         x.rows.row.throughput_qps, x.rows.idle_row.p99_ms,
         x.rows.idle_row.throughput_qps, x.runs,
-        x.added ? fmt::format("  added: {:+.0f}% off its neighbours' line",
+        x.added() ? fmt::format("  added: {:+.0f}% off its neighbours' line",
                               100 * x.departure)
                 : "")
                 << std::flush;

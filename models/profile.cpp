@@ -8,6 +8,16 @@
 
 namespace troupe {
 
+profile_row rounded_row(uint32_t b, double p99_ms, double throughput_qps) {
+  return {b, std::round(p99_ms * 1e4) / 1e4,
+          std::round(throughput_qps * 10) / 10};
+}
+
+profile_row scaled_row(const profile_row& row, double factor) {
+  return rounded_row(row.batch_size, row.p99_ms * factor,
+                     row.throughput_qps / factor);
+}
+
 uint32_t profile::max_batch() const {
   return rows.empty() ? 0 : rows.back().batch_size;
 }

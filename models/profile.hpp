@@ -35,6 +35,14 @@ typename Inspector::result_type inspect(Inspector& f, profile_row& x) {
            x.throughput_qps);
 }
 
+/// A row for batch size `b`, rounded to what a profile file shows (0.1 us,
+/// 0.1 q/s): measured rows are written and read back without change.
+profile_row rounded_row(uint32_t b, double p99_ms, double throughput_qps);
+
+/// `row` with its time scaled by `factor` (its throughput divided by it),
+/// rounded as a file shows it.
+profile_row scaled_row(const profile_row& row, double factor);
+
 /// The runtime's hand-off between threads on some hardware, one way
 /// (runtime/handoff_probe.hpp): a thread's wake-up, which real time pays
 /// and virtual time models. Its tail matters as much as its median: an

@@ -11,7 +11,6 @@ namespace troupe {
 
 namespace {
 
-constexpr size_t min_group = 30;
 constexpr size_t max_groups = 8;
 constexpr double max_share = 4;
 constexpr double max_tail_share = 10;
@@ -55,7 +54,7 @@ std::vector<idle_point> idle_curve_from(const std::vector<served_pass>& passes,
             [](const served_pass& x, const served_pass& y) {
               return x.wait_ms < y.wait_ms;
             });
-  auto groups = std::min(max_groups, waited.size() / min_group);
+  auto groups = std::min(max_groups, waited.size() / min_group_passes);
   auto first_of = [&](size_t g) {
     return waited.cbegin() + g * waited.size() / groups;
   };

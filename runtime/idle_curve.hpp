@@ -12,12 +12,17 @@
 // thread, and its core may have run that thread meanwhile). Sleeping in a
 // loop for as long gave much less.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 #include "models/profile.hpp"
 
 namespace troupe {
+
+/// The fewest passes a group of served passes is measured from: fewer, and
+/// one stall of the machine sets its mean.
+constexpr size_t min_group_passes = 30;
 
 /// One served batch: whether it was sent ahead (it waited at the replica
 /// and started as the batch before finished), the idle wait before it

@@ -73,10 +73,9 @@ profile measure_profile(const repository_model& model,
     }
 
     profile_row row(uint32_t b) {
-      // Rounded to what a profile file shows (0.1 us, 0.1 q/s).
-      auto p99 = std::round(summarize_latencies(latencies).p99 * 1e4) / 1e4;
       auto mean_ms = total_ms / double(latencies.size());
-      return {b, p99, std::round(10000.0 * double(b) / mean_ms) / 10};
+      return rounded_row(b, summarize_latencies(latencies).p99,
+                         1000 * double(b) / mean_ms);
     }
   };
   std::mt19937_64 shuffle{1};
@@ -143,7 +142,6 @@ profile measure_profile(const repository_model& model,
         auto measured = last.at(placed.rows.row.batch_size);
         measured.rows = placed.rows;
         measured.departure = placed.departure;
-        measured.added = true;
         on_size(measured);
       });
   }

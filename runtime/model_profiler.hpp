@@ -63,9 +63,13 @@ struct profiled_size {
   size_rows rows;
   uint32_t runs = 0;
   /// Added between two measured sizes (runtime/profile_refinement.hpp):
-  /// its throughput over its neighbours' line, less 1; 0 for a given size.
+  /// its throughput over its neighbours' line, less 1, beyond the
+  /// refinement's threshold; 0 for a size asked for.
   double departure = 0;
-  bool added = false;
+
+  bool added() const {
+    return departure != 0;
+  }
 };
 
 /// Measures `model`. Throws input_error for bad data or a model that does

@@ -12,9 +12,7 @@ namespace {
 /// terms of a line that gave `kept_qps`.
 profile_row rescaled(const profile_row& row, double now_qps,
                      double kept_qps) {
-  auto faster = kept_qps / now_qps;
-  return {row.batch_size, std::round(row.p99_ms / faster * 1e4) / 1e4,
-          std::round(row.throughput_qps * faster * 10) / 10};
+  return scaled_row(row, now_qps / kept_qps);
 }
 
 double median_qps(const size_rows& x) {

@@ -10,7 +10,6 @@ namespace troupe {
 
 namespace {
 
-constexpr size_t min_group = 30;
 constexpr double max_factor = 2;
 
 struct groups {
@@ -45,7 +44,7 @@ switch_rows_from(const std::vector<served_pass>& passes, const profile& p) {
   }
   std::map<uint32_t, double> factors;
   for (const auto& [size, g] : by_size)
-    if (g.same_count >= min_group && g.other_count >= min_group)
+    if (g.same_count >= min_group_passes && g.other_count >= min_group_passes)
       factors[size] = std::clamp((g.other / double(g.other_count))
                                    / (g.same / double(g.same_count)),
                                  1.0, max_factor);
@@ -63,9 +62,8 @@ switch_rows_from(const std::vector<served_pass>& passes, const profile& p) {
   };
   std::vector<profile_row> result;
   for (const auto& row : p.rows) {
-    auto f = std::round(factor_at(row.batch_size) * 1000) / 1000;
-    result.push_back({row.batch_size, std::round(row.p99_ms * f * 1e4) / 1e4,
-                      std::round(row.throughput_qps / f * 10) / 10});
+    result.push_back(
+      scaled_row(row, std::round(factor_at(row.batch_size) * 1000) / 1000));
   }
   return result;
 }

@@ -705,7 +705,7 @@ BOOST_AUTO_TEST_CASE(a_profile_adds_sizes_off_the_line_between_given_ones) {
   options.refine_within = 1e-12;
   std::vector<std::pair<uint32_t, bool>> reported;
   auto measured = measure_profile(model, options, [&](const profiled_size& x) {
-    reported.emplace_back(x.rows.row.batch_size, x.added);
+    reported.emplace_back(x.rows.row.batch_size, x.added());
   });
   BOOST_REQUIRE_EQUAL(measured.rows.size(), 4u);
   BOOST_REQUIRE_EQUAL(measured.idle_rows.size(), 4u);
