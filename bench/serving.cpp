@@ -312,6 +312,12 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     /// after the real run (speed_vs_profile).
     double speed_before = 0;
     double speed_after = 0;
+    /// The real run's passes against the virtual run's draws, each over
+    /// the profile's rows at its size: the mean of one over the mean of the
+    /// other (1: the passes took what virtual time charged them; a
+    /// machine's slow spell can slow the larger batches alone, which
+    /// batch-1 passes before and after do not show).
+    double passes_vs_virtual = 0;
     request_parts virtual_parts;
     request_parts real_parts;
   };
@@ -343,6 +349,8 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     p.real_ms = real_run.summary.latency_ms;
     p.real_sent_ms = from_send_ms(real_run.outcomes);
     p.real_parts = parts_of(real_run.outcomes, &measured);
+    p.passes_vs_virtual = summary_of(p.real_parts.compute_vs_rows).mean
+                          / summary_of(p.virtual_parts.compute_vs_rows).mean;
     pairs.push_back(std::move(p));
   }
   auto gap = [](double v, double r) { return 100.0 * (r - v) / v; };
@@ -353,20 +361,23 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
   // The median pair among the quiet ones, else among all. Quiet: the
   // hypervisor stole under 1% of the CPU, spinning threads lost under 5% of
   // their time around the run (about 2% on a usual day; at busy hours of
-  // the shared host 15%, in stalls up to 16 ms), and a pass took its
+  // the shared host 15%, in stalls up to 16 ms), a pass took its
   // profiled time within 5% just before and just after the run (on this
-  // host the speed moves by 10 to 25% within minutes). A simulator cannot
-  // foresee another tenant, nor a machine that is not the one profiled.
+  // host the speed moves by 10 to 25% within minutes), and the run's own
+  // passes took within 5% of what the virtual run drew for theirs, size
+  // for size. A simulator cannot foresee another tenant, nor a machine
+  // that is not the one profiled.
   std::vector<const pair*> quiet;
   std::string each;
   for (const auto& p : pairs) {
     if (p.stolen < 0.01 && p.lost < 0.05 && steady(p.speed_before)
-        && steady(p.speed_after))
+        && steady(p.speed_after) && steady(p.passes_vs_virtual))
       quiet.push_back(&p);
-    each += fmt::format("{}{:+.0f}% ({:.1f}%, {:.1f}%, {:.2f}/{:.2f})",
-                        each.empty() ? "" : ", ",
-                        gap(p.virtual_ms.p99, p.real_ms.p99), 100 * p.stolen,
-                        100 * p.lost, p.speed_before, p.speed_after);
+    each += fmt::format(
+      "{}{:+.0f}% ({:.1f}%, {:.1f}%, {:.2f}/{:.2f}, {:.2f})",
+      each.empty() ? "" : ", ", gap(p.virtual_ms.p99, p.real_ms.p99),
+      100 * p.stolen, 100 * p.lost, p.speed_before, p.speed_after,
+      p.passes_vs_virtual);
   }
   const auto& mid = quiet.empty() ? pairs[pairs.size() / 2]
                                   : *quiet[quiet.size() / 2];
@@ -422,9 +433,10 @@ void sim_to_real(const setup& s, const serving_options& options,
   fmt::print("| sim-to-real (median quiet pair) | load q/s | busy (virtual) "
              "| virtual p50 / p99 ms | real p50 / p99 ms | gap p50 | gap p99 "
              "| gap p50 / p99 from the client's send | quiet pairs (< 1% "
-             "stolen, < 5% lost, speed within 5%) | every pair's p99 gap "
+             "stolen, < 5% lost, speeds within 5%) | every pair's p99 gap "
              "(CPU stolen, time lost to interruptions, speed against the "
-             "profile before/after) |\n"
+             "profile before/after, the run's passes against virtual "
+             "time's) |\n"
              "|---|---|---|---|---|---|---|---|---|---|\n");
   std::string parts;
   for (const auto& model : options.sim_models)
