@@ -49,8 +49,8 @@ int profile_command(const profile_command_options& options) {
         x.rows.row.throughput_qps, x.rows.idle_row.p99_ms,
         x.rows.idle_row.throughput_qps, x.runs,
         x.added() ? fmt::format("  added: {:+.0f}% off its neighbours' line",
-                              100 * x.departure)
-                : "")
+                                100 * x.departure)
+                  : "")
                 << std::flush;
     });
     std::cout << fmt::format("hand-off {:.1f} us, p99 {:.1f} us (one way, in "

@@ -44,7 +44,8 @@ switch_rows_from(const std::vector<served_pass>& passes, const profile& p) {
   }
   std::map<uint32_t, double> factors;
   for (const auto& [size, g] : by_size)
-    if (g.same_count >= min_group_passes && g.other_count >= min_group_passes)
+    if (g.same_count >= min_group_passes
+        && g.other_count >= min_group_passes)
       factors[size] = std::clamp((g.other / double(g.other_count))
                                    / (g.same / double(g.same_count)),
                                  1.0, max_factor);
