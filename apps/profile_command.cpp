@@ -53,6 +53,14 @@ int profile_command(const profile_command_options& options) {
                   : "")
                 << std::flush;
     });
+    auto peak = measured.peak_batch();
+    if (peak < measured.max_batch())
+      std::cout << fmt::format(
+        "throughput peaks at batch {} ({:.1f} q/s): larger batches served "
+        "fewer requests a second (batch {}: {:.1f} q/s), so a stage's "
+        "max_batch above {} would add latency for less throughput\n",
+        peak, measured.throughput_qps(peak), measured.max_batch(),
+        measured.throughput_qps(measured.max_batch()), peak);
     std::cout << fmt::format("hand-off {:.1f} us, p99 {:.1f} us (one way, in "
                              "a serving run at half the batch-1 "
                              "throughput); the client's hop to the frontend "

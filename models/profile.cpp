@@ -22,6 +22,14 @@ uint32_t profile::max_batch() const {
   return rows.empty() ? 0 : rows.back().batch_size;
 }
 
+uint32_t profile::peak_batch() const {
+  const profile_row* peak = nullptr;
+  for (const auto& row : rows)
+    if (!peak || row.throughput_qps > peak->throughput_qps)
+      peak = &row;
+  return peak ? peak->batch_size : 0;
+}
+
 namespace {
 
 /// `field` of the rows at batch size b, linearly interpolated between the

@@ -28,6 +28,16 @@ BOOST_AUTO_TEST_CASE(throughput_is_exact_at_profiled_sizes) {
   BOOST_CHECK_EQUAL(p.max_batch(), 8u);
 }
 
+BOOST_AUTO_TEST_CASE(the_peak_batch_is_the_smallest_with_the_highest_throughput) {
+  BOOST_CHECK_EQUAL(resnet_v100().peak_batch(), 8u);
+  auto p = profile{"cpu", 1,
+                   {{1, 1, 1600}, {8, 2, 4100}, {16, 4, 4700}, {24, 6, 4700},
+                    {32, 9, 3950}},
+                   {}, {}, {}};
+  BOOST_CHECK_EQUAL(p.peak_batch(), 16u);
+  BOOST_CHECK_EQUAL(profile{}.peak_batch(), 0u);
+}
+
 BOOST_AUTO_TEST_CASE(throughput_interpolates_linearly_between_rows) {
   auto p = resnet_v100();
   BOOST_CHECK_CLOSE(p.throughput_qps(3), (19.7 + 38.6) / 2, 1e-9);
