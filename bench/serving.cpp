@@ -541,12 +541,24 @@ std::vector<policy> batching_policies(uint32_t max_batch) {
            fmt::format("max_batch = {}\nbatching = \"deadline\"", max_batch)}};
 }
 
+/// The maximum batch an operator would read off the profile: the size with
+/// the highest throughput among those whose p99 fits the SLO (the smallest
+/// on ties; 1 if none fits). On a CPU the throughput can peak below the
+/// largest size, where a batch outgrows the caches.
+uint32_t best_batch_within(const profile& p, double slo_ms) {
+  const profile_row* best = nullptr;
+  for (const auto& row : p.rows)
+    if (row.p99_ms <= slo_ms
+        && (!best || row.throughput_qps > best->throughput_qps))
+      best = &row;
+  return best ? best->batch_size : 1;
+}
+
 /// Part 2, batching gain: the highest rate within the SLO of batch size 1
 /// (with and without send_ahead) and of each policy at batch 32; then of the
-/// best policy at the profile's peak batch where that is below 32, or else
-/// at larger maximum batches while they still gain (the search is part of
-/// choosing the policy, as a server's operator would). Returns the best
-/// policy and its rate.
+/// best policy at the profile's best batch within the SLO where that is not
+/// 32 (choosing the maximum batch is part of choosing the policy, as a
+/// server's operator would). Returns the best policy and its rate.
 std::pair<policy, double> batching_gain(const setup& s, const profile& measured) {
   std::vector<policy> policies{
     {"batch size 1", "max_batch = 1"},
@@ -571,41 +583,32 @@ std::pair<policy, double> batching_gain(const setup& s, const profile& measured)
   for (size_t i = 3; i < policies.size(); ++i)
     if (rates[i] > rates[best])
       best = i;
-  auto best_kind = best - 2;
-  auto try_batch = [&](uint32_t b) {
-    auto p = batching_policies(b)[best_kind];
-    p.name += fmt::format(", max batch {}", b);
+  auto profiled_best = best_batch_within(measured, s.slo_ms);
+  if (profiled_best > 1 && profiled_best != batch) {
+    auto p = batching_policies(profiled_best)[best - 2];
+    p.name += fmt::format(", max batch {}", profiled_best);
     policies.push_back(p);
     search(p);
-    if (rates.back() <= rates[best])
-      return false;
-    best = policies.size() - 1;
-    return true;
-  };
-  // Where the profile's throughput peaks below 32, a larger batch near
-  // saturation serves fewer requests a second: try the peak size instead;
-  // otherwise larger sizes while they gain.
-  auto peak = measured.peak_batch();
-  if (peak > 1 && peak < batch)
-    try_batch(peak);
-  else
-    for (auto b = 2 * batch; b <= measured.max_batch(); b *= 2)
-      if (!try_batch(b))
-        break;
+    if (rates.back() > rates[best])
+      best = policies.size() - 1;
+  }
   fmt::print("| batching (Poisson load, p99 <= {} ms) | highest rate q/s | "
              "gain over batch size 1 |\n|---|---|---|\n",
              s.slo_ms);
   for (size_t i = 0; i < policies.size(); ++i)
     fmt::print("| {} | {:.0f} | {:.2f}x |\n", policies[i].name, rates[i],
                rates[i] / rates[0]);
-  // What batching can give at most: the forward's own throughput at its
-  // peak over batch size 1, as profiled at the start.
+  // What batching can give at most: the forward's own throughput at that
+  // size over batch size 1, as profiled at the start.
+  auto at_best = measured.throughput_qps(profiled_best);
+  auto at_1 = measured.throughput_qps(1);
   fmt::print("\nbest policy: {}, {:.2f}x (target >= 3x); {:.2f}x over batch "
-             "size 1 without send_ahead; the model's own gain (profile, "
-             "throughput at its peak, batch {}, / at 1): {:.2f}x\n\n",
+             "size 1 without send_ahead; the model's own gain (profile: "
+             "{:.0f} q/s at batch {}, the highest within the SLO, / {:.0f} q/s "
+             "at 1): {:.2f}x\n\n",
              policies[best].name, rates[best] / rates[0],
-             rates[best] / rates[1], peak,
-             measured.throughput_qps(peak) / measured.throughput_qps(1));
+             rates[best] / rates[1], at_best, profiled_best, at_1,
+             at_best / at_1);
   return {policies[best], rates[best]};
 }
 
