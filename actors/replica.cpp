@@ -4,6 +4,7 @@
 
 #include <caf/actor_cast.hpp>
 
+#include "actors/core_pinning.hpp"
 #include "actors/forwarding.hpp"
 #include "models/data/data_set_cache.hpp"
 
@@ -129,6 +130,9 @@ replica_actor::behavior_type replica(replica_pointer self,
     // after this. A model that cannot be loaded ends the actor, and the
     // runner reports the death with its reason.
     const auto& spec = st.options.inference.front();
+    // On the replica's own thread (it is detached): the forward passes, and
+    // LibTorch's threads started from here, keep to the replicas' cores.
+    pin_this_thread(spec.cores);
     try {
       std::shared_ptr<const image_set> data;
       if (!spec.data_dir.empty())

@@ -65,6 +65,9 @@ struct inference_spec {
   /// LibTorch intra-op threads for this replica's forward passes (set on
   /// its own thread).
   int32_t threads = 1;
+  /// The cores this replica's thread keeps to (actors/core_pinning.hpp);
+  /// empty: wherever the system puts it.
+  std::vector<int32_t> cores;
   /// In real time, the largest batch the replica will get: before it says
   /// ready it runs each model once at every batch size up to this
   /// (LibTorch's first call of a shape costs about a millisecond more, and
@@ -76,14 +79,15 @@ inline bool operator==(const inference_spec& x, const inference_spec& y) {
   return x.model_files == y.model_files && x.input_shape == y.input_shape
          && x.classes == y.classes && x.combine == y.combine
          && x.data_dir == y.data_dir && x.measured == y.measured
-         && x.threads == y.threads && x.warm_up_batch == y.warm_up_batch;
+         && x.threads == y.threads && x.cores == y.cores
+         && x.warm_up_batch == y.warm_up_batch;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inference_spec& x) {
   return f(caf::meta::type_name("inference_spec"), x.model_files,
            x.input_shape, x.classes, x.combine, x.data_dir, x.measured,
-           x.threads, x.warm_up_batch);
+           x.threads, x.cores, x.warm_up_batch);
 }
 
 /// Everything a replica is spawned with: a value, so that it can be sent to

@@ -82,8 +82,15 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     if (successors.empty())
       successors.push_back(g.sink);
     const auto& kind = kind_of(spec);
-    stage_spawn_context ctx{sys,  sc, clock,  settings.torch_threads,
-                            settings.seed, spec, id, std::move(successors),
+    stage_spawn_context ctx{sys,
+                            sc,
+                            clock,
+                            settings.torch_threads,
+                            settings.replica_cores,
+                            settings.seed,
+                            spec,
+                            id,
+                            std::move(successors),
                             g.sink};
     if (!kind.replicated) {
       auto handle = kind.spawn_stage(ctx);
@@ -123,8 +130,10 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
       }
       // The keeper spawns it on its node; the slot waits for it. The node's
       // cores are not this process's: one LibTorch thread per forward.
-      for (auto& inference : launch.options.inference)
+      for (auto& inference : launch.options.inference) {
         inference.threads = 1;
+        inference.cores.clear();
+      }
       replicas.emplace_back();
       joining.push_back(index);
       remote.replicas.push_back(keeper_replica{static_cast<uint32_t>(*node),

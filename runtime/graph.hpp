@@ -60,6 +60,9 @@ struct graph_settings {
   /// Real time with [[nodes]]: a replica on a node that holds a batch this
   /// long counts as lost (frontend_options::remote_batch_timeout).
   caf::timespan remote_batch_timeout = std::chrono::seconds(30);
+  /// Real time: the cores the torch replicas' threads keep to (empty: any;
+  /// runtime/thread_plan.hpp).
+  std::vector<int> replica_cores = {};
 };
 
 /// A stage's frontend as its scenario spec configures it (the policies,

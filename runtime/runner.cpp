@@ -335,10 +335,18 @@ void run_real(const run_context& ctx) {
                                   return !s.nodes.empty();
                                 });
   system_config cfg{clock_kind::real_time, threads.actor_threads, network};
+  // CAF's scheduler and clock threads start with the actor system and
+  // inherit this thread's cores; this thread gets its own back after.
+  std::optional<pinned_scope> on_actor_cores;
+  if (threads.cores)
+    on_actor_cores.emplace(threads.cores->actor_cores);
   caf::actor_system sys{cfg};
+  on_actor_cores.reset();
   graph_settings settings{clock_kind::real_time, ctx.inputs,
                           threads.torch_threads, ctx.result.seed,
                           ctx.options.controllers};
+  if (threads.cores)
+    settings.replica_cores = threads.cores->replica_cores;
   settings.tls = network.tls();
   settings.spawn_timeout = ctx.options.ready_timeout;
   settings.remote_batch_timeout = ctx.options.remote_batch_timeout;

@@ -64,6 +64,8 @@ struct stage_spawn_context {
   clock_kind clock;
   /// LibTorch intra-op threads for each replica that runs models.
   int torch_threads;
+  /// Real time: the cores the torch replicas' threads keep to (empty: any).
+  std::vector<int> replica_cores;
   /// The run's seed.
   uint64_t seed;
   const stage_spec& spec;

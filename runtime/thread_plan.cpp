@@ -46,6 +46,10 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock,
                          ? threads - replicas * size_t(plan.torch_threads)
                          : 1;
   plan.oversubscribed = replicas * size_t(plan.torch_threads) + 1 > threads;
+  auto allowed = cores_of_this_thread();
+  if (allowed.size() > threads)
+    allowed.resize(threads);
+  plan.cores = split_cores(allowed);
   return plan;
 }
 

@@ -11,7 +11,9 @@
 // arithmetic on every machine, so predictions repeat exactly.
 
 #include <cstddef>
+#include <optional>
 
+#include "actors/core_pinning.hpp"
 #include "runtime/clock_kind.hpp"
 
 namespace troupe {
@@ -28,12 +30,16 @@ struct thread_plan {
   /// Real time: the torch replicas' threads and one scheduler thread
   /// outnumber the threads the run was given.
   bool oversubscribed = false;
+  /// Real time with torch replicas on two threads or more: the scheduler's
+  /// threads on the first of the first `threads` cores this thread may
+  /// use, the replicas' on the rest (actors/core_pinning.hpp).
+  std::optional<core_split> cores;
 };
 
 /// `threads` = 0: one per core. With R torch replicas (every worker slot a
 /// scaler may fill) on T threads: torch_threads = max(1, (T - 1) / R), and
 /// actor_threads = max(1, T - R x torch_threads). Without torch replicas
-/// the scheduler gets all T.
+/// the scheduler gets all T, and no cores are split.
 thread_plan plan_threads(const scenario& sc, clock_kind clock, size_t threads);
 
 } // namespace troupe

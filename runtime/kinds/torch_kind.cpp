@@ -218,6 +218,7 @@ stage_kind torch_stage_kind() {
       inference.data_dir = ctx.sc.inputs->dir;
     inference.measured = ctx.clock == clock_kind::real_time;
     inference.threads = ctx.torch_threads;
+    inference.cores = ctx.replica_cores;
     if (inference.measured)
       inference.warm_up_batch = ctx.spec.max_batch;
     opts.inference.push_back(std::move(inference));

@@ -1,0 +1,47 @@
+#include "actors/core_pinning.hpp"
+
+#include <pthread.h>
+#include <sched.h>
+
+namespace troupe {
+
+std::optional<core_split> split_cores(const std::vector<int>& allowed) {
+  if (allowed.size() < 2)
+    return std::nullopt;
+  return core_split{{allowed.front()}, {allowed.begin() + 1, allowed.end()}};
+}
+
+std::vector<int> cores_of_this_thread() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  std::vector<int> cores;
+  if (pthread_getaffinity_np(pthread_self(), sizeof(set), &set) != 0)
+    return cores;
+  for (int core = 0; core < CPU_SETSIZE; ++core)
+    if (CPU_ISSET(core, &set))
+      cores.push_back(core);
+  return cores;
+}
+
+bool pin_this_thread(const std::vector<int>& cores) {
+  if (cores.empty())
+    return false;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  for (auto core : cores)
+    if (core >= 0 && core < CPU_SETSIZE)
+      CPU_SET(core, &set);
+  return pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0;
+}
+
+pinned_scope::pinned_scope(const std::vector<int>& cores)
+  : before_(cores_of_this_thread()) {
+  pinned_ = !before_.empty() && pin_this_thread(cores);
+}
+
+pinned_scope::~pinned_scope() {
+  if (pinned_)
+    pin_this_thread(before_);
+}
+
+} // namespace troupe
