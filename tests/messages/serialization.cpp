@@ -187,6 +187,7 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   inference.data_dir = "/data";
   inference.measured = true;
   inference.threads = 3;
+  inference.cores = {1, 3};
   inference.warm_up_batch = 16;
   replica_opts.inference = {inference};
   replica_opts.reports_to_frontend = true;

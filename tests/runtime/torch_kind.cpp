@@ -12,6 +12,7 @@
 #include <map>
 #include <thread>
 
+#include "actors/core_pinning.hpp"
 #include "models/data/fashion_mnist.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
@@ -617,6 +618,53 @@ inputs = ["source"]
   BOOST_CHECK_EQUAL(plan_threads(plain, clock_kind::real_time, 16)
                       .actor_threads,
                     16u);
+  BOOST_CHECK(!plan_threads(plain, clock_kind::real_time, 16).cores);
+}
+
+BOOST_AUTO_TEST_CASE(the_scheduler_and_the_replicas_keep_to_cores_of_their_own) {
+  // The first core the process may use for the actors, the rest for the
+  // replicas; nothing to split on one core.
+  auto split = split_cores({2, 5, 7});
+  BOOST_REQUIRE(split);
+  BOOST_CHECK(split->actor_cores == std::vector<int>{2});
+  BOOST_CHECK((split->replica_cores == std::vector<int>{5, 7}));
+  BOOST_CHECK(!split_cores({3}));
+  BOOST_CHECK(!split_cores({}));
+  test::temp_dir dir;
+  auto torch = load_text(dir, serving_scenario(logreg_stage));
+  auto allowed = cores_of_this_thread();
+  BOOST_REQUIRE(!allowed.empty());
+  // The plan splits the first `threads` cores, in real time only.
+  auto on_two = plan_threads(torch, clock_kind::real_time, 2);
+  BOOST_CHECK_EQUAL(bool(on_two.cores), allowed.size() >= 2);
+  if (on_two.cores) {
+    BOOST_CHECK(on_two.cores->actor_cores == std::vector<int>{allowed[0]});
+    BOOST_CHECK(on_two.cores->replica_cores == std::vector<int>{allowed[1]});
+  }
+  BOOST_CHECK(!plan_threads(torch, clock_kind::real_time, 1).cores);
+  BOOST_CHECK(!plan_threads(torch, clock_kind::virtual_time, 2).cores);
+}
+
+BOOST_AUTO_TEST_CASE(a_thread_keeps_to_the_cores_it_is_pinned_to) {
+  auto allowed = cores_of_this_thread();
+  BOOST_REQUIRE(!allowed.empty());
+  std::vector<int> one{allowed.back()};
+  std::vector<int> inside, started_inside, after;
+  // In a thread of its own: the test's thread keeps its cores.
+  std::thread{[&] {
+    {
+      pinned_scope scope{one};
+      inside = cores_of_this_thread();
+      // A thread started meanwhile inherits them (CAF's threads do).
+      std::thread{[&] { started_inside = cores_of_this_thread(); }}.join();
+    }
+    after = cores_of_this_thread();
+  }}.join();
+  BOOST_CHECK(inside == one);
+  BOOST_CHECK(started_inside == one);
+  BOOST_CHECK(after == allowed);
+  BOOST_CHECK(!pin_this_thread({}));
+  BOOST_CHECK(cores_of_this_thread() == allowed);
 }
 
 BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
