@@ -9,7 +9,8 @@
 // requests reached the sink 1.3 to 1.5 ms after their forward ended, p99
 // 1.4 ms, against 0.13 ms with the threads kept apart). So a run with torch
 // replicas keeps CAF's threads on the first core it may use and the
-// replicas' threads on the others, as Seastar keeps a thread per core.
+// replicas' threads on the others, as Seastar keeps a thread per core
+// (runtime/thread_plan.hpp says when).
 
 #include <optional>
 #include <vector>

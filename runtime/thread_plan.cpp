@@ -46,10 +46,13 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock,
                          ? threads - replicas * size_t(plan.torch_threads)
                          : 1;
   plan.oversubscribed = replicas * size_t(plan.torch_threads) + 1 > threads;
+  // Replicas whose threads outnumber the cores left to them take turns
+  // better on every core than on all but one.
   auto allowed = cores_of_this_thread();
   if (allowed.size() > threads)
     allowed.resize(threads);
-  plan.cores = split_cores(allowed);
+  if (allowed.size() > replicas * size_t(plan.torch_threads))
+    plan.cores = split_cores(allowed);
   return plan;
 }
 

@@ -30,9 +30,10 @@ struct thread_plan {
   /// Real time: the torch replicas' threads and one scheduler thread
   /// outnumber the threads the run was given.
   bool oversubscribed = false;
-  /// Real time with torch replicas on two threads or more: the scheduler's
-  /// threads on the first of the first `threads` cores this thread may
-  /// use, the replicas' on the rest (actors/core_pinning.hpp).
+  /// Real time with torch replicas whose threads fit on the first
+  /// `threads` cores this thread may use, less one: the scheduler's
+  /// threads on the first of those cores, the replicas' on the rest
+  /// (actors/core_pinning.hpp).
   std::optional<core_split> cores;
 };
 

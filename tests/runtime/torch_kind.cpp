@@ -631,7 +631,11 @@ BOOST_AUTO_TEST_CASE(the_scheduler_and_the_replicas_keep_to_cores_of_their_own) 
   BOOST_CHECK(!split_cores({3}));
   BOOST_CHECK(!split_cores({}));
   test::temp_dir dir;
-  auto torch = load_text(dir, serving_scenario(logreg_stage));
+  auto two_replicas = load_text(dir, serving_scenario(logreg_stage));
+  std::string one_replica_stage = logreg_stage;
+  one_replica_stage.replace(one_replica_stage.find("replicas = 2"), 12,
+                            "replicas = 1");
+  auto torch = load_text(dir, serving_scenario(one_replica_stage));
   auto allowed = cores_of_this_thread();
   BOOST_REQUIRE(!allowed.empty());
   // The plan splits the first `threads` cores, in real time only.
@@ -643,6 +647,11 @@ BOOST_AUTO_TEST_CASE(the_scheduler_and_the_replicas_keep_to_cores_of_their_own) 
   }
   BOOST_CHECK(!plan_threads(torch, clock_kind::real_time, 1).cores);
   BOOST_CHECK(!plan_threads(torch, clock_kind::virtual_time, 2).cores);
+  // Two replicas on two cores take turns on both.
+  BOOST_CHECK(!plan_threads(two_replicas, clock_kind::real_time, 2).cores);
+  BOOST_CHECK_EQUAL(bool(plan_threads(two_replicas, clock_kind::real_time, 3)
+                           .cores),
+                    allowed.size() >= 3);
 }
 
 BOOST_AUTO_TEST_CASE(a_thread_keeps_to_the_cores_it_is_pinned_to) {
