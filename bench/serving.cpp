@@ -541,19 +541,6 @@ std::vector<policy> batching_policies(uint32_t max_batch) {
            fmt::format("max_batch = {}\nbatching = \"deadline\"", max_batch)}};
 }
 
-/// The maximum batch an operator would read off the profile: the size with
-/// the highest throughput among those whose p99 fits the SLO (the smallest
-/// on ties; 1 if none fits). On a CPU the throughput can peak below the
-/// largest size, where a batch outgrows the caches.
-uint32_t best_batch_within(const profile& p, double slo_ms) {
-  const profile_row* best = nullptr;
-  for (const auto& row : p.rows)
-    if (row.p99_ms <= slo_ms
-        && (!best || row.throughput_qps > best->throughput_qps))
-      best = &row;
-  return best ? best->batch_size : 1;
-}
-
 /// Part 2, batching gain: the highest rate within the SLO of batch size 1
 /// (with and without send_ahead) and of each policy at batch 32; then of the
 /// best policy at the profile's best batch within the SLO where that is not
@@ -583,7 +570,9 @@ std::pair<policy, double> batching_gain(const setup& s, const profile& measured)
   for (size_t i = 3; i < policies.size(); ++i)
     if (rates[i] > rates[best])
       best = i;
-  auto profiled_best = best_batch_within(measured, s.slo_ms);
+  // The maximum batch an operator would read off the profile: its
+  // throughput peak among the sizes whose p99 fits the SLO (1 if none).
+  auto profiled_best = std::max(1u, measured.peak_batch(s.slo_ms));
   if (profiled_best > 1 && profiled_best != batch) {
     auto p = batching_policies(profiled_best)[best - 2];
     p.name += fmt::format(", max batch {}", profiled_best);

@@ -22,10 +22,11 @@ uint32_t profile::max_batch() const {
   return rows.empty() ? 0 : rows.back().batch_size;
 }
 
-uint32_t profile::peak_batch() const {
+uint32_t profile::peak_batch(double within_p99_ms) const {
   const profile_row* peak = nullptr;
   for (const auto& row : rows)
-    if (!peak || row.throughput_qps > peak->throughput_qps)
+    if (row.p99_ms <= within_p99_ms
+        && (!peak || row.throughput_qps > peak->throughput_qps))
       peak = &row;
   return peak ? peak->batch_size : 0;
 }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -138,13 +139,15 @@ struct profile {
   /// Largest profiled batch size.
   uint32_t max_batch() const;
 
-  /// The smallest row's batch size with the highest throughput (0 for no
-  /// rows). Where it is below max_batch(), a larger batch serves fewer
+  /// The smallest row's batch size with the highest throughput among the
+  /// rows whose p99 is at most `within_p99_ms` (0 where no row is). Where it
+  /// is below max_batch(), a larger batch serves fewer
   /// requests a second and takes longer than two smaller ones: on a CPU,
   /// a batch whose activations outgrow the caches (on a 2-core machine the
   /// wide CNN's throughput fell by a quarter from batch 20 to 21, and the
   /// small CNN's by a sixth from 16 to 32 on a slow day).
-  uint32_t peak_batch() const;
+  uint32_t peak_batch(
+    double within_p99_ms = std::numeric_limits<double>::infinity()) const;
 
   /// Throughput at batch size b, linearly interpolated between rows (the
   /// idle rows' after an idle wait, where measured).

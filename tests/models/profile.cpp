@@ -28,7 +28,7 @@ BOOST_AUTO_TEST_CASE(throughput_is_exact_at_profiled_sizes) {
   BOOST_CHECK_EQUAL(p.max_batch(), 8u);
 }
 
-BOOST_AUTO_TEST_CASE(the_peak_batch_is_the_smallest_with_the_highest_throughput) {
+BOOST_AUTO_TEST_CASE(the_peak_batch_is_the_smallest_with_the_highest_throughput_within_a_p99) {
   BOOST_CHECK_EQUAL(resnet_v100().peak_batch(), 8u);
   auto p = profile{"cpu", 1,
                    {{1, 1, 1600}, {8, 2, 4100}, {16, 4, 4700}, {24, 6, 4700},
@@ -36,6 +36,10 @@ BOOST_AUTO_TEST_CASE(the_peak_batch_is_the_smallest_with_the_highest_throughput)
                    {}, {}, {}};
   BOOST_CHECK_EQUAL(p.peak_batch(), 16u);
   BOOST_CHECK_EQUAL(profile{}.peak_batch(), 0u);
+  // Within a p99 bound: the peak among the rows that fit it.
+  BOOST_CHECK_EQUAL(p.peak_batch(4), 16u);
+  BOOST_CHECK_EQUAL(p.peak_batch(3.9), 8u);
+  BOOST_CHECK_EQUAL(p.peak_batch(0.5), 0u);
 }
 
 BOOST_AUTO_TEST_CASE(throughput_interpolates_linearly_between_rows) {
