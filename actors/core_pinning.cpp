@@ -1,14 +1,20 @@
 #include "actors/core_pinning.hpp"
 
+#include <algorithm>
+
 #include <pthread.h>
 #include <sched.h>
 
 namespace troupe {
 
-std::optional<core_split> split_cores(const std::vector<int>& allowed) {
-  if (allowed.size() < 2)
+std::optional<core_split> split_cores(const std::vector<int>& allowed,
+                                      size_t actor_cores) {
+  actor_cores = std::max<size_t>(actor_cores, 1);
+  if (allowed.size() <= actor_cores)
     return std::nullopt;
-  return core_split{{allowed.front()}, {allowed.begin() + 1, allowed.end()}};
+  auto first_replica_core = allowed.begin() + std::ptrdiff_t(actor_cores);
+  return core_split{{allowed.begin(), first_replica_core},
+                    {first_replica_core, allowed.end()}};
 }
 
 std::vector<int> cores_of_this_thread() {

@@ -12,6 +12,7 @@
 // replicas' threads on the others, as Seastar keeps a thread per core
 // (runtime/thread_plan.hpp says when).
 
+#include <cstddef>
 #include <optional>
 #include <vector>
 
@@ -24,8 +25,10 @@ struct core_split {
 };
 
 /// Splits `allowed` (the cores this process may use, ascending): the first
-/// for the actors, the rest for the replicas. None with fewer than two.
-std::optional<core_split> split_cores(const std::vector<int>& allowed);
+/// `actor_cores` for the actors (at least one), the rest for the replicas.
+/// None where no core would be left to the replicas.
+std::optional<core_split> split_cores(const std::vector<int>& allowed,
+                                      size_t actor_cores = 1);
 
 /// The cores the calling thread may run on (empty where unknown).
 std::vector<int> cores_of_this_thread();

@@ -48,7 +48,8 @@ struct node_command_options {
   bool insecure = false;
   /// A coordinator's connection silent this long ends (ms).
   double connection_timeout_ms = 500;
-  /// Threads for the replicas hosted here (0 = one per core).
+  /// Cores the node uses, its first ones (0 = all): the first for its
+  /// actors, the others for torch replicas.
   size_t threads = 0;
 };
 

@@ -5,6 +5,8 @@
 #include <csignal>
 #include <stdexcept>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <thread>
 
 #include <caf/actor_system.hpp>
@@ -12,7 +14,10 @@
 #include <caf/openssl/publish.hpp>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include "actors/core_lender.hpp"
+#include "actors/core_pinning.hpp"
 #include "actors/node_agent.hpp"
 #include "apps/command_errors.hpp"
 #include "apps/commands.hpp"
@@ -55,9 +60,25 @@ int node_command(const node_command_options& options) {
       std::cerr << "troupe node: warning: listening on " << options.listen
                 << " without TLS (--insecure)\n";
     }
-    system_config cfg{clock_kind::real_time, options.threads, network};
-    add_remote_actor_types(cfg);
+    // The node's first `threads` cores: its actors (one scheduler thread,
+    // and the network's) on the first, the torch replicas' forward passes
+    // on the others (actors/core_lender.hpp).
+    auto allowed = cores_of_this_thread();
+    if (options.threads > 0 && allowed.size() > options.threads)
+      allowed.resize(options.threads);
+    auto split = split_cores(allowed);
+    std::shared_ptr<core_lender> lender;
+    std::optional<pinned_scope> on_actor_cores;
+    if (split) {
+      lender = std::make_shared<core_lender>(split->replica_cores);
+      on_actor_cores.emplace(split->actor_cores);
+    }
+    system_config cfg{clock_kind::real_time,
+                      split ? split->actor_cores.size() : options.threads,
+                      network};
+    add_remote_actor_types(cfg, lender);
     caf::actor_system sys{cfg};
+    on_actor_cores.reset();
     // Replicas whose coordinator vanished never end on their own: do not
     // wait for them at exit.
     sys.await_actors_before_shutdown(false);
@@ -76,8 +97,16 @@ int node_command(const node_command_options& options) {
     std::cout << fmt::format("node '{}' listening on {} ({}); stop it with "
                              "Ctrl-C\n",
                              options.name, options.listen,
-                             network.tls() ? "mutual TLS" : "plain TCP")
-              << std::flush;
+                             network.tls() ? "mutual TLS" : "plain TCP");
+    if (split)
+      std::cout << fmt::format("actors on core {}; up to {} torch "
+                               "replica{} on core{} {}, more on any core\n",
+                               fmt::join(split->actor_cores, ","),
+                               split->replica_cores.size(),
+                               split->replica_cores.size() == 1 ? "" : "s",
+                               split->replica_cores.size() == 1 ? "" : "s",
+                               fmt::join(split->replica_cores, ","));
+    std::cout << std::flush;
     std::signal(SIGINT, on_stop);
     std::signal(SIGTERM, on_stop);
     while (stop_requested == 0)

@@ -88,8 +88,9 @@ int main(int argc, char** argv) {
                      "Listen on an address other machines reach without "
                      "--tls");
   node_cmd->add_option("--threads", node.threads,
-                       "Threads for the replicas hosted here (default: one "
-                       "per core)")
+                       "Cores to use, the first ones this process may "
+                       "(default: all): the first runs the node's actors, "
+                       "the others its torch replicas")
     ->check(CLI::Range(1, 1024));
   add_tls(node_cmd, node.certificate, node.key, node.ca_file);
   add_connection_timeout(node_cmd, node.connection_timeout_ms,

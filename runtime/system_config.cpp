@@ -58,18 +58,34 @@ system_config::system_config(clock_kind clock, size_t threads,
   set("openssl.cafile", network.ca_file);
 }
 
-void add_remote_actor_types(caf::actor_system_config& cfg) {
+void add_remote_actor_types(caf::actor_system_config& cfg,
+                            std::shared_ptr<core_lender> lender) {
   cfg.add_actor_type(replica_type_name(false), replica);
   // A factory for the same function that spawns detached: a forward pass
-  // blocks its thread (CAF's factories spawn scheduled actors only).
+  // blocks its thread (CAF's factories spawn scheduled actors only). Torch
+  // replicas are the detached ones.
   auto scheduled = caf::make_actor_factory(replica);
-  cfg.add_actor_factory(replica_type_name(true),
-                        [scheduled](caf::actor_config& actor_cfg,
-                                    caf::message& args) {
-                          actor_cfg.flags
-                            |= caf::abstract_actor::is_detached_flag;
-                          return scheduled(actor_cfg, args);
-                        });
+  auto detached = [scheduled, lender](caf::actor_config& actor_cfg,
+                                      caf::message& args) {
+    actor_cfg.flags |= caf::abstract_actor::is_detached_flag;
+    std::vector<int> cores;
+    if (lender && args.match_elements<replica_options>()) {
+      auto& options = args.get_mutable_as<replica_options>(0);
+      if (!options.inference.empty())
+        cores = lender->lend();
+      for (auto& inference : options.inference)
+        inference.cores = cores;
+    }
+    auto result = scheduled(actor_cfg, args);
+    if (!cores.empty()) {
+      if (result.first)
+        result.first->get()->attach_functor([lender] { lender->give_back(); });
+      else
+        lender->give_back();
+    }
+    return result;
+  };
+  cfg.add_actor_factory(replica_type_name(true), std::move(detached));
 }
 
 } // namespace troupe

@@ -7,11 +7,13 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <string>
 
 #include <caf/actor_system_config.hpp>
 #include <caf/timespan.hpp>
 
+#include "actors/core_lender.hpp"
 #include "runtime/clock_kind.hpp"
 
 namespace troupe {
@@ -57,7 +59,9 @@ public:
 
 /// Registers the actors a coordinator may spawn on this process (a node):
 /// the replica, scheduled and detached (actors/cluster_keeper.hpp,
-/// replica_type_name).
-void add_remote_actor_types(caf::actor_system_config& cfg);
+/// replica_type_name). With a `lender`, each torch replica spawned here
+/// keeps to the cores it lends, while it lends them.
+void add_remote_actor_types(caf::actor_system_config& cfg,
+                            std::shared_ptr<core_lender> lender = nullptr);
 
 } // namespace troupe

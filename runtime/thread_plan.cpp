@@ -48,11 +48,13 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock,
   plan.oversubscribed = replicas * size_t(plan.torch_threads) + 1 > threads;
   // Replicas whose threads outnumber the cores left to them take turns
   // better on every core than on all but one.
+  // The replicas' threads get a core each, the actors the rest.
   auto allowed = cores_of_this_thread();
   if (allowed.size() > threads)
     allowed.resize(threads);
-  if (allowed.size() > replicas * size_t(plan.torch_threads))
-    plan.cores = split_cores(allowed);
+  auto replica_threads = replicas * size_t(plan.torch_threads);
+  if (allowed.size() > replica_threads)
+    plan.cores = split_cores(allowed, allowed.size() - replica_threads);
   return plan;
 }
 

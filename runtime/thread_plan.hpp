@@ -31,9 +31,9 @@ struct thread_plan {
   /// outnumber the threads the run was given.
   bool oversubscribed = false;
   /// Real time with torch replicas whose threads fit on the first
-  /// `threads` cores this thread may use, less one: the scheduler's
-  /// threads on the first of those cores, the replicas' on the rest
-  /// (actors/core_pinning.hpp).
+  /// `threads` cores this thread may use, less one: the replicas' threads
+  /// on the last R x torch_threads of those cores, the scheduler's on the
+  /// ones before (actors/core_pinning.hpp).
   std::optional<core_split> cores;
 };
 

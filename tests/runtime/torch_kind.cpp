@@ -12,7 +12,13 @@
 #include <map>
 #include <thread>
 
+#include <caf/actor_system.hpp>
+#include <caf/send.hpp>
+
+#include "actors/cluster_keeper.hpp"
+#include "actors/core_lender.hpp"
 #include "actors/core_pinning.hpp"
+#include "actors/replica.hpp"
 #include "models/data/fashion_mnist.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
@@ -23,6 +29,7 @@
 #include "runtime/report.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/system_config.hpp"
 #include "runtime/thread_plan.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tiny_zoo.hpp"
@@ -630,6 +637,13 @@ BOOST_AUTO_TEST_CASE(the_scheduler_and_the_replicas_keep_to_cores_of_their_own) 
   BOOST_CHECK((split->replica_cores == std::vector<int>{5, 7}));
   BOOST_CHECK(!split_cores({3}));
   BOOST_CHECK(!split_cores({}));
+  // More actor cores where asked, as long as one is left to the replicas.
+  auto two_for_actors = split_cores({2, 5, 7, 9}, 2);
+  BOOST_REQUIRE(two_for_actors);
+  BOOST_CHECK((two_for_actors->actor_cores == std::vector<int>{2, 5}));
+  BOOST_CHECK((two_for_actors->replica_cores == std::vector<int>{7, 9}));
+  BOOST_CHECK(!split_cores({2, 5}, 2));
+  BOOST_CHECK(split_cores({2, 5}, 0)->actor_cores == std::vector<int>{2});
   test::temp_dir dir;
   auto two_replicas = load_text(dir, serving_scenario(logreg_stage));
   std::string one_replica_stage = logreg_stage;
@@ -652,6 +666,50 @@ BOOST_AUTO_TEST_CASE(the_scheduler_and_the_replicas_keep_to_cores_of_their_own) 
   BOOST_CHECK_EQUAL(bool(plan_threads(two_replicas, clock_kind::real_time, 3)
                            .cores),
                     allowed.size() >= 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_node_lends_its_replica_cores_while_replicas_fit) {
+  core_lender lender{{3, 4}};
+  BOOST_CHECK((lender.lend() == std::vector<int>{3, 4}));
+  BOOST_CHECK((lender.lend() == std::vector<int>{3, 4}));
+  // A third replica on two cores runs wherever Linux puts it.
+  BOOST_CHECK(lender.lend().empty());
+  BOOST_CHECK_EQUAL(lender.lent(), 2u);
+  lender.give_back();
+  BOOST_CHECK((lender.lend() == std::vector<int>{3, 4}));
+  // Torch replicas spawned by name, as a coordinator spawns them on a
+  // node, take the cores while they live; other replicas take none.
+  auto shared = std::make_shared<core_lender>(
+    std::vector<int>{cores_of_this_thread().back()});
+  {
+    system_config cfg{clock_kind::real_time, 1};
+    add_remote_actor_types(cfg, shared);
+    caf::actor_system sys{cfg};
+    replica_options torch;
+    inference_spec inference;
+    inference.model_files = {test::tiny_zoo::model_file("logreg")};
+    inference.input_shape = {1, 28, 28};
+    inference.classes = 10;
+    inference.measured = true;
+    torch.inference = {inference};
+    auto spawn = [&](const replica_options& options) {
+      auto spawned = sys.spawn<caf::actor>(replica_type_name(true),
+                                           caf::make_message(options),
+                                           nullptr, false);
+      BOOST_REQUIRE(spawned);
+      return *spawned;
+    };
+    auto first = spawn(torch);
+    BOOST_CHECK_EQUAL(shared->lent(), 1u);
+    auto second = spawn(torch);
+    BOOST_CHECK_EQUAL(shared->lent(), 1u);
+    auto modelled = spawn(replica_options{});
+    BOOST_CHECK_EQUAL(shared->lent(), 1u);
+    for (const auto& replica : {first, second, modelled})
+      caf::anon_send_exit(replica, caf::exit_reason::user_shutdown);
+  }
+  // The actor system has ended: so have the replicas, and their loans.
+  BOOST_CHECK_EQUAL(shared->lent(), 0u);
 }
 
 BOOST_AUTO_TEST_CASE(a_thread_keeps_to_the_cores_it_is_pinned_to) {
