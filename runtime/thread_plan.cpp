@@ -33,6 +33,11 @@ size_t torch_replicas(const scenario& sc) {
 
 thread_plan plan_threads(const scenario& sc, clock_kind clock,
                          size_t threads) {
+  return plan_threads(sc, clock, threads, cores_of_this_thread());
+}
+
+thread_plan plan_threads(const scenario& sc, clock_kind clock, size_t threads,
+                         std::vector<int> allowed) {
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
   thread_plan plan;
@@ -49,7 +54,6 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock,
   // Replicas whose threads outnumber the cores left to them take turns
   // better on every core than on all but one.
   // The replicas' threads get a core each, the actors the rest.
-  auto allowed = cores_of_this_thread();
   if (allowed.size() > threads)
     allowed.resize(threads);
   auto replica_threads = replicas * size_t(plan.torch_threads);

@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <vector>
 
 #include "actors/core_pinning.hpp"
 #include "runtime/clock_kind.hpp"
@@ -41,6 +42,11 @@ struct thread_plan {
 /// scaler may fill) on T threads: torch_threads = max(1, (T - 1) / R), and
 /// actor_threads = max(1, T - R x torch_threads). Without torch replicas
 /// the scheduler gets all T, and no cores are split.
+/// The cores split are the first `threads` of those this thread may use.
 thread_plan plan_threads(const scenario& sc, clock_kind clock, size_t threads);
+
+/// The same on the cores `allowed` (ascending).
+thread_plan plan_threads(const scenario& sc, clock_kind clock, size_t threads,
+                         std::vector<int> allowed);
 
 } // namespace troupe

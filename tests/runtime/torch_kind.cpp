@@ -666,6 +666,24 @@ BOOST_AUTO_TEST_CASE(the_scheduler_and_the_replicas_keep_to_cores_of_their_own) 
   BOOST_CHECK_EQUAL(bool(plan_threads(two_replicas, clock_kind::real_time, 3)
                            .cores),
                     allowed.size() >= 3);
+  // On 8 cores, two replicas get 3 LibTorch threads each, on cores of
+  // their own; the actors the 2 cores left.
+  std::vector<int> eight{0, 1, 2, 3, 4, 5, 6, 7};
+  auto on_eight = plan_threads(two_replicas, clock_kind::real_time, 8, eight);
+  BOOST_CHECK_EQUAL(on_eight.torch_threads, 3);
+  BOOST_CHECK_EQUAL(on_eight.actor_threads, 2u);
+  BOOST_REQUIRE(on_eight.cores);
+  BOOST_CHECK((on_eight.cores->actor_cores == std::vector<int>{0, 1}));
+  BOOST_CHECK((on_eight.cores->replica_cores
+               == std::vector<int>{2, 3, 4, 5, 6, 7}));
+  // Fewer cores allowed than threads asked: the replicas' threads first.
+  auto on_four_of_eight
+    = plan_threads(two_replicas, clock_kind::real_time, 8, {0, 1, 2, 3});
+  BOOST_CHECK(!on_four_of_eight.cores);
+  auto on_seven = plan_threads(two_replicas, clock_kind::real_time, 8,
+                               {0, 1, 2, 3, 4, 5, 6});
+  BOOST_REQUIRE(on_seven.cores);
+  BOOST_CHECK((on_seven.cores->actor_cores == std::vector<int>{0}));
 }
 
 BOOST_AUTO_TEST_CASE(a_node_lends_its_replica_cores_while_replicas_fit) {
