@@ -28,10 +28,6 @@ public:
   /// Replicas holding the cores now.
   size_t lent() const;
 
-  const std::vector<int>& cores() const {
-    return cores_;
-  }
-
 private:
   std::vector<int> cores_;
   mutable std::mutex mtx_;

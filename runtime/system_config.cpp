@@ -13,6 +13,7 @@
 #include <caf/openssl/manager.hpp>
 
 #include "actors/client.hpp"
+#include "actors/core_lender.hpp"
 #include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
 #include "actors/join.hpp"

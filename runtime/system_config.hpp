@@ -13,10 +13,11 @@
 #include <caf/actor_system_config.hpp>
 #include <caf/timespan.hpp>
 
-#include "actors/core_lender.hpp"
 #include "runtime/clock_kind.hpp"
 
 namespace troupe {
+
+class core_lender;
 
 /// The network side of cluster mode (docs/cluster.md), for the coordinator
 /// and for node processes alike.
