@@ -51,9 +51,9 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock, size_t threads,
                          ? threads - replicas * size_t(plan.torch_threads)
                          : 1;
   plan.oversubscribed = replicas * size_t(plan.torch_threads) + 1 > threads;
-  // Replicas whose threads outnumber the cores left to them take turns
-  // better on every core than on all but one.
-  // The replicas' threads get a core each, the actors the rest.
+  // The replicas' threads get a core each, the actors the cores left.
+  // Replicas whose threads outnumber the cores take turns better on every
+  // core than on all but one: no split then.
   if (allowed.size() > threads)
     allowed.resize(threads);
   auto replica_threads = replicas * size_t(plan.torch_threads);
