@@ -8,9 +8,9 @@
 // wide CNN at half its batch-1 throughput, max_batch 1, sent ahead; 2% of
 // requests reached the sink 1.3 to 1.5 ms after their forward ended, p99
 // 1.4 ms, against 0.13 ms with the threads kept apart). So a run with torch
-// replicas keeps CAF's threads on the first core it may use and the
-// replicas' threads on the others, as Seastar keeps a thread per core
-// (runtime/thread_plan.hpp says when).
+// replicas keeps the replicas' threads on cores of their own and CAF's
+// threads on the cores they leave (the first, on 2 cores), as Seastar
+// keeps a thread per core (runtime/thread_plan.hpp says when).
 
 #include <cstddef>
 #include <optional>

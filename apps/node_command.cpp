@@ -98,14 +98,15 @@ int node_command(const node_command_options& options) {
                              "Ctrl-C\n",
                              options.name, options.listen,
                              network.tls() ? "mutual TLS" : "plain TCP");
-    if (split)
+    if (split) {
+      auto replicas = split->replica_cores.size();
+      auto plural = replicas == 1 ? "" : "s";
       std::cout << fmt::format("actors on core {}; up to {} torch "
                                "replica{} on core{} {}, more on any core\n",
-                               fmt::join(split->actor_cores, ","),
-                               split->replica_cores.size(),
-                               split->replica_cores.size() == 1 ? "" : "s",
-                               split->replica_cores.size() == 1 ? "" : "s",
+                               fmt::join(split->actor_cores, ","), replicas,
+                               plural, plural,
                                fmt::join(split->replica_cores, ","));
+    }
     std::cout << std::flush;
     std::signal(SIGINT, on_stop);
     std::signal(SIGTERM, on_stop);
