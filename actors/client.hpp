@@ -21,7 +21,9 @@
 // In real time a sent batch reaches a root's frontend one message later
 // (9 to 15 us at the median on a 2-core machine, 30 to 46 us at p99).
 // Virtual time charges that hop as the roots' profiles measured it, where
-// they did (client_hop).
+// they did (client_hop), and the timer's lateness likewise (timer_late):
+// real time's latency runs from each request's arrival, late timer
+// included, and a prediction of it must charge what real time pays.
 
 #include <memory>
 #include <optional>
@@ -39,31 +41,37 @@
 namespace troupe {
 
 /// What the client's hop to the root stages takes in virtual time: `time`
-/// (not modelled: batches arrive at once), drawn as `draws` say.
+/// (not modelled: batches arrive at once), and how late its timer fires:
+/// `timer_late` (not modelled: on time), each drawn as `draws` say.
 struct client_hop_spec {
   handoff_time time{};
   service_time_spec draws{};
+  handoff_time timer_late{};
 };
 
 inline bool operator==(const client_hop_spec& x, const client_hop_spec& y) {
-  return x.time == y.time && x.draws == y.draws;
+  return x.time == y.time && x.draws == y.draws
+         && x.timer_late == y.timer_late;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, client_hop_spec& x) {
-  return f(caf::meta::type_name("client_hop_spec"), x.time, x.draws);
+  return f(caf::meta::type_name("client_hop_spec"), x.time, x.draws,
+           x.timer_late);
 }
 
-/// The client's hop: each sent batch arrives one hop later (its median, or
-/// a lognormal draw where the scenario draws service times so and the p99
-/// was measured). Deliveries keep their order: a batch whose draw is
-/// shorter than the one before arrives with it.
+/// The client's hop and timer in virtual time: each sent batch arrives one
+/// hop later, and the timer for an arrival fires one lateness after it
+/// (their medians, or lognormal draws where the scenario draws service times
+/// so and the p99 was measured; hop first, then the timer, from one
+/// generator). Deliveries keep their order: a batch whose draw is shorter
+/// than the one before arrives with it.
 class client_hop {
 public:
   client_hop() = default;
 
   explicit client_hop(const client_hop_spec& spec)
-    : time_(spec.time), draws_(spec.draws) {
+    : time_(spec.time), timer_late_(spec.timer_late), draws_(spec.draws) {
   }
 
   /// How much later than `now` a batch sent at `now` arrives.
@@ -74,8 +82,16 @@ public:
     return last_arrival_ - now;
   }
 
+  /// How long after the arrival it waits for the client's timer fires.
+  caf::timespan timer_late() {
+    if (!timer_late_.modelled())
+      return caf::timespan{0};
+    return draws_.handoff(timer_late_);
+  }
+
 private:
   handoff_time time_;
+  handoff_time timer_late_;
   service_time_model draws_;
   caf::timespan last_arrival_{0};
 };
@@ -99,7 +115,7 @@ struct client_options {
   /// The stages fed by the client (input "source").
   std::vector<stage_input_actor> roots;
   sink_actor sink;
-  /// Virtual time: the hop to the roots.
+  /// Virtual time: the hop to the roots and the timer's lateness.
   client_hop_spec hop{};
 };
 

@@ -64,11 +64,14 @@ int profile_command(const profile_command_options& options) {
     std::cout << fmt::format("hand-off {:.1f} us, p99 {:.1f} us (one way, in "
                              "a serving run at half the batch-1 "
                              "throughput); the client's hop to the frontend "
+                             "{:.1f} us, p99 {:.1f} us; its timer late by "
                              "{:.1f} us, p99 {:.1f} us\n",
                              to_ms(measured.handoff.median) * 1000,
                              to_ms(measured.handoff.p99) * 1000,
                              to_ms(measured.client_hop.median) * 1000,
-                             to_ms(measured.client_hop.p99) * 1000);
+                             to_ms(measured.client_hop.p99) * 1000,
+                             to_ms(measured.timer_late.median) * 1000,
+                             to_ms(measured.timer_late.p99) * 1000);
     if (measured.idle_curve.empty()) {
       std::cout << "idle curve: none (idle rows under 5% over the rows, or "
                    "under 30 served passes waited)\n";
@@ -108,7 +111,8 @@ int profile_command(const profile_command_options& options) {
         "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
         "virtual time charges twice per batch; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
-        "per request; switch_rows: passes right after a batch of another\n"
+        "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
+        "client's timer wakes it for an arrival; switch_rows: passes right after a batch of another\n"
         "size (docs/models.md). Name this file in a scenario's\n"
         "model_files, and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",

@@ -148,6 +148,7 @@ profile sequential_sum(const std::vector<profile>& members) {
   for (const auto& m : members) {
     result.handoff = longer(result.handoff, m.handoff);
     result.client_hop = longer(result.client_hop, m.client_hop);
+    result.timer_late = longer(result.timer_late, m.timer_late);
   }
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;

@@ -124,6 +124,13 @@ struct profile {
   /// replica's own thread): in virtual time a request reaches a root stage
   /// one client hop after it was sent.
   handoff_time client_hop{};
+  /// The client's timer on this hardware's machine: in real time a client
+  /// that sleeps until the next arrival wakes that long after it (a
+  /// timer's wake-up, then a scheduler thread's: 40 to 180 us on a 2-core
+  /// virtual machine), and the requests due meanwhile leave with it. In
+  /// virtual time a root stage's client timer fires one such lateness
+  /// after each arrival it waits for.
+  handoff_time timer_late{};
   /// The same batch sizes, for passes right after a batch of another size
   /// (runtime/switch_cost.hpp); empty when not measured (then a change of
   /// size costs nothing). The rows are passes right after one of the same
@@ -191,14 +198,15 @@ inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
          && x.idle_rows == y.idle_rows && x.switch_rows == y.switch_rows
          && x.idle_curve == y.idle_curve
-         && x.handoff == y.handoff && x.client_hop == y.client_hop;
+         && x.handoff == y.handoff && x.client_hop == y.client_hop
+         && x.timer_late == y.timer_late;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
            x.idle_rows, x.idle_curve, x.handoff, x.client_hop,
-           x.switch_rows);
+           x.timer_late, x.switch_rows);
 }
 
 /// The profile of one replica that runs every member on each batch, one

@@ -205,8 +205,9 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
         loop.send(frontend_actor[0], arrive{std::move(due)});
     }
     if (next_arrival < n)
-      loop.send_later(0, std::max(caf::timespan{0},
-                                  arrivals[next_arrival] - now),
+      loop.send_later(0,
+                      std::max(caf::timespan{0}, arrivals[next_arrival] - now)
+                        + hop.timer_late(),
                       emit{});
   };
   // The frontend's pump (actors/frontend.cpp) without a controller.

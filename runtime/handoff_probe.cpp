@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -59,6 +60,9 @@ serving_probe probe_serving(const repository_model& model,
   fs::remove_all(folder);
   std::vector<double> handoffs_ms;
   std::vector<double> hops_ms;
+  // Per wake-up of the client, the first request it sent: the one its timer
+  // was set for (requests sent together share the send's stamp).
+  std::map<caf::timespan, caf::timespan> first_arrival_by_send;
   // One visit per batch: its requests share the batch's stamps.
   std::vector<stage_visit> visits;
   std::set<uint32_t> batches;
@@ -73,7 +77,14 @@ serving_probe probe_serving(const repository_model& model,
     handoffs_ms.push_back(to_ms(to_replica));
     handoffs_ms.push_back(to_ms(to_sink));
     hops_ms.push_back(to_ms(visit.enqueue - sent_time(rec.req)));
+    auto [at, added] = first_arrival_by_send.emplace(sent_time(rec.req),
+                                                     rec.req.arrival);
+    if (!added)
+      at->second = std::min(at->second, rec.req.arrival);
   }
+  std::vector<double> timer_late_ms;
+  for (const auto& [sent, arrival] : first_arrival_by_send)
+    timer_late_ms.push_back(to_ms(sent - arrival));
   serving_probe result;
   if (handoffs_ms.empty())
     return result;
@@ -86,6 +97,7 @@ serving_probe probe_serving(const repository_model& model,
   };
   result.handoff = median_and_p99(handoffs_ms);
   result.client_hop = median_and_p99(hops_ms);
+  result.timer_late = median_and_p99(timer_late_ms);
   // The passes in the order the replica served them (one request each). A
   // batch sent ahead had its dequeue stamped at the finish before it.
   std::sort(visits.begin(), visits.end(), [](const auto& x, const auto& y) {

@@ -14,6 +14,8 @@
 //   does not reproduce.)
 // - the client's hop: from each request's send to the frontend's queue (a
 //   message between two actors on the scheduler's threads).
+// - the client's timer: how long after an arrival the client woke to send
+//   it (a timer thread's wake-up, then a scheduler thread's).
 // - the replica's passes for the idle curve (runtime/idle_curve.hpp): what
 //   the idle wait before a batch cost its forward pass.
 // Virtual time charges both where real time pays them.
@@ -44,6 +46,9 @@ struct serving_probe {
   handoff_time handoff;
   /// Each request's time from the client's send to the frontend's queue.
   handoff_time client_hop;
+  /// How late the client's timer fired: per wake-up, its send less the
+  /// first arrival it sent.
+  handoff_time timer_late;
   /// The replica's passes, in the order it served them (the first apart):
   /// the idle curve's data, and with batches of more than one, the switch
   /// rows' (runtime/switch_cost.hpp).

@@ -163,6 +163,7 @@ profile measure_profile(const repository_model& model,
     auto served = probe_serving(model, probe);
     result.handoff = served.handoff;
     result.client_hop = served.client_hop;
+    result.timer_late = served.timer_late;
     result.idle_curve = idle_curve_from(served.passes, result);
     // Then with greedy batching at the batch-1 throughput, where batches of
     // several sizes form: what a change of size costs.

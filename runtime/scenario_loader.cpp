@@ -632,7 +632,7 @@ private:
                {"hardware", "cost", "rows", "idle_rows", "switch_rows",
                 "idle_curve",
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
-                "client_hop_p99_ms"},
+                "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -650,6 +650,7 @@ private:
     }
     p.handoff = load_handoff(t, at, "handoff");
     p.client_hop = load_handoff(t, at, "client_hop");
+    p.timer_late = load_handoff(t, at, "timer_late");
     return p;
   }
 

@@ -63,19 +63,21 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
 
 namespace {
 
-handoff_time roots_client_hop(const scenario& sc) {
+/// The longest of the root stages' `member` (a profile's hand-off).
+handoff_time longest_of_roots(const scenario& sc, handoff_time profile::*member) {
   handoff_time longest;
   for (auto id : sc.roots())
     if (sc.stages[id].service)
-      longest = longer(longest, sc.stages[id].service->client_hop);
+      longest = longer(longest, (*sc.stages[id].service).*member);
   return longest;
 }
 
 } // namespace
 
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
-  return {roots_client_hop(sc),
-          {sc.service_time, replica_seed(seed, source_stage, 0)}};
+  return {longest_of_roots(sc, &profile::client_hop),
+          {sc.service_time, replica_seed(seed, source_stage, 0)},
+          longest_of_roots(sc, &profile::timer_late)};
 }
 
 replica_options replica_base_options(const stage_spawn_context& ctx,

@@ -145,6 +145,39 @@ BOOST_AUTO_TEST_CASE(a_modelled_hop_delays_each_batch_by_one_handoff) {
   vs.run_now();
 }
 
+// Virtual time charges the client's late timer that real time pays: each
+// wake-up comes one lateness after the arrival it waits for, and sends what
+// is due by then; the traces say when each request was due and sent.
+BOOST_AUTO_TEST_CASE(a_modelled_timer_lateness_sends_late_and_together) {
+  test::virtual_system vs;
+  auto log = std::make_shared<std::vector<test::received_batch>>();
+  auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
+  auto sink_handle = vs.sys.spawn(sink, sink_options{});
+  client_options co;
+  co.arrivals = arrival_times{0ms, 1ms, 1300us, 3ms};
+  co.roots = {root};
+  co.sink = sink_handle;
+  co.hop.timer_late.median = 500us;
+  auto client_handle = vs.sys.spawn(client, co);
+  caf::scoped_actor self{vs.sys};
+  self->send(sink_handle, start_at(vs.epoch));
+  self->send(client_handle, start_at(vs.epoch));
+  vs.run_all();
+  BOOST_REQUIRE_EQUAL(log->size(), 3u);
+  // The first at the start; the second's timer fires at 1.5 ms and sends
+  // the third with it; the fourth's at 3.5 ms.
+  BOOST_CHECK(log->at(0).at == 0ms);
+  BOOST_CHECK(log->at(1).at == 1500us);
+  BOOST_REQUIRE_EQUAL(log->at(1).content.requests.size(), 2u);
+  const auto& third = log->at(1).content.requests.at(1).trace.at(0);
+  BOOST_CHECK(third.enqueue == 1300us);
+  BOOST_CHECK(third.finish == 1500us);
+  BOOST_CHECK(log->at(2).at == 3500us);
+  self->send_exit(client_handle, caf::exit_reason::user_shutdown);
+  self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
+  vs.run_now();
+}
+
 BOOST_AUTO_TEST_CASE(drawn_hops_keep_the_batches_order) {
   BOOST_CHECK(client_hop{}.delay(5ms) == 0ms);
   client_hop_spec spec;
@@ -168,6 +201,19 @@ BOOST_AUTO_TEST_CASE(drawn_hops_keep_the_batches_order) {
   client_hop median{spec};
   BOOST_CHECK(median.delay(0ms) == 10us);
   BOOST_CHECK(median.delay(1ms) == 10us);
+  // A timer's lateness, drawn from the same generator: from microseconds
+  // to a millisecond or more, never early.
+  spec.draws.kind = service_time_kind::lognormal;
+  spec.timer_late = {10us, 1ms};
+  client_hop late{spec};
+  caf::timespan latest{0};
+  for (int i = 0; i < 1000; ++i) {
+    auto drawn = late.timer_late();
+    BOOST_REQUIRE(drawn > 0us);
+    latest = std::max(latest, drawn);
+  }
+  BOOST_CHECK(latest > 500us);
+  BOOST_CHECK(client_hop{}.timer_late() == 0us);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -120,13 +120,14 @@ BOOST_AUTO_TEST_CASE(drops_match_the_graph) {
 BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   // Each batch arrives and leaves one hand-off later; batches sent ahead
   // start without one. The client's requests reach the first stage one
-  // client hop after they are sent.
+  // client hop after they are sent, and its timer fires late.
   auto with_handoff = [&](const std::string& keys,
                           const std::string& top = "",
                           const std::string& p99 = "") {
     auto t = chain_text(keys, top);
     auto at = t.find("  idle_rows");
-    return t.insert(at, "  handoff_ms = 0.4\n  client_hop_ms = 0.1\n" + p99);
+    return t.insert(at, "  handoff_ms = 0.4\n  client_hop_ms = 0.1\n"
+                        "  timer_late_ms = 0.05\n" + p99);
   };
   check_same_latencies(with_handoff(""));
   check_same_latencies(with_handoff("routing = \"round_robin\"\n"));
@@ -135,13 +136,15 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   auto drawn = [&](const std::string& keys) {
     return with_handoff(keys, "service_time = \"lognormal\"\n",
                         "  handoff_p99_ms = 1.5\n"
-                        "  client_hop_p99_ms = 0.9\n");
+                        "  client_hop_p99_ms = 0.9\n"
+                        "  timer_late_p99_ms = 0.3\n");
   };
   check_same_latencies(drawn(""));
   check_same_latencies(drawn("routing = \"round_robin\"\n"));
   check_same_latencies(drawn("drop = \"estimate\"\n"));
   // The first request finds every stage idle: two hand-offs per stage more,
-  // and the client's hop to the first.
+  // and the client's hop to the first (its timer is late for the next
+  // arrival, not the first, due at the run's start).
   test::temp_dir dir;
   auto first_latency = [&](const std::string& text) {
     auto sc = load_scenario(dir.write("h.toml", text));

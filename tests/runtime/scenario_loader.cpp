@@ -98,12 +98,13 @@ BOOST_AUTO_TEST_CASE(service_time_models) {
                "unknown model 'gamma' (mean or lognormal)");
 }
 
-BOOST_AUTO_TEST_CASE(a_profile_s_handoff_and_client_hop_read_and_write_back) {
+BOOST_AUTO_TEST_CASE(a_profile_s_handoffs_read_and_write_back) {
   auto at = good.find("rows = ");
   BOOST_REQUIRE(at != std::string::npos);
   for (auto [name, member] :
        {std::pair{std::string{"handoff"}, &profile::handoff},
-        std::pair{std::string{"client_hop"}, &profile::client_hop}}) {
+        std::pair{std::string{"client_hop"}, &profile::client_hop},
+        std::pair{std::string{"timer_late"}, &profile::timer_late}}) {
     BOOST_TEST_CONTEXT(name) {
       auto median = name + "_ms";
       auto p99 = name + "_p99_ms";

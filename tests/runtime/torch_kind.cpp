@@ -789,9 +789,11 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   text.replace(text.find("max_batch = 16"), 14, "max_batch = 4");
   auto sc = load_text(dir, "model_files = [\"profile.toml\"]\n" + text);
   BOOST_REQUIRE(sc.stages[0].service);
-  // The runtime's hand-off and the client's hop, measured too (a real
-  // message takes time), and read back to the microsecond the file holds.
-  for (auto member : {&profile::handoff, &profile::client_hop}) {
+  // The runtime's hand-off, the client's hop and its timer's lateness,
+  // measured too (a real message and a real timer take time), and read back
+  // to the microsecond the file holds.
+  for (auto member :
+       {&profile::handoff, &profile::client_hop, &profile::timer_late}) {
     const auto& taken = measured.*member;
     BOOST_CHECK_GT(taken.median.count(), 0);
     BOOST_CHECK_GE(taken.p99.count(), taken.median.count());
