@@ -10,9 +10,11 @@
 #include "models/durations.hpp"
 #include "runtime/direct_chain.hpp"
 #include "runtime/runner.hpp"
+#include "runtime/stage_kind.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace troupe;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -156,6 +158,10 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   BOOST_CHECK_CLOSE(first_latency(with_handoff("")) - first_latency(
                       chain_text("", "")),
                     0.1 + 3 * 2 * 0.4, 1e-6);
+  // The client's hop and timer are the root stage's profile's.
+  auto hop = client_hop_for(load_scenario(dir.write("h.toml", drawn(""))), 5);
+  BOOST_CHECK(hop.time == (handoff_time{400us, 900us}));
+  BOOST_CHECK(hop.timer_late == (handoff_time{50us, 300us}));
 }
 
 BOOST_AUTO_TEST_CASE(only_chains_of_model_stages_run_directly) {
