@@ -78,14 +78,17 @@ public:
   caf::timespan delay(caf::timespan now) {
     if (!time_.modelled())
       return caf::timespan{0};
+    draws_.at(now);
     last_arrival_ = std::max(now + draws_.handoff(time_), last_arrival_);
     return last_arrival_ - now;
   }
 
-  /// How long after the arrival it waits for the client's timer fires.
-  caf::timespan timer_late() {
+  /// How long after the arrival it waits for the client's timer (set at
+  /// `now`) fires.
+  caf::timespan timer_late(caf::timespan now) {
     if (!timer_late_.modelled())
       return caf::timespan{0};
+    draws_.at(now);
     return draws_.handoff(timer_late_);
   }
 

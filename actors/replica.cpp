@@ -203,6 +203,7 @@ replica_actor::behavior_type replica(replica_pointer self,
         return;
       }
     }
+    st.service_times.at(now());
     auto duration = st.service_time(work, idle);
     if (!duration) {
       self->send(st.options.sink,

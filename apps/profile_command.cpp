@@ -112,9 +112,10 @@ int profile_command(const profile_command_options& options) {
         "virtual time charges twice per batch; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
-        "client's timer wakes it for an arrival; switch_rows: passes right after a batch of another\n"
-        "size (docs/models.md). Name this file in a scenario's\n"
-        "model_files, and set `hardware = \"{}\"` on the stage.",
+        "client's timer wakes it for an arrival; switch_rows: passes right\n"
+        "after a batch of another size (docs/models.md). Name this file in\n"
+        "a scenario's model_files, and set `hardware = \"{}\"` on the\n"
+        "stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       write_file_atomically(options.out_file,

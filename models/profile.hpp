@@ -17,6 +17,8 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
 
+#include "models/machine_spell.hpp"
+
 namespace troupe {
 
 struct profile_row {
@@ -131,6 +133,10 @@ struct profile {
   /// virtual time a root stage's client timer fires one such lateness
   /// after each arrival it waits for.
   handoff_time timer_late{};
+  /// The machine's spells (models/machine_spell.hpp): how much of a pass's
+  /// variance its moment sets, and how long a moment lasts; virtual time's
+  /// lognormal draws (passes, hand-offs, the client's) share it.
+  spell_time spell{};
   /// The same batch sizes, for passes right after a batch of another size
   /// (runtime/switch_cost.hpp); empty when not measured (then a change of
   /// size costs nothing). The rows are passes right after one of the same
@@ -199,14 +205,14 @@ inline bool operator==(const profile& x, const profile& y) {
          && x.idle_rows == y.idle_rows && x.switch_rows == y.switch_rows
          && x.idle_curve == y.idle_curve
          && x.handoff == y.handoff && x.client_hop == y.client_hop
-         && x.timer_late == y.timer_late;
+         && x.timer_late == y.timer_late && x.spell == y.spell;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
            x.idle_rows, x.idle_curve, x.handoff, x.client_hop,
-           x.timer_late, x.switch_rows);
+           x.timer_late, x.spell, x.switch_rows);
 }
 
 /// The profile of one replica that runs every member on each batch, one

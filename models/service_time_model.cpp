@@ -40,8 +40,18 @@ double lognormal_sigma(double mean, double p99) {
 }
 
 service_time_model::service_time_model(service_time_spec spec)
-  : kind_(spec.kind), random_(spec.seed) {
+  : kind_(spec.kind),
+    random_(spec.seed),
+    spell_(spec.spell_seed, spec.spell) {
   // nop
+}
+
+double service_time_model::normal() {
+  auto own = normal_(random_);
+  if (!spell_.modelled())
+    return own;
+  auto share = spell_.share();
+  return std::sqrt(share) * spell_.at(moment_) + std::sqrt(1 - share) * own;
 }
 
 caf::timespan service_time_model::operator()(const profile& p, uint32_t b,
@@ -64,7 +74,7 @@ caf::timespan service_time_model::operator()(const profile& p, uint32_t b,
   // exp(s N - s^2 / 2) has mean 1.
   // The clock holds any draw up to the longest duration a scenario may
   // state; beyond it (a few sigmas past an absurd profile) it is cut.
-  auto factor = std::exp(sigma * normal_(random_) - sigma * sigma / 2);
+  auto factor = std::exp(sigma * normal() - sigma * sigma / 2);
   auto ms = std::min(mean_ms * factor, to_ms(max_scenario_duration));
   return from_ms(ms);
 }
@@ -76,7 +86,7 @@ caf::timespan service_time_model::handoff(const handoff_time& h) {
   // median = exp(mu) and p99 = exp(mu + z s).
   auto median_ms = to_ms(h.median);
   auto sigma = std::log(to_ms(h.p99) / median_ms) / z99;
-  auto ms = std::min(median_ms * std::exp(sigma * normal_(random_)),
+  auto ms = std::min(median_ms * std::exp(sigma * normal()),
                      to_ms(max_scenario_duration));
   return from_ms(ms);
 }

@@ -9,7 +9,9 @@
 // whose mean is the profile's mean and whose 99th percentile is the
 // profile's p99 at that batch size, with a seeded generator: virtual runs
 // stay deterministic. The runtime's hand-offs between threads are drawn the
-// same way.
+// same way. Where the profile measured the machine's spells
+// (models/machine_spell.hpp), draws close in time share part of their
+// normal score, each keeping its distribution.
 
 #include <cstdint>
 #include <optional>
@@ -18,6 +20,7 @@
 
 #include <caf/timespan.hpp>
 
+#include "models/machine_spell.hpp"
 #include "models/profile.hpp"
 
 namespace troupe {
@@ -41,16 +44,22 @@ struct service_time_spec {
   service_time_kind kind = service_time_kind::mean;
   /// Seeds the replica's draws (the scenario's seed, stage and replica).
   uint64_t seed = 0;
+  /// The machine's spells (lognormal draws only), and the seed of the
+  /// run's spell: the same for every draw of a run.
+  spell_time spell{};
+  uint64_t spell_seed = 0;
 };
 
 inline bool operator==(const service_time_spec& x,
                        const service_time_spec& y) {
-  return x.kind == y.kind && x.seed == y.seed;
+  return x.kind == y.kind && x.seed == y.seed && x.spell == y.spell
+         && x.spell_seed == y.spell_seed;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, service_time_spec& x) {
-  return f(caf::meta::type_name("service_time_spec"), x.kind, x.seed);
+  return f(caf::meta::type_name("service_time_spec"), x.kind, x.seed,
+           x.spell, x.spell_seed);
 }
 
 /// Draws the service times of one replica's batches.
@@ -71,12 +80,23 @@ public:
   /// and 99th percentile (from the same generator as the service times).
   caf::timespan handoff(const handoff_time& h);
 
+  /// The draws that follow happen at time `t` (the machine's spell then).
+  void at(caf::timespan t) {
+    moment_ = t;
+  }
+
 private:
+  /// A normal score: the spell's at the moment, and this draw's own.
+  double normal();
+
   service_time_kind kind_;
   /// The size of the batch drawn for last; 0 before the first.
   uint32_t last_size_ = 0;
   std::mt19937_64 random_;
   std::normal_distribution<double> normal_;
+  machine_spell spell_;
+  /// When the next draws happen (`at`).
+  caf::timespan moment_{0};
 };
 
 } // namespace troupe

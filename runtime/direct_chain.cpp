@@ -207,7 +207,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     if (next_arrival < n)
       loop.send_later(0,
                       std::max(caf::timespan{0}, arrivals[next_arrival] - now)
-                        + hop.timer_late(),
+                        + hop.timer_late(now),
                       emit{});
   };
   // The frontend's pump (actors/frontend.cpp) without a controller.
@@ -261,6 +261,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     auto& rep = replicas[k][r];
     auto now = loop.now();
     rep.leaving = rep.options.handoff.median;
+    rep.service_times.at(now);
     auto duration = rep.service_time(work, rep.idle_before(now));
     if (!duration) {
       end_unserved(work.requests);

@@ -109,7 +109,7 @@ serving_probe probe_serving(const repository_model& model,
     result.passes.push_back({visits[i].dequeue <= before,
                              to_ms(start - before), to_ms(visits[i].compute),
                              visits[i].batch_size,
-                             visits[i - 1].batch_size});
+                             visits[i - 1].batch_size, to_ms(start)});
   }
   return result;
 }

@@ -27,13 +27,16 @@ constexpr size_t min_group_passes = 30;
 /// One served batch: whether it was sent ahead (it waited at the replica
 /// and started as the batch before finished), the idle wait before it
 /// otherwise (since the batch before finished, hand-off included), its
-/// forward pass, in ms, and its size and the size of the batch before it.
+/// forward pass, in ms, its size and the size of the batch before it, and
+/// its start.
 struct served_pass {
   bool sent_ahead = false;
   double wait_ms = 0;
   double ms = 0;
   uint32_t size = 1;
   uint32_t previous_size = 1;
+  /// When the pass started (ms since the run's start).
+  double start_ms = 0;
 };
 
 /// The idle curve from one replica's passes at batch size 1, against the

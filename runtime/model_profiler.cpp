@@ -17,6 +17,7 @@
 #include "runtime/handoff_probe.hpp"
 #include "runtime/profile_refinement.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/spell_fit.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
 #include "runtime/switch_cost.hpp"
@@ -165,6 +166,10 @@ profile measure_profile(const repository_model& model,
     result.client_hop = served.client_hop;
     result.timer_late = served.timer_late;
     result.idle_curve = idle_curve_from(served.passes, result);
+    // Rounded as a file shows it (a thousandth; a microsecond).
+    if (auto spell = spell_from(served.passes))
+      result.spell = {std::round(spell->share * 1000) / 1000,
+                      from_ms(std::round(spell->duration_ms * 1000) / 1000)};
     // Then with greedy batching at the batch-1 throughput, where batches of
     // several sizes form: what a change of size costs.
     if (result.max_batch() > 1) {

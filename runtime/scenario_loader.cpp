@@ -632,7 +632,8 @@ private:
                {"hardware", "cost", "rows", "idle_rows", "switch_rows",
                 "idle_curve",
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
-                "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms"},
+                "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms",
+                "spell_share", "spell_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -651,7 +652,28 @@ private:
     p.handoff = load_handoff(t, at, "handoff");
     p.client_hop = load_handoff(t, at, "client_hop");
     p.timer_late = load_handoff(t, at, "timer_late");
+    p.spell = load_spell(t, at);
     return p;
+  }
+
+  /// A profile's machine spell: a share of a draw's variance below 1, with
+  /// the time it lasts.
+  spell_time load_spell(const toml::table& t, const std::string& at) const {
+    spell_time spell;
+    auto share = t.get("spell_share");
+    auto lasts = t.get("spell_ms");
+    if (!share && !lasts)
+      return spell;
+    if (!share)
+      fail(lasts, at + ".spell_ms", "needs spell_share (what the spell sets)");
+    if (!lasts)
+      fail(share, at + ".spell_share", "needs spell_ms (how long it lasts)");
+    spell.share = non_negative(*share, at + ".spell_share");
+    if (spell.share >= 1)
+      fail(share, at + ".spell_share",
+           "must be below 1 (a draw keeps some of its own)");
+    spell.duration = duration(*lasts, at + ".spell_ms", 1e-3, false);
+    return spell;
   }
 
   /// A profile's optional second set of rows `key` (empty when absent), at

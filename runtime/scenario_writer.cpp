@@ -203,6 +203,9 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       write_handoff(out, "handoff", p->handoff);
       write_handoff(out, "client_hop", p->client_hop);
       write_handoff(out, "timer_late", p->timer_late);
+      if (p->spell.modelled())
+        out << "  spell_share = " << number(p->spell.share)
+            << "\n  spell_ms = " << number(to_ms(p->spell.duration)) << "\n";
     }
   }
 }

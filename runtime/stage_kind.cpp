@@ -1,5 +1,6 @@
 #include "runtime/stage_kind.hpp"
 
+#include <limits>
 #include <stdexcept>
 
 #include "actors/replica.hpp"
@@ -48,6 +49,11 @@ uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
   return x ^ (x >> 31);
 }
 
+/// The seed of a run's machine spell: every draw of the run shares it.
+uint64_t spell_seed(uint64_t seed) {
+  return replica_seed(seed, source_stage, std::numeric_limits<uint16_t>::max());
+}
+
 } // namespace
 
 replica_options replica_spec_options(const scenario& sc, stage_id id,
@@ -57,7 +63,8 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
   opts.index = index;
   if (sc.stages[id].service)
     opts.service = *sc.stages[id].service;
-  opts.service_time = {sc.service_time, replica_seed(seed, id, index)};
+  opts.service_time = {sc.service_time, replica_seed(seed, id, index),
+                       opts.service.spell, spell_seed(seed)};
   return opts;
 }
 
@@ -75,8 +82,14 @@ handoff_time longest_of_roots(const scenario& sc, handoff_time profile::*member)
 } // namespace
 
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
+  spell_time spell;
+  for (auto id : sc.roots())
+    if (sc.stages[id].service
+        && sc.stages[id].service->spell.share > spell.share)
+      spell = sc.stages[id].service->spell;
   return {longest_of_roots(sc, &profile::client_hop),
-          {sc.service_time, replica_seed(seed, source_stage, 0)},
+          {sc.service_time, replica_seed(seed, source_stage, 0), spell,
+           spell_seed(seed)},
           longest_of_roots(sc, &profile::timer_late)};
 }
 

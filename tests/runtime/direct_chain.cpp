@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
                     0.1 + 3 * 2 * 0.4, 1e-6);
   // The client's hop and timer are the root stage's profile's.
   auto hop = client_hop_for(load_scenario(dir.write("h.toml", drawn(""))), 5);
-  BOOST_CHECK(hop.time == (handoff_time{400us, 900us}));
+  BOOST_CHECK(hop.time == (handoff_time{100us, 900us}));
   BOOST_CHECK(hop.timer_late == (handoff_time{50us, 300us}));
 }
 
