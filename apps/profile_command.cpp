@@ -86,6 +86,14 @@ int profile_command(const profile_command_options& options) {
                    "rows' extra time/of their extra p99):"
                 << points << "\n";
     }
+    if (measured.spell.modelled())
+      std::cout << fmt::format(
+        "machine spell: {:.0f}% of a pass's variance shared with the passes "
+        "around it, fading by e over {:.1f} ms\n",
+        measured.spell.share * 100, to_ms(measured.spell.duration));
+    else
+      std::cout << "machine spell: none (passes close in time had nothing "
+                   "in common)\n";
     if (measured.switch_rows.empty()) {
       std::cout << "switch rows: none (under 30 passes after a pass of the "
                    "same size and 30 after one of another, at every size)\n";
@@ -112,10 +120,11 @@ int profile_command(const profile_command_options& options) {
         "virtual time charges twice per batch; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
-        "client's timer wakes it for an arrival; switch_rows: passes right\n"
-        "after a batch of another size (docs/models.md). Name this file in\n"
-        "a scenario's model_files, and set `hardware = \"{}\"` on the\n"
-        "stage.",
+        "client's timer wakes it for an arrival; spell_share and spell_ms:\n"
+        "how much passes close in time have in common; switch_rows: passes\n"
+        "right after a batch of another size (docs/models.md). Name this\n"
+        "file in a scenario's model_files, and set `hardware = \"{}\"` on\n"
+        "the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       write_file_atomically(options.out_file,

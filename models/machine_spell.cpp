@@ -1,43 +1,47 @@
 #include "models/machine_spell.hpp"
 
+#include <algorithm>
 #include <cmath>
-#include <random>
 
 namespace troupe {
 
 namespace {
 
-/// Enough features that their sum is close to normal at every moment.
-constexpr size_t features = 64;
-
-constexpr double pi = 3.14159265358979323846;
+/// Grid points per duration: fine enough that a moment's correlation with
+/// another is the exponential's to a few percent.
+constexpr int64_t points_per_duration = 16;
 
 } // namespace
 
 machine_spell::machine_spell(uint64_t seed, spell_time time)
-  : share_(time.share) {
+  : share_(time.share), seed_(seed) {
   if (!time.modelled())
     return;
-  auto duration = time.duration;
-  std::mt19937_64 random{seed};
-  std::uniform_real_distribution<double> unit{0.0, 1.0};
-  auto rate = 1.0 / static_cast<double>(duration.count());
-  frequencies_.reserve(features);
-  phases_.reserve(features);
-  for (size_t i = 0; i < features; ++i) {
-    frequencies_.push_back(rate * std::tan(pi * (unit(random) - 0.5)));
-    phases_.push_back(2 * pi * unit(random));
-  }
+  step_ = std::max(caf::timespan{1}, time.duration / points_per_duration);
+  carry_ = std::exp(-static_cast<double>(step_.count())
+                    / static_cast<double>(time.duration.count()));
+  restart();
 }
 
-double machine_spell::at(caf::timespan t) const {
-  if (frequencies_.empty())
+void machine_spell::restart() {
+  random_.seed(seed_);
+  normal_.reset();
+  index_ = 0;
+  value_ = normal_(random_);
+}
+
+double machine_spell::at(caf::timespan t) {
+  if (!modelled())
     return 0;
-  auto ns = static_cast<double>(t.count());
-  double sum = 0;
-  for (size_t i = 0; i < frequencies_.size(); ++i)
-    sum += std::cos(std::fmod(frequencies_[i] * ns, 2 * pi) + phases_[i]);
-  return sum * std::sqrt(2.0 / static_cast<double>(frequencies_.size()));
+  auto index = std::max(int64_t{0}, static_cast<int64_t>(t / step_));
+  if (index < index_)
+    restart();
+  // value(k + 1) = carry value(k) + sqrt(1 - carry^2) N: N(0, 1) at every
+  // point, correlation carry^k between points k apart.
+  auto fresh = std::sqrt(1 - carry_ * carry_);
+  for (; index_ < index; ++index_)
+    value_ = carry_ * value_ + fresh * normal_(random_);
+  return value_;
 }
 
 } // namespace troupe

@@ -14,11 +14,15 @@
 // sqrt(1 - share) * its own, so each draw keeps its distribution and draws
 // close in time share `share` of their variance.
 //
-// The spell is a pure function of (seed, time): actors draw from it in any
-// order, and a run is the same however its events interleave.
+// The spell is an Ornstein-Uhlenbeck path on a grid of duration / 16 (the
+// value of the grid point at or before t), walked from time zero with a
+// generator seeded by the run's seed: every replica and the client walk the
+// same path, so a run is the same however its events interleave. Each walk
+// moves forward with its draws (virtual time does not go back; a query
+// before the last one walks again from zero).
 
 #include <cstdint>
-#include <vector>
+#include <random>
 
 #include <caf/meta/type_name.hpp>
 #include <caf/timespan.hpp>
@@ -63,16 +67,22 @@ public:
     return share_;
   }
 
-  /// The spell's normal score at time t.
-  double at(caf::timespan t) const;
+  /// The spell's normal score at time t (t >= 0).
+  double at(caf::timespan t);
 
 private:
   double share_ = 0;
-  /// Random Fourier features of the exponential correlation: angular
-  /// frequencies (per ns) from its spectrum (a Cauchy distribution) and
-  /// uniform phases.
-  std::vector<double> frequencies_;
-  std::vector<double> phases_;
+  uint64_t seed_ = 0;
+  /// The grid's step and the correlation from one point to the next.
+  caf::timespan step_{0};
+  double carry_ = 0;
+  /// The walk: at grid point `index_`, its value, and its generator.
+  int64_t index_ = 0;
+  double value_ = 0;
+  std::mt19937_64 random_;
+  std::normal_distribution<double> normal_;
+
+  void restart();
 };
 
 } // namespace troupe

@@ -87,29 +87,38 @@ std::optional<spell_estimate> fit_spell(const std::vector<timed_pass>& input) {
       sums[std::min(bin, bins - 1)].add(rank[i], rank[j]);
     }
   // log r = log share - gap / duration, by least squares over the bins.
-  std::vector<std::pair<double, double>> points;
+  // Each bin's logarithm weighs by pairs x r^2 (its variance is about
+  // 1 / (pairs r^2)): a bin near no correlation says little about the
+  // logarithm, and bins within noise of none (three standard errors,
+  // 1 / sqrt(pairs), and at least 0.02) are left out.
+  struct point {
+    double gap_ms, log_r, weight;
+  };
+  std::vector<point> points;
   for (size_t b = 0; b < bins; ++b) {
     if (sums[b].pairs < min_bin_pairs)
       continue;
     auto r = 2 * std::sin(pi * sums[b].correlation() / 6);
-    if (r <= 0.02)
+    auto pairs = static_cast<double>(sums[b].pairs);
+    if (r <= std::max(0.02, 3 / std::sqrt(pairs)))
       continue;
     auto middle = b == 0 ? width / 2 : width * std::ldexp(1.5, int(b) - 1);
-    points.emplace_back(middle, std::log(r));
+    points.push_back({middle, std::log(r), pairs * r * r});
   }
   if (points.size() < 2)
     return std::nullopt;
-  double mx = 0, my = 0;
-  for (auto [x, y] : points) {
-    mx += x;
-    my += y;
+  double w = 0, mx = 0, my = 0;
+  for (const auto& p : points) {
+    w += p.weight;
+    mx += p.weight * p.gap_ms;
+    my += p.weight * p.log_r;
   }
-  mx /= points.size();
-  my /= points.size();
+  mx /= w;
+  my /= w;
   double sxy = 0, sxx = 0;
-  for (auto [x, y] : points) {
-    sxy += (x - mx) * (y - my);
-    sxx += (x - mx) * (x - mx);
+  for (const auto& p : points) {
+    sxy += p.weight * (p.gap_ms - mx) * (p.log_r - my);
+    sxx += p.weight * (p.gap_ms - mx) * (p.gap_ms - mx);
   }
   auto slope = sxy / sxx;
   if (!(slope < 0))

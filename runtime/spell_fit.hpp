@@ -9,7 +9,7 @@
 // doubling from the median time between two passes), each bin's rank
 // correlation is taken to the normal scores' (r = 2 sin(pi rho / 6)), and
 // r = share * exp(-gap / duration) is fitted to the bins' logarithms by
-// least squares.
+// weighted least squares.
 
 #include <cstdint>
 #include <optional>
@@ -38,8 +38,8 @@ struct spell_estimate {
 constexpr size_t min_bin_pairs = 30;
 
 /// The spell, or nothing when fewer than two bins of at least 30 pairs have
-/// a correlation above 0.02 (nothing in common to model), or when the fit
-/// does not fall with the gap. The duration is at most 10 s and at least
+/// a correlation beyond noise (three standard errors, and at least 0.02:
+/// nothing in common to model), or when the fit does not fall with the gap. The duration is at most 10 s and at least
 /// the first bin's width.
 std::optional<spell_estimate> fit_spell(const std::vector<timed_pass>& passes);
 

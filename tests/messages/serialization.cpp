@@ -172,11 +172,14 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   service.idle_rows = {{1, 15, 80}, {4, 25, 150}};
   service.idle_curve = {{50us, 0.2}, {400us, 1.0}};
   service.handoff = {20us, 90us};
+  service.timer_late = {80us, 200us};
+  service.spell = {0.4, 3ms};
   replica_options replica_opts;
   replica_opts.stage = 1;
   replica_opts.index = 3;
   replica_opts.service = service;
-  replica_opts.service_time = {service_time_kind::lognormal, 77};
+  replica_opts.service_time = {service_time_kind::lognormal, 77, {0.4, 3ms},
+                               78};
   replica_opts.successors = {next, next};
   replica_opts.sink = sink_handle;
   inference_spec inference;

@@ -134,12 +134,14 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   check_same_latencies(with_handoff(""));
   check_same_latencies(with_handoff("routing = \"round_robin\"\n"));
   check_same_latencies(with_handoff("drop = \"estimate\"\n"));
-  // Hand-offs drawn with the service times, in the same order.
+  // Hand-offs drawn with the service times, in the same order, sharing the
+  // machine's spell at the same moments.
   auto drawn = [&](const std::string& keys) {
     return with_handoff(keys, "service_time = \"lognormal\"\n",
                         "  handoff_p99_ms = 1.5\n"
                         "  client_hop_p99_ms = 0.9\n"
-                        "  timer_late_p99_ms = 0.3\n");
+                        "  timer_late_p99_ms = 0.3\n"
+                        "  spell_share = 0.5\n  spell_ms = 20\n");
   };
   check_same_latencies(drawn(""));
   check_same_latencies(drawn("routing = \"round_robin\"\n"));

@@ -133,6 +133,29 @@ BOOST_AUTO_TEST_CASE(a_profile_s_handoffs_read_and_write_back) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_profile_s_spell_reads_and_writes_back) {
+  auto at = good.find("rows = ");
+  BOOST_REQUIRE(at != std::string::npos);
+  auto with = std::string{good}.insert(at, "spell_share = 0.45\nspell_ms = 12.5\n");
+  auto sc = load_scenario(dir.write("s.toml", with));
+  const auto& spell = sc.stages[0].service->spell;
+  BOOST_CHECK_EQUAL(spell.share, 0.45);
+  BOOST_CHECK(spell.duration == std::chrono::microseconds{12500});
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(*load_scenario(dir.path("back.toml")).stages[0].service
+              == *sc.stages[0].service);
+  auto field = std::string{"models.fast.profiles[0]."};
+  auto alone = std::string{good}.insert(at, "spell_share = 0.45\n");
+  expect_error(alone, line_of(alone, "spell_share"), field + "spell_share",
+               "needs spell_ms");
+  auto whole = std::string{good}.insert(at, "spell_share = 1\nspell_ms = 5\n");
+  expect_error(whole, line_of(whole, "spell_share"), field + "spell_share",
+               "must be below 1");
+  auto instant = std::string{good}.insert(at, "spell_share = 0.4\nspell_ms = 0\n");
+  expect_error(instant, line_of(instant, "spell_ms"), field + "spell_ms",
+               "positive");
+}
+
 BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
   BOOST_CHECK(load_scenario(dir.write("s.toml", good)).stages[0].send_ahead);
   auto off = replace(good, "max_batch = 4", "max_batch = 4\nsend_ahead = false");
