@@ -164,6 +164,14 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   auto hop = client_hop_for(load_scenario(dir.write("h.toml", drawn(""))), 5);
   BOOST_CHECK(hop.time == (handoff_time{100us, 900us}));
   BOOST_CHECK(hop.timer_late == (handoff_time{50us, 300us}));
+  // The machine's spell too, for the client and each replica, all with
+  // the run's one spell seed.
+  auto sc = load_scenario(dir.write("h.toml", drawn("")));
+  auto replica = replica_spec_options(sc, 1, 0, 5).service_time;
+  BOOST_CHECK(hop.draws.spell == (spell_time{0.5, 20ms}));
+  BOOST_CHECK(replica.spell == (spell_time{0.5, 20ms}));
+  BOOST_CHECK_EQUAL(replica.spell_seed, hop.draws.spell_seed);
+  BOOST_CHECK_NE(replica.seed, hop.draws.seed);
 }
 
 BOOST_AUTO_TEST_CASE(only_chains_of_model_stages_run_directly) {

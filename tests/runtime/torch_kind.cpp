@@ -820,6 +820,9 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   // The idle curve (empty where idling cost this model nothing), as
   // measured; the file holds it to the microsecond and the thousandth.
   BOOST_CHECK(sc.stages[0].service->idle_curve == measured.idle_curve);
+  // So does the machine's spell (none where its passes had nothing in
+  // common).
+  BOOST_CHECK(sc.stages[0].service->spell == measured.spell);
   // Beyond the model's max_batch, or without batch size 1: refused.
   options.batch_sizes = {1, 512};
   BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);
