@@ -39,8 +39,8 @@ constexpr size_t min_bin_pairs = 30;
 
 /// The spell, or nothing when fewer than two bins of at least 30 pairs have
 /// a correlation beyond noise (three standard errors, and at least 0.02:
-/// nothing in common to model), or when the fit does not fall with the gap. The duration is at most 10 s and at least
-/// the first bin's width.
+/// nothing in common to model), or when the fit does not fall with the
+/// gap. The duration is at most 10 s and at least the first bin's width.
 std::optional<spell_estimate> fit_spell(const std::vector<timed_pass>& passes);
 
 /// The spell from a serving run's passes (runtime/handoff_probe.hpp): those

@@ -114,68 +114,68 @@ BOOST_AUTO_TEST_CASE(a_close_arrival_is_sent_by_an_echo_not_the_timer) {
   BOOST_CHECK_EQUAL(pc.log->back().content.requests.at(0).id, 1u);
 }
 
-// Virtual time charges the hop to the roots that real time pays as a
-// thread wake-up: each batch arrives one hand-off after it was sent, and
-// its trace still says when it was due and sent.
-BOOST_AUTO_TEST_CASE(a_modelled_hop_delays_each_batch_by_one_handoff) {
+namespace {
+
+/// What the root received from an unpaced client in virtual time, run to
+/// its end: `hop` is what the client draws its hop and timer from.
+std::vector<test::received_batch> sent_by(arrival_times arrivals,
+                                          client_hop_spec hop) {
   test::virtual_system vs;
   auto log = std::make_shared<std::vector<test::received_batch>>();
   auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
   auto sink_handle = vs.sys.spawn(sink, sink_options{});
   client_options co;
-  co.arrivals = arrival_times{0ms, 1ms, 1ms, 3ms};
+  co.arrivals = std::move(arrivals);
   co.roots = {root};
   co.sink = sink_handle;
-  co.hop.time.median = 400us;
+  co.hop = hop;
   auto client_handle = vs.sys.spawn(client, co);
   caf::scoped_actor self{vs.sys};
   self->send(sink_handle, start_at(vs.epoch));
   self->send(client_handle, start_at(vs.epoch));
   vs.run_all();
-  BOOST_REQUIRE_EQUAL(log->size(), 3u);
-  BOOST_CHECK(log->at(0).at == 400us);
-  BOOST_CHECK(log->at(1).at == 1400us);
-  BOOST_CHECK_EQUAL(log->at(1).content.requests.size(), 2u);
-  BOOST_CHECK(log->at(2).at == 3400us);
-  const auto& sent = log->at(2).content.requests.at(0).trace.at(0);
-  BOOST_CHECK(sent.enqueue == 3ms);
-  BOOST_CHECK(sent.finish == 3ms);
   self->send_exit(client_handle, caf::exit_reason::user_shutdown);
   self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
   vs.run_now();
+  return *log;
+}
+
+} // namespace
+
+// Virtual time charges the hop to the roots that real time pays as a
+// thread wake-up: each batch arrives one hand-off after it was sent, and
+// its trace still says when it was due and sent.
+BOOST_AUTO_TEST_CASE(a_modelled_hop_delays_each_batch_by_one_handoff) {
+  client_hop_spec hop;
+  hop.time.median = 400us;
+  auto log = sent_by(arrival_times{0ms, 1ms, 1ms, 3ms}, hop);
+  BOOST_REQUIRE_EQUAL(log.size(), 3u);
+  BOOST_CHECK(log.at(0).at == 400us);
+  BOOST_CHECK(log.at(1).at == 1400us);
+  BOOST_CHECK_EQUAL(log.at(1).content.requests.size(), 2u);
+  BOOST_CHECK(log.at(2).at == 3400us);
+  const auto& sent = log.at(2).content.requests.at(0).trace.at(0);
+  BOOST_CHECK(sent.enqueue == 3ms);
+  BOOST_CHECK(sent.finish == 3ms);
 }
 
 // Virtual time charges the client's late timer that real time pays: each
 // wake-up comes one lateness after the arrival it waits for, and sends what
 // is due by then; the traces say when each request was due and sent.
 BOOST_AUTO_TEST_CASE(a_modelled_timer_lateness_sends_late_and_together) {
-  test::virtual_system vs;
-  auto log = std::make_shared<std::vector<test::received_batch>>();
-  auto root = vs.sys.spawn(test::recorder, log, vs.epoch);
-  auto sink_handle = vs.sys.spawn(sink, sink_options{});
-  client_options co;
-  co.arrivals = arrival_times{0ms, 1ms, 1300us, 3ms};
-  co.roots = {root};
-  co.sink = sink_handle;
-  co.hop.timer_late.median = 500us;
-  auto client_handle = vs.sys.spawn(client, co);
-  caf::scoped_actor self{vs.sys};
-  self->send(sink_handle, start_at(vs.epoch));
-  self->send(client_handle, start_at(vs.epoch));
-  vs.run_all();
-  BOOST_REQUIRE_EQUAL(log->size(), 3u);
+  client_hop_spec hop;
+  hop.timer_late.median = 500us;
+  auto log = sent_by(arrival_times{0ms, 1ms, 1300us, 3ms}, hop);
+  BOOST_REQUIRE_EQUAL(log.size(), 3u);
   // The first at the start; the second's timer fires at 1.5 ms and sends
   // the third with it; the fourth's at 3.5 ms.
-  BOOST_CHECK(log->at(0).at == 0ms);
-  BOOST_CHECK(log->at(1).at == 1500us);
-  BOOST_REQUIRE_EQUAL(log->at(1).content.requests.size(), 2u);
-  const auto& third = log->at(1).content.requests.at(1).trace.at(0);
+  BOOST_CHECK(log.at(0).at == 0ms);
+  BOOST_CHECK(log.at(1).at == 1500us);
+  BOOST_REQUIRE_EQUAL(log.at(1).content.requests.size(), 2u);
+  const auto& third = log.at(1).content.requests.at(1).trace.at(0);
   BOOST_CHECK(third.enqueue == 1300us);
   BOOST_CHECK(third.finish == 1500us);
-  BOOST_CHECK(log->at(2).at == 3500us);
-  self->send_exit(client_handle, caf::exit_reason::user_shutdown);
-  self->send_exit(sink_handle, caf::exit_reason::user_shutdown);
-  vs.run_now();
+  BOOST_CHECK(log.at(2).at == 3500us);
 }
 
 BOOST_AUTO_TEST_CASE(drawn_hops_keep_the_batches_order) {
