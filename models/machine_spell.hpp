@@ -49,6 +49,11 @@ typename Inspector::result_type inspect(Inspector& f, spell_time& x) {
   return f(caf::meta::type_name("spell_time"), x.share, x.duration);
 }
 
+/// Of two spells on one machine, the one with the larger share.
+inline spell_time stronger(const spell_time& x, const spell_time& y) {
+  return y.share > x.share ? y : x;
+}
+
 class machine_spell {
 public:
   /// No spell: every draw its own.

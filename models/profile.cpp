@@ -150,8 +150,7 @@ profile sequential_sum(const std::vector<profile>& members) {
     result.client_hop = longer(result.client_hop, m.client_hop);
     result.timer_late = longer(result.timer_late, m.timer_late);
     // One machine: the members' strongest spell.
-    if (m.spell.share > result.spell.share)
-      result.spell = m.spell;
+    result.spell = stronger(result.spell, m.spell);
   }
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;

@@ -51,7 +51,8 @@ uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
 
 /// The seed of a run's machine spell: every draw of the run shares it.
 uint64_t spell_seed(uint64_t seed) {
-  return replica_seed(seed, source_stage, std::numeric_limits<uint16_t>::max());
+  return replica_seed(seed, source_stage,
+                      std::numeric_limits<uint16_t>::max());
 }
 
 } // namespace
@@ -70,27 +71,25 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
 
 namespace {
 
-/// The longest of the root stages' `member` (a profile's hand-off).
-handoff_time longest_of_roots(const scenario& sc, handoff_time profile::*member) {
-  handoff_time longest;
+/// The root stages' profiles' `member`, combined by `pick` (longer,
+/// stronger): what the client, which feeds them all, draws with.
+template <class T>
+T of_roots(const scenario& sc, T profile::*member,
+           T (*pick)(const T&, const T&)) {
+  T result{};
   for (auto id : sc.roots())
     if (sc.stages[id].service)
-      longest = longer(longest, (*sc.stages[id].service).*member);
-  return longest;
+      result = pick(result, (*sc.stages[id].service).*member);
+  return result;
 }
 
 } // namespace
 
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
-  spell_time spell;
-  for (auto id : sc.roots())
-    if (sc.stages[id].service
-        && sc.stages[id].service->spell.share > spell.share)
-      spell = sc.stages[id].service->spell;
-  return {longest_of_roots(sc, &profile::client_hop),
-          {sc.service_time, replica_seed(seed, source_stage, 0), spell,
-           spell_seed(seed)},
-          longest_of_roots(sc, &profile::timer_late)};
+  return {of_roots(sc, &profile::client_hop, longer),
+          {sc.service_time, replica_seed(seed, source_stage, 0),
+           of_roots(sc, &profile::spell, stronger), spell_seed(seed)},
+          of_roots(sc, &profile::timer_late, longer)};
 }
 
 replica_options replica_base_options(const stage_spawn_context& ctx,
