@@ -113,6 +113,31 @@ BOOST_AUTO_TEST_CASE(an_ensemble_adds_its_members_service_times_and_p99s) {
   BOOST_CHECK_CLOSE(one.rows[1].throughput_qps, 2000.0, 1e-9);
 }
 
+BOOST_AUTO_TEST_CASE(an_ensemble_pays_one_hand_off_and_one_machines_spell) {
+  profile a{"CPU", 1, {{1, 2.0, 1000.0}}, {}, {}, {}};
+  profile b{"CPU", 1, {{1, 3.0, 500.0}}, {}, {}, {}};
+  a.handoff = {20us, 90us};
+  b.handoff = {30us, 60us};
+  a.client_hop = {10us, 0us};
+  b.client_hop = {5us, 40us};
+  b.timer_late = {80us, 150us};
+  a.spell = {0.4, 30ms};
+  b.spell = {0.2, 90ms};
+  // One batch passes one hand-off however many models run it: the longer
+  // median and the longer p99, each on its own; a member without one
+  // (a's timer) adds nothing. One machine: the stronger spell, whole.
+  auto sum = sequential_sum({a, b});
+  BOOST_CHECK(sum.handoff == (handoff_time{30us, 90us}));
+  BOOST_CHECK(sum.client_hop == (handoff_time{10us, 40us}));
+  BOOST_CHECK(sum.timer_late == (handoff_time{80us, 150us}));
+  BOOST_CHECK(sum.spell == (spell_time{0.4, 30ms}));
+  // The order of the members does not matter.
+  auto swapped = sequential_sum({b, a});
+  BOOST_CHECK(swapped.handoff == sum.handoff);
+  BOOST_CHECK(swapped.timer_late == sum.timer_late);
+  BOOST_CHECK(swapped.spell == sum.spell);
+}
+
 BOOST_AUTO_TEST_CASE(the_idle_curve_shares_out_the_idle_rows_extra_time) {
   auto p = resnet_v100();
   // Without idle rows, every pass takes the rows' time.
