@@ -218,10 +218,10 @@ struct request_latencies {
 
   void add(const run_outcomes& outcomes) {
     for (const auto& rec : outcomes.records)
-      if (rec.kind == outcome_kind::completed) {
+      if (rec.kind == outcome_kind::completed)
         from_arrival.push_back(to_ms(rec.finish - rec.req.arrival));
-        from_send.push_back(to_ms(rec.finish - sent_time(rec.req)));
-      }
+    for (auto us : latencies_from_send_us(outcomes))
+      from_send.push_back(us / 1000);
   }
 
   void add(const request_latencies& other) {
@@ -435,22 +435,24 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
       p.passes_vs_virtual, 100 * (p.virtual_low - 1),
       100 * (p.virtual_high - 1));
   }
-  const auto& mid = quiet.empty() ? pairs[pairs.size() / 2]
-                                  : *quiet[quiet.size() / 2];
-  // The row's percentiles pool the quiet pairs' requests (else every
-  // pair's): near saturation one 10 s run's p99 is itself a sample that
-  // ten seeds of one profile spread by -20%/+29% around their median, so
-  // the real side needs more than one run as much as the virtual side.
-  // Each pair weighs the same on both sides (one real run, all its
-  // virtual seeds).
+  // The pairs the row counts: the quiet ones, else every pair (sorted by
+  // gap, as `pairs`).
+  auto counted = quiet;
+  if (counted.empty())
+    for (const auto& p : pairs)
+      counted.push_back(&p);
+  const auto& mid = *counted[counted.size() / 2];
+  // The row's percentiles pool the counted pairs' requests: near
+  // saturation one 10 s run's p99 is itself a sample that ten seeds of one
+  // profile spread by -20%/+29% around their median, so the real side
+  // needs more than one run as much as the virtual side. Each pair weighs
+  // the same on both sides (one real run, all its virtual seeds).
   request_latencies real;
   request_latencies simulated;
-  for (const auto& p : pairs)
-    if (quiet.empty()
-        || std::find(quiet.begin(), quiet.end(), &p) != quiet.end()) {
-      real.add(p.real_requests);
-      simulated.add(p.virtual_requests);
-    }
+  for (const auto* p : counted) {
+    real.add(p->real_requests);
+    simulated.add(p->virtual_requests);
+  }
   auto real_ms = summarize_latencies(real.from_arrival);
   auto virtual_ms = summarize_latencies(simulated.from_arrival);
   auto real_sent_ms = summarize_latencies(real.from_send);
