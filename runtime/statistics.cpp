@@ -39,4 +39,22 @@ latency_summary summarize_latencies(std::vector<double>& values) {
   return result;
 }
 
+double typical_percentile(const std::vector<double>& values,
+                          double percent) {
+  constexpr size_t per_window = 200;
+  size_t windows = values.size() >= 5 * per_window   ? 5
+                   : values.size() >= 3 * per_window ? 3
+                                                     : 1;
+  std::vector<double> tails;
+  for (size_t w = 0; w < windows; ++w) {
+    std::vector<double> window(values.begin() + values.size() * w / windows,
+                               values.begin()
+                                 + values.size() * (w + 1) / windows);
+    std::sort(window.begin(), window.end());
+    tails.push_back(nearest_rank(window, percent));
+  }
+  std::sort(tails.begin(), tails.end());
+  return tails[tails.size() / 2];
+}
+
 } // namespace troupe

@@ -32,4 +32,12 @@ struct latency_summary {
 /// Summarizes latencies (any order; sorted in place).
 latency_summary summarize_latencies(std::vector<double>& values);
 
+/// The typical tail of a short measurement: `values` in the order they were
+/// taken, cut into 3 or 5 equal consecutive windows (at least 200 values
+/// each; one window when fewer), the median of the windows' nearest-rank
+/// percentiles. One stall of the machine delays a burst of neighbouring
+/// values: it sets one window's tail, and in a measurement of a second or
+/// two the whole's p99, but not the typical window's.
+double typical_percentile(const std::vector<double>& values, double percent);
+
 } // namespace troupe

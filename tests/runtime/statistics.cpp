@@ -1,5 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "runtime/statistics.hpp"
@@ -41,6 +42,30 @@ BOOST_AUTO_TEST_CASE(summaries_sort_and_average) {
   BOOST_CHECK_EQUAL(s.mean, 2);
   BOOST_CHECK_EQUAL(s.p50, 2);
   BOOST_CHECK_EQUAL(s.max, 3);
+}
+
+BOOST_AUTO_TEST_CASE(a_typical_percentile_leaves_out_one_burst) {
+  // 1,000 samples in the order taken, each window's p99 about 100; a stall
+  // delays 20 neighbours in the middle: the whole's p99 is the stall's.
+  std::vector<double> taken(1000);
+  for (size_t i = 0; i < taken.size(); ++i)
+    taken[i] = double(i % 100 + 1);
+  for (size_t i = 500; i < 520; ++i)
+    taken[i] = 5000;
+  auto whole = taken;
+  BOOST_CHECK_EQUAL(summarize_latencies(whole).p99, 5000);
+  BOOST_CHECK_EQUAL(typical_percentile(taken, 99), 99);
+  BOOST_CHECK_EQUAL(typical_percentile(taken, 50), 50);
+  // Stalls in every window are the machine's usual, and count.
+  for (size_t i = 0; i < taken.size(); i += 50)
+    taken[i] = 5000;
+  BOOST_CHECK_EQUAL(typical_percentile(taken, 99), 5000);
+  // Under 600 samples: one window, the plain percentile.
+  std::vector<double> few(taken.begin(), taken.begin() + 599);
+  auto sorted = few;
+  std::sort(sorted.begin(), sorted.end());
+  BOOST_CHECK_EQUAL(typical_percentile(few, 99), nearest_rank(sorted, 99));
+  BOOST_CHECK_EQUAL(typical_percentile({}, 99), 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
