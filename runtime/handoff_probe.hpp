@@ -8,8 +8,9 @@
 //   leaving the queue to the forward pass's start (the frontend's message
 //   waking the replica's thread), and from the forward pass's end to the
 //   sink (the results waking a scheduler thread). Both are one hand-off
-//   each: their median and 99th percentile describe it (each tail here
-//   is the probe's typical stretch's, runtime/statistics.hpp). (A ping-pong
+//   each: their median and 99th percentile describe it (every tail here
+//   is that of the probe's typical stretch: typical_percentile in
+//   runtime/statistics.hpp). (A ping-pong
 //   between two actors measures a few microseconds on a quiet machine where
 //   a serving run spends 25: serving's threads are busy in ways a ping-pong
 //   does not reproduce.)
