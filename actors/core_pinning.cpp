@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <thread>
+
 #include <pthread.h>
 #include <sched.h>
 
@@ -27,6 +29,13 @@ std::vector<int> cores_of_this_thread() {
     if (CPU_ISSET(core, &set))
       cores.push_back(core);
   return cores;
+}
+
+size_t usable_cores() {
+  auto cores = cores_of_this_thread().size();
+  if (cores == 0)
+    cores = std::thread::hardware_concurrency();
+  return std::max<size_t>(cores, 1);
 }
 
 bool pin_this_thread(const std::vector<int>& cores) {

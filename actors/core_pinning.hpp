@@ -33,6 +33,12 @@ std::optional<core_split> split_cores(const std::vector<int>& allowed,
 /// The cores the calling thread may run on (empty where unknown).
 std::vector<int> cores_of_this_thread();
 
+/// How many cores the calling thread may run on: what `taskset` or a
+/// container's cpuset leaves it, which may be fewer than the machine has;
+/// the machine's count where unknown; at least 1. "One thread per core"
+/// means one per these.
+size_t usable_cores();
+
 /// Keeps the calling thread to `cores` (false where the system refused,
 /// or `cores` is empty: the thread runs where it did).
 bool pin_this_thread(const std::vector<int>& cores);

@@ -4,10 +4,10 @@
 
 #include <filesystem>
 #include <iostream>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "actors/core_pinning.hpp"
 #include "apps/command_errors.hpp"
 #include "apps/commands.hpp"
 #include "models/input_error.hpp"
@@ -105,7 +105,7 @@ int zoo_accuracy_command(const zoo_command_options& options) {
     auto test = load_fashion_mnist(options.data_dir, data_split::test);
     if (options.test_images > 0)
       test = test.first(options.test_images);
-    auto threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    auto threads = int(usable_cores());
     std::vector<std::string> names;
     std::vector<std::vector<output>> outputs;
     for (const auto& m : models) {

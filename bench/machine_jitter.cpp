@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "actors/core_pinning.hpp"
 #include "bench/bench.hpp"
 
 namespace troupe::bench {
@@ -55,7 +56,7 @@ machine_jitter measure_machine_jitter(double seconds, unsigned threads) {
 }
 
 double wait_for_quiet_machine(double max_lost, int checks) {
-  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  auto cores = usable_cores();
   double lost = 0;
   for (int i = 0; i < checks; ++i) {
     lost = measure_machine_jitter(0.25, cores).time_lost;

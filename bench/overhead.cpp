@@ -14,10 +14,10 @@
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "actors/core_pinning.hpp"
 #include "bench/bench.hpp"
 
 namespace troupe::bench {
@@ -142,7 +142,7 @@ int overhead_point(const std::string& scenario_file, double rate_qps,
 int overhead(const std::string& bench_dir, uint64_t burst_count) {
   auto one = bench_dir + "/noop-1.toml";
   auto three = bench_dir + "/noop-3.toml";
-  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  auto cores = usable_cores();
   auto jitter = measure_machine_jitter(2, cores);
   auto burst = run_real(one, 5e7, burst_count);
   double peak1 = sustained_peak(one);

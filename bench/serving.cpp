@@ -26,12 +26,12 @@
 #include <cmath>
 #include <filesystem>
 #include <optional>
-#include <thread>
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "actors/core_pinning.hpp"
 #include "bench/bench.hpp"
 #include "models/data/data_set_cache.hpp"
 #include "models/durations.hpp"
@@ -378,7 +378,7 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
       = serve(s, load, sim_to_real_seconds, keys, clock_kind::real_time);
     p.stolen = steal_share(before, read_cpu_times());
     p.speed_after = speed_vs_profile(m, measured, threads);
-    auto cores = std::max(1u, std::thread::hardware_concurrency());
+    auto cores = usable_cores();
     p.lost = (lost_before + measure_machine_jitter(0.25, cores).time_lost) / 2;
     p.real_ms = real_run.summary.latency_ms;
     p.real_parts = parts_of(real_run.outcomes, &measured);
@@ -702,8 +702,8 @@ int serving(const serving_options& options) {
   zoo.models.push_back(options.model);
   ensure_zoo(zoo);
   auto m = find_model(s.repository, options.model);
-  auto cores = std::max(1u, std::thread::hardware_concurrency());
-  auto threads = int(std::max(1u, cores - 1));
+  auto cores = usable_cores();
+  auto threads = int(std::max<size_t>(1, cores - 1));
   fmt::print("model {} ({}), batch size {}, {} LibTorch thread(s) per forward "
              "on {} cores\n\n",
              options.model,

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "actors/core_pinning.hpp"
 #include "models/durations.hpp"
 #include "runtime/direct_chain.hpp"
 #include "runtime/runner.hpp"
@@ -250,7 +251,7 @@ void simulated_latency::prefetch(const std::vector<pipeline_plan>& plans,
       jobs[i].latencies = direct_chain_latencies(jobs[i].sc, *sample_,
                                                  late_allowed());
   };
-  auto cores = std::max(1u, std::thread::hardware_concurrency());
+  auto cores = usable_cores();
   std::vector<std::thread> helpers;
   for (unsigned t = 1; t < cores && t < jobs.size(); ++t)
     helpers.emplace_back(work);

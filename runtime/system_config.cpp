@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <string>
-#include <thread>
 
 #include <caf/atom.hpp>
 #include <caf/message.hpp>
@@ -13,6 +12,7 @@
 #include <caf/openssl/manager.hpp>
 
 #include "actors/client.hpp"
+#include "actors/core_pinning.hpp"
 #include "actors/core_lender.hpp"
 #include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
@@ -39,7 +39,7 @@ system_config::system_config(clock_kind clock, size_t threads,
     return;
   }
   if (threads == 0)
-    threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = usable_cores();
   set("scheduler.max-threads", threads);
   // An idle worker spins briefly, then sleeps on a condition variable that a
   // message from outside the scheduler (a detached replica's results)

@@ -1,7 +1,6 @@
 #include "runtime/thread_plan.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "runtime/scenario.hpp"
 #include "runtime/stage_kind.hpp"
@@ -39,7 +38,7 @@ thread_plan plan_threads(const scenario& sc, clock_kind clock,
 thread_plan plan_threads(const scenario& sc, clock_kind clock, size_t threads,
                          std::vector<int> allowed) {
   if (threads == 0)
-    threads = std::max(1u, std::thread::hardware_concurrency());
+    threads = allowed.empty() ? usable_cores() : allowed.size();
   thread_plan plan;
   plan.threads = threads;
   plan.actor_threads = threads;

@@ -4,10 +4,10 @@
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
+#include "actors/core_pinning.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "models/torch/script_model.hpp"
 #include "models/zoo/architecture.hpp"
@@ -80,7 +80,7 @@ std::vector<repository_model> ensure_zoo(const zoo_options& options) {
   auto wanted = requested(options.models);
   auto threads = options.threads > 0
                    ? options.threads
-                   : int(std::max(1u, std::thread::hardware_concurrency()));
+                   : int(usable_cores());
   std::optional<image_set> train;
   std::optional<image_set> test;
   std::vector<repository_model> result;

@@ -602,7 +602,10 @@ BOOST_AUTO_TEST_CASE(torch_replicas_and_actors_share_the_threads) {
   // The threads it was given; 0 is one per core.
   BOOST_CHECK_EQUAL(on_nine.threads, 9u);
   BOOST_CHECK_EQUAL(plan_threads(one, clock_kind::real_time, 0).threads,
-                    size_t{std::max(1u, std::thread::hardware_concurrency())});
+                    usable_cores());
+  // One per core the process may use, not per core the machine has.
+  BOOST_CHECK_EQUAL(
+    plan_threads(one, clock_kind::real_time, 0, {3, 5, 7}).threads, 3u);
   auto on_sixteen = plan_threads(one, clock_kind::real_time, 16);
   BOOST_CHECK_EQUAL(on_sixteen.torch_threads, 7);
   BOOST_CHECK_EQUAL(on_sixteen.actor_threads, 2u);
@@ -735,17 +738,22 @@ BOOST_AUTO_TEST_CASE(a_thread_keeps_to_the_cores_it_is_pinned_to) {
   BOOST_REQUIRE(!allowed.empty());
   std::vector<int> one{allowed.back()};
   std::vector<int> inside, started_inside, after;
+  size_t inside_count = 0;
   // In a thread of its own: the test's thread keeps its cores.
   std::thread{[&] {
     {
       pinned_scope scope{one};
       inside = cores_of_this_thread();
+      inside_count = usable_cores();
       // A thread started meanwhile inherits them (CAF's threads do).
       std::thread{[&] { started_inside = cores_of_this_thread(); }}.join();
     }
     after = cores_of_this_thread();
   }}.join();
   BOOST_CHECK(inside == one);
+  // "One thread per core" counts the cores the thread may use.
+  BOOST_CHECK_EQUAL(inside_count, 1u);
+  BOOST_CHECK_EQUAL(usable_cores(), allowed.size());
   BOOST_CHECK(started_inside == one);
   BOOST_CHECK(after == allowed);
   BOOST_CHECK(!pin_this_thread({}));
