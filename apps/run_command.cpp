@@ -81,9 +81,9 @@ int run_command(const run_command_options& options) {
         *clock == clock_kind::real_time && plan.oversubscribed)
       std::cerr << fmt::format(
         "troupe run: note: more torch replicas than threads - 1 ({} "
-        "threads): each replica is a thread of its own, so they and the "
+        "thread{}): each replica is a thread of its own, so they and the "
         "actors take turns on the cores\n",
-        plan.threads);
+        plan.threads, plan.threads == 1 ? "" : "s");
     std::signal(SIGINT, on_interrupt);
     ro.cancelled = [] { return interrupted != 0; };
     auto result = run_scenario(sc, ro);

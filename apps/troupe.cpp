@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
                       "Real time: threads for the actors and LibTorch "
                       "together; each model replica's forward uses "
                       "(threads - 1) / replicas of them, at least one "
-                      "(default: one per core)")
+                      "(default: one per core this process may use)")
     ->check(CLI::Range(1, 1024));
   run_cmd->add_flag("--quiet{false},-q{false}", run.progress,
                     "No progress lines");
