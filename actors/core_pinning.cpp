@@ -1,7 +1,6 @@
 #include "actors/core_pinning.hpp"
 
 #include <algorithm>
-
 #include <thread>
 
 #include <pthread.h>

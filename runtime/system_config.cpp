@@ -12,8 +12,8 @@
 #include <caf/openssl/manager.hpp>
 
 #include "actors/client.hpp"
-#include "actors/core_pinning.hpp"
 #include "actors/core_lender.hpp"
+#include "actors/core_pinning.hpp"
 #include "actors/cluster_keeper.hpp"
 #include "actors/frontend.hpp"
 #include "actors/join.hpp"
