@@ -79,7 +79,9 @@ public:
     if (!time_.modelled())
       return caf::timespan{0};
     draws_.at(now);
-    last_arrival_ = std::max(now + draws_.handoff(time_), last_arrival_);
+    // On the scheduler's core, whose stalls the replicas meet too.
+    last_arrival_ = std::max(
+      now + draws_.on_scheduler(now, draws_.handoff(time_)), last_arrival_);
     return last_arrival_ - now;
   }
 

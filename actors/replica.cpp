@@ -38,11 +38,16 @@ replica_state::service_time(const batch& work, caf::timespan idle) {
   return service_times(options.service, size, idle);
 }
 
-caf::timespan replica_state::draw_handoffs(bool queued) {
+replica_state::held_time
+replica_state::hold(caf::timespan now, bool queued, caf::timespan pass) {
   auto arrival = queued ? caf::timespan{0}
                         : service_times.handoff(options.handoff);
   leaving = service_times.handoff(options.handoff);
-  return arrival;
+  auto brought = service_times.on_own_core(now, arrival);
+  auto compute = service_times.on_own_core(now + brought, pass);
+  // The results wake a scheduler thread.
+  leaving = service_times.on_scheduler(now + brought + compute, leaving);
+  return {brought + compute, compute};
 }
 
 void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
@@ -212,13 +217,13 @@ replica_actor::behavior_type replica(replica_pointer self,
       st.hand_back(self, {});
       return;
     }
-    auto arrival = st.draw_handoffs(queued);
-    auto held = arrival + *duration + 2 * st.options.network_hop;
+    auto [held, compute] = st.hold(now(), queued, *duration);
+    held += 2 * st.options.network_hop;
     if (held.count() == 0) {
       complete(work);
       return;
     }
-    st.stamp_compute(work, *duration);
+    st.stamp_compute(work, compute);
     st.holding = true;
     self->delayed_send(self, held, atoms::finished_atom_v, std::move(work));
   };

@@ -165,11 +165,20 @@ struct replica_state : run_member {
   /// the idle notice (options.handoff's median until one is drawn).
   caf::timespan leaving{0};
 
-  /// Draws the hand-offs of a batch that starts in virtual time, in a
-  /// fixed order (the direct chain draws the same): sets `leaving` and
-  /// returns the one that brought the batch, 0 for one that was `queued`
-  /// here (sent ahead).
-  caf::timespan draw_handoffs(bool queued);
+  /// How long a batch that starts at `now` in virtual time is held, and
+  /// its compute within that.
+  struct held_time {
+    caf::timespan held{0};
+    caf::timespan compute{0};
+  };
+
+  /// Draws the hand-offs of a batch that starts at `now` in virtual time,
+  /// in a fixed order (the direct chain draws the same), and places them,
+  /// each waiting out the stalls it meets: the hand-off that brought the
+  /// batch (none for one `queued` here, sent ahead) and its pass of `pass`
+  /// on the replica's core, then `leaving` on the scheduler's. Returns the
+  /// time from `now` to the pass's end, and the pass's share of it.
+  held_time hold(caf::timespan now, bool queued, caf::timespan pass);
 
   /// Runs the classifier on the batch: stores each request's output as its
   /// result, and takes the requests it cannot serve out of the batch, as

@@ -13,6 +13,7 @@
 #include "models/input_error.hpp"
 #include "models/output_file.hpp"
 #include "runtime/model_profiler.hpp"
+#include "runtime/stall_fit.hpp"
 
 namespace troupe {
 
@@ -94,6 +95,18 @@ int profile_command(const profile_command_options& options) {
     else
       std::cout << "machine spell: none (passes close in time had nothing "
                    "in common)\n";
+    if (measured.stalls.modelled()) {
+      const auto& d = measured.stalls.durations;
+      std::cout << fmt::format(
+        "machine stalls: {:.1f} a second per core, {:.2f} to {:.2f} ms "
+        "(median {:.2f} ms), {:.2f}% of a core's time\n",
+        measured.stalls.per_s, to_ms(d.front()), to_ms(d.back()),
+        to_ms(d[d.size() / 2]), 100 * measured.stalls.share());
+    } else {
+      std::cout << fmt::format("machine stalls: none (no delay of {} ms "
+                               "beyond its median in the serving run)\n",
+                               stall_threshold_ms);
+    }
     if (measured.switch_rows.empty()) {
       std::cout << "switch rows: none (under 30 passes after a pass of the "
                    "same size and 30 after one of another, at every size)\n";
@@ -121,8 +134,10 @@ int profile_command(const profile_command_options& options) {
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"
-        "how much passes close in time have in common; switch_rows: passes\n"
-        "right after a batch of another size (docs/models.md). Name this\n"
+        "how much passes close in time have in common; stall_per_s and\n"
+        "stall_ms: how often a core stalls, per second, and for how long\n"
+        "(quantiles); switch_rows: passes right after a batch of another\n"
+        "size (docs/models.md). Name this\n"
         "file in a scenario's model_files, and set `hardware = \"{}\"` on\n"
         "the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",

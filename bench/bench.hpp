@@ -74,8 +74,12 @@ struct serving_options {
   double slo_ms = 10;
   /// Models whose sim-to-real gap is measured, each at half its capacity.
   std::vector<std::string> sim_models{"cnn-small", "cnn-wide"};
-  /// Real runs per sim-to-real model, each paired with a virtual one.
+  /// Real runs per sim-to-real row, each paired with virtual ones.
   int real_runs = 5;
+  /// Stop a sim-to-real row once this many of its pairs were quiet (0: run
+  /// all `real_runs`): with a high `real_runs`, a busy hour keeps trying
+  /// and a quiet one finishes early.
+  int quiet_pairs = 0;
   /// Only the sim-to-real part.
   bool sim_only = false;
   /// Only the limit (troupe against the plain loop).

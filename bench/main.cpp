@@ -75,8 +75,12 @@ int main(int argc, char** argv) {
                     "Models whose sim-to-real gap is measured (default "
                     "cnn-small cnn-wide)");
   serve->add_option("--real-runs", serving.real_runs,
-                    "Real runs per sim-to-real model (default 5)")
+                    "Real runs per sim-to-real row (default 5)")
     ->check(CLI::Range(1, 100));
+  serve->add_option("--quiet-pairs", serving.quiet_pairs,
+                    "Stop a sim-to-real row once this many of its pairs "
+                    "were quiet (default 0: all --real-runs)")
+    ->check(CLI::Range(0, 100));
   serve->add_flag("--sim-only", serving.sim_only,
                   "Only the sim-to-real part");
   serve->add_flag("--limit-only", serving.limit_only,

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -327,7 +328,8 @@ constexpr double sim_to_real_seconds = 10;
 /// Returns the median pair's parts table row: where its requests' time went,
 /// virtual against real.
 std::string sim_to_real_row(const setup& s, const repository_model& m,
-                            const profile& first, int threads, int real_runs,
+                            const profile& first, int threads,
+                            const serving_options& options,
                             const std::string& load_name, double load) {
   auto keys = fmt::format("max_batch = {}", batch);
   struct pair {
@@ -361,7 +363,24 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
   };
   std::vector<pair> pairs;
   auto steady = [](double speed) { return std::abs(speed - 1) <= 0.05; };
-  for (int i = 0; i < real_runs; ++i) {
+  // Quiet: the hypervisor stole under 1% of the CPU, spinning threads lost
+  // under 5% of their time around the run (about 2% on a usual day; at busy
+  // hours of the shared host 15%, in stalls up to 16 ms), a pass took its
+  // profiled time within 5% just before and just after the run (on this
+  // host the speed moves by 10 to 25% within minutes), and the run's own
+  // passes took within 5% of what the virtual run drew for theirs, size
+  // for size. A simulator cannot foresee another tenant, nor a machine
+  // that is not the one profiled.
+  auto is_quiet = [&](const pair& p) {
+    return p.stolen < 0.01 && p.lost < 0.05 && steady(p.speed_before)
+           && steady(p.speed_after) && steady(p.passes_vs_virtual);
+  };
+  auto gap = [](double v, double r) { return 100.0 * (r - v) / v; };
+  int quiet_so_far = 0;
+  for (int i = 0; i < options.real_runs
+                  && (options.quiet_pairs == 0
+                      || quiet_so_far < options.quiet_pairs);
+       ++i) {
     // Profiled again (up to three times) while the machine's speed just
     // before the real run is not the profile's.
     pair p;
@@ -406,27 +425,31 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                      / p.virtual_ms.p99;
     p.passes_vs_virtual = summary_of(p.real_parts.compute_vs_rows).mean
                           / summary_of(p.virtual_parts.compute_vs_rows).mean;
+    auto quiet = is_quiet(p);
+    quiet_so_far += quiet ? 1 : 0;
+    // Progress: a row takes minutes, most of them waiting and profiling.
+    fmt::print(stderr,
+               "  {}, {} ({:.0f} q/s), pair {} of at most {}: p99 {:.2f} ms "
+               "virtual, {:.2f} ms real ({:+.0f}%); {} ({:.1f}% stolen, "
+               "{:.1f}% lost, speed {:.2f}/{:.2f}, passes {:.2f}); {} quiet "
+               "so far\n",
+               m.name, load_name, load, i + 1, options.real_runs,
+               p.virtual_ms.p99, p.real_ms.p99,
+               gap(p.virtual_ms.p99, p.real_ms.p99),
+               quiet ? "quiet" : "not quiet", 100 * p.stolen, 100 * p.lost,
+               p.speed_before, p.speed_after, p.passes_vs_virtual,
+               quiet_so_far);
     pairs.push_back(std::move(p));
   }
-  auto gap = [](double v, double r) { return 100.0 * (r - v) / v; };
   std::sort(pairs.begin(), pairs.end(), [&](const pair& x, const pair& y) {
     return gap(x.virtual_ms.p99, x.real_ms.p99)
            < gap(y.virtual_ms.p99, y.real_ms.p99);
   });
-  // The median pair among the quiet ones, else among all. Quiet: the
-  // hypervisor stole under 1% of the CPU, spinning threads lost under 5% of
-  // their time around the run (about 2% on a usual day; at busy hours of
-  // the shared host 15%, in stalls up to 16 ms), a pass took its
-  // profiled time within 5% just before and just after the run (on this
-  // host the speed moves by 10 to 25% within minutes), and the run's own
-  // passes took within 5% of what the virtual run drew for theirs, size
-  // for size. A simulator cannot foresee another tenant, nor a machine
-  // that is not the one profiled.
+  // The median pair among the quiet ones, else among all.
   std::vector<const pair*> quiet;
   std::string each;
   for (const auto& p : pairs) {
-    if (p.stolen < 0.01 && p.lost < 0.05 && steady(p.speed_before)
-        && steady(p.speed_after) && steady(p.passes_vs_virtual))
+    if (is_quiet(p))
       quiet.push_back(&p);
     each += fmt::format(
       "{}{:+.0f}% ({:.1f}%, {:.1f}%, {:.2f}/{:.2f}, {:.2f}, {:+.0f}%/{:+.0f}%)",
@@ -488,7 +511,7 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
 /// Both loads of one model: half its utilisation, and half the profile's
 /// best throughput (a stress point close to saturation).
 std::string sim_to_real_rows(setup s, const std::string& model,
-                             int threads, int real_runs) {
+                             int threads, const serving_options& options) {
   s.model = model;
   auto m = find_model(s.repository, model);
   auto measured = measure(s, m, threads);
@@ -496,11 +519,11 @@ std::string sim_to_real_rows(setup s, const std::string& model,
   for (const auto& row : measured.rows)
     best = std::max(best, row.throughput_qps);
   auto keys = fmt::format("max_batch = {}", batch);
-  auto parts = sim_to_real_row(s, m, measured, threads, real_runs,
+  auto parts = sim_to_real_row(s, m, measured, threads, options,
                                "50% busy",
                                rate_at_utilisation(s, keys, 0.5, best));
   return parts
-         + sim_to_real_row(s, m, measured, threads, real_runs,
+         + sim_to_real_row(s, m, measured, threads, options,
                            "half the best throughput", best / 2);
 }
 
@@ -522,7 +545,7 @@ void sim_to_real(const setup& s, const serving_options& options,
              virtual_seeds);
   std::string parts;
   for (const auto& model : options.sim_models)
-    parts += sim_to_real_rows(s, model, threads, options.real_runs);
+    parts += sim_to_real_rows(s, model, threads, options);
   fmt::print("\n| the median pair's requests, p50/p99 us, virtual vs "
              "real | client's send to the frontend | in the "
              "frontend's queue | hand-off to the replica | compute | the "
@@ -687,6 +710,9 @@ std::pair<policy, double> batching_gain(const setup& s, const profile& measured)
 
 int serving(const serving_options& options) {
   namespace fs = std::filesystem;
+  // Each table row as it finishes, also into a file: a run takes up to an
+  // hour.
+  std::setvbuf(stdout, nullptr, _IOLBF, BUFSIZ);
   setup s;
   s.folder = (fs::temp_directory_path()
               / fmt::format("troupe-bench-serving-{}", ::getpid()))

@@ -151,6 +151,7 @@ profile sequential_sum(const std::vector<profile>& members) {
     result.timer_late = longer(result.timer_late, m.timer_late);
     // One machine: the members' strongest spell.
     result.spell = stronger(result.spell, m.spell);
+    result.stalls = busier(result.stalls, m.stalls);
   }
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;

@@ -18,6 +18,7 @@
 #include <caf/timespan.hpp>
 
 #include "models/machine_spell.hpp"
+#include "models/machine_stalls.hpp"
 
 namespace troupe {
 
@@ -137,6 +138,10 @@ struct profile {
   /// variance its moment sets, and how long a moment lasts; virtual time's
   /// lognormal draws (passes, hand-offs, the client's) share it.
   spell_time spell{};
+  /// The machine's stalls (models/machine_stalls.hpp): how often another
+  /// tenant takes a core, and for how long; in virtual time with lognormal
+  /// draws, work on a replica's core and the client's waits them out.
+  stall_time stalls{};
   /// The same batch sizes, for passes right after a batch of another size
   /// (runtime/switch_cost.hpp); empty when not measured (then a change of
   /// size costs nothing). The rows are passes right after one of the same
@@ -205,14 +210,15 @@ inline bool operator==(const profile& x, const profile& y) {
          && x.idle_rows == y.idle_rows && x.switch_rows == y.switch_rows
          && x.idle_curve == y.idle_curve
          && x.handoff == y.handoff && x.client_hop == y.client_hop
-         && x.timer_late == y.timer_late && x.spell == y.spell;
+         && x.timer_late == y.timer_late && x.spell == y.spell
+         && x.stalls == y.stalls;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
            x.idle_rows, x.idle_curve, x.handoff, x.client_hop,
-           x.timer_late, x.spell, x.switch_rows);
+           x.timer_late, x.spell, x.stalls, x.switch_rows);
 }
 
 /// The profile of one replica that runs every member on each batch, one

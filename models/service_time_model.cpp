@@ -43,7 +43,14 @@ service_time_model::service_time_model(service_time_spec spec)
   : kind_(spec.kind),
     random_(spec.seed),
     spell_(spec.spell_seed, spec.spell) {
-  // nop
+  // Paths of their own beside the draws' generator and the spell (the
+  // constant is any odd 64-bit number that scatters the bits).
+  constexpr uint64_t scatter = 0x9e3779b97f4a7c15ULL;
+  if (kind_ == service_time_kind::lognormal) {
+    own_stalls_ = machine_stalls{spec.seed ^ scatter, spec.stalls};
+    scheduler_stalls_ = machine_stalls{spec.spell_seed ^ scatter,
+                                       spec.stalls};
+  }
 }
 
 double service_time_model::normal() {

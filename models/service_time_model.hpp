@@ -11,7 +11,9 @@
 // stay deterministic. The runtime's hand-offs between threads are drawn the
 // same way. Where the profile measured the machine's spells
 // (models/machine_spell.hpp), draws close in time share part of their
-// normal score, each keeping its distribution.
+// normal score, each keeping its distribution; where it measured the
+// machine's stalls (models/machine_stalls.hpp), work on the draws' core
+// waits out those it meets.
 
 #include <cstdint>
 #include <optional>
@@ -21,6 +23,7 @@
 #include <caf/timespan.hpp>
 
 #include "models/machine_spell.hpp"
+#include "models/machine_stalls.hpp"
 #include "models/profile.hpp"
 
 namespace troupe {
@@ -45,21 +48,26 @@ struct service_time_spec {
   /// Seeds the replica's draws (the scenario's seed, stage and replica).
   uint64_t seed = 0;
   /// The machine's spells (lognormal draws only), and the seed of the
-  /// run's spell: the same for every draw of a run.
+  /// run's spell: the same for every draw of a run (the scheduler's stalls
+  /// walk from it too).
   spell_time spell{};
   uint64_t spell_seed = 0;
+  /// The machine's stalls (lognormal draws only): on a core of the draws'
+  /// own (its path seeded by `seed`), and on the scheduler's, which every
+  /// replica and the client share (seeded by `spell_seed`).
+  stall_time stalls{};
 };
 
 inline bool operator==(const service_time_spec& x,
                        const service_time_spec& y) {
   return x.kind == y.kind && x.seed == y.seed && x.spell == y.spell
-         && x.spell_seed == y.spell_seed;
+         && x.spell_seed == y.spell_seed && x.stalls == y.stalls;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, service_time_spec& x) {
   return f(caf::meta::type_name("service_time_spec"), x.kind, x.seed,
-           x.spell, x.spell_seed);
+           x.spell, x.spell_seed, x.stalls);
 }
 
 /// Draws the service times of one replica's batches.
@@ -85,6 +93,21 @@ public:
     moment_ = t;
   }
 
+  /// The wall time that `work` takes from `start` on the draws' own core
+  /// (a replica's thread): `work` itself, or with the lognormal model and
+  /// measured stalls, that and every stall it meets. Starts must not go
+  /// back in time (an earlier one walks the stalls again from zero).
+  caf::timespan on_own_core(caf::timespan start, caf::timespan work) {
+    return own_stalls_.stretch(start, work);
+  }
+
+  /// Likewise on the scheduler's core, whose stalls every replica and the
+  /// client of a run meet alike (a message between actors, the sink's
+  /// wake-up).
+  caf::timespan on_scheduler(caf::timespan start, caf::timespan work) {
+    return scheduler_stalls_.stretch(start, work);
+  }
+
 private:
   /// A normal score: the spell's at the moment, and this draw's own.
   double normal();
@@ -95,6 +118,8 @@ private:
   std::mt19937_64 random_;
   std::normal_distribution<double> normal_;
   machine_spell spell_;
+  machine_stalls own_stalls_;
+  machine_stalls scheduler_stalls_;
   /// When the next draws happen (`at`).
   caf::timespan moment_{0};
 };

@@ -268,7 +268,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       send_from(rep, frontend_actor[k], idle{static_cast<uint16_t>(r)});
       return;
     }
-    auto held = rep.draw_handoffs(queued) + *duration;
+    auto held = rep.hold(now, queued, *duration).held;
     if (held.count() == 0) {
       complete(k, r, work);
     } else {

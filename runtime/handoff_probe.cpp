@@ -17,6 +17,7 @@
 #include "runtime/scenario.hpp"
 #include "runtime/statistics.hpp"
 #include "runtime/stage_kind.hpp"
+#include "runtime/stall_fit.hpp"
 
 namespace troupe {
 
@@ -59,10 +60,13 @@ serving_probe probe_serving(const repository_model& model,
     throw;
   }
   fs::remove_all(folder);
-  // Each sample with when it was taken: the tails are read in time order.
+  // Each sample with when it was taken: the tails are read in time order,
+  // and stalls are found by time on each core.
   using timed = std::pair<caf::timespan, double>;
-  std::vector<timed> handoffs_ms;
+  std::vector<timed> to_replica_ms;
+  std::vector<timed> to_sink_ms;
   std::vector<timed> hops_ms;
+  std::vector<timed> compute_ms;
   // Per wake-up of the client, the first request it sent: the one its timer
   // was set for (requests sent together share the send's stamp).
   std::map<caf::timespan, caf::timespan> first_arrival_by_send;
@@ -73,12 +77,13 @@ serving_probe probe_serving(const repository_model& model,
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
       continue;
     const auto& visit = rec.req.trace.back();
-    if (batches.insert(visit.batch_id).second)
+    auto started = visit.finish - visit.compute;
+    if (batches.insert(visit.batch_id).second) {
       visits.push_back(visit);
-    auto to_replica = visit.finish - visit.compute - visit.dequeue;
-    auto to_sink = rec.finish - visit.finish;
-    handoffs_ms.emplace_back(visit.dequeue, to_ms(to_replica));
-    handoffs_ms.emplace_back(visit.finish, to_ms(to_sink));
+      compute_ms.emplace_back(started, to_ms(visit.compute));
+    }
+    to_replica_ms.emplace_back(visit.dequeue, to_ms(started - visit.dequeue));
+    to_sink_ms.emplace_back(visit.finish, to_ms(rec.finish - visit.finish));
     hops_ms.emplace_back(sent_time(rec.req),
                          to_ms(visit.enqueue - sent_time(rec.req)));
     auto [at, added] = first_arrival_by_send.emplace(sent_time(rec.req),
@@ -86,27 +91,57 @@ serving_probe probe_serving(const repository_model& model,
     if (!added)
       at->second = std::min(at->second, rec.req.arrival);
   }
+  // The timer was due at the first arrival: a stall from then on made it
+  // late.
   std::vector<timed> timer_late_ms;
   for (const auto& [sent, arrival] : first_arrival_by_send)
-    timer_late_ms.emplace_back(sent, to_ms(sent - arrival));
+    timer_late_ms.emplace_back(arrival, to_ms(sent - arrival));
   serving_probe result;
-  if (handoffs_ms.empty())
+  if (to_replica_ms.empty())
     return result;
-  // The median over the whole probe; the p99 of its typical stretch, not
-  // of the one stall that a probe of two seconds may catch (a real run
-  // pays the machine's stalls at their own rate, and virtual time would
-  // otherwise draw that one stall's delays for 1% of every hand-off).
-  auto median_and_p99 = [](std::vector<timed>& samples) {
-    std::sort(samples.begin(), samples.end());
+  auto median_of = [](const std::vector<timed>& samples) {
     std::vector<double> ms;
     for (const auto& [at, value] : samples)
       ms.push_back(value);
-    auto p99 = typical_percentile(ms, 99);
+    return summarize_latencies(ms).p50;
+  };
+  // The machine's stalls, from each core's delays that mark one.
+  std::vector<std::vector<core_delay>> cores(2);
+  auto add_delays = [&](const std::vector<timed>& samples,
+                        std::vector<core_delay>& core) {
+    auto median = median_of(samples);
+    for (const auto& [at, value] : samples)
+      if (marks_stall(value, median))
+        core.push_back({at, value - median});
+  };
+  add_delays(to_replica_ms, cores[0]);
+  add_delays(compute_ms, cores[0]);
+  add_delays(timer_late_ms, cores[1]);
+  add_delays(hops_ms, cores[1]);
+  add_delays(to_sink_ms, cores[1]);
+  auto first = first_arrival_by_send.begin()->second;
+  auto last = to_sink_ms.front().first;
+  for (const auto& [at, value] : to_sink_ms)
+    last = std::max(last, at + from_ms(value));
+  result.stalls = fit_stalls(cores, last - first);
+  // The median over the whole probe; the p99 without the stalls' marks
+  // (virtual time places the stalls themselves), of the probe's typical
+  // stretch (a burst of delays that a probe of two seconds may catch below
+  // the stalls' mark would otherwise be drawn for 1% of every hand-off).
+  auto median_and_p99 = [&](std::vector<timed> samples) {
+    std::sort(samples.begin(), samples.end());
+    auto median = median_of(samples);
+    std::vector<double> unstalled;
+    for (const auto& [at, value] : samples)
+      if (!marks_stall(value, median))
+        unstalled.push_back(value);
     handoff_time h;
-    h.median = from_ms(std::max(0.0, summarize_latencies(ms).p50));
-    h.p99 = std::max(h.median, from_ms(p99));
+    h.median = from_ms(std::max(0.0, median));
+    h.p99 = std::max(h.median, from_ms(typical_percentile(unstalled, 99)));
     return h;
   };
+  auto handoffs_ms = to_replica_ms;
+  handoffs_ms.insert(handoffs_ms.end(), to_sink_ms.begin(), to_sink_ms.end());
   result.handoff = median_and_p99(handoffs_ms);
   result.client_hop = median_and_p99(hops_ms);
   result.timer_late = median_and_p99(timer_late_ms);

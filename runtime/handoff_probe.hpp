@@ -20,6 +20,12 @@
 //   it (a timer thread's wake-up, then a scheduler thread's).
 // - the replica's passes for the idle curve (runtime/idle_curve.hpp): what
 //   the idle wait before a batch cost its forward pass.
+// - the machine's stalls (runtime/stall_fit.hpp): the delays of half a
+//   millisecond or more beyond their median that the replica's core (its
+//   hand-offs and passes) and the scheduler's (the client's timer and hop,
+//   the hand-off to the sink) met. The hand-off's, the hop's and the
+//   timer's p99s leave those delays out: virtual time places the stalls
+//   themselves.
 // Virtual time charges both where real time pays them.
 
 #include <cstdint>
@@ -55,6 +61,8 @@ struct serving_probe {
   /// the idle curve's data, and with batches of more than one, the switch
   /// rows' (runtime/switch_cost.hpp).
   std::vector<served_pass> passes;
+  /// The stalls that the serving threads met.
+  stall_time stalls;
 };
 
 /// The hand-off's median and p99, and the passes; throws what a run throws

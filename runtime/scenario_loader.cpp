@@ -633,7 +633,7 @@ private:
                 "idle_curve",
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
                 "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms",
-                "spell_share", "spell_ms"},
+                "spell_share", "spell_ms", "stall_per_s", "stall_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -653,6 +653,7 @@ private:
     p.client_hop = load_handoff(t, at, "client_hop");
     p.timer_late = load_handoff(t, at, "timer_late");
     p.spell = load_spell(t, at);
+    p.stalls = load_stalls(t, at);
     return p;
   }
 
@@ -674,6 +675,45 @@ private:
            "must be below 1 (a draw keeps some of its own)");
     spell.duration = duration(*lasts, at + ".spell_ms", 1e-3, false);
     return spell;
+  }
+
+  /// A profile's machine stalls: how often a core stalls (at most one per
+  /// 100 us) and the durations at evenly spaced quantiles, sorted, taking
+  /// at most half of a core's time (else work would hardly move).
+  stall_time load_stalls(const toml::table& t, const std::string& at) const {
+    stall_time stalls;
+    auto rate = t.get("stall_per_s");
+    auto lasts = t.get("stall_ms");
+    if (!rate && !lasts)
+      return stalls;
+    if (!rate)
+      fail(lasts, at + ".stall_ms", "needs stall_per_s (how often they come)");
+    if (!lasts)
+      fail(rate, at + ".stall_per_s", "needs stall_ms (how long they last)");
+    auto rate_field = at + ".stall_per_s";
+    stalls.per_s = positive(*rate, rate_field);
+    if (stalls.per_s > max_stalls_per_s)
+      fail(rate, rate_field,
+           fmt::format("{:g} stalls a second is more than {:g}",
+                       stalls.per_s, max_stalls_per_s));
+    auto field = at + ".stall_ms";
+    const auto& list = array(*lasts, field);
+    if (list.empty())
+      fail(&list, field, "needs at least one duration");
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto item = field + "[" + std::to_string(i) + "]";
+      auto d = duration(list[i], item, 1e-3, false);
+      if (!stalls.durations.empty() && d < stalls.durations.back())
+        fail(&list[i], item,
+             "durations must be sorted (they are quantiles)");
+      stalls.durations.push_back(d);
+    }
+    if (stalls.share() > max_stall_share)
+      fail(rate, rate_field,
+           fmt::format("stalls would take {:.0f}% of a core's time (at most "
+                       "{:.0f}%)",
+                       100 * stalls.share(), 100 * max_stall_share));
+    return stalls;
   }
 
   /// A profile's optional second set of rows `key` (empty when absent), at

@@ -206,6 +206,14 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       if (p->spell.modelled())
         out << "  spell_share = " << number(p->spell.share)
             << "\n  spell_ms = " << number(to_ms(p->spell.duration)) << "\n";
+      if (p->stalls.modelled()) {
+        out << "  stall_per_s = " << number(p->stalls.per_s)
+            << "\n  stall_ms = [";
+        for (size_t i = 0; i < p->stalls.durations.size(); ++i)
+          out << (i == 0 ? "" : ", ")
+              << number(to_ms(p->stalls.durations[i]));
+        out << "]\n";
+      }
     }
   }
 }

@@ -65,7 +65,8 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
   if (sc.stages[id].service)
     opts.service = *sc.stages[id].service;
   opts.service_time = {sc.service_time, replica_seed(seed, id, index),
-                       opts.service.spell, spell_seed(seed)};
+                       opts.service.spell, spell_seed(seed),
+                       opts.service.stalls};
   return opts;
 }
 
@@ -88,7 +89,8 @@ T of_roots(const scenario& sc, T profile::*member,
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
   return {of_roots(sc, &profile::client_hop, longer),
           {sc.service_time, replica_seed(seed, source_stage, 0),
-           of_roots(sc, &profile::spell, stronger), spell_seed(seed)},
+           of_roots(sc, &profile::spell, stronger), spell_seed(seed),
+          of_roots(sc, &profile::stalls, busier)},
           of_roots(sc, &profile::timer_late, longer)};
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <limits>
 
 #include "models/durations.hpp"
@@ -172,6 +173,44 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   BOOST_CHECK(replica.spell == (spell_time{0.5, 20ms}));
   BOOST_CHECK_EQUAL(replica.spell_seed, hop.draws.spell_seed);
   BOOST_CHECK_NE(replica.seed, hop.draws.seed);
+}
+
+BOOST_AUTO_TEST_CASE(stalls_match_the_graph_and_lengthen_the_tail) {
+  // Drawn hand-offs and passes; with stalls, each replica's core and the
+  // client's stall on a path of their own.
+  auto drawn = [&](const std::string& keys, const std::string& stalls) {
+    auto t = chain_text(keys, "service_time = \"lognormal\"\n");
+    auto at = t.find("  idle_rows");
+    return t.insert(at, "  handoff_ms = 0.4\n  handoff_p99_ms = 1.5\n"
+                        "  client_hop_ms = 0.1\n  client_hop_p99_ms = 0.9\n"
+                        + stalls);
+  };
+  // Five a second of 10 to 40 ms: about 12% of each core.
+  auto stalled = "  stall_per_s = 5\n  stall_ms = [10, 20, 30, 40]\n";
+  check_same_latencies(drawn("", stalled));
+  check_same_latencies(drawn("routing = \"round_robin\"\n", stalled));
+  check_same_latencies(drawn("drop = \"estimate\"\n", stalled));
+  test::temp_dir dir;
+  auto p99 = [&](const std::string& text) {
+    auto sc = load_scenario(dir.write("s.toml", text));
+    auto arrivals = make_arrivals(sc, sc.seed);
+    auto latencies = *direct_chain_latencies(
+      sc, arrivals, std::numeric_limits<size_t>::max());
+    std::sort(latencies.begin(), latencies.end());
+    return latencies[latencies.size() * 99 / 100];
+  };
+  // A request that meets a stall waits for it, and so do those behind it.
+  BOOST_CHECK_GT(p99(drawn("", stalled)), p99(drawn("", "")) + 10);
+  // The client and every replica get the root profile's stalls, each
+  // replica on its own path (its own seed).
+  auto sc = load_scenario(dir.write("s.toml", drawn("", stalled)));
+  auto hop = client_hop_for(sc, 5);
+  auto first = replica_spec_options(sc, 0, 0, 5).service_time;
+  auto second = replica_spec_options(sc, 0, 1, 5).service_time;
+  BOOST_CHECK(hop.draws.stalls.per_s == 5);
+  BOOST_CHECK(first.stalls == hop.draws.stalls);
+  BOOST_CHECK(second.stalls == hop.draws.stalls);
+  BOOST_CHECK_NE(first.seed, second.seed);
 }
 
 BOOST_AUTO_TEST_CASE(only_chains_of_model_stages_run_directly) {

@@ -156,6 +156,51 @@ BOOST_AUTO_TEST_CASE(a_profile_s_spell_reads_and_writes_back) {
                "positive");
 }
 
+BOOST_AUTO_TEST_CASE(a_profile_s_stalls_read_and_write_back) {
+  auto at = good.find("rows = ");
+  BOOST_REQUIRE(at != std::string::npos);
+  auto with = [&](const std::string& keys) {
+    return std::string{good}.insert(at, keys);
+  };
+  auto sc = load_scenario(dir.write(
+    "s.toml", with("stall_per_s = 3.5\nstall_ms = [0.6, 1.25, 4.0]\n")));
+  const auto& stalls = sc.stages[0].service->stalls;
+  BOOST_CHECK_EQUAL(stalls.per_s, 3.5);
+  BOOST_CHECK(stalls.durations
+              == (std::vector<caf::timespan>{std::chrono::microseconds{600},
+                                             std::chrono::microseconds{1250},
+                                             std::chrono::milliseconds{4}}));
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(*load_scenario(dir.path("back.toml")).stages[0].service
+              == *sc.stages[0].service);
+  auto field = std::string{"models.fast.profiles[0]."};
+  auto alone = with("stall_per_s = 3\n");
+  expect_error(alone, line_of(alone, "stall_per_s"), field + "stall_per_s",
+               "needs stall_ms");
+  auto lonely = with("stall_ms = [1]\n");
+  expect_error(lonely, line_of(lonely, "stall_ms"), field + "stall_ms",
+               "needs stall_per_s");
+  auto unsorted = with("stall_per_s = 3\nstall_ms = [2, 1]\n");
+  expect_error(unsorted, line_of(unsorted, "stall_ms"),
+               field + "stall_ms[1]", "sorted");
+  auto empty = with("stall_per_s = 3\nstall_ms = []\n");
+  expect_error(empty, line_of(empty, "stall_ms"), field + "stall_ms",
+               "at least one");
+  auto instant = with("stall_per_s = 3\nstall_ms = [0]\n");
+  expect_error(instant, line_of(instant, "stall_ms"), field + "stall_ms[0]",
+               "positive");
+  auto never = with("stall_per_s = 0\nstall_ms = [1]\n");
+  expect_error(never, line_of(never, "stall_per_s"), field + "stall_per_s",
+               "positive");
+  auto storm = with("stall_per_s = 20000\nstall_ms = [0.001]\n");
+  expect_error(storm, line_of(storm, "stall_per_s"), field + "stall_per_s",
+               "more than 10000");
+  // 600 a second of 1 ms: 60% of a core.
+  auto most = with("stall_per_s = 600\nstall_ms = [1]\n");
+  expect_error(most, line_of(most, "stall_per_s"), field + "stall_per_s",
+               "60% of a core's time");
+}
+
 BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
   BOOST_CHECK(load_scenario(dir.write("s.toml", good)).stages[0].send_ahead);
   auto off = replace(good, "max_batch = 4", "max_batch = 4\nsend_ahead = false");

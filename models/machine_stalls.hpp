@@ -1,0 +1,107 @@
+#pragma once
+
+// A machine's stalls in virtual time. On a shared host, at busy hours, a
+// serving thread now and then waits for its core for a millisecond or
+// more (another tenant's slice, the kernel's 4 ms tick; threads of the run
+// itself that share a core): whatever runs on that core waits too, a
+// forward pass under way, a replica's wake-up, the client's timer, and so
+// does every request that arrives meanwhile. In a real run of the small
+// CNN at 2,800 q/s, the requests past the p99 (4.1 ms, where virtual time
+// drew 2.6 to 2.9 ms) came in 33 bursts in 10 s, the largest of 49
+// requests; independent draws, even with a spell's correlation, never
+// delay a burst that way.
+//
+// Stalls are a path in time like a spell (models/machine_spell.hpp): one
+// per replica's core, and one for the scheduler's that the client and every
+// replica's results share (each walks its own copy from the run's seed),
+// walked from time zero, so a run is the same however its events
+// interleave. A stall starts after an exponential gap
+// (the measured rate) and lasts a duration drawn from the measured
+// quantiles (linear between them). Work on a stalled core waits for the
+// stall to end: `stretch` turns work into the wall time it takes from a
+// moment on. runtime/stall_fit.hpp says how a profile measures them.
+
+#include <cstdint>
+#include <deque>
+#include <random>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+#include <caf/timespan.hpp>
+
+namespace troupe {
+
+/// The most stalls a profile may hold: one every 100 us, taking half a
+/// core's time (beyond, work would hardly move).
+constexpr double max_stalls_per_s = 10000;
+constexpr double max_stall_share = 0.5;
+
+/// A machine's stalls as a profile holds them: how often a core is taken
+/// (per second of its own time), and for how long: the durations at the
+/// quantiles k / (n - 1) of n, sorted (the shortest to the longest: the
+/// longest stalls set a run's tail).
+struct stall_time {
+  double per_s = 0;
+  std::vector<caf::timespan> durations;
+
+  bool modelled() const {
+    return per_s > 0 && !durations.empty();
+  }
+
+  /// The share of a core's time that stalls take (0 when not modelled).
+  double share() const;
+};
+
+inline bool operator==(const stall_time& x, const stall_time& y) {
+  return x.per_s == y.per_s && x.durations == y.durations;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, stall_time& x) {
+  return f(caf::meta::type_name("stall_time"), x.per_s, x.durations);
+}
+
+/// Of two measurements on one machine, the one whose stalls take more time.
+inline stall_time busier(const stall_time& x, const stall_time& y) {
+  return y.share() > x.share() ? y : x;
+}
+
+class machine_stalls {
+public:
+  /// No stalls: work takes its own time.
+  machine_stalls() = default;
+
+  /// One core's stalls, from its seed. Precondition: durations sorted and
+  /// positive.
+  machine_stalls(uint64_t seed, stall_time time);
+
+  bool modelled() const {
+    return time_.modelled();
+  }
+
+  /// The wall time that `work` takes from `start` on, waiting out every
+  /// stall it meets (one under way at `start` included). Calls with an
+  /// earlier `start` than the call before walk again from zero.
+  caf::timespan stretch(caf::timespan start, caf::timespan work);
+
+private:
+  struct stall {
+    caf::timespan begin;
+    caf::timespan end;
+  };
+
+  stall_time time_;
+  uint64_t seed_ = 0;
+  std::mt19937_64 random_;
+  /// The stalls generated and not yet behind the last call's start.
+  std::deque<stall> ahead_;
+  caf::timespan last_start_{0};
+  /// The end of the last stall generated.
+  caf::timespan frontier_{0};
+
+  void restart();
+  void generate_next();
+  caf::timespan draw_duration();
+};
+
+} // namespace troupe

@@ -1,0 +1,51 @@
+#pragma once
+
+// A profile's machine stalls (models/machine_stalls.hpp), measured in the
+// serving run that measures the hand-off (runtime/handoff_probe.hpp), as the
+// serving threads meet them. Each core's delays (on a replica's core: its
+// hand-offs and its passes; on the scheduler's: the client's timer and hop,
+// the hand-off to the sink) are taken as excess over their series' median;
+// one of `stall_threshold_ms` or more, and at least the median (a pass of
+// several milliseconds varies by more for its own reasons), is a stall's
+// mark (`marks_stall`). A stall delays
+// everything on its core until it ends, so the marks that fall within the
+// time one mark's delay covers are one stall, as long as its largest delay.
+// The rate is the stalls per second of each core's time, the durations
+// their quantiles.
+
+#include <vector>
+
+#include <caf/timespan.hpp>
+
+#include "models/machine_stalls.hpp"
+
+namespace troupe {
+
+/// A delay beyond its series' median that marks a stall: five times the
+/// hand-off's p99 on a quiet machine (about 0.1 ms), a tenth of the
+/// 4 ms slices that busy hours bring.
+constexpr double stall_threshold_ms = 0.5;
+
+/// Whether a delay of `ms` in a series whose median is `median_ms` marks a
+/// stall.
+inline bool marks_stall(double ms, double median_ms) {
+  auto excess = ms - median_ms;
+  return excess >= stall_threshold_ms && excess >= median_ms;
+}
+
+/// One delay met by work on a core: when it began and how far beyond its
+/// series' median it went.
+struct core_delay {
+  caf::timespan at{0};
+  double excess_ms = 0;
+};
+
+/// The stalls of `cores` (each core's stall marks, in any order) over
+/// `span` of each core's time: not modelled where there are none (or the
+/// span is empty). At most `points` durations (the quantiles
+/// k / (points - 1), from the shortest to the longest; every stall's where
+/// fewer).
+stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
+                      caf::timespan span, size_t points = 17);
+
+} // namespace troupe

@@ -1,0 +1,175 @@
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <vector>
+
+#include "models/durations.hpp"
+#include "models/machine_stalls.hpp"
+#include "models/service_time_model.hpp"
+#include "runtime/stall_fit.hpp"
+
+using namespace troupe;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Two stalls a second of exactly 4 ms: 0.8% of a core's time.
+const stall_time every_half_second{2, {4ms}};
+
+/// The stalls of one path up to `until`, found by stretching 1 ns of work
+/// from every microsecond on: a stall under way makes it wait to its end.
+std::vector<std::pair<caf::timespan, caf::timespan>>
+stalls_of(machine_stalls& path, caf::timespan until) {
+  std::vector<std::pair<caf::timespan, caf::timespan>> found;
+  for (auto t = caf::timespan{0}; t < until; t += 1us) {
+    auto took = path.stretch(t, 1ns);
+    if (took > 1ns) {
+      auto end = t + took - 1ns;
+      found.emplace_back(t, end);
+      t = end;
+    }
+  }
+  return found;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(machine_stalls_tests)
+
+BOOST_AUTO_TEST_CASE(without_stalls_work_takes_its_own_time) {
+  machine_stalls none;
+  BOOST_CHECK(!none.modelled());
+  BOOST_CHECK(none.stretch(5ms, 3ms) == 3ms);
+  BOOST_CHECK_EQUAL(stall_time{}.share(), 0.0);
+}
+
+BOOST_AUTO_TEST_CASE(work_waits_out_the_stalls_it_meets) {
+  machine_stalls path{7, every_half_second};
+  auto stalls = stalls_of(path, 3s);
+  // About two a second, each exactly 4 ms.
+  BOOST_REQUIRE_GE(stalls.size(), 2u);
+  BOOST_CHECK_LE(stalls.size(), 16u);
+  // Each found within the microsecond after it began.
+  for (const auto& [begin, end] : stalls) {
+    BOOST_CHECK(end - begin > 4ms - 1us);
+    BOOST_CHECK(end - begin <= 4ms);
+  }
+  machine_stalls walk{7, every_half_second};
+  auto [begin, end] = stalls.front();
+  // Work that ends before the stall begins takes its own time.
+  BOOST_CHECK(walk.stretch(begin - 2ms, 1ms) == 1ms);
+  // Work that runs into it waits it out: 4 ms more.
+  BOOST_CHECK(walk.stretch(begin - 1ms, 2ms) == 6ms);
+  // Work that starts inside it waits for its end first.
+  auto inside = begin + 1ms;
+  BOOST_CHECK(walk.stretch(inside, 1ms) == (end - inside) + 1ms);
+  // An earlier start walks again from zero: the same path.
+  BOOST_CHECK(walk.stretch(begin - 1ms, 2ms) == 6ms);
+}
+
+BOOST_AUTO_TEST_CASE(a_path_is_its_seed_s) {
+  machine_stalls a{3, every_half_second};
+  machine_stalls b{3, every_half_second};
+  machine_stalls c{4, every_half_second};
+  auto sa = stalls_of(a, 2s);
+  BOOST_CHECK(sa == stalls_of(b, 2s));
+  BOOST_CHECK(sa != stalls_of(c, 2s));
+}
+
+BOOST_AUTO_TEST_CASE(stalls_take_their_share_of_a_core_over_a_long_run) {
+  // 20 a second of 1 to 3 ms, evenly (mean 2 ms): 4% of a core's time.
+  stall_time busy{20, {1ms, 2ms, 3ms}};
+  BOOST_CHECK_CLOSE(busy.share(), 0.04, 1e-9);
+  machine_stalls path{11, busy};
+  // 100 s of work in 1 ms pieces, back to back.
+  auto t = caf::timespan{0};
+  for (int i = 0; i < 100000; ++i)
+    t += path.stretch(t, 1ms);
+  // The gaps between stalls are the core's own time: 2,000 stalls of 2 ms
+  // in 100 s of work (within sampling).
+  BOOST_CHECK_CLOSE(to_seconds(t), 104.0, 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(only_lognormal_draws_meet_stalls) {
+  service_time_spec spec;
+  spec.seed = 1;
+  spec.stalls = stall_time{1000, {1ms}};
+  service_time_model mean_model{spec};
+  // A stall every millisecond of 1 ms: 1 s of work cannot pass unstalled.
+  BOOST_CHECK(mean_model.on_own_core(0s, 1s) == 1s);
+  BOOST_CHECK(mean_model.on_scheduler(0s, 1s) == 1s);
+  spec.kind = service_time_kind::lognormal;
+  service_time_model lognormal_model{spec};
+  BOOST_CHECK(lognormal_model.on_own_core(0s, 1s) > 1500ms);
+  BOOST_CHECK(lognormal_model.on_scheduler(0s, 1s) > 1500ms);
+}
+
+BOOST_AUTO_TEST_CASE(the_scheduler_s_stalls_are_the_run_s) {
+  // Two replicas of a run: their own cores stall apart, the scheduler's
+  // core alike for both.
+  service_time_spec a;
+  a.kind = service_time_kind::lognormal;
+  a.seed = 1;
+  a.spell_seed = 9;
+  a.stalls = stall_time{20, {2ms}};
+  auto b = a;
+  b.seed = 2;
+  service_time_model x{a};
+  service_time_model y{b};
+  int same_own = 0;
+  int same_scheduler = 0;
+  for (int i = 0; i < 1000; ++i) {
+    auto t = caf::timespan{std::chrono::milliseconds{i}};
+    same_own += x.on_own_core(t, 1ms) == y.on_own_core(t, 1ms);
+    same_scheduler += x.on_scheduler(t, 1ms) == y.on_scheduler(t, 1ms);
+  }
+  BOOST_CHECK_EQUAL(same_scheduler, 1000);
+  // Stalls take about 4% of each: their own cores differ about twice that.
+  BOOST_CHECK_LT(same_own, 990);
+}
+
+BOOST_AUTO_TEST_CASE(marks_are_delays_well_beyond_the_median) {
+  // Half a millisecond beyond the median, and at least the median.
+  BOOST_CHECK(marks_stall(0.55, 0.03));
+  BOOST_CHECK(!marks_stall(0.5, 0.03));
+  BOOST_CHECK(!marks_stall(8, 5));
+  BOOST_CHECK(marks_stall(10, 5));
+}
+
+BOOST_AUTO_TEST_CASE(marks_that_overlap_are_one_stall) {
+  auto ms = [](double x) { return from_ms(x); };
+  // Core 0: a 4 ms stall marked three times (each mark within the delay
+  // of the one before), then a 1 ms stall. Core 1: one 2 ms stall.
+  std::vector<std::vector<core_delay>> cores{
+    {{ms(100), 4}, {ms(101), 3}, {ms(103.5), 0.6}, {ms(500), 1}},
+    {{ms(900), 2}}};
+  auto fit = fit_stalls(cores, 2s);
+  // Three stalls in 2 s of each of two cores.
+  BOOST_CHECK_CLOSE(fit.per_s, 0.75, 1e-9);
+  BOOST_REQUIRE_EQUAL(fit.durations.size(), 3u);
+  BOOST_CHECK(fit.durations[0] == 1ms);
+  BOOST_CHECK(fit.durations[1] == 2ms);
+  BOOST_CHECK(fit.durations[2] == 4ms);
+  // A mark past the last one's delay is a stall of its own.
+  cores[0].push_back({ms(104.5), 0.7});
+  BOOST_CHECK_EQUAL(fit_stalls(cores, 2s).durations.size(), 4u);
+  // No marks: not modelled.
+  BOOST_CHECK(!fit_stalls({{}, {}}, 2s).modelled());
+}
+
+BOOST_AUTO_TEST_CASE(many_stalls_keep_their_quantiles) {
+  std::vector<core_delay> marks;
+  // 100 stalls of 1 to 100 ms (apart by far more than their delays).
+  for (int i = 1; i <= 100; ++i)
+    marks.push_back({std::chrono::seconds{i}, double(i)});
+  auto fit = fit_stalls({marks}, 200s, 4);
+  BOOST_CHECK_CLOSE(fit.per_s, 0.5, 1e-9);
+  // The quantiles k / 3: the shortest, the 34th, the 67th and the longest.
+  BOOST_REQUIRE_EQUAL(fit.durations.size(), 4u);
+  BOOST_CHECK(fit.durations[0] == 1ms);
+  BOOST_CHECK(fit.durations[1] == 34ms);
+  BOOST_CHECK(fit.durations[2] == 67ms);
+  BOOST_CHECK(fit.durations[3] == 100ms);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
