@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <tuple>
+
 #include <caf/scoped_actor.hpp>
 
 #include "actors/replica.hpp"
@@ -168,6 +170,29 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_brings_a_batch_and_takes_it_on) {
   BOOST_CHECK(second.content.requests[0].trace.back().finish == 22600us);
   BOOST_CHECK(second.at == 22700us);
   BOOST_CHECK_EQUAL(idle, 2);
+}
+
+BOOST_AUTO_TEST_CASE(stalls_hold_the_hand_off_the_pass_and_the_leaving) {
+  // A stall of 0.1 ms every millisecond or so of each core's time: 100 ms
+  // of work meets about a hundred, a 10 ms hand-off about ten.
+  replica_state st;
+  st.options.handoff = {10ms, 20ms};
+  service_time_spec spec{service_time_kind::lognormal, 1, {}, 2, {}};
+  auto hold = [&](const stall_time& stalls) {
+    spec.stalls = stalls;
+    st.service_times = service_time_model{spec};
+    auto held = st.hold(0ms, false, 100ms);
+    return std::tuple{held.held - held.compute, held.compute, st.leaving};
+  };
+  // The same draws without stalls and with them.
+  auto [brought, pass, leaving] = hold({});
+  BOOST_CHECK(pass == 100ms);
+  auto [stalled_brought, stalled_pass, stalled_leaving] = hold({1000, {100us}});
+  // The pass and the hand-off that brought it wait out the replica's
+  // core's stalls, the leaving one the scheduler's.
+  BOOST_CHECK(stalled_pass > 105ms);
+  BOOST_CHECK(stalled_brought > brought);
+  BOOST_CHECK(stalled_leaving > leaving);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
