@@ -68,7 +68,7 @@ void emit_due(client_pointer self) {
   if (auto delay = st.next_wakeup(now)) {
     if (!st.timer_armed) {
       st.timer_armed = true;
-      self->delayed_send(self, *delay + st.hop.timer_late(now),
+      self->delayed_send(self, *delay + st.hop.timer_late(now, *delay),
                          atoms::emit_atom_v);
     }
     if (st.options.paced_by_sink && !sent_any && !st.echo_pending

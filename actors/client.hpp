@@ -79,19 +79,19 @@ public:
     if (!time_.modelled())
       return caf::timespan{0};
     draws_.at(now);
-    // On the scheduler's core, whose stalls the replicas meet too.
-    last_arrival_ = std::max(
-      now + draws_.on_scheduler(now, draws_.handoff(time_)), last_arrival_);
+    last_arrival_ = std::max(now + draws_.handoff(time_), last_arrival_);
     return last_arrival_ - now;
   }
 
-  /// How long after the arrival it waits for the client's timer (set at
-  /// `now`) fires.
-  caf::timespan timer_late(caf::timespan now) {
+  /// How long after the arrival due `wait` after `now` the client's timer
+  /// (set at `now`) fires: its lateness, and the stalls of the scheduler's
+  /// core that it meets from the arrival on (the client runs there; the
+  /// replicas' results meet the same stalls).
+  caf::timespan timer_late(caf::timespan now, caf::timespan wait) {
     if (!timer_late_.modelled())
       return caf::timespan{0};
     draws_.at(now);
-    return draws_.handoff(timer_late_);
+    return draws_.on_scheduler(now + wait, draws_.handoff(timer_late_));
   }
 
 private:

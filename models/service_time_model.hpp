@@ -102,7 +102,7 @@ public:
   }
 
   /// Likewise on the scheduler's core, whose stalls every replica and the
-  /// client of a run meet alike (a message between actors, the sink's
+  /// client of a run meet alike (the client's timer, the sink's
   /// wake-up).
   caf::timespan on_scheduler(caf::timespan start, caf::timespan work) {
     return scheduler_stalls_.stretch(start, work);

@@ -204,11 +204,10 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       else
         loop.send(frontend_actor[0], arrive{std::move(due)});
     }
-    if (next_arrival < n)
-      loop.send_later(0,
-                      std::max(caf::timespan{0}, arrivals[next_arrival] - now)
-                        + hop.timer_late(now),
-                      emit{});
+    if (next_arrival < n) {
+      auto wait = std::max(caf::timespan{0}, arrivals[next_arrival] - now);
+      loop.send_later(0, wait + hop.timer_late(now, wait), emit{});
+    }
   };
   // The frontend's pump (actors/frontend.cpp) without a controller.
   auto pump = [&](size_t k) {
