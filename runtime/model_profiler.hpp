@@ -40,8 +40,10 @@ struct profiler_options {
   /// (runtime/handoff_probe.hpp) for the profile, at half the batch-1
   /// throughput; twice as many in a second run with greedy batching at the
   /// batch-1 throughput, for the switch rows (runtime/switch_cost.hpp);
-  /// 0 = none of them measured.
-  uint32_t handoff_requests = 1000;
+  /// 0 = none of them measured. Two seconds hold the machine's stalls of
+  /// a few a second (runtime/stall_fit.hpp) where a thousand requests of
+  /// the small CNN were a quarter second.
+  uint32_t handoff_requests = 10000;
   /// Where a size halfway between two measured ones has a throughput more
   /// than this share away from the line between them, the profile adds it,
   /// and looks halfway on both sides of it in turn, in rounds of their own
