@@ -12,14 +12,14 @@
 // delay a burst that way.
 //
 // Stalls are a path in time like a spell (models/machine_spell.hpp): one
-// per replica's core, and one for the scheduler's that the client and every
-// replica's results share (each walks its own copy from the run's seed),
-// walked from time zero, so a run is the same however its events
-// interleave. A stall starts after an exponential gap
-// (the measured rate) and lasts a duration drawn from the measured
-// quantiles (linear between them). Work on a stalled core waits for the
-// stall to end: `stretch` turns work into the wall time it takes from a
-// moment on. runtime/stall_fit.hpp says how a profile measures them.
+// per replica's core, and one for the scheduler's that the client's timer
+// and every replica's results share (each walks its own copy from the
+// run's seed), walked from time zero, so a run is the same however its
+// events interleave. A stall starts after an exponential gap (the measured
+// rate) and lasts a duration drawn from the measured quantiles (linear
+// between them). Work on a stalled core waits for the stall to end:
+// `stretch` turns work into the wall time it takes from a moment on.
+// runtime/stall_fit.hpp says how a profile measures them.
 
 #include <cstdint>
 #include <deque>

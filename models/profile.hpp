@@ -138,9 +138,10 @@ struct profile {
   /// variance its moment sets, and how long a moment lasts; virtual time's
   /// lognormal draws (passes, hand-offs, the client's) share it.
   spell_time spell{};
-  /// The machine's stalls (models/machine_stalls.hpp): how often another
-  /// tenant takes a core, and for how long; in virtual time with lognormal
-  /// draws, work on a replica's core and the client's waits them out.
+  /// The machine's stalls (models/machine_stalls.hpp): how often a core
+  /// stalls (another tenant, the kernel's tick), and for how long; in
+  /// virtual time with lognormal draws, work on a replica's core and on the
+  /// scheduler's waits them out.
   stall_time stalls{};
   /// The same batch sizes, for passes right after a batch of another size
   /// (runtime/switch_cost.hpp); empty when not measured (then a change of
