@@ -120,6 +120,9 @@ struct profile_command_options {
   /// throughput is more than this many percent off the line between them
   /// (0: only the given sizes).
   double refine_within_percent = 5;
+  /// How long the serving run that measures the hand-offs and the
+  /// machine's stalls lasts.
+  double serving_seconds = 2;
   /// The model file to write (default: print only).
   std::string out_file;
   bool progress = true;

@@ -27,6 +27,7 @@ int profile_command(const profile_command_options& options) {
     po.hardware = options.hardware;
     po.cost = options.cost;
     po.refine_within = options.refine_within_percent / 100;
+    po.serving_seconds = options.serving_seconds;
     po.idle_pause
       = std::chrono::microseconds(std::llround(options.idle_ms * 1000));
     if (options.progress)
@@ -95,18 +96,12 @@ int profile_command(const profile_command_options& options) {
     else
       std::cout << "machine spell: none (passes close in time had nothing "
                    "in common)\n";
-    if (measured.stalls.modelled()) {
-      const auto& d = measured.stalls.durations;
-      std::cout << fmt::format(
-        "machine stalls: {:.1f} a second per core, {:.2f} to {:.2f} ms "
-        "(median {:.2f} ms), {:.2f}% of a core's time\n",
-        measured.stalls.per_s, to_ms(d.front()), to_ms(d.back()),
-        to_ms(d[d.size() / 2]), 100 * measured.stalls.share());
-    } else {
+    if (measured.stalls.modelled())
+      std::cout << "machine stalls: " << to_string(measured.stalls) << '\n';
+    else
       std::cout << fmt::format("machine stalls: none (no delay of {} ms "
                                "beyond its median in the serving run)\n",
                                stall_threshold_ms);
-    }
     if (measured.switch_rows.empty()) {
       std::cout << "switch rows: none (under 30 passes after a pass of the "
                    "same size and 30 after one of another, at every size)\n";

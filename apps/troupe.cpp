@@ -213,6 +213,11 @@ int main(int argc, char** argv) {
                           "halfway on both sides of it in turn (default 5; "
                           "0: only the given sizes)")
     ->check(troupe::cli::number_between(0, 100));
+  profile_cmd->add_option("--serving-seconds", prof.serving_seconds,
+                          "Length of the serving run that measures the "
+                          "hand-offs and the machine's stalls (default 2, "
+                          "at most 600; a longer one meets rarer stalls)")
+    ->check(troupe::cli::positive_number(600));
   profile_cmd->add_option("--out", prof.out_file,
                           "Write the profile as a model file for a "
                           "scenario's model_files");

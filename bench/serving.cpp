@@ -432,13 +432,13 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                "  {}, {} ({:.0f} q/s), pair {} of at most {}: p99 {:.2f} ms "
                "virtual, {:.2f} ms real ({:+.0f}%); {} ({:.1f}% stolen, "
                "{:.1f}% lost, speed {:.2f}/{:.2f}, passes {:.2f}); {} quiet "
-               "so far\n",
+               "so far; the profile's stalls: {}\n",
                m.name, load_name, load, i + 1, options.real_runs,
                p.virtual_ms.p99, p.real_ms.p99,
                gap(p.virtual_ms.p99, p.real_ms.p99),
                quiet ? "quiet" : "not quiet", 100 * p.stolen, 100 * p.lost,
                p.speed_before, p.speed_after, p.passes_vs_virtual,
-               quiet_so_far);
+               quiet_so_far, to_string(measured.stalls));
     pairs.push_back(std::move(p));
   }
   std::sort(pairs.begin(), pairs.end(), [&](const pair& x, const pair& y) {

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "models/durations.hpp"
 
 namespace troupe {
@@ -21,6 +23,16 @@ double stall_time::share() const {
     sum_ns += static_cast<double>(durations[i].count())
               * (i == 0 || i + 1 == n ? 0.5 : 1.0);
   return per_s * sum_ns / static_cast<double>(n - 1) * 1e-9;
+}
+
+std::string to_string(const stall_time& x) {
+  if (!x.modelled())
+    return "none";
+  const auto& d = x.durations;
+  return fmt::format("{:.1f} a second per core, {:.2f} to {:.2f} ms (median "
+                     "{:.2f} ms), {:.2f}% of a core's time",
+                     x.per_s, to_ms(d.front()), to_ms(d.back()),
+                     to_ms(d[d.size() / 2]), 100 * x.share());
 }
 
 machine_stalls::machine_stalls(uint64_t seed, stall_time time)

@@ -24,6 +24,14 @@
 
 namespace troupe {
 
+uint32_t serving_probe_requests(const profiler_options& options,
+                                double rate_qps) {
+  // At least 50 requests (a slow model).
+  return static_cast<uint32_t>(
+    std::min(double(options.handoff_requests),
+             std::max(50.0, std::ceil(options.serving_seconds * rate_qps))));
+}
+
 profile measure_profile(const repository_model& model,
                         const profiler_options& options,
                         const std::function<void(const profiled_size&)>&
@@ -156,10 +164,7 @@ profile measure_profile(const repository_model& model,
   if (options.handoff_requests > 0) {
     handoff_options probe;
     probe.rate_qps = result.rows.front().throughput_qps / 2;
-    // About two seconds of serving, at least 50 requests (a slow model).
-    probe.requests = std::min(
-      options.handoff_requests,
-      static_cast<uint32_t>(std::max(50.0, 2 * probe.rate_qps)));
+    probe.requests = serving_probe_requests(options, probe.rate_qps);
     probe.data_dir = options.data_dir;
     auto served = probe_serving(model, probe);
     result.handoff = served.handoff;

@@ -35,15 +35,17 @@ struct profiler_options {
   uint32_t max_runs = 5000;
   double max_seconds = 5;
   std::chrono::microseconds idle_pause{1000};
-  /// Requests (at most; about two seconds' worth) of the real-time run that
-  /// measures the runtime's hand-off and the idle curve
-  /// (runtime/handoff_probe.hpp) for the profile, at half the batch-1
-  /// throughput; twice as many in a second run with greedy batching at the
-  /// batch-1 throughput, for the switch rows (runtime/switch_cost.hpp);
-  /// 0 = none of them measured. Two seconds hold the machine's stalls of
-  /// a few a second (runtime/stall_fit.hpp) where a thousand requests of
-  /// the small CNN were a quarter second.
-  uint32_t handoff_requests = 10000;
+  /// The real-time run that measures the runtime's hand-off, the idle
+  /// curve and the machine's stalls (runtime/handoff_probe.hpp) for the
+  /// profile, at half the batch-1 throughput: `serving_seconds` of it (at
+  /// least 50 requests), at most `handoff_requests`; twice as many in a
+  /// second run with greedy batching at the batch-1 throughput, for the
+  /// switch rows (runtime/switch_cost.hpp); handoff_requests 0 = none of
+  /// them measured. Two seconds hold the machine's stalls of a few a
+  /// second (runtime/stall_fit.hpp) where a thousand requests of the small
+  /// CNN were a quarter second; a busy hour's longest stalls need longer.
+  double serving_seconds = 2;
+  uint32_t handoff_requests = 100000;
   /// Where a size halfway between two measured ones has a throughput more
   /// than this share away from the line between them, the profile adds it,
   /// and looks halfway on both sides of it in turn, in rounds of their own
@@ -73,6 +75,12 @@ struct profiled_size {
     return departure != 0;
   }
 };
+
+/// The requests of the serving run that measures the hand-offs and the
+/// stalls at `rate_qps`: `serving_seconds` of them, at least 50, at most
+/// `handoff_requests`.
+uint32_t serving_probe_requests(const profiler_options& options,
+                                double rate_qps);
 
 /// Measures `model`. Throws input_error for bad data or a model that does
 /// not load, std::invalid_argument for batch sizes beyond its max_batch.

@@ -760,6 +760,18 @@ BOOST_AUTO_TEST_CASE(a_thread_keeps_to_the_cores_it_is_pinned_to) {
   BOOST_CHECK(cores_of_this_thread() == allowed);
 }
 
+BOOST_AUTO_TEST_CASE(the_serving_probe_lasts_its_seconds_within_bounds) {
+  profiler_options options;
+  options.serving_seconds = 10;
+  BOOST_CHECK_EQUAL(serving_probe_requests(options, 2500), 25000u);
+  // A slow model still serves 50; the cap holds a fast one.
+  BOOST_CHECK_EQUAL(serving_probe_requests(options, 2), 50u);
+  options.handoff_requests = 20;
+  BOOST_CHECK_EQUAL(serving_probe_requests(options, 2500), 20u);
+  options.handoff_requests = 0;
+  BOOST_CHECK_EQUAL(serving_probe_requests(options, 2500), 0u);
+}
+
 BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   test::temp_dir dir;
   auto model = find_model(test::tiny_zoo::repository(), "logreg");
