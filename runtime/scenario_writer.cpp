@@ -209,8 +209,9 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       if (p->stalls.modelled()) {
         out << "  stall_per_s = " << number(p->stalls.per_s)
             << "\n  stall_ms = [";
+        // Up to 65 numbers: eight to a line.
         for (size_t i = 0; i < p->stalls.durations.size(); ++i)
-          out << (i == 0 ? "" : ", ")
+          out << (i == 0 ? "" : i % 8 == 0 ? ",\n    " : ", ")
               << number(to_ms(p->stalls.durations[i]));
         out << "]\n";
       }

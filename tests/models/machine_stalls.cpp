@@ -180,4 +180,18 @@ BOOST_AUTO_TEST_CASE(many_stalls_keep_their_quantiles) {
   BOOST_CHECK(fit.durations[3] == 100ms);
 }
 
+BOOST_AUTO_TEST_CASE(one_long_stall_among_many_short_ones_stays_rare) {
+  // 200 stalls of 1 ms and one of 16 ms, a second apart: their mean is
+  // 1.07 ms. Virtual time draws between the fit's points, so a last step
+  // from 1 ms to 16 ms that holds a large share of the draws would make
+  // the long stall common.
+  std::vector<core_delay> marks;
+  for (int i = 0; i < 201; ++i)
+    marks.push_back({std::chrono::seconds{i}, i == 100 ? 16.0 : 1.0});
+  auto fit = fit_stalls({marks}, 201s);
+  // One stall a second of 1.07 ms on average: 0.107% of the core.
+  auto measured = (200 * 1.0 + 16.0) / 201 / 1000;
+  BOOST_CHECK_CLOSE(fit.share(), measured, 12.0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
