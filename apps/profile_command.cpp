@@ -96,8 +96,10 @@ int profile_command(const profile_command_options& options) {
     else
       std::cout << "machine spell: none (passes close in time had nothing "
                    "in common)\n";
-    if (measured.stalls.modelled())
-      std::cout << "machine stalls: " << to_string(measured.stalls) << '\n';
+    if (measured.stalls.modelled() || measured.scheduler_stalls.modelled())
+      std::cout << "machine stalls: the replica's core "
+                << to_string(measured.stalls) << "; the scheduler's "
+                << to_string(measured.scheduler_stalls) << '\n';
     else
       std::cout << fmt::format("machine stalls: none (no delay of {} ms "
                                "beyond its median in the serving run)\n",
@@ -130,9 +132,10 @@ int profile_command(const profile_command_options& options) {
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"
         "how much passes close in time have in common; stall_per_s and\n"
-        "stall_ms: how often a core stalls, per second, and for how long\n"
-        "(quantiles); switch_rows: passes right after a batch of another\n"
-        "size (docs/models.md). Name this\n"
+        "stall_ms: how often a replica's core stalls, per second, and for\n"
+        "how long (quantiles), scheduler_stall_per_s and scheduler_stall_ms\n"
+        "the scheduler's core; switch_rows: passes right after a batch of\n"
+        "another size (docs/models.md). Name this\n"
         "file in a scenario's model_files, and set `hardware = \"{}\"` on\n"
         "the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",

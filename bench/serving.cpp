@@ -438,7 +438,9 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                gap(p.virtual_ms.p99, p.real_ms.p99),
                quiet ? "quiet" : "not quiet", 100 * p.stolen, 100 * p.lost,
                p.speed_before, p.speed_after, p.passes_vs_virtual,
-               quiet_so_far, to_string(measured.stalls));
+               quiet_so_far,
+               to_string(measured.stalls) + " (the scheduler's: "
+                 + to_string(measured.scheduler_stalls) + ")");
     pairs.push_back(std::move(p));
   }
   std::sort(pairs.begin(), pairs.end(), [&](const pair& x, const pair& y) {

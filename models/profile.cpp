@@ -152,6 +152,8 @@ profile sequential_sum(const std::vector<profile>& members) {
     // One machine: the members' strongest spell.
     result.spell = stronger(result.spell, m.spell);
     result.stalls = busier(result.stalls, m.stalls);
+    result.scheduler_stalls = busier(result.scheduler_stalls,
+                                     m.scheduler_stalls);
   }
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;

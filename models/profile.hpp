@@ -143,6 +143,10 @@ struct profile {
   /// virtual time with lognormal draws, work on a replica's core and on the
   /// scheduler's waits them out.
   stall_time stalls{};
+  /// The scheduler's core's stalls where measured apart from a replica's
+  /// (`stalls`): the client's, the frontends' and the sink's threads share
+  /// it, and at a busy hour it met three times a replica's core's stalls.
+  stall_time scheduler_stalls{};
   /// The same batch sizes, for passes right after a batch of another size
   /// (runtime/switch_cost.hpp); empty when not measured (then a change of
   /// size costs nothing). The rows are passes right after one of the same
@@ -206,20 +210,27 @@ struct profile {
   double switch_extra_p99_ms(uint32_t b) const;
 };
 
+/// The stalls that the scheduler's core meets in a run on `p`: its own
+/// where measured, else a replica's core's.
+inline const stall_time& scheduler_stall_time(const profile& p) {
+  return p.scheduler_stalls.modelled() ? p.scheduler_stalls : p.stalls;
+}
+
 inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
          && x.idle_rows == y.idle_rows && x.switch_rows == y.switch_rows
          && x.idle_curve == y.idle_curve
          && x.handoff == y.handoff && x.client_hop == y.client_hop
          && x.timer_late == y.timer_late && x.spell == y.spell
-         && x.stalls == y.stalls;
+         && x.stalls == y.stalls && x.scheduler_stalls == y.scheduler_stalls;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
            x.idle_rows, x.idle_curve, x.handoff, x.client_hop,
-           x.timer_late, x.spell, x.stalls, x.switch_rows);
+           x.timer_late, x.spell, x.stalls, x.scheduler_stalls,
+           x.switch_rows);
 }
 
 /// The profile of one replica that runs every member on each batch, one

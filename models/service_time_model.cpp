@@ -49,7 +49,7 @@ service_time_model::service_time_model(service_time_spec spec)
   if (kind_ == service_time_kind::lognormal) {
     own_stalls_ = machine_stalls{spec.seed ^ scatter, spec.stalls};
     scheduler_stalls_ = machine_stalls{spec.spell_seed ^ scatter,
-                                       spec.stalls};
+                                       spec.scheduler_stalls};
   }
 }
 

@@ -56,18 +56,20 @@ struct service_time_spec {
   /// own (its path seeded by `seed`), and on the scheduler's, which every
   /// replica and the client share (seeded by `spell_seed`).
   stall_time stalls{};
+  stall_time scheduler_stalls{};
 };
 
 inline bool operator==(const service_time_spec& x,
                        const service_time_spec& y) {
   return x.kind == y.kind && x.seed == y.seed && x.spell == y.spell
-         && x.spell_seed == y.spell_seed && x.stalls == y.stalls;
+         && x.spell_seed == y.spell_seed && x.stalls == y.stalls
+         && x.scheduler_stalls == y.scheduler_stalls;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, service_time_spec& x) {
   return f(caf::meta::type_name("service_time_spec"), x.kind, x.seed,
-           x.spell, x.spell_seed, x.stalls);
+           x.spell, x.spell_seed, x.stalls, x.scheduler_stalls);
 }
 
 /// Draws the service times of one replica's batches.

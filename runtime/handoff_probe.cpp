@@ -123,7 +123,8 @@ serving_probe probe_serving(const repository_model& model,
   auto last = to_sink_ms.front().first;
   for (const auto& [at, value] : to_sink_ms)
     last = std::max(last, at + from_ms(value));
-  result.stalls = fit_stalls(cores, last - first);
+  result.stalls = fit_stalls({cores[0]}, last - first);
+  result.scheduler_stalls = fit_stalls({cores[1]}, last - first);
   // The median over the whole probe; the p99 without the stalls' marks
   // (virtual time places the stalls themselves), of the probe's typical
   // stretch (a burst of delays that a probe of two seconds may catch below

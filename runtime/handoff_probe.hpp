@@ -61,8 +61,10 @@ struct serving_probe {
   /// the idle curve's data, and with batches of more than one, the switch
   /// rows' (runtime/switch_cost.hpp).
   std::vector<served_pass> passes;
-  /// The stalls that the serving threads met.
+  /// The stalls that the serving threads met: on the replica's core, and
+  /// on the scheduler's.
   stall_time stalls;
+  stall_time scheduler_stalls;
 };
 
 /// The hand-off's median and p99, and the passes; throws what a run throws

@@ -171,12 +171,14 @@ profile measure_profile(const repository_model& model,
     result.client_hop = served.client_hop;
     result.timer_late = served.timer_late;
     result.stalls = served.stalls;
-    if (result.stalls.per_s > max_stalls_per_s
-        || result.stalls.share() > max_stall_share)
-      throw std::runtime_error(fmt::format(
-        "the machine stalled {:.0f} times a second, {:.0f}% of a core's "
-        "time, in the serving run: profile it when it is quieter",
-        result.stalls.per_s, 100 * result.stalls.share()));
+    result.scheduler_stalls = served.scheduler_stalls;
+    for (const auto* stalls : {&result.stalls, &result.scheduler_stalls})
+      if (stalls->per_s > max_stalls_per_s
+          || stalls->share() > max_stall_share)
+        throw std::runtime_error(fmt::format(
+          "the machine stalled {:.0f} times a second, {:.0f}% of a core's "
+          "time, in the serving run: profile it when it is quieter",
+          stalls->per_s, 100 * stalls->share()));
     result.idle_curve = idle_curve_from(served.passes, result);
     // Rounded as a file shows it (a thousandth; a microsecond).
     if (auto spell = spell_from(served.passes))

@@ -633,7 +633,8 @@ private:
                 "idle_curve",
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
                 "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms",
-                "spell_share", "spell_ms", "stall_per_s", "stall_ms"},
+                "spell_share", "spell_ms", "stall_per_s", "stall_ms",
+                "scheduler_stall_per_s", "scheduler_stall_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -653,7 +654,8 @@ private:
     p.client_hop = load_handoff(t, at, "client_hop");
     p.timer_late = load_handoff(t, at, "timer_late");
     p.spell = load_spell(t, at);
-    p.stalls = load_stalls(t, at);
+    p.stalls = load_stalls(t, at, "stall");
+    p.scheduler_stalls = load_stalls(t, at, "scheduler_stall");
     return p;
   }
 
@@ -679,24 +681,30 @@ private:
 
   /// A profile's machine stalls: how often a core stalls (at most one per
   /// 100 us) and the durations at evenly spaced quantiles, sorted, taking
-  /// at most half of a core's time (else work would hardly move).
-  stall_time load_stalls(const toml::table& t, const std::string& at) const {
+  /// at most half of a core's time (else work would hardly move): the keys
+  /// `prefix`_per_s and `prefix`_ms.
+  stall_time load_stalls(const toml::table& t, const std::string& at,
+                         const std::string& prefix) const {
     stall_time stalls;
-    auto rate = t.get("stall_per_s");
-    auto lasts = t.get("stall_ms");
+    auto rate_key = prefix + "_per_s";
+    auto lasts_key = prefix + "_ms";
+    auto rate = t.get(rate_key);
+    auto lasts = t.get(lasts_key);
     if (!rate && !lasts)
       return stalls;
     if (!rate)
-      fail(lasts, at + ".stall_ms", "needs stall_per_s (how often they come)");
+      fail(lasts, at + "." + lasts_key,
+           "needs " + rate_key + " (how often they come)");
     if (!lasts)
-      fail(rate, at + ".stall_per_s", "needs stall_ms (how long they last)");
-    auto rate_field = at + ".stall_per_s";
+      fail(rate, at + "." + rate_key,
+           "needs " + lasts_key + " (how long they last)");
+    auto rate_field = at + "." + rate_key;
     stalls.per_s = positive(*rate, rate_field);
     if (stalls.per_s > max_stalls_per_s)
       fail(rate, rate_field,
            fmt::format("{:g} stalls a second is more than {:g}",
                        stalls.per_s, max_stalls_per_s));
-    auto field = at + ".stall_ms";
+    auto field = at + "." + lasts_key;
     const auto& list = array(*lasts, field);
     if (list.empty())
       fail(&list, field, "needs at least one duration");

@@ -172,6 +172,20 @@ void write_handoff(std::ostream& out, const std::string& name,
     out << "  " << name << "_p99_ms = " << number(to_ms(h.p99)) << "\n";
 }
 
+/// `<name>_per_s` and `<name>_ms`, where measured.
+void write_stalls(std::ostream& out, const std::string& name,
+                  const stall_time& x) {
+  if (!x.modelled())
+    return;
+  out << "  " << name << "_per_s = " << number(x.per_s) << "\n  " << name
+      << "_ms = [";
+  // Up to 65 numbers: eight to a line.
+  for (size_t i = 0; i < x.durations.size(); ++i)
+    out << (i == 0 ? "" : i % 8 == 0 ? ",\n    " : ", ")
+        << number(to_ms(x.durations[i]));
+  out << "]\n";
+}
+
 } // namespace
 
 void write_comment(std::ostream& out, const std::string& text) {
@@ -206,15 +220,8 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       if (p->spell.modelled())
         out << "  spell_share = " << number(p->spell.share)
             << "\n  spell_ms = " << number(to_ms(p->spell.duration)) << "\n";
-      if (p->stalls.modelled()) {
-        out << "  stall_per_s = " << number(p->stalls.per_s)
-            << "\n  stall_ms = [";
-        // Up to 65 numbers: eight to a line.
-        for (size_t i = 0; i < p->stalls.durations.size(); ++i)
-          out << (i == 0 ? "" : i % 8 == 0 ? ",\n    " : ", ")
-              << number(to_ms(p->stalls.durations[i]));
-        out << "]\n";
-      }
+      write_stalls(out, "stall", p->stalls);
+      write_stalls(out, "scheduler_stall", p->scheduler_stalls);
     }
   }
 }

@@ -49,6 +49,16 @@ uint64_t replica_seed(uint64_t seed, stage_id stage, uint16_t index) {
   return x ^ (x >> 31);
 }
 
+/// The stalls of the scheduler's core, which the client, every frontend
+/// and the sink share: the busiest any stage's profile measured.
+stall_time run_scheduler_stalls(const scenario& sc) {
+  stall_time result;
+  for (const auto& stage : sc.stages)
+    if (stage.service)
+      result = busier(result, scheduler_stall_time(*stage.service));
+  return result;
+}
+
 /// The seed of a run's machine spell: every draw of the run shares it.
 uint64_t spell_seed(uint64_t seed) {
   return replica_seed(seed, source_stage,
@@ -66,7 +76,7 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
     opts.service = *sc.stages[id].service;
   opts.service_time = {sc.service_time, replica_seed(seed, id, index),
                        opts.service.spell, spell_seed(seed),
-                       opts.service.stalls};
+                       opts.service.stalls, run_scheduler_stalls(sc)};
   return opts;
 }
 
@@ -87,10 +97,11 @@ T of_roots(const scenario& sc, T profile::*member,
 } // namespace
 
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
+  auto scheduler = run_scheduler_stalls(sc);
   return {of_roots(sc, &profile::client_hop, longer),
           {sc.service_time, replica_seed(seed, source_stage, 0),
            of_roots(sc, &profile::spell, stronger), spell_seed(seed),
-          of_roots(sc, &profile::stalls, busier)},
+           scheduler, scheduler},
           of_roots(sc, &profile::timer_late, longer)};
 }
 

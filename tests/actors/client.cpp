@@ -216,11 +216,11 @@ BOOST_AUTO_TEST_CASE(drawn_hops_keep_the_batches_order) {
   BOOST_CHECK(client_hop{}.timer_late(0ms, 0ms) == 0us);
   // Stalls of the scheduler's core make the timer later still: the same
   // draws, with a stall of 1 ms every 10 ms or so.
-  spec.draws.stalls = stall_time{100, {1ms}};
+  spec.draws.scheduler_stalls = stall_time{100, {1ms}};
   client_hop stalled{spec};
   client_hop unstalled{[&] {
     auto s = spec;
-    s.draws.stalls = {};
+    s.draws.scheduler_stalls = {};
     return s;
   }()};
   caf::timespan extra{0};

@@ -178,21 +178,31 @@ BOOST_AUTO_TEST_CASE(stalls_hold_the_hand_off_the_pass_and_the_leaving) {
   replica_state st;
   st.options.handoff = {10ms, 20ms};
   service_time_spec spec{service_time_kind::lognormal, 1, {}, 2, {}};
-  auto hold = [&](const stall_time& stalls) {
-    spec.stalls = stalls;
+  auto hold = [&](const stall_time& own, const stall_time& scheduler) {
+    spec.stalls = own;
+    spec.scheduler_stalls = scheduler;
     st.service_times = service_time_model{spec};
     auto held = st.hold(0ms, false, 100ms);
     return std::tuple{held.held - held.compute, held.compute, st.leaving};
   };
   // The same draws without stalls and with them.
-  auto [brought, pass, leaving] = hold({});
+  auto [brought, pass, leaving] = hold({}, {});
   BOOST_CHECK(pass == 100ms);
-  auto [stalled_brought, stalled_pass, stalled_leaving] = hold({1000, {100us}});
+  const stall_time often{1000, {100us}};
+  auto [stalled_brought, stalled_pass, stalled_leaving] = hold(often, often);
   // The pass and the hand-off that brought it wait out the replica's
   // core's stalls, the leaving one the scheduler's.
   BOOST_CHECK(stalled_pass > 105ms);
   BOOST_CHECK(stalled_brought > brought);
   BOOST_CHECK(stalled_leaving > leaving);
+  // Each core its own stalls.
+  auto [own_brought, own_pass, own_leaving] = hold(often, {});
+  BOOST_CHECK(own_pass == stalled_pass);
+  BOOST_CHECK(own_leaving == leaving);
+  auto [shared_brought, shared_pass, shared_leaving] = hold({}, often);
+  BOOST_CHECK(shared_pass == pass);
+  BOOST_CHECK(shared_brought == brought);
+  BOOST_CHECK(shared_leaving > leaving);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -102,6 +102,7 @@ BOOST_AUTO_TEST_CASE(only_lognormal_draws_meet_stalls) {
   service_time_spec spec;
   spec.seed = 1;
   spec.stalls = stall_time{1000, {1ms}};
+  spec.scheduler_stalls = spec.stalls;
   service_time_model mean_model{spec};
   // A stall every millisecond of 1 ms: 1 s of work cannot pass unstalled.
   BOOST_CHECK(mean_model.on_own_core(0s, 1s) == 1s);
@@ -120,6 +121,7 @@ BOOST_AUTO_TEST_CASE(the_scheduler_s_stalls_are_the_run_s) {
   a.seed = 1;
   a.spell_seed = 9;
   a.stalls = stall_time{20, {2ms}};
+  a.scheduler_stalls = a.stalls;
   auto b = a;
   b.seed = 2;
   service_time_model x{a};

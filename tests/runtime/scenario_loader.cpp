@@ -5,10 +5,12 @@
 
 #include "models/input_error.hpp"
 #include "runtime/scenario.hpp"
+#include "runtime/stage_kind.hpp"
 #include "tests/support/scenarios.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace troupe;
+using namespace std::chrono_literals;
 
 namespace {
 
@@ -201,6 +203,44 @@ BOOST_AUTO_TEST_CASE(a_profile_s_stalls_read_and_write_back) {
   auto most = with("stall_per_s = 600\nstall_ms = [1]\n");
   expect_error(most, line_of(most, "stall_per_s"), field + "stall_per_s",
                "60% of a core's time");
+}
+
+BOOST_AUTO_TEST_CASE(the_scheduler_s_core_stalls_as_measured_else_as_a_replica_s) {
+  auto at = good.find("rows = ");
+  auto with = [&](const std::string& keys) {
+    return std::string{good}.insert(at, keys);
+  };
+  // Only a replica's core measured: the scheduler's stalls alike.
+  auto one = load_scenario(dir.write("s.toml", with("stall_per_s = 3\n"
+                                                    "stall_ms = [1, 2]\n")));
+  auto draws = replica_spec_options(one, 0, 0, 1).service_time;
+  BOOST_CHECK(draws.stalls == (stall_time{3, {1ms, 2ms}}));
+  BOOST_CHECK(draws.scheduler_stalls == draws.stalls);
+  BOOST_CHECK(client_hop_for(one, 1).draws.scheduler_stalls
+              == draws.stalls);
+  // Both measured: each core its own, the client on the scheduler's.
+  auto both = load_scenario(dir.write(
+    "s.toml", with("stall_per_s = 3\nstall_ms = [1, 2]\n"
+                   "scheduler_stall_per_s = 9\nscheduler_stall_ms = [4]\n")));
+  BOOST_CHECK(both.stages[0].service->scheduler_stalls
+              == (stall_time{9, {4ms}}));
+  draws = replica_spec_options(both, 0, 0, 1).service_time;
+  BOOST_CHECK(draws.stalls == (stall_time{3, {1ms, 2ms}}));
+  BOOST_CHECK(draws.scheduler_stalls == (stall_time{9, {4ms}}));
+  BOOST_CHECK(client_hop_for(both, 1).draws.scheduler_stalls
+              == draws.scheduler_stalls);
+  write_scenario(both, dir.path("back.toml"));
+  BOOST_CHECK(*load_scenario(dir.path("back.toml")).stages[0].service
+              == *both.stages[0].service);
+  // The same checks as a replica's core's keys, named for the scheduler.
+  auto field = std::string{"models.fast.profiles[0]."};
+  auto alone = with("scheduler_stall_per_s = 3\n");
+  expect_error(alone, line_of(alone, "scheduler_stall_per_s"),
+               field + "scheduler_stall_per_s", "needs scheduler_stall_ms");
+  auto unsorted = with("scheduler_stall_per_s = 3\n"
+                       "scheduler_stall_ms = [2, 1]\n");
+  expect_error(unsorted, line_of(unsorted, "scheduler_stall_ms"),
+               field + "scheduler_stall_ms[1]", "sorted");
 }
 
 BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
