@@ -29,7 +29,7 @@ std::string to_string(const stall_time& x) {
   if (!x.modelled())
     return "none";
   const auto& d = x.durations;
-  return fmt::format("{:.1f} a second per core, {:.2f} to {:.2f} ms (median "
+  return fmt::format("{:.1f} a second, {:.2f} to {:.2f} ms (median "
                      "{:.2f} ms), {:.2f}% of a core's time",
                      x.per_s, to_ms(d.front()), to_ms(d.back()),
                      to_ms(d[d.size() / 2]), 100 * x.share());

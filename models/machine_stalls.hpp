@@ -62,7 +62,7 @@ typename Inspector::result_type inspect(Inspector& f, stall_time& x) {
   return f(caf::meta::type_name("stall_time"), x.per_s, x.durations);
 }
 
-/// "12.0 a second per core, 0.51 to 3.54 ms (median 0.90 ms), 1.95% of a
+/// "12.0 a second, 0.51 to 3.54 ms (median 0.90 ms), 1.95% of a
 /// core's time"; "none" when not modelled.
 std::string to_string(const stall_time& x);
 

@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(stalls_take_their_share_of_a_core_over_a_long_run) {
 BOOST_AUTO_TEST_CASE(stalls_read_as_rate_range_median_and_share) {
   stall_time busy{20, {1ms, 2ms, 3500us}};
   BOOST_CHECK_EQUAL(to_string(busy),
-                    "20.0 a second per core, 1.00 to 3.50 ms (median 2.00 "
+                    "20.0 a second, 1.00 to 3.50 ms (median 2.00 "
                     "ms), 4.25% of a core's time");
   BOOST_CHECK_EQUAL(to_string(stall_time{}), "none");
 }
