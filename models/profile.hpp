@@ -145,7 +145,8 @@ struct profile {
   stall_time stalls{};
   /// The scheduler's core's stalls where measured apart from a replica's
   /// (`stalls`): the client's, the frontends' and the sink's threads share
-  /// it, and at a busy hour it met three times a replica's core's stalls.
+  /// it, and at a busy hour the two cores' stalls differed by up to three
+  /// times, either way round.
   stall_time scheduler_stalls{};
   /// The same batch sizes, for passes right after a batch of another size
   /// (runtime/switch_cost.hpp); empty when not measured (then a change of

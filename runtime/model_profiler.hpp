@@ -43,7 +43,8 @@ struct profiler_options {
   /// switch rows (runtime/switch_cost.hpp); handoff_requests 0 = none of
   /// them measured. Two seconds hold the machine's stalls of a few a
   /// second (runtime/stall_fit.hpp) where a thousand requests of the small
-  /// CNN were a quarter second; a busy hour's longest stalls need longer.
+  /// CNN were a quarter second; a longer run meets rarer stalls, but at a
+  /// busy hour it did not predict the next minute better (docs/models.md).
   double serving_seconds = 2;
   uint32_t handoff_requests = 100000;
   /// Where a size halfway between two measured ones has a throughput more
