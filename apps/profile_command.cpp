@@ -102,8 +102,9 @@ int profile_command(const profile_command_options& options) {
                 << to_string(measured.scheduler_stalls) << '\n';
     else
       std::cout << fmt::format("machine stalls: none (no delay of {} ms "
-                               "beyond its median in the serving run)\n",
-                               stall_threshold_ms);
+                               "beyond its median in the serving run, or "
+                               "a run under {} s)\n",
+                               stall_threshold_ms, min_stall_span_s);
     if (measured.switch_rows.empty()) {
       std::cout << "switch rows: none (under 30 passes after a pass of the "
                    "same size and 30 after one of another, at every size)\n";

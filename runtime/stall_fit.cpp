@@ -10,7 +10,7 @@ namespace troupe {
 stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
                       caf::timespan span, size_t points) {
   stall_time result;
-  if (cores.empty() || span.count() <= 0 || points < 2)
+  if (cores.empty() || to_seconds(span) < min_stall_span_s || points < 2)
     return result;
   std::vector<double> stalls_ms;
   for (auto delays : cores) {

@@ -26,6 +26,11 @@ namespace troupe {
 /// 4 ms slices that busy hours bring.
 constexpr double stall_threshold_ms = 0.5;
 
+/// The shortest serving run whose stalls are fitted: in a few milliseconds
+/// two stalls are "hundreds a second, half a core's time" (a profile
+/// with a probe of 20 requests did that on a busy machine).
+constexpr double min_stall_span_s = 1;
+
 /// Whether a delay of `ms` in a series whose median is `median_ms` marks a
 /// stall.
 inline bool marks_stall(double ms, double median_ms) {
@@ -42,7 +47,7 @@ struct core_delay {
 
 /// The stalls of `cores` (each core's stall marks, in any order) over
 /// `span` of each core's time: not modelled where there are none (or the
-/// span is empty). At most `points` durations (the quantiles
+/// span is under min_stall_span_s). At most `points` durations (the quantiles
 /// k / (points - 1), from the shortest to the longest; every stall's where
 /// fewer). Virtual time draws a duration linearly between two points, so
 /// the last step, from the quantile (points - 2) / (points - 1) to the

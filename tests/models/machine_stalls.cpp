@@ -165,6 +165,9 @@ BOOST_AUTO_TEST_CASE(marks_that_overlap_are_one_stall) {
   BOOST_CHECK_EQUAL(fit_stalls(cores, 2s).durations.size(), 4u);
   // No marks: not modelled.
   BOOST_CHECK(!fit_stalls({{}, {}}, 2s).modelled());
+  // Nor in a run too short to tell a rate.
+  BOOST_CHECK(!fit_stalls(cores, 999ms).modelled());
+  BOOST_CHECK(fit_stalls(cores, 1s).modelled());
 }
 
 BOOST_AUTO_TEST_CASE(many_stalls_keep_their_quantiles) {
