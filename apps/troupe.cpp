@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
   profile_cmd->add_option("--serving-seconds", prof.serving_seconds,
                           "Length of the serving run that measures the "
                           "hand-offs and the machine's stalls (default 2, "
-                          "at most 600; a longer one meets rarer stalls)")
+                          "at most 600 and 100,000 requests; a longer one "
+                          "meets rarer stalls)")
     ->check(troupe::cli::positive_number(600));
   profile_cmd->add_option("--out", prof.out_file,
                           "Write the profile as a model file for a "
