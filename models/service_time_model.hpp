@@ -52,9 +52,10 @@ struct service_time_spec {
   /// walk from it too).
   spell_time spell{};
   uint64_t spell_seed = 0;
-  /// The machine's stalls (lognormal draws only): on a core of the draws'
-  /// own (its path seeded by `seed`), and on the scheduler's, which every
-  /// replica and the client share (seeded by `spell_seed`).
+  /// The machine's stalls (lognormal draws only): `stalls` on a core of
+  /// the draws' own (its path seeded by `seed`), `scheduler_stalls` on the
+  /// scheduler's, which every replica and the client share (seeded by
+  /// `spell_seed`; the run's, runtime/stage_kind.cpp).
   stall_time stalls{};
   stall_time scheduler_stalls{};
 };
