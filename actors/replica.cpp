@@ -22,7 +22,35 @@ caf::timespan replica_state::idle_before(caf::timespan now) const {
     return caf::timespan::max();
   if (now <= *last_finish)
     return caf::timespan{0};
-  return now - *last_finish + options.handoff.median;
+  auto wait = now - *last_finish;
+  return wait + handoff_after(wait, poll.polls_through(wait)).median;
+}
+
+void replica_state::start_draws() {
+  service_times = service_time_model{options.service_time};
+  poll = poll_window{options.service.wake_poll.longest};
+}
+
+handoff_time replica_state::handoff_after(caf::timespan wait,
+                                          bool polled) const {
+  if (!options.handoff.modelled())
+    return {};
+  const auto& p = options.service;
+  if (p.wake_curve.empty())
+    return wait.count() > 0 ? options.handoff : handoff_time{};
+  if (polled)
+    return {p.wake_poll.polled, caf::timespan{0}};
+  return p.handoff_after(wait);
+}
+
+handoff_time replica_state::brought_by(caf::timespan now, bool queued) {
+  if (queued)
+    return handoff_after(caf::timespan{0}, false);
+  auto wait = last_finish ? std::max(caf::timespan{0}, now - *last_finish)
+                          : caf::timespan::max();
+  // Only a core that waited adapts its poll (one sent ahead went straight on).
+  auto polled = options.service.wake_poll.modelled() && poll.polled(wait);
+  return handoff_after(wait, polled);
 }
 
 caf::expected<caf::timespan>
@@ -40,8 +68,7 @@ replica_state::service_time(const batch& work, caf::timespan idle) {
 
 replica_state::held_time
 replica_state::hold(caf::timespan now, bool queued, caf::timespan pass) {
-  auto arrival = queued ? caf::timespan{0}
-                        : service_times.handoff(options.handoff);
+  auto arrival = service_times.handoff(brought_by(now, queued));
   leaving = service_times.handoff(options.handoff);
   auto brought = service_times.on_own_core(now, arrival);
   auto compute = service_times.on_own_core(now + brought, pass);
@@ -129,7 +156,7 @@ replica_actor::behavior_type replica(replica_pointer self,
                                      replica_options options) {
   auto& st = self->state;
   st.options = std::move(options);
-  st.service_times = service_time_model{st.options.service_time};
+  st.start_draws();
   if (!st.options.inference.empty()) {
     // Loading takes a moment; the runner waits for ready_atom, answered
     // after this. A model that cannot be loaded ends the actor, and the

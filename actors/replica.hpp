@@ -41,6 +41,7 @@
 #include "messages/interfaces.hpp"
 #include "messages/control.hpp"
 #include "models/profile.hpp"
+#include "models/poll_window.hpp"
 #include "models/service_time_model.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "policies/combining/combine.hpp"
@@ -116,9 +117,11 @@ struct replica_options {
   caf::timespan network_hop{0};
   /// Virtual time: the runtime's hand-off that real time pays as thread
   /// wake-ups (the profile's handoff): a batch reaches the idle replica one
-  /// hand-off after its dispatch (not one sent ahead: it waited here), and
-  /// the results and the idle notice arrive one hand-off after its service
-  /// time. Each is drawn like a service time (service_time_model::handoff).
+  /// hand-off after its dispatch (by the profile's wake curve where it has
+  /// one, which also charges a batch sent ahead; else not one sent ahead:
+  /// it waited here), and the results and the idle notice arrive one
+  /// hand-off after its service time. Each is drawn like a service time
+  /// (service_time_model::handoff).
   handoff_time handoff{};
 };
 
@@ -154,6 +157,8 @@ struct replica_state : run_member {
   combine_kind combine_how = combine_kind::mean;
   /// Draws the batches' service times (options.service_time).
   service_time_model service_times;
+  /// How long the replica's waiting core polls (the profile's wake poll).
+  poll_window poll;
   /// When the last batch finished (none yet: the first batch comes after
   /// an idle wait). A batch that arrives later follows an idle wait.
   std::optional<caf::timespan> last_finish;
@@ -175,7 +180,7 @@ struct replica_state : run_member {
   /// Draws the hand-offs of a batch that starts at `now` in virtual time,
   /// in a fixed order (the direct chain draws the same), and places them,
   /// each waiting out the stalls it meets: the hand-off that brought the
-  /// batch (none for one `queued` here, sent ahead) and its pass of `pass`
+  /// batch (brought_by) and its pass of `pass`
   /// on the replica's core, then `leaving` on the scheduler's. Returns the
   /// time from `now` to the pass's end, and the pass's share of it.
   held_time hold(caf::timespan now, bool queued, caf::timespan pass);
@@ -186,11 +191,25 @@ struct replica_state : run_member {
   std::vector<failure_notice> infer(batch& work, caf::timespan now) const;
 
   /// How long this replica had been idle when a batch that arrived at
-  /// `now` starts: since its last batch finished, plus the hand-off that
-  /// brought the batch (the wait a real replica's thread sees); 0 for a batch
+  /// `now` starts: since its last batch finished, plus the median hand-off
+  /// that brought the batch (the wait a real replica's thread sees); 0 for a batch
   /// sent ahead that starts as the last one finishes; the longest wait
   /// before the first batch.
   caf::timespan idle_before(caf::timespan now) const;
+
+  /// Starts the draws of service times and the core's poll window from
+  /// the options.
+  void start_draws();
+
+  /// The hand-off that brings a batch after the replica waited `wait` since
+  /// its last batch (0: sent ahead, it waited here), its core `polled` or
+  /// asleep: the profile's wake poll or wake curve; without a curve the
+  /// handoff, none for a batch sent ahead; none in real time.
+  handoff_time handoff_after(caf::timespan wait, bool polled) const;
+
+  /// The same for a batch that starts at `now` in virtual time (`queued`:
+  /// sent ahead); a batch that waited adapts the core's poll window.
+  handoff_time brought_by(caf::timespan now, bool queued);
 
   /// Checks the batch and returns its service time after an idle wait of
   /// `idle` (the profile's idle curve), or why it cannot be served

@@ -74,6 +74,34 @@ int profile_command(const profile_command_options& options) {
                              to_ms(measured.client_hop.p99) * 1000,
                              to_ms(measured.timer_late.median) * 1000,
                              to_ms(measured.timer_late.p99) * 1000);
+    if (measured.wake_curve.empty()) {
+      std::cout << "wake-ups: none measured (under 30 batches reached a "
+                   "waiting replica)\n";
+    } else {
+      std::string points;
+      for (const auto& point : measured.wake_curve)
+        points += point.wait.count() == 0
+                    ? fmt::format(" sent ahead {:.1f} us,",
+                                  to_ms(point.handoff) * 1000)
+                    : fmt::format(" {:.0f} us {:.1f} us,",
+                                  to_ms(point.wait) * 1000,
+                                  to_ms(point.handoff) * 1000);
+      points.pop_back();
+      std::cout << "wake-ups (the hand-off to a replica whose core slept, "
+                   "after a wait of):"
+                << points << "\n";
+      if (measured.wake_poll.modelled())
+        std::cout << fmt::format(
+          "wake poll: a batch that finds the core still polling (at most "
+          "{:.0f} us, adapting to the waits) reaches the replica in {:.1f} "
+          "us\n",
+          to_ms(measured.wake_poll.longest) * 1000,
+          to_ms(measured.wake_poll.polled) * 1000);
+      else
+        std::cout << "wake poll: none (the batches that reached a waiting "
+                     "replica took alike, or no poll window told them "
+                     "apart)\n";
+    }
     if (measured.idle_curve.empty()) {
       std::cout << "idle curve: none (idle rows under 5% over the rows, or "
                    "under 30 served passes waited)\n";
@@ -128,7 +156,11 @@ int profile_command(const profile_command_options& options) {
         "[wait ms, share, tail share], how much of the idle rows' extra time\n"
         "and extra p99 a served pass pays after a shorter wait; handoff_ms\n"
         "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
-        "virtual time charges twice per batch; client_hop_ms and\n"
+        "virtual time charges twice per batch; wake_curve: [the replica's\n"
+        "wait ms, hand-off ms], the hand-off that brings a batch to a\n"
+        "replica whose core slept, by how long it waited (wait 0: sent\n"
+        "ahead); polled_handoff_ms and poll_longest_ms: the hand-off while\n"
+        "the core still polls, and how long it polls at most; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"

@@ -103,6 +103,46 @@ typename Inspector::result_type inspect(Inspector& f, idle_point& x) {
            x.tail_share);
 }
 
+/// One point of a profile's wake curve: a batch dispatched to a replica
+/// that had waited `wait` since its last batch finished reaches it
+/// `handoff` after its dispatch, at the median (runtime/wake_curve.hpp).
+/// Wait 0 is a batch sent ahead, which the replica starts as the one
+/// before finishes.
+struct wake_point {
+  caf::timespan wait{0};
+  caf::timespan handoff{0};
+};
+
+inline bool operator==(const wake_point& x, const wake_point& y) {
+  return x.wait == y.wait && x.handoff == y.handoff;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wake_point& x) {
+  return f(caf::meta::type_name("wake_point"), x.wait, x.handoff);
+}
+
+/// How a replica's waiting core polls before it sleeps
+/// (models/wake_poll.hpp): a batch that reaches it while it polls arrives
+/// `polled` after its dispatch; it polls for at most `longest`.
+struct wake_poll_time {
+  caf::timespan polled{0};
+  caf::timespan longest{0};
+
+  bool modelled() const {
+    return longest.count() > 0;
+  }
+};
+
+inline bool operator==(const wake_poll_time& x, const wake_poll_time& y) {
+  return x.polled == y.polled && x.longest == y.longest;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wake_poll_time& x) {
+  return f(caf::meta::type_name("wake_poll_time"), x.polled, x.longest);
+}
+
 struct profile {
   std::string hardware;
   /// Cost of one replica on this hardware (per run; InferLine's unit).
@@ -122,6 +162,19 @@ struct profile {
   /// reaches an idle replica one hand-off after its dispatch, and its
   /// results leave one hand-off after its service time.
   handoff_time handoff{};
+  /// The hand-off to a replica whose core slept, by how long it waited (a
+  /// core that slept longer wakes later), by increasing wait: between
+  /// points linearly, the first point's before it, the last point's beyond
+  /// it; at wait 0, a batch sent ahead. Each is charged at its median: the
+  /// handoff's spread mixes the kinds (a core that polled, one that slept),
+  /// each of which varies far less. Empty: the handoff after any wait, and
+  /// none for a batch sent ahead. Needs `handoff`.
+  std::vector<wake_point> wake_curve;
+  /// A waiting core first polls for a while before it sleeps, and a batch
+  /// that comes meanwhile reaches the replica in `polled`; how long it polls
+  /// adapts to the waits before (models/wake_poll.hpp), up to `longest`. 0:
+  /// no poll measured (every woken batch pays the curve). Needs a curve.
+  wake_poll_time wake_poll{};
   /// The client's hop to a root stage's frontend on this hardware's
   /// machine (a message between two actors, cheaper than the hand-off to a
   /// replica's own thread): in virtual time a request reaches a root stage
@@ -209,6 +262,12 @@ struct profile {
 
   /// Likewise for the p99, in ms.
   double switch_extra_p99_ms(uint32_t b) const;
+
+  /// The hand-off that brings a batch to a replica whose core slept for
+  /// `wait` since its last batch (0: sent ahead): the wake curve's median;
+  /// without a curve the handoff itself; nothing for a batch sent ahead
+  /// where neither has a point at wait 0.
+  handoff_time handoff_after(caf::timespan wait) const;
 };
 
 /// The stalls that the scheduler's core meets in a run on `p`: its own
@@ -221,7 +280,8 @@ inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
          && x.idle_rows == y.idle_rows && x.switch_rows == y.switch_rows
          && x.idle_curve == y.idle_curve
-         && x.handoff == y.handoff && x.client_hop == y.client_hop
+         && x.handoff == y.handoff && x.wake_curve == y.wake_curve
+         && x.wake_poll == y.wake_poll && x.client_hop == y.client_hop
          && x.timer_late == y.timer_late && x.spell == y.spell
          && x.stalls == y.stalls && x.scheduler_stalls == y.scheduler_stalls;
 }
@@ -229,7 +289,8 @@ inline bool operator==(const profile& x, const profile& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
-           x.idle_rows, x.idle_curve, x.handoff, x.client_hop,
+           x.idle_rows, x.idle_curve, x.handoff, x.wake_curve, x.wake_poll,
+           x.client_hop,
            x.timer_late, x.spell, x.stalls, x.scheduler_stalls,
            x.switch_rows);
 }
@@ -242,7 +303,9 @@ typename Inspector::result_type inspect(Inspector& f, profile& x) {
 /// every member has them. Its hardware and cost are the first member's
 /// (they share the replica's hardware); its idle curve at each member's
 /// wait is the members' shares weighted by what their idle rows add at
-/// batch size 1 (the tail shares by what they add to the p99).
+/// batch size 1 (the tail shares by what they add to the p99); its wake
+/// curve at each member's wait is the longest member's hand-off there (one
+/// batch, one hand-off).
 /// Precondition: at least one member, none empty.
 profile sequential_sum(const std::vector<profile>& members);
 

@@ -163,7 +163,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       rep.options = replica_spec_options(sc, static_cast<stage_id>(k), r,
                                          sc.seed);
       rep.options.handoff = rep.options.service.handoff;
-      rep.service_times = service_time_model{rep.options.service_time};
+      rep.start_draws();
       replica_actor[k].push_back(owners.size());
       owners.push_back({k, r});
     }

@@ -157,7 +157,8 @@ serving_probe probe_serving(const repository_model& model,
     result.passes.push_back({visits[i].dequeue <= before,
                              to_ms(start - before), to_ms(visits[i].compute),
                              visits[i].batch_size,
-                             visits[i - 1].batch_size, to_ms(start)});
+                             visits[i - 1].batch_size, to_ms(start),
+                             to_ms(start - visits[i].dequeue)});
   }
   return result;
 }

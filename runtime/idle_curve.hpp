@@ -27,8 +27,8 @@ constexpr size_t min_group_passes = 30;
 /// One served batch: whether it was sent ahead (it waited at the replica
 /// and started as the batch before finished), the idle wait before it
 /// otherwise (since the batch before finished, hand-off included), its
-/// forward pass, in ms, its size and the size of the batch before it, and
-/// its start.
+/// forward pass, in ms, its size and the size of the batch before it, its
+/// start, and the hand-off that brought it.
 struct served_pass {
   bool sent_ahead = false;
   double wait_ms = 0;
@@ -37,6 +37,10 @@ struct served_pass {
   uint32_t previous_size = 1;
   /// When the pass started (ms since the run's start).
   double start_ms = 0;
+  /// The hand-off that brought it: from its dispatch (sent ahead: from the
+  /// batch before's finish) to its start, in ms; wait_ms less this is how
+  /// long the replica waited before the frontend dispatched it.
+  double handoff_ms = 0;
 };
 
 /// The idle curve from one replica's passes at batch size 1, against the

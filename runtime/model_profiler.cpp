@@ -21,6 +21,7 @@
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
 #include "runtime/switch_cost.hpp"
+#include "runtime/wake_curve.hpp"
 
 namespace troupe {
 
@@ -186,13 +187,22 @@ profile measure_profile(const repository_model& model,
                       from_ms(std::round(spell->duration_ms * 1000) / 1000)};
     // Then with greedy batching at the batch-1 throughput, where batches of
     // several sizes form: what a change of size costs.
+    std::vector<std::vector<served_pass>> runs{std::move(served.passes)};
     if (result.max_batch() > 1) {
       auto batching = probe;
       batching.max_batch = result.max_batch();
       batching.rate_qps = result.rows.front().throughput_qps;
       batching.requests = 2 * probe.requests;
-      result.switch_rows
-        = switch_rows_from(probe_serving(model, batching).passes, result);
+      runs.push_back(probe_serving(model, batching).passes);
+      result.switch_rows = switch_rows_from(runs.back(), result);
+    }
+    // The wake-ups from both runs: at batch size 1 and a light load the
+    // replica mostly waits long, with batches back to back mostly briefly,
+    // and the poll adapts to each.
+    if (result.handoff.modelled()) {
+      auto wake = fit_wake(runs);
+      result.wake_curve = std::move(wake.curve);
+      result.wake_poll = wake.poll;
     }
   }
   return result;

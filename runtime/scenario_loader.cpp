@@ -630,7 +630,8 @@ private:
     const auto& t = table(n, at);
     check_keys(t,
                {"hardware", "cost", "rows", "idle_rows", "switch_rows",
-                "idle_curve",
+                "idle_curve", "wake_curve", "polled_handoff_ms",
+                "poll_longest_ms",
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
                 "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms",
                 "spell_share", "spell_ms", "stall_per_s", "stall_ms",
@@ -651,6 +652,13 @@ private:
       p.idle_curve = load_idle_curve(array(*curve, field), field);
     }
     p.handoff = load_handoff(t, at, "handoff");
+    if (auto curve = t.get("wake_curve")) {
+      auto field = at + ".wake_curve";
+      if (!p.handoff.modelled())
+        fail(curve, field, "needs handoff_ms (whose spread it takes)");
+      p.wake_curve = load_wake_curve(array(*curve, field), field);
+    }
+    p.wake_poll = load_wake_poll(t, at, !p.wake_curve.empty());
     p.client_hop = load_handoff(t, at, "client_hop");
     p.timer_late = load_handoff(t, at, "timer_late");
     p.spell = load_spell(t, at);
@@ -803,6 +811,54 @@ private:
       result.push_back(x);
     }
     return result;
+  }
+
+  /// A profile's wake curve: [wait ms, hand-off ms], by increasing wait
+  /// (wait 0: a batch sent ahead).
+  std::vector<wake_point> load_wake_curve(const toml::array& points,
+                                          const std::string& at) const {
+    if (points.empty())
+      fail(&points, at, "a wake curve needs at least one point");
+    std::vector<wake_point> result;
+    for (size_t i = 0; i < points.size(); ++i) {
+      auto field = at + "[" + std::to_string(i) + "]";
+      const auto& point = array(points[i], field);
+      if (point.size() != 2)
+        fail(&point, field,
+             "a point is [the replica's wait ms, hand-off ms], got "
+               + std::to_string(point.size()) + " values");
+      wake_point x;
+      x.wait = duration(point[0], field, 1e-3, true);
+      x.handoff = duration(point[1], field, 1e-3, false);
+      if (!result.empty() && x.wait <= result.back().wait)
+        fail(&point, field,
+             "points must be sorted by strictly increasing wait");
+      result.push_back(x);
+    }
+    return result;
+  }
+
+  /// A profile's polled_handoff_ms and poll_longest_ms: both or neither,
+  /// with a wake curve (the hand-off of a core that slept).
+  wake_poll_time load_wake_poll(const toml::table& t, const std::string& at,
+                                bool has_curve) const {
+    wake_poll_time poll;
+    auto polled = t.get("polled_handoff_ms");
+    auto longest = t.get("poll_longest_ms");
+    if (!polled && !longest)
+      return poll;
+    if (!polled)
+      fail(longest, at + ".poll_longest_ms",
+           "needs polled_handoff_ms (the hand-off while the core polls)");
+    if (!longest)
+      fail(polled, at + ".polled_handoff_ms",
+           "needs poll_longest_ms (how long the core polls at most)");
+    if (!has_curve)
+      fail(polled, at + ".polled_handoff_ms",
+           "needs wake_curve (the hand-off once the core slept)");
+    poll.polled = duration(*polled, at + ".polled_handoff_ms", 1e-3, false);
+    poll.longest = duration(*longest, at + ".poll_longest_ms", 1e-3, false);
+    return poll;
   }
 
   /// A profile's rows: [batch size, p99 ms, throughput q/s], sorted.

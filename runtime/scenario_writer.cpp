@@ -215,6 +215,18 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
         out << "]\n";
       }
       write_handoff(out, "handoff", p->handoff);
+      if (!p->wake_curve.empty()) {
+        out << "  wake_curve = [";
+        for (size_t i = 0; i < p->wake_curve.size(); ++i)
+          out << (i == 0 ? "" : i % 4 == 0 ? ",\n    " : ", ") << "["
+              << number(to_ms(p->wake_curve[i].wait)) << ", "
+              << number(to_ms(p->wake_curve[i].handoff)) << "]";
+        out << "]\n";
+      }
+      if (p->wake_poll.modelled())
+        out << "  polled_handoff_ms = " << number(to_ms(p->wake_poll.polled))
+            << "\n  poll_longest_ms = " << number(to_ms(p->wake_poll.longest))
+            << "\n";
       write_handoff(out, "client_hop", p->client_hop);
       write_handoff(out, "timer_late", p->timer_late);
       if (p->spell.modelled())

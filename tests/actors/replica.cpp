@@ -65,6 +65,43 @@ BOOST_AUTO_TEST_CASE(a_short_idle_wait_pays_the_idle_curve_s_share) {
   BOOST_CHECK(st.idle_before(1080us) == 100us);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_reaches_a_polling_core_sooner_than_a_sleeping_one) {
+  replica_state st;
+  st.options.service = cpu_profile();
+  st.options.service.handoff = {30us, 0us};
+  // Real time pays its own hand-offs.
+  BOOST_CHECK(st.brought_by(1ms, false).median == 0us);
+  st.options.handoff = st.options.service.handoff;
+  // Without a curve: the handoff, and none for a batch sent ahead.
+  BOOST_CHECK(st.brought_by(1ms, false).median == 30us);
+  BOOST_CHECK(st.brought_by(1ms, true).median == 0us);
+  st.options.service.wake_curve = {{0us, 15us}, {50us, 55us}, {800us, 62us}};
+  BOOST_CHECK(st.brought_by(1ms, true).median == 15us);
+  // No poll measured: a core that waited always slept. The first batch
+  // comes after the longest wait.
+  BOOST_CHECK(st.brought_by(1ms, false).median == 62us);
+  st.last_finish = 1ms;
+  BOOST_CHECK(st.brought_by(1030us, false).median == 39us);
+  st.options.service.wake_poll = {17us, 200us};
+  st.start_draws();
+  // Brief waits open the core's poll (10, 20, then 40 us), and then a
+  // batch finds it polling; the idle wait that the pass sees counts the
+  // hand-off the core's state gives, without changing it.
+  for (auto window : {10us, 20us, 40us}) {
+    BOOST_CHECK(st.brought_by(1030us, false).median == 39us);
+    BOOST_CHECK(st.poll.window() == window);
+  }
+  BOOST_CHECK(st.idle_before(1030us) == 30us + 17us);
+  BOOST_CHECK(st.idle_before(1045us) == 45us + 51us);
+  BOOST_CHECK(st.brought_by(1030us, false).median == 17us);
+  // A long wait finds it asleep, and halves the window.
+  BOOST_CHECK(st.brought_by(2ms, false).median == 62us);
+  BOOST_CHECK(st.poll.window() == 20us);
+  // A batch sent ahead leaves the window as it is.
+  BOOST_CHECK(st.brought_by(1ms, true).median == 15us);
+  BOOST_CHECK(st.poll.window() == 20us);
+}
+
 BOOST_AUTO_TEST_CASE(a_batch_beyond_the_profile_is_an_error) {
   replica_state st;
   st.options.service = cpu_profile();

@@ -136,6 +136,35 @@ BOOST_AUTO_TEST_CASE(an_ensemble_pays_one_hand_off_and_one_machines_spell) {
   BOOST_CHECK(swapped.handoff == sum.handoff);
   BOOST_CHECK(swapped.timer_late == sum.timer_late);
   BOOST_CHECK(swapped.spell == sum.spell);
+  // Wake-ups: at each member's wait the longer hand-off (a member without
+  // a curve adds nothing), and the longer poll.
+  a.wake_curve = {{0us, 15us}, {100us, 55us}};
+  b.wake_curve = {{50us, 50us}, {500us, 70us}};
+  b.wake_poll = {18us, 150us};
+  auto woken = sequential_sum({a, b});
+  BOOST_REQUIRE_EQUAL(woken.wake_curve.size(), 4u);
+  BOOST_CHECK(woken.wake_curve[0] == (wake_point{0us, 15us}));
+  BOOST_CHECK(woken.wake_curve[1] == (wake_point{50us, 50us}));
+  BOOST_CHECK(woken.wake_curve[2] == (wake_point{100us, 55us}));
+  BOOST_CHECK(woken.wake_curve[3] == (wake_point{500us, 70us}));
+  BOOST_CHECK(woken.wake_poll == (wake_poll_time{18us, 150us}));
+  BOOST_CHECK(sequential_sum({b, a}).wake_curve == woken.wake_curve);
+}
+
+BOOST_AUTO_TEST_CASE(a_wake_curve_reads_between_its_points) {
+  profile p{"CPU", 1, {{1, 2.0, 1000.0}}, {}, {}, {}};
+  p.handoff = {25us, 0us};
+  // No curve: the handoff, none for a batch sent ahead.
+  BOOST_CHECK(p.handoff_after(0us).median == 0us);
+  BOOST_CHECK(p.handoff_after(1us).median == 25us);
+  p.wake_curve = {{10us, 40us}, {50us, 60us}, {450us, 70us}};
+  // The first point's before it, linearly between, the last's beyond; none
+  // for a batch sent ahead without a point at wait 0.
+  BOOST_CHECK(p.handoff_after(0us).median == 0us);
+  BOOST_CHECK(p.handoff_after(1us).median == 40us);
+  BOOST_CHECK(p.handoff_after(30us).median == 50us);
+  BOOST_CHECK(p.handoff_after(250us).median == 65us);
+  BOOST_CHECK(p.handoff_after(caf::timespan::max()).median == 70us);
 }
 
 BOOST_AUTO_TEST_CASE(the_idle_curve_shares_out_the_idle_rows_extra_time) {

@@ -1,0 +1,182 @@
+#include "runtime/wake_curve.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+#include "models/durations.hpp"
+#include "models/poll_window.hpp"
+
+namespace troupe {
+
+namespace {
+
+constexpr size_t max_groups = 8;
+/// The slower kind's median over the faster's that makes them two kinds.
+constexpr double min_kind_ratio = 1.5;
+/// The longest windows tried, in us.
+constexpr int longest_windows_us[] = {20, 30, 50, 75, 100, 150,
+                                      200, 300, 500, 750, 1000};
+
+/// A batch dispatched to a waiting replica: its wait before the dispatch
+/// and its hand-off, in ms.
+struct woken_batch {
+  double wait_ms = 0;
+  double handoff_ms = 0;
+};
+
+double median_of(std::vector<double> ms) {
+  auto middle = ms.begin() + ms.size() / 2;
+  std::nth_element(ms.begin(), middle, ms.end());
+  return *middle;
+}
+
+/// `ms` to the nearest `step_us` microseconds, at least `least_us`.
+caf::timespan rounded(double ms, double step_us, double least_us) {
+  auto us = std::max(least_us, std::round(ms * 1000 / step_us) * step_us);
+  return from_ms(us / 1000);
+}
+
+/// The hand-off below which a batch found the core polling: the cut that
+/// best splits the logarithms of `handoffs_ms` in two (least squares),
+/// where the two sides make two kinds; none otherwise.
+std::optional<double> polled_below(std::vector<double> handoffs_ms) {
+  std::vector<double> logs;
+  for (auto ms : handoffs_ms)
+    logs.push_back(std::log(std::max(ms, 1e-4)));
+  std::sort(logs.begin(), logs.end());
+  auto n = logs.size();
+  std::vector<double> sum(n + 1, 0), squares(n + 1, 0);
+  for (size_t i = 0; i < n; ++i) {
+    sum[i + 1] = sum[i] + logs[i];
+    squares[i + 1] = squares[i] + logs[i] * logs[i];
+  }
+  auto spread = [&](size_t from, size_t to) {
+    auto k = double(to - from);
+    auto s = sum[to] - sum[from];
+    return squares[to] - squares[from] - s * s / k;
+  };
+  std::optional<size_t> cut;
+  double least = 0;
+  for (auto i = min_group_passes; i + min_group_passes <= n; ++i) {
+    if (logs[i] == logs[i - 1])
+      continue;
+    auto within = spread(0, i) + spread(i, n);
+    if (!cut || within < least) {
+      cut = i;
+      least = within;
+    }
+  }
+  if (!cut)
+    return std::nullopt;
+  auto fast = logs[*cut / 2];
+  auto slow = logs[*cut + (n - *cut) / 2];
+  if (std::exp(slow - fast) < min_kind_ratio)
+    return std::nullopt;
+  return std::exp((logs[*cut - 1] + logs[*cut]) / 2);
+}
+
+/// How often poll_window with `longest` tells the kinds apart on a run's
+/// waits (in order).
+double told_apart(const std::vector<woken_batch>& run, caf::timespan longest,
+                  double polled_below_ms) {
+  poll_window window{longest};
+  size_t right = 0;
+  for (const auto& b : run)
+    right += window.polled(from_ms(b.wait_ms))
+             == (b.handoff_ms < polled_below_ms);
+  return double(right) / double(run.size());
+}
+
+/// The curve's points for the woken batches `woken`, after `curve`'s.
+void add_groups(std::vector<woken_batch> woken, std::vector<wake_point>& curve) {
+  std::sort(woken.begin(), woken.end(),
+            [](const woken_batch& x, const woken_batch& y) {
+              return x.wait_ms < y.wait_ms;
+            });
+  auto groups = std::min(max_groups, woken.size() / min_group_passes);
+  auto first_of = [&](size_t g) { return g * woken.size() / groups; };
+  for (size_t g = 0; g < groups; ++g) {
+    auto first = first_of(g);
+    auto last = first_of(g + 1);
+    std::vector<double> handoffs;
+    for (auto i = first; i < last; ++i)
+      handoffs.push_back(woken[i].handoff_ms);
+    wake_point point{rounded(woken[first + (last - first) / 2].wait_ms, 1, 1),
+                     rounded(median_of(handoffs), 0.1, 0.1)};
+    if (!curve.empty())
+      point.handoff = std::max(point.handoff, curve.back().handoff);
+    if (curve.empty() || point.wait > curve.back().wait)
+      curve.push_back(point);
+    else
+      curve.back().handoff = point.handoff;
+  }
+}
+
+} // namespace
+
+wake_fit fit_wake(const std::vector<std::vector<served_pass>>& runs) {
+  std::vector<double> ahead_ms;
+  std::vector<std::vector<woken_batch>> woken_runs;
+  std::vector<double> woken_ms;
+  for (const auto& passes : runs) {
+    woken_runs.emplace_back();
+    for (const auto& pass : passes) {
+      if (pass.sent_ahead) {
+        ahead_ms.push_back(pass.handoff_ms);
+        continue;
+      }
+      woken_runs.back().push_back(
+        {std::max(0.0, pass.wait_ms - pass.handoff_ms), pass.handoff_ms});
+      woken_ms.push_back(pass.handoff_ms);
+    }
+  }
+  wake_fit result;
+  if (woken_ms.size() < min_group_passes)
+    return result;
+  if (ahead_ms.size() >= min_group_passes)
+    result.curve.push_back({caf::timespan{0},
+                            rounded(median_of(ahead_ms), 0.1, 0.1)});
+  std::vector<woken_batch> slept;
+  if (auto cut = polled_below(woken_ms)) {
+    // The window that tells the kinds apart best, against calling every
+    // batch slow.
+    auto score = [&](caf::timespan longest) {
+      double total = 0;
+      size_t counted = 0;
+      for (const auto& run : woken_runs)
+        if (!run.empty()) {
+          total += told_apart(run, longest, *cut);
+          ++counted;
+        }
+      return total / double(counted);
+    };
+    auto best = score(caf::timespan{0});
+    for (auto us : longest_windows_us) {
+      auto longest = std::chrono::duration_cast<caf::timespan>(
+        std::chrono::microseconds{us});
+      if (auto s = score(longest); s > best) {
+        best = s;
+        result.poll.longest = longest;
+      }
+    }
+    if (result.poll.modelled()) {
+      std::vector<double> polled;
+      for (const auto& run : woken_runs)
+        for (const auto& b : run) {
+          if (b.handoff_ms < *cut)
+            polled.push_back(b.handoff_ms);
+          else
+            slept.push_back(b);
+        }
+      result.poll.polled = rounded(median_of(polled), 0.1, 0.1);
+    }
+  }
+  if (!result.poll.modelled())
+    for (const auto& run : woken_runs)
+      slept.insert(slept.end(), run.begin(), run.end());
+  add_groups(std::move(slept), result.curve);
+  return result;
+}
+
+} // namespace troupe
