@@ -841,8 +841,13 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   // measured; the file holds it to the microsecond and the thousandth.
   BOOST_CHECK(sc.stages[0].service->idle_curve == measured.idle_curve);
   // So does the machine's spell (none where its passes had nothing in
-  // common).
+  // common), and its wake-ups (none where under 30 batches reached a
+  // waiting replica), each point's hand-off positive.
   BOOST_CHECK(sc.stages[0].service->spell == measured.spell);
+  BOOST_CHECK(sc.stages[0].service->wake_curve == measured.wake_curve);
+  BOOST_CHECK(sc.stages[0].service->wake_poll == measured.wake_poll);
+  for (const auto& point : measured.wake_curve)
+    BOOST_CHECK_GT(point.handoff.count(), 0);
   // Beyond the model's max_batch, or without batch size 1: refused.
   options.batch_sizes = {1, 512};
   BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);

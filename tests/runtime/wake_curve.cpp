@@ -118,6 +118,9 @@ BOOST_AUTO_TEST_CASE(one_kind_of_hand_off_has_no_poll) {
   BOOST_CHECK(fit.curve.front().wait > 0us);
   for (const auto& point : fit.curve)
     BOOST_CHECK_CLOSE(to_ms(point.handoff), 0.050, 5);
+  // The groups' medians wobble; the curve does not fall with the wait.
+  for (size_t i = 1; i < fit.curve.size(); ++i)
+    BOOST_CHECK(fit.curve[i].handoff >= fit.curve[i - 1].handoff);
 }
 
 BOOST_AUTO_TEST_CASE(too_few_woken_batches_give_no_curve) {
