@@ -36,6 +36,7 @@ handoff_time replica_state::handoff_after(caf::timespan wait,
   if (!options.handoff.modelled())
     return {};
   const auto& p = options.service;
+  // Without a curve, the options' hand-off (the profile's, in a run).
   if (p.wake_curve.empty())
     return wait.count() > 0 ? options.handoff : handoff_time{};
   if (polled)

@@ -180,9 +180,9 @@ struct replica_state : run_member {
   /// Draws the hand-offs of a batch that starts at `now` in virtual time,
   /// in a fixed order (the direct chain draws the same), and places them,
   /// each waiting out the stalls it meets: the hand-off that brought the
-  /// batch (brought_by) and its pass of `pass`
-  /// on the replica's core, then `leaving` on the scheduler's. Returns the
-  /// time from `now` to the pass's end, and the pass's share of it.
+  /// batch (brought_by) and its pass of `pass` on the replica's core, then
+  /// `leaving` on the scheduler's. Returns the time from `now` to the
+  /// pass's end, and the pass's share of it.
   held_time hold(caf::timespan now, bool queued, caf::timespan pass);
 
   /// Runs the classifier on the batch: stores each request's output as its
@@ -192,9 +192,9 @@ struct replica_state : run_member {
 
   /// How long this replica had been idle when a batch that arrived at
   /// `now` starts: since its last batch finished, plus the median hand-off
-  /// that brought the batch (the wait a real replica's thread sees); 0 for a batch
-  /// sent ahead that starts as the last one finishes; the longest wait
-  /// before the first batch.
+  /// that brought the batch (the wait a real replica's thread sees); 0 for
+  /// a batch sent ahead that starts as the last one finishes; the longest
+  /// wait before the first batch.
   caf::timespan idle_before(caf::timespan now) const;
 
   /// Starts the draws of service times and the core's poll window from
@@ -204,7 +204,7 @@ struct replica_state : run_member {
   /// The hand-off that brings a batch after the replica waited `wait` since
   /// its last batch (0: sent ahead, it waited here), its core `polled` or
   /// asleep: the profile's wake poll or wake curve; without a curve the
-  /// handoff, none for a batch sent ahead; none in real time.
+  /// options' handoff, none for a batch sent ahead; none in real time.
   handoff_time handoff_after(caf::timespan wait, bool polled) const;
 
   /// The same for a batch that starts at `now` in virtual time (`queued`:

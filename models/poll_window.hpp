@@ -6,13 +6,14 @@
 // meanwhile reaches the replica's thread in 15 to 20 us, one that comes
 // later in 50 to 80 us (a 2-core virtual machine, the small CNN). How long
 // it polls adapts to the waits before, as KVM's halt polling does: a wait
-// a little longer than the window grows it (from 10 us, doubling, up to the
-// longest), a longer wait halves it. So the same wait is cheap in a run of
-// short waits (batches served back to back) and dear in a run of long ones
-// (a light load): at waits of 20 to 50 us, 17 to 20 us in a batching run
-// and 49 to 53 us at batch size 1 and a light load. This rule told the two
-// apart for 82 to 97% of the batches in six runs of four kinds, where any
-// fixed wait told them apart for 36 to 97%.
+// longer than the window but at most the longest grows it (from 10 us,
+// doubling, up to the longest), a wait beyond the longest halves it. So
+// the same wait is cheap in a run of short waits (batches served back to
+// back) and dear in a run of long ones (a light load): at waits of 20 to
+// 50 us, 17 to 20 us in a batching run and 49 to 56 us at batch size 1
+// and a light load. This rule told the two apart for 82 to 97% of the
+// batches in seven runs of four kinds, where any fixed wait told them
+// apart for 36 to 97% (docs/models.md).
 
 #include <caf/timespan.hpp>
 
