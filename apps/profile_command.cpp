@@ -156,11 +156,12 @@ int profile_command(const profile_command_options& options) {
         "[wait ms, share, tail share], how much of the idle rows' extra time\n"
         "and extra p99 a served pass pays after a shorter wait; handoff_ms\n"
         "and handoff_p99_ms: the runtime's hand-off between threads, which\n"
-        "virtual time charges twice per batch; wake_curve: [the replica's\n"
-        "wait ms, hand-off ms], the hand-off that brings a batch to a\n"
-        "replica whose core slept, by how long it waited (wait 0: sent\n"
-        "ahead); polled_handoff_ms and poll_longest_ms: the hand-off while\n"
-        "the core still polls, and how long it polls at most; client_hop_ms and\n"
+        "virtual time charges to a batch's results (and to the batch where\n"
+        "there is no wake_curve); wake_curve: [the replica's wait ms,\n"
+        "hand-off ms], the hand-off that brings a batch to a replica whose\n"
+        "core slept, by how long it waited (wait 0: sent ahead);\n"
+        "polled_handoff_ms and poll_longest_ms: the hand-off while the core\n"
+        "still polls, and how long it polls at most; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"
@@ -168,9 +169,8 @@ int profile_command(const profile_command_options& options) {
         "stall_ms: how often a replica's core stalls, per second, and for\n"
         "how long (quantiles), scheduler_stall_per_s and scheduler_stall_ms\n"
         "the scheduler's core; switch_rows: passes right after a batch of\n"
-        "another size (docs/models.md). Name this\n"
-        "file in a scenario's model_files, and set `hardware = \"{}\"` on\n"
-        "the stage.",
+        "another size (docs/models.md). Name this file in a scenario's\n"
+        "model_files, and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       write_file_atomically(options.out_file,

@@ -21,7 +21,8 @@ namespace troupe {
 
 class poll_window {
 public:
-  /// The window a core opens with after a wait a little longer than none.
+  /// The window a core that did not poll opens to after a wait of at most
+  /// the longest.
   static constexpr caf::timespan first = std::chrono::microseconds{10};
 
   /// A core that polls for at most `longest` (0: never polls).

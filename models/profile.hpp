@@ -123,7 +123,7 @@ typename Inspector::result_type inspect(Inspector& f, wake_point& x) {
 }
 
 /// How a replica's waiting core polls before it sleeps
-/// (models/wake_poll.hpp): a batch that reaches it while it polls arrives
+/// (models/poll_window.hpp): a batch that reaches it while it polls arrives
 /// `polled` after its dispatch; it polls for at most `longest`.
 struct wake_poll_time {
   caf::timespan polled{0};
@@ -158,9 +158,10 @@ struct profile {
   /// point's share beyond it). Empty: a pass after any idle wait takes the
   /// idle rows' time.
   std::vector<idle_point> idle_curve;
-  /// The runtime's hand-off on this hardware: in virtual time a batch
-  /// reaches an idle replica one hand-off after its dispatch, and its
-  /// results leave one hand-off after its service time.
+  /// The runtime's hand-off on this hardware: in virtual time a batch's
+  /// results leave one hand-off after its service time, and, without a wake
+  /// curve, a batch reaches an idle replica one hand-off after its
+  /// dispatch.
   handoff_time handoff{};
   /// The hand-off to a replica whose core slept, by how long it waited (a
   /// core that slept longer wakes later), by increasing wait: between
@@ -172,7 +173,7 @@ struct profile {
   std::vector<wake_point> wake_curve;
   /// A waiting core first polls for a while before it sleeps, and a batch
   /// that comes meanwhile reaches the replica in `polled`; how long it polls
-  /// adapts to the waits before (models/wake_poll.hpp), up to `longest`. 0:
+  /// adapts to the waits before (models/poll_window.hpp), up to `longest`. 0:
   /// no poll measured (every woken batch pays the curve). Needs a curve.
   wake_poll_time wake_poll{};
   /// The client's hop to a root stage's frontend on this hardware's
@@ -290,9 +291,8 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
            x.idle_rows, x.idle_curve, x.handoff, x.wake_curve, x.wake_poll,
-           x.client_hop,
-           x.timer_late, x.spell, x.stalls, x.scheduler_stalls,
-           x.switch_rows);
+           x.client_hop, x.timer_late, x.spell, x.stalls,
+           x.scheduler_stalls, x.switch_rows);
 }
 
 /// The profile of one replica that runs every member on each batch, one

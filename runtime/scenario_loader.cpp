@@ -655,7 +655,7 @@ private:
     if (auto curve = t.get("wake_curve")) {
       auto field = at + ".wake_curve";
       if (!p.handoff.modelled())
-        fail(curve, field, "needs handoff_ms (whose spread it takes)");
+        fail(curve, field, "needs handoff_ms (the results' hand-off beside it)");
       p.wake_curve = load_wake_curve(array(*curve, field), field);
     }
     p.wake_poll = load_wake_poll(t, at, !p.wake_curve.empty());
