@@ -49,9 +49,9 @@ handoff_time replica_state::brought_by(caf::timespan now, bool queued) {
     return handoff_after(caf::timespan{0}, false);
   auto wait = last_finish ? std::max(caf::timespan{0}, now - *last_finish)
                           : caf::timespan::max();
-  // Only a core that waited adapts its poll (one sent ahead went straight on).
-  auto polled = options.service.wake_poll.modelled() && poll.polled(wait);
-  return handoff_after(wait, polled);
+  // Only a core that waited adapts its poll (one sent ahead went straight
+  // on); without a poll in the profile the window stays shut.
+  return handoff_after(wait, poll.polled(wait));
 }
 
 caf::expected<caf::timespan>
