@@ -61,6 +61,8 @@ void emit_due(client_pointer self) {
   if (st.done_sent)
     return;
   auto now = st.since_epoch(self->clock().now());
+  if (st.options.scheduler)
+    st.options.scheduler->busy_at(now);
   auto due = st.take_due(now);
   bool sent_any = !due.requests.empty();
   if (sent_any)

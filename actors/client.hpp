@@ -37,6 +37,7 @@
 #include "messages/interfaces.hpp"
 #include "models/arrival.hpp"
 #include "models/service_time_model.hpp"
+#include "models/scheduler_core.hpp"
 
 namespace troupe {
 
@@ -122,6 +123,10 @@ struct client_options {
   sink_actor sink;
   /// Virtual time: the hop to the roots and the timer's lateness.
   client_hop_spec hop{};
+  /// Virtual time: the run's scheduler core (models/scheduler_core.hpp),
+  /// told when the client sends, where modelled. One process's object:
+  /// neither compared nor sent.
+  std::shared_ptr<scheduler_core> scheduler;
 };
 
 inline bool operator==(const client_options& x, const client_options& y) {

@@ -432,6 +432,8 @@ void wake_at(frontend_pointer self, caf::timespan due, caf::timespan now) {
 /// Dispatches what the policies (or the controller) allow now.
 void pump(frontend_pointer self, caf::timespan when) {
   auto& st = self->state;
+  if (st.options.scheduler)
+    st.options.scheduler->busy_at(when);
   if (st.unserved()) {
     fail_unserved(self, when);
     return;

@@ -52,6 +52,7 @@
 #include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
 #include "models/profile.hpp"
+#include "models/scheduler_core.hpp"
 #include "actors/worker_pool.hpp"
 #include "messages/scaling.hpp"
 #include "policies/batching/batching_policy.hpp"
@@ -108,6 +109,10 @@ struct frontend_options {
   caf::timespan remote_batch_timeout{0};
   /// Where drops go.
   sink_actor sink;
+  /// Virtual time: the run's scheduler core (models/scheduler_core.hpp),
+  /// told whenever the frontend dispatches, where modelled. One process's
+  /// object: neither compared nor sent.
+  std::shared_ptr<scheduler_core> scheduler;
 };
 
 inline bool operator==(const frontend_options& x, const frontend_options& y) {

@@ -28,7 +28,7 @@ caf::timespan replica_state::idle_before(caf::timespan now) const {
 
 void replica_state::start_draws() {
   service_times = service_time_model{options.service_time};
-  poll = poll_window{options.service.wake_poll.longest};
+  poll = poll_window{options.service.wake.poll.longest};
 }
 
 handoff_time replica_state::handoff_after(caf::timespan wait,
@@ -37,10 +37,10 @@ handoff_time replica_state::handoff_after(caf::timespan wait,
     return {};
   const auto& p = options.service;
   // Without a curve, the options' hand-off (the profile's, in a run).
-  if (p.wake_curve.empty())
+  if (p.wake.curve.empty())
     return wait.count() > 0 ? options.handoff : handoff_time{};
   if (polled)
-    return {p.wake_poll.polled, caf::timespan{0}};
+    return {p.wake.poll.polled, caf::timespan{0}};
   return p.handoff_after(wait);
 }
 
@@ -73,9 +73,14 @@ replica_state::hold(caf::timespan now, bool queued, caf::timespan pass) {
   leaving = service_times.handoff(options.handoff);
   auto brought = service_times.on_own_core(now, arrival);
   auto compute = service_times.on_own_core(now + brought, pass);
-  // The results wake a scheduler thread.
-  leaving = service_times.on_scheduler(now + brought + compute, leaving);
   return {brought + compute, compute};
+}
+
+void replica_state::leave(caf::timespan finish) {
+  // The results wake a scheduler thread.
+  if (options.scheduler)
+    leaving = options.scheduler->woken_at(finish);
+  leaving = service_times.on_scheduler(finish, leaving);
 }
 
 void replica_state::stamp_compute(batch& work, caf::timespan compute) const {
@@ -248,6 +253,7 @@ replica_actor::behavior_type replica(replica_pointer self,
     auto [held, compute] = st.hold(now(), queued, *duration);
     held += 2 * st.options.network_hop;
     if (held.count() == 0) {
+      st.leave(now());
       complete(work);
       return;
     }
@@ -268,10 +274,11 @@ replica_actor::behavior_type replica(replica_pointer self,
       }
       start(work, false);
     },
-    [self, complete, start](atoms::finished_atom, batch& work) {
+    [self, now, complete, start](atoms::finished_atom, batch& work) {
       auto& st = self->state;
       ++st.events;
       st.holding = false;
+      st.leave(now());
       complete(work);
       if (!st.waiting.empty()) {
         auto next = std::move(st.waiting.front());

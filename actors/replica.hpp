@@ -42,6 +42,7 @@
 #include "messages/control.hpp"
 #include "models/profile.hpp"
 #include "models/poll_window.hpp"
+#include "models/scheduler_core.hpp"
 #include "models/service_time_model.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "policies/combining/combine.hpp"
@@ -123,6 +124,11 @@ struct replica_options {
   /// hand-off after its service time. Each is drawn like a service time
   /// (service_time_model::handoff).
   handoff_time handoff{};
+  /// Virtual time: the run's scheduler core, where the profile measured
+  /// its wake-ups: the results then leave after the hand-off that waking
+  /// it costs when the batch is done, not after `handoff`. One process's
+  /// object: neither compared nor sent.
+  std::shared_ptr<scheduler_core> scheduler;
 };
 
 inline bool operator==(const replica_options& x, const replica_options& y) {
@@ -178,12 +184,18 @@ struct replica_state : run_member {
   };
 
   /// Draws the hand-offs of a batch that starts at `now` in virtual time,
-  /// in a fixed order (the direct chain draws the same), and places them,
-  /// each waiting out the stalls it meets: the hand-off that brought the
-  /// batch (brought_by) and its pass of `pass` on the replica's core, then
-  /// `leaving` on the scheduler's. Returns the time from `now` to the
-  /// pass's end, and the pass's share of it.
+  /// in a fixed order (the direct chain draws the same), and places those
+  /// on the replica's core, each waiting out the stalls it meets: the
+  /// hand-off that brought the batch (brought_by) and its pass of `pass`.
+  /// Returns the time from `now` to the pass's end, and the pass's share of
+  /// it. `leaving` is drawn too, and placed by `leave`.
   held_time hold(caf::timespan now, bool queued, caf::timespan pass);
+
+  /// Places `leaving` for a batch held in virtual time and done at
+  /// `finish`: the scheduler core's wake-up then where the run has one
+  /// (options.scheduler), else the hand-off `hold` drew; either waits out
+  /// the scheduler's stalls it meets.
+  void leave(caf::timespan finish);
 
   /// Runs the classifier on the batch: stores each request's output as its
   /// result, and takes the requests it cannot serve out of the batch, as

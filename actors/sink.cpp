@@ -129,7 +129,10 @@ sink_actor::behavior_type sink(sink_pointer self, sink_options options) {
     [self, answer_if_done](batch& in) {
       auto& st = self->state;
       ++st.events;
-      st.on_leaf_results(std::move(in), st.since_epoch(self->clock().now()));
+      auto now = st.since_epoch(self->clock().now());
+      if (st.options.scheduler)
+        st.options.scheduler->busy_at(now);
+      st.on_leaf_results(std::move(in), now);
       if (st.pacer && !st.sent) // once all are sent, pacing has no use
         self->send(st.pacer, atoms::pace_atom_v);
       answer_if_done();

@@ -25,6 +25,7 @@
 #include "actors/join_buffer.hpp"
 #include "actors/run_member.hpp"
 #include "messages/interfaces.hpp"
+#include "models/scheduler_core.hpp"
 
 namespace troupe {
 
@@ -35,6 +36,10 @@ struct sink_options {
   /// allocated (and touched) at spawn, before time zero, so that the sink
   /// neither grows nor page-faults on the hot path.
   size_t expected_requests = 0;
+  /// Virtual time: the run's scheduler core (models/scheduler_core.hpp),
+  /// told when results arrive, where modelled. One process's object:
+  /// neither compared nor sent.
+  std::shared_ptr<scheduler_core> scheduler;
 };
 
 inline bool operator==(const sink_options& x, const sink_options& y) {

@@ -17,6 +17,40 @@
 
 namespace troupe {
 
+namespace {
+
+/// One core's wake-ups, as measured: `what`'s hand-off to `to_whom`.
+void print_wake(const std::string& what, const std::string& core,
+                const std::string& to_whom, const wake_time& wake) {
+  if (!wake.modelled()) {
+    std::cout << what << ": none measured (under 30 messages reached "
+              << core << " while it waited)\n";
+    return;
+  }
+  std::string points;
+  for (const auto& point : wake.curve)
+    points += point.wait.count() == 0
+                ? fmt::format(" sent ahead {:.1f} us,",
+                              to_ms(point.handoff) * 1000)
+                : fmt::format(" {:.0f} us {:.1f} us,", to_ms(point.wait) * 1000,
+                              to_ms(point.handoff) * 1000);
+  points.pop_back();
+  std::cout << what << " (the hand-off to " << core
+            << " once it slept, after a wait of):" << points << "\n";
+  if (wake.poll.modelled())
+    std::cout << fmt::format(
+      "{} poll: a message that finds the core still polling (at most {:.0f} "
+      "us, adapting to the waits) reaches {} in {:.1f} us\n",
+      what, to_ms(wake.poll.longest) * 1000, to_whom,
+      to_ms(wake.poll.polled) * 1000);
+  else
+    std::cout << what << " poll: none (the messages that reached " << core
+              << " while it waited took alike, or no poll window told them "
+                 "apart)\n";
+}
+
+} // namespace
+
 int profile_command(const profile_command_options& options) {
   return report_errors("troupe profile", [&] {
     auto model = find_model(options.repository, options.model);
@@ -74,34 +108,9 @@ int profile_command(const profile_command_options& options) {
                              to_ms(measured.client_hop.p99) * 1000,
                              to_ms(measured.timer_late.median) * 1000,
                              to_ms(measured.timer_late.p99) * 1000);
-    if (measured.wake_curve.empty()) {
-      std::cout << "wake-ups: none measured (under 30 batches reached a "
-                   "waiting replica)\n";
-    } else {
-      std::string points;
-      for (const auto& point : measured.wake_curve)
-        points += point.wait.count() == 0
-                    ? fmt::format(" sent ahead {:.1f} us,",
-                                  to_ms(point.handoff) * 1000)
-                    : fmt::format(" {:.0f} us {:.1f} us,",
-                                  to_ms(point.wait) * 1000,
-                                  to_ms(point.handoff) * 1000);
-      points.pop_back();
-      std::cout << "wake-ups (the hand-off to a replica whose core slept, "
-                   "after a wait of):"
-                << points << "\n";
-      if (measured.wake_poll.modelled())
-        std::cout << fmt::format(
-          "wake poll: a batch that finds the core still polling (at most "
-          "{:.0f} us, adapting to the waits) reaches the replica in {:.1f} "
-          "us\n",
-          to_ms(measured.wake_poll.longest) * 1000,
-          to_ms(measured.wake_poll.polled) * 1000);
-      else
-        std::cout << "wake poll: none (the batches that reached a waiting "
-                     "replica took alike, or no poll window told them "
-                     "apart)\n";
-    }
+    print_wake("wake-ups", "a replica", "the replica", measured.wake);
+    print_wake("scheduler wake-ups", "the scheduler's core (the sink)",
+               "the sink", measured.scheduler_wake);
     if (measured.idle_curve.empty()) {
       std::cout << "idle curve: none (idle rows under 5% over the rows, or "
                    "under 30 served passes waited)\n";
@@ -161,7 +170,10 @@ int profile_command(const profile_command_options& options) {
         "hand-off ms], the hand-off that brings a batch to a replica whose\n"
         "core slept, by how long it waited (wait 0: sent ahead);\n"
         "polled_handoff_ms and poll_longest_ms: the hand-off while the core\n"
-        "still polls, and how long it polls at most; client_hop_ms and\n"
+        "still polls, and how long it polls at most; scheduler_wake_curve\n"
+        "(and scheduler_polled_handoff_ms, scheduler_poll_longest_ms): the\n"
+        "same for a batch's results to the scheduler's core, by how long it\n"
+        "waited since its actors last handled a message; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"

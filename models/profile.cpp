@@ -95,30 +95,50 @@ double along_curve(const profile& p, caf::timespan idle,
 
 } // namespace
 
-handoff_time profile::handoff_after(caf::timespan wait) const {
-  if (wake_curve.empty())
-    return wait.count() > 0 ? handoff : handoff_time{};
-  // A batch sent ahead where none was measured.
-  if (wait.count() == 0 && wake_curve.front().wait.count() > 0)
-    return {};
-  auto median = wake_curve.back().handoff;
-  for (size_t i = 0; i < wake_curve.size(); ++i) {
-    const auto& point = wake_curve[i];
+caf::timespan wake_time::slept(caf::timespan wait) const {
+  for (size_t i = 0; i < curve.size(); ++i) {
+    const auto& point = curve[i];
     if (wait > point.wait)
       continue;
-    if (i == 0) {
-      median = point.handoff;
-    } else {
-      const auto& lower = wake_curve[i - 1];
-      auto fraction = double((wait - lower.wait).count())
-                      / double((point.wait - lower.wait).count());
-      median = lower.handoff
-               + caf::timespan{static_cast<int64_t>(std::llround(
-                 fraction * double((point.handoff - lower.handoff).count())))};
-    }
-    break;
+    if (i == 0)
+      return point.handoff;
+    const auto& lower = curve[i - 1];
+    auto fraction = double((wait - lower.wait).count())
+                    / double((point.wait - lower.wait).count());
+    return lower.handoff
+           + caf::timespan{static_cast<int64_t>(std::llround(
+             fraction * double((point.handoff - lower.handoff).count())))};
   }
-  return {median, caf::timespan{0}};
+  return curve.back().handoff;
+}
+
+wake_time longer(const wake_time& x, const wake_time& y) {
+  std::set<caf::timespan> waits;
+  for (const auto* w : {&x, &y})
+    for (const auto& point : w->curve)
+      waits.insert(point.wait);
+  wake_time result;
+  for (auto wait : waits) {
+    wake_point point{wait, caf::timespan{0}};
+    for (const auto* w : {&x, &y})
+      if (w->modelled() && (wait.count() > 0 || w->curve.front().wait == wait))
+        point.handoff = std::max(point.handoff, w->slept(wait));
+    result.curve.push_back(point);
+  }
+  for (const auto* w : {&x, &y})
+    if (w->poll.modelled())
+      result.poll = {std::max(result.poll.polled, w->poll.polled),
+                     std::max(result.poll.longest, w->poll.longest)};
+  return result;
+}
+
+handoff_time profile::handoff_after(caf::timespan wait) const {
+  if (!wake.modelled())
+    return wait.count() > 0 ? handoff : handoff_time{};
+  // A batch sent ahead where none was measured.
+  if (wait.count() == 0 && wake.curve.front().wait.count() > 0)
+    return {};
+  return {wake.slept(wait), caf::timespan{0}};
 }
 
 double profile::idle_share(caf::timespan idle) const {
@@ -181,26 +201,13 @@ profile sequential_sum(const std::vector<profile>& members) {
     result.scheduler_stalls = busier(result.scheduler_stalls,
                                      m.scheduler_stalls);
   }
-  // The longest member's hand-off at each member's wait.
-  std::set<caf::timespan> wake_waits;
-  for (const auto& m : members)
-    for (const auto& point : m.wake_curve)
-      wake_waits.insert(point.wait);
-  for (auto wait : wake_waits) {
-    wake_point point{wait, caf::timespan{0}};
-    for (const auto& m : members)
-      if (!m.wake_curve.empty())
-        point.handoff = std::max(point.handoff, m.handoff_after(wait).median);
-    result.wake_curve.push_back(point);
+  // One core's wake-ups: the longest member's hand-off at each member's
+  // wait (the replica's core: its poll is any member's, the longer
+  // hand-off where they differ).
+  for (const auto& m : members) {
+    result.wake = longer(result.wake, m.wake);
+    result.scheduler_wake = longer(result.scheduler_wake, m.scheduler_wake);
   }
-  // The members share the replica's core: its poll is any member's (the
-  // longer hand-off where they differ).
-  for (const auto& m : members)
-    if (m.wake_poll.modelled())
-      result.wake_poll = {std::max(result.wake_poll.polled,
-                                   m.wake_poll.polled),
-                          std::max(result.wake_poll.longest,
-                                   m.wake_poll.longest)};
   uint32_t largest = members.front().max_batch();
   std::set<uint32_t> sizes;
   for (const auto& m : members) {

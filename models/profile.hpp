@@ -103,11 +103,8 @@ typename Inspector::result_type inspect(Inspector& f, idle_point& x) {
            x.tail_share);
 }
 
-/// One point of a profile's wake curve: a batch dispatched to a replica
-/// that had waited `wait` since its last batch finished reaches it
-/// `handoff` after its dispatch, at the median (runtime/wake_curve.hpp).
-/// Wait 0 is a batch sent ahead, which the replica starts as the one
-/// before finishes.
+/// One point of a wake curve (wake_time): a message to a core that had
+/// waited `wait` reaches it `handoff` after it was sent, at the median.
 struct wake_point {
   caf::timespan wait{0};
   caf::timespan handoff{0};
@@ -122,9 +119,9 @@ typename Inspector::result_type inspect(Inspector& f, wake_point& x) {
   return f(caf::meta::type_name("wake_point"), x.wait, x.handoff);
 }
 
-/// How a replica's waiting core polls before it sleeps
-/// (models/poll_window.hpp): a batch that reaches it while it polls arrives
-/// `polled` after its dispatch; it polls for at most `longest`.
+/// How a waiting core polls before it sleeps (models/poll_window.hpp): a
+/// message that reaches it while it polls arrives `polled` after it was
+/// sent; it polls for at most `longest`.
 struct wake_poll_time {
   caf::timespan polled{0};
   caf::timespan longest{0};
@@ -142,6 +139,41 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wake_poll_time& x) {
   return f(caf::meta::type_name("wake_poll_time"), x.polled, x.longest);
 }
+
+/// What waking a core costs, measured in serving runs
+/// (runtime/wake_curve.hpp): the hand-off of a message to a thread whose
+/// core slept, by how long it waited (a core that slept longer wakes
+/// later), and the poll before it sleeps. Charged at the median: a
+/// hand-off's spread mixes the kinds (a core that polled, one that slept),
+/// each of which varies far less.
+struct wake_time {
+  /// By increasing wait: between points linearly, the first point's before
+  /// it, the last point's beyond it.
+  std::vector<wake_point> curve;
+  /// 0: no poll measured (every message pays the curve). Needs a curve.
+  wake_poll_time poll{};
+
+  bool modelled() const {
+    return !curve.empty();
+  }
+
+  /// The curve's hand-off after a wait of `wait` (precondition: modelled).
+  caf::timespan slept(caf::timespan wait) const;
+};
+
+inline bool operator==(const wake_time& x, const wake_time& y) {
+  return x.curve == y.curve && x.poll == y.poll;
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, wake_time& x) {
+  return f(caf::meta::type_name("wake_time"), x.curve, x.poll);
+}
+
+/// Of two measurements of one core's wake-ups, the longer hand-off at each
+/// wait either has a point at (at wait 0 only those with a point there: a
+/// replica's batch sent ahead), and the longer poll.
+wake_time longer(const wake_time& x, const wake_time& y);
 
 struct profile {
   std::string hardware;
@@ -163,19 +195,16 @@ struct profile {
   /// curve, a batch reaches an idle replica one hand-off after its
   /// dispatch.
   handoff_time handoff{};
-  /// The hand-off to a replica whose core slept, by how long it waited (a
-  /// core that slept longer wakes later), by increasing wait: between
-  /// points linearly, the first point's before it, the last point's beyond
-  /// it; at wait 0, a batch sent ahead. Each is charged at its median: the
-  /// handoff's spread mixes the kinds (a core that polled, one that slept),
-  /// each of which varies far less. Empty: the handoff after any wait, and
-  /// none for a batch sent ahead. Needs `handoff`.
-  std::vector<wake_point> wake_curve;
-  /// A waiting core first polls for a while before it sleeps, and a batch
-  /// that comes meanwhile reaches the replica in `polled`; how long it polls
-  /// adapts to the waits before (models/poll_window.hpp), up to `longest`. 0:
-  /// no poll measured (every woken batch pays the curve). Needs a curve.
-  wake_poll_time wake_poll{};
+  /// The hand-off to a replica whose core slept, by how long it waited; at
+  /// wait 0, a batch sent ahead (the replica goes straight on). Not
+  /// modelled: the handoff after any wait, and none for a batch sent
+  /// ahead. Needs `handoff`.
+  wake_time wake{};
+  /// The results' hand-off to the scheduler's core (the sink, the next
+  /// frontend), by how long that core had waited since the last message an
+  /// actor there handled (models/scheduler_core.hpp); wait 0: it was busy.
+  /// Not modelled: the handoff. Needs `handoff`.
+  wake_time scheduler_wake{};
   /// The client's hop to a root stage's frontend on this hardware's
   /// machine (a message between two actors, cheaper than the hand-off to a
   /// replica's own thread): in virtual time a request reaches a root stage
@@ -281,8 +310,8 @@ inline bool operator==(const profile& x, const profile& y) {
   return x.hardware == y.hardware && x.cost == y.cost && x.rows == y.rows
          && x.idle_rows == y.idle_rows && x.switch_rows == y.switch_rows
          && x.idle_curve == y.idle_curve
-         && x.handoff == y.handoff && x.wake_curve == y.wake_curve
-         && x.wake_poll == y.wake_poll && x.client_hop == y.client_hop
+         && x.handoff == y.handoff && x.wake == y.wake
+         && x.scheduler_wake == y.scheduler_wake && x.client_hop == y.client_hop
          && x.timer_late == y.timer_late && x.spell == y.spell
          && x.stalls == y.stalls && x.scheduler_stalls == y.scheduler_stalls;
 }
@@ -290,7 +319,7 @@ inline bool operator==(const profile& x, const profile& y) {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, profile& x) {
   return f(caf::meta::type_name("profile"), x.hardware, x.cost, x.rows,
-           x.idle_rows, x.idle_curve, x.handoff, x.wake_curve, x.wake_poll,
+           x.idle_rows, x.idle_curve, x.handoff, x.wake, x.scheduler_wake,
            x.client_hop, x.timer_late, x.spell, x.stalls,
            x.scheduler_stalls, x.switch_rows);
 }

@@ -150,6 +150,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
   };
   constexpr size_t npos = std::numeric_limits<size_t>::max();
   std::vector<owner> owners{{npos, npos}};
+  auto scheduler = run_scheduler_core(sc);
   for (size_t k = 0; k < n_stages; ++k) {
     const auto& spec = sc.stages[k];
     frontend_actor[k] = owners.size();
@@ -163,6 +164,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
       rep.options = replica_spec_options(sc, static_cast<stage_id>(k), r,
                                          sc.seed);
       rep.options.handoff = rep.options.service.handoff;
+      rep.options.scheduler = scheduler;
       rep.start_draws();
       replica_actor[k].push_back(owners.size());
       owners.push_back({k, r});
@@ -179,8 +181,16 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
   // modelled, then sets its timer for the next arrival.
   size_t next_arrival = 0;
   client_hop hop{client_hop_for(sc, sc.seed)};
+  // The actors on the scheduler's core tell it when they handle a message
+  // (the client sends, a frontend pumps; the sink's results arrive with
+  // the frontend's idle notice).
+  auto busy = [&](caf::timespan t) {
+    if (scheduler)
+      scheduler->busy_at(t);
+  };
   auto emit_due = [&] {
     auto now = loop.now();
+    busy(now);
     batch due;
     due.from = source_stage;
     for (; next_arrival < n && arrivals[next_arrival] <= now; ++next_arrival) {
@@ -213,6 +223,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
   auto pump = [&](size_t k) {
     auto& st = frontends[k];
     auto now = loop.now();
+    busy(now);
     auto send_out = [&](frontend_state::dispatch& next) {
       end_unserved(next.expired);
       if (!next.work.requests.empty())
@@ -269,6 +280,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     }
     auto held = rep.hold(now, queued, *duration).held;
     if (held.count() == 0) {
+      rep.leave(now);
       complete(k, r, work);
     } else {
       rep.holding = true;
@@ -307,6 +319,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
     } else if (auto* out = std::get_if<finished>(&m)) {
       auto& rep = replicas[k][r];
       rep.holding = false;
+      rep.leave(now);
       complete(k, r, out->work);
       if (!rep.waiting.empty()) {
         auto next = std::move(rep.waiting.front());

@@ -66,7 +66,12 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     g.members.push_back({caf::actor_cast<caf::actor>(handle),
                          std::move(name)});
   };
-  g.sink = sys.spawn(sink, sink_options{sc.leaves().size(), arrivals->size()});
+  // Virtual time: the scheduler's core, whose wake-ups the replicas'
+  // results pay (where the profiles measured them).
+  auto scheduler = clock == clock_kind::virtual_time ? run_scheduler_core(sc)
+                                                     : nullptr;
+  g.sink = sys.spawn(sink, sink_options{sc.leaves().size(), arrivals->size(),
+                                        scheduler});
   remember(g.sink, "the sink");
   // Replicas on nodes, in real time: the keeper spawns them there.
   cluster_keeper_options remote;
@@ -91,7 +96,8 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
                             spec,
                             id,
                             std::move(successors),
-                            g.sink};
+                            g.sink,
+                            scheduler};
     if (!kind.replicated) {
       auto handle = kind.spawn_stage(ctx);
       remember(handle, spec.kind + " stage '" + spec.name + "'");
@@ -123,6 +129,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
         // The node's hop includes its hand-offs.
         launch.options.network_hop = sc.nodes[*node].hop;
         launch.options.handoff = {};
+        launch.options.scheduler = nullptr;
         replicas.push_back(spawn_launch(sys, std::move(launch)));
         remember(replicas.back(), name + " (node '" + sc.nodes[*node].name
                                     + "', simulated)");
@@ -144,6 +151,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
     }
     auto opts = frontend_base_options(sc, id);
     opts.successors = ctx.successors;
+    opts.scheduler = scheduler;
     if (!spec.controller.empty()) {
       const controller_kind* controller = nullptr;
       for (const auto& own : settings.controllers)
@@ -222,8 +230,10 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   opts.slo = from_ms(sc.slo_ms);
   opts.inputs = std::move(settings.request_inputs);
   opts.trace_capacity = sc.stages.size() + 1;
-  if (clock == clock_kind::virtual_time)
+  if (clock == clock_kind::virtual_time) {
     opts.hop = client_hop_for(sc, settings.seed);
+    opts.scheduler = scheduler;
+  }
   if (clock == clock_kind::real_time) {
     opts.paced_by_sink = true;
     // Below the timer's lateness (100 to 150 us here), short enough that

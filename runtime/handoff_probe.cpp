@@ -70,8 +70,13 @@ serving_probe probe_serving(const repository_model& model,
   // Per wake-up of the client, the first request it sent: the one its timer
   // was set for (requests sent together share the send's stamp).
   std::map<caf::timespan, caf::timespan> first_arrival_by_send;
-  // One visit per batch: its requests share the batch's stamps.
+  // One visit per batch: its requests share the batch's stamps, and reach
+  // the sink together.
   std::vector<stage_visit> visits;
+  std::vector<caf::timespan> at_sink;
+  // When the actors on the scheduler's core handled a message (the
+  // dispatch follows one of these at once).
+  std::vector<caf::timespan> scheduler_busy;
   std::set<uint32_t> batches;
   for (const auto& rec : run.outcomes.records) {
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
@@ -80,8 +85,11 @@ serving_probe probe_serving(const repository_model& model,
     auto started = visit.finish - visit.compute;
     if (batches.insert(visit.batch_id).second) {
       visits.push_back(visit);
+      at_sink.push_back(rec.finish);
       compute_ms.emplace_back(started, to_ms(visit.compute));
     }
+    scheduler_busy.insert(scheduler_busy.end(),
+                          {sent_time(rec.req), visit.enqueue, rec.finish});
     to_replica_ms.emplace_back(visit.dequeue, to_ms(started - visit.dequeue));
     to_sink_ms.emplace_back(visit.finish, to_ms(rec.finish - visit.finish));
     hops_ms.emplace_back(sent_time(rec.req),
@@ -146,6 +154,20 @@ serving_probe probe_serving(const repository_model& model,
   result.handoff = median_and_p99(handoffs_ms);
   result.client_hop = median_and_p99(hops_ms);
   result.timer_late = median_and_p99(timer_late_ms);
+  // Each batch's results, by the scheduler core's wait before them.
+  std::sort(scheduler_busy.begin(), scheduler_busy.end());
+  std::vector<std::pair<caf::timespan, caf::timespan>> finished;
+  for (size_t i = 0; i < visits.size(); ++i)
+    finished.emplace_back(visits[i].finish, at_sink[i]);
+  std::sort(finished.begin(), finished.end());
+  for (const auto& [finish, reached] : finished) {
+    auto before = std::lower_bound(scheduler_busy.begin(),
+                                   scheduler_busy.end(), finish);
+    if (before == scheduler_busy.begin())
+      continue;
+    result.results.push_back(
+      {to_ms(finish - *std::prev(before)), to_ms(reached - finish)});
+  }
   // The passes in the order the replica served them (one request each). A
   // batch sent ahead had its dequeue stamped at the finish before it.
   std::sort(visits.begin(), visits.end(), [](const auto& x, const auto& y) {

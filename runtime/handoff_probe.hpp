@@ -18,6 +18,8 @@
 //   message between two actors on the scheduler's threads).
 // - the client's timer: how long after an arrival the client woke to send
 //   it (a timer thread's wake-up, then a scheduler thread's).
+// - the wake-ups (runtime/wake_curve.hpp): each batch's hand-off to the
+//   replica and its results' to the sink, with how long that core waited.
 // - the replica's passes for the idle curve (runtime/idle_curve.hpp): what
 //   the idle wait before a batch cost its forward pass.
 // - the machine's stalls (runtime/stall_fit.hpp): the delays of half a
@@ -37,6 +39,7 @@
 #include "models/model_repository.hpp"
 #include "models/profile.hpp"
 #include "runtime/idle_curve.hpp"
+#include "runtime/wake_curve.hpp"
 
 namespace troupe {
 
@@ -61,6 +64,11 @@ struct serving_probe {
   /// the idle curve's data, and with batches of more than one, the switch
   /// rows' (runtime/switch_cost.hpp).
   std::vector<served_pass> passes;
+  /// Each batch's results, in the order the replica finished them: how long
+  /// the scheduler's core had waited then (since the last message its
+  /// actors handled: a send, a request reaching the frontend, results
+  /// reaching the sink), and their hand-off to the sink.
+  std::vector<woken_message> results;
   /// The stalls that the serving threads met: on the replica's core, and
   /// on the scheduler's.
   stall_time stalls;

@@ -188,21 +188,23 @@ profile measure_profile(const repository_model& model,
     // Then with greedy batching at the batch-1 throughput, where batches of
     // several sizes form: what a change of size costs.
     std::vector<std::vector<served_pass>> runs{std::move(served.passes)};
+    std::vector<std::vector<woken_message>> results{std::move(served.results)};
     if (result.max_batch() > 1) {
       auto batching = probe;
       batching.max_batch = result.max_batch();
       batching.rate_qps = result.rows.front().throughput_qps;
       batching.requests = 2 * probe.requests;
-      runs.push_back(probe_serving(model, batching).passes);
+      auto batched = probe_serving(model, batching);
+      runs.push_back(std::move(batched.passes));
+      results.push_back(std::move(batched.results));
       result.switch_rows = switch_rows_from(runs.back(), result);
     }
     // The wake-ups from both runs: at batch size 1 and a light load the
-    // replica mostly waits long, with batches back to back mostly briefly,
-    // and the poll adapts to each.
+    // cores mostly wait long, with batches back to back mostly briefly, and
+    // a poll adapts to each.
     if (result.handoff.modelled()) {
-      auto wake = fit_wake(runs);
-      result.wake_curve = std::move(wake.curve);
-      result.wake_poll = wake.poll;
+      result.wake = fit_replica_wake(runs);
+      result.scheduler_wake = fit_wake({}, results);
     }
   }
   return result;

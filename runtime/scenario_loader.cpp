@@ -631,7 +631,8 @@ private:
     check_keys(t,
                {"hardware", "cost", "rows", "idle_rows", "switch_rows",
                 "idle_curve", "wake_curve", "polled_handoff_ms",
-                "poll_longest_ms",
+                "poll_longest_ms", "scheduler_wake_curve",
+                "scheduler_polled_handoff_ms", "scheduler_poll_longest_ms",
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
                 "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms",
                 "spell_share", "spell_ms", "stall_per_s", "stall_ms",
@@ -652,13 +653,8 @@ private:
       p.idle_curve = load_idle_curve(array(*curve, field), field);
     }
     p.handoff = load_handoff(t, at, "handoff");
-    if (auto curve = t.get("wake_curve")) {
-      auto field = at + ".wake_curve";
-      if (!p.handoff.modelled())
-        fail(curve, field, "needs handoff_ms (the results' hand-off beside it)");
-      p.wake_curve = load_wake_curve(array(*curve, field), field);
-    }
-    p.wake_poll = load_wake_poll(t, at, !p.wake_curve.empty());
+    p.wake = load_wake(t, at, "", p.handoff);
+    p.scheduler_wake = load_wake(t, at, "scheduler_", p.handoff);
     p.client_hop = load_handoff(t, at, "client_hop");
     p.timer_late = load_handoff(t, at, "timer_late");
     p.spell = load_spell(t, at);
@@ -813,8 +809,44 @@ private:
     return result;
   }
 
-  /// A profile's wake curve: [wait ms, hand-off ms], by increasing wait
-  /// (wait 0: a batch sent ahead).
+  /// A profile's wake-ups of one core, under keys that start with
+  /// `prefix`: a wake curve, [wait ms, hand-off ms] by increasing wait, that
+  /// needs the hand-off beside it; and polled_handoff_ms with
+  /// poll_longest_ms, both or neither, that need the curve (the hand-off
+  /// once the core slept).
+  wake_time load_wake(const toml::table& t, const std::string& at,
+                      const std::string& prefix,
+                      const handoff_time& handoff) const {
+    wake_time wake;
+    auto key = [&](const char* name) { return prefix + name; };
+    if (auto curve = t.get(key("wake_curve"))) {
+      auto field = at + "." + key("wake_curve");
+      if (!handoff.modelled())
+        fail(curve, field, "needs handoff_ms (the results' hand-off beside it)");
+      wake.curve = load_wake_curve(array(*curve, field), field);
+    }
+    auto polled = t.get(key("polled_handoff_ms"));
+    auto longest = t.get(key("poll_longest_ms"));
+    auto polled_field = at + "." + key("polled_handoff_ms");
+    auto longest_field = at + "." + key("poll_longest_ms");
+    if (!polled && !longest)
+      return wake;
+    if (!polled)
+      fail(longest, longest_field,
+           "needs " + key("polled_handoff_ms")
+             + " (the hand-off while the core polls)");
+    if (!longest)
+      fail(polled, polled_field,
+           "needs " + key("poll_longest_ms")
+             + " (how long the core polls at most)");
+    if (!wake.modelled())
+      fail(polled, polled_field,
+           "needs " + key("wake_curve") + " (the hand-off once the core slept)");
+    wake.poll.polled = duration(*polled, polled_field, 1e-3, false);
+    wake.poll.longest = duration(*longest, longest_field, 1e-3, false);
+    return wake;
+  }
+
   std::vector<wake_point> load_wake_curve(const toml::array& points,
                                           const std::string& at) const {
     if (points.empty())
@@ -825,7 +857,7 @@ private:
       const auto& point = array(points[i], field);
       if (point.size() != 2)
         fail(&point, field,
-             "a point is [the replica's wait ms, hand-off ms], got "
+             "a point is [the core's wait ms, hand-off ms], got "
                + std::to_string(point.size()) + " values");
       wake_point x;
       x.wait = duration(point[0], field, 1e-3, true);
@@ -836,29 +868,6 @@ private:
       result.push_back(x);
     }
     return result;
-  }
-
-  /// A profile's polled_handoff_ms and poll_longest_ms: both or neither,
-  /// with a wake curve (the hand-off of a core that slept).
-  wake_poll_time load_wake_poll(const toml::table& t, const std::string& at,
-                                bool has_curve) const {
-    wake_poll_time poll;
-    auto polled = t.get("polled_handoff_ms");
-    auto longest = t.get("poll_longest_ms");
-    if (!polled && !longest)
-      return poll;
-    if (!polled)
-      fail(longest, at + ".poll_longest_ms",
-           "needs polled_handoff_ms (the hand-off while the core polls)");
-    if (!longest)
-      fail(polled, at + ".polled_handoff_ms",
-           "needs poll_longest_ms (how long the core polls at most)");
-    if (!has_curve)
-      fail(polled, at + ".polled_handoff_ms",
-           "needs wake_curve (the hand-off once the core slept)");
-    poll.polled = duration(*polled, at + ".polled_handoff_ms", 1e-3, false);
-    poll.longest = duration(*longest, at + ".poll_longest_ms", 1e-3, false);
-    return poll;
   }
 
   /// A profile's rows: [batch size, p99 ms, throughput q/s], sorted.

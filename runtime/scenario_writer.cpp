@@ -172,6 +172,24 @@ void write_handoff(std::ostream& out, const std::string& name,
     out << "  " << name << "_p99_ms = " << number(to_ms(h.p99)) << "\n";
 }
 
+/// `<prefix>wake_curve`, `<prefix>polled_handoff_ms` and
+/// `<prefix>poll_longest_ms`, where measured.
+void write_wake(std::ostream& out, const std::string& prefix,
+                const wake_time& x) {
+  if (!x.modelled())
+    return;
+  out << "  " << prefix << "wake_curve = [";
+  for (size_t i = 0; i < x.curve.size(); ++i)
+    out << (i == 0 ? "" : i % 4 == 0 ? ",\n    " : ", ") << "["
+        << number(to_ms(x.curve[i].wait)) << ", "
+        << number(to_ms(x.curve[i].handoff)) << "]";
+  out << "]\n";
+  if (x.poll.modelled())
+    out << "  " << prefix << "polled_handoff_ms = "
+        << number(to_ms(x.poll.polled)) << "\n  " << prefix
+        << "poll_longest_ms = " << number(to_ms(x.poll.longest)) << "\n";
+}
+
 /// `<name>_per_s` and `<name>_ms`, where measured.
 void write_stalls(std::ostream& out, const std::string& name,
                   const stall_time& x) {
@@ -215,18 +233,8 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
         out << "]\n";
       }
       write_handoff(out, "handoff", p->handoff);
-      if (!p->wake_curve.empty()) {
-        out << "  wake_curve = [";
-        for (size_t i = 0; i < p->wake_curve.size(); ++i)
-          out << (i == 0 ? "" : i % 4 == 0 ? ",\n    " : ", ") << "["
-              << number(to_ms(p->wake_curve[i].wait)) << ", "
-              << number(to_ms(p->wake_curve[i].handoff)) << "]";
-        out << "]\n";
-      }
-      if (p->wake_poll.modelled())
-        out << "  polled_handoff_ms = " << number(to_ms(p->wake_poll.polled))
-            << "\n  poll_longest_ms = " << number(to_ms(p->wake_poll.longest))
-            << "\n";
+      write_wake(out, "", p->wake);
+      write_wake(out, "scheduler_", p->scheduler_wake);
       write_handoff(out, "client_hop", p->client_hop);
       write_handoff(out, "timer_late", p->timer_late);
       if (p->spell.modelled())

@@ -105,12 +105,24 @@ client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
           of_roots(sc, &profile::timer_late, longer)};
 }
 
+std::shared_ptr<scheduler_core> run_scheduler_core(const scenario& sc) {
+  wake_time wake;
+  for (const auto& stage : sc.stages)
+    if (stage.service)
+      wake = longer(wake, stage.service->scheduler_wake);
+  if (!wake.modelled())
+    return nullptr;
+  return std::make_shared<scheduler_core>(std::move(wake));
+}
+
 replica_options replica_base_options(const stage_spawn_context& ctx,
                                      uint16_t index) {
   auto opts = replica_spec_options(ctx.sc, ctx.id, index, ctx.seed);
   // Real time pays the hand-off as thread wake-ups.
-  if (ctx.clock == clock_kind::virtual_time)
+  if (ctx.clock == clock_kind::virtual_time) {
     opts.handoff = opts.service.handoff;
+    opts.scheduler = ctx.scheduler;
+  }
   opts.successors = ctx.successors;
   opts.sink = ctx.sink;
   return opts;

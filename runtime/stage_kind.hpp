@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,6 +74,9 @@ struct stage_spawn_context {
   /// Where finished batches go: the consumers' inputs, or the sink.
   std::vector<stage_input_actor> successors;
   sink_actor sink;
+  /// Virtual time: the run's scheduler core, if modelled (the replicas'
+  /// results wake it).
+  std::shared_ptr<scheduler_core> scheduler = nullptr;
 };
 
 /// What a replica is spawned with, wherever it runs.
@@ -151,6 +155,11 @@ replica_options replica_spec_options(const scenario& sc, stage_id id,
 /// several measured one), drawn by the scenario's service-time model with
 /// the client's own seed.
 client_hop_spec client_hop_for(const scenario& sc, uint64_t seed);
+
+/// A virtual run's scheduler core (models/scheduler_core.hpp), with the
+/// stages' profiles' scheduler wake-ups (the longest hand-off at each wait
+/// where several measured them); none where none did.
+std::shared_ptr<scheduler_core> run_scheduler_core(const scenario& sc);
 
 /// What every replica of the stage is spawned with, whatever its kind:
 /// stage, index, profile (if any), successors, sink, and its own seed for

@@ -18,13 +18,6 @@ constexpr double min_kind_ratio = 1.5;
 constexpr int longest_windows_us[] = {20, 30, 50, 75, 100, 150,
                                       200, 300, 500, 750, 1000};
 
-/// A batch dispatched to a waiting replica: its wait before the dispatch
-/// and its hand-off, in ms.
-struct woken_batch {
-  double wait_ms = 0;
-  double handoff_ms = 0;
-};
-
 double median_of(std::vector<double> ms) {
   auto middle = ms.begin() + ms.size() / 2;
   std::nth_element(ms.begin(), middle, ms.end());
@@ -78,7 +71,7 @@ std::optional<double> polled_below(std::vector<double> handoffs_ms) {
 
 /// How often poll_window with `longest` tells the kinds apart on a run's
 /// waits (in order).
-double told_apart(const std::vector<woken_batch>& run, caf::timespan longest,
+double told_apart(const std::vector<woken_message>& run, caf::timespan longest,
                   double polled_below_ms) {
   poll_window window{longest};
   size_t right = 0;
@@ -89,9 +82,9 @@ double told_apart(const std::vector<woken_batch>& run, caf::timespan longest,
 }
 
 /// The curve's points for the woken batches `woken`, after `curve`'s.
-void add_groups(std::vector<woken_batch> woken, std::vector<wake_point>& curve) {
+void add_groups(std::vector<woken_message> woken, std::vector<wake_point>& curve) {
   std::sort(woken.begin(), woken.end(),
-            [](const woken_batch& x, const woken_batch& y) {
+            [](const woken_message& x, const woken_message& y) {
               return x.wait_ms < y.wait_ms;
             });
   auto groups = std::min(max_groups, woken.size() / min_group_passes);
@@ -115,32 +108,22 @@ void add_groups(std::vector<woken_batch> woken, std::vector<wake_point>& curve) 
 
 } // namespace
 
-wake_fit fit_wake(const std::vector<std::vector<served_pass>>& runs) {
-  std::vector<double> ahead_ms;
-  std::vector<std::vector<woken_batch>> woken_runs;
+wake_time fit_wake(const std::vector<double>& ahead_ms,
+                   const std::vector<std::vector<woken_message>>& woken_runs) {
   std::vector<double> woken_ms;
-  for (const auto& passes : runs) {
-    woken_runs.emplace_back();
-    for (const auto& pass : passes) {
-      if (pass.sent_ahead) {
-        ahead_ms.push_back(pass.handoff_ms);
-        continue;
-      }
-      woken_runs.back().push_back(
-        {std::max(0.0, pass.wait_ms - pass.handoff_ms), pass.handoff_ms});
-      woken_ms.push_back(pass.handoff_ms);
-    }
-  }
-  wake_fit result;
+  for (const auto& run : woken_runs)
+    for (const auto& m : run)
+      woken_ms.push_back(m.handoff_ms);
+  wake_time result;
   if (woken_ms.size() < min_group_passes)
     return result;
   if (ahead_ms.size() >= min_group_passes)
     result.curve.push_back({caf::timespan{0},
                             rounded(median_of(ahead_ms), 0.1, 0.1)});
-  std::vector<woken_batch> slept;
+  std::vector<woken_message> slept;
   if (auto cut = polled_below(woken_ms)) {
     // The window that tells the kinds apart best, against calling every
-    // batch slow.
+    // message slow.
     auto score = [&](caf::timespan longest) {
       double total = 0;
       size_t counted = 0;
@@ -177,6 +160,22 @@ wake_fit fit_wake(const std::vector<std::vector<served_pass>>& runs) {
       slept.insert(slept.end(), run.begin(), run.end());
   add_groups(std::move(slept), result.curve);
   return result;
+}
+
+wake_time fit_replica_wake(const std::vector<std::vector<served_pass>>& runs) {
+  std::vector<double> ahead_ms;
+  std::vector<std::vector<woken_message>> woken_runs;
+  for (const auto& passes : runs) {
+    woken_runs.emplace_back();
+    for (const auto& pass : passes) {
+      if (pass.sent_ahead)
+        ahead_ms.push_back(pass.handoff_ms);
+      else
+        woken_runs.back().push_back(
+          {std::max(0.0, pass.wait_ms - pass.handoff_ms), pass.handoff_ms});
+    }
+  }
+  return fit_wake(ahead_ms, woken_runs);
 }
 
 } // namespace troupe

@@ -1,6 +1,6 @@
 #pragma once
 
-// A profile's wake curve and wake poll (models/profile.hpp), measured in the
+// A profile's wake-ups (models/profile.hpp: wake_time), measured in the
 // short real serving runs that also measure the hand-off
 // (runtime/handoff_probe.hpp). A batch's hand-off to a replica is a
 // wake-up of the replica's thread, and what it costs depends on whether its
@@ -11,7 +11,11 @@
 // 20 us after its dispatch, and one that woke it 50 to 65 us, up to 70 to
 // 80 us after milliseconds. The probe's one median mixes them in its own
 // proportions (mostly batches sent ahead), which a scenario with larger
-// batches or a lighter load does not share.
+// batches or a lighter load does not share. The results' hand-off to the
+// scheduler's core (the sink) is one too: 15 to 25 us when that core had
+// handled a message in the 20 us before, 50 to 60 us after a wait of
+// 0.1 to 0.5 ms, 65 to 80 us after a millisecond; which of the two kinds
+// after a short wait follows no poll window there (models/scheduler_core.hpp).
 
 #include <vector>
 
@@ -20,29 +24,37 @@
 
 namespace troupe {
 
-struct wake_fit {
-  std::vector<wake_point> curve;
-  wake_poll_time poll;
+/// A message to a waiting core: how long the core had waited, and the
+/// message's hand-off (from its send to its handling there), in ms.
+struct woken_message {
+  double wait_ms = 0;
+  double handoff_ms = 0;
 };
 
-/// The wake curve and poll from serving runs' passes (each run's in the
-/// order served; served_pass has their hand-offs and waits). The batches
-/// dispatched to a waiting replica (its wait: the pass's wait less its
-/// hand-off) fall into two kinds by their hand-off (the cut that best
-/// splits the logarithms in two, kept where each side has 30 batches and
-/// the slower side's median is at least 1.5 times the faster's): the
-/// faster found the core polling. The poll's longest window is the one
-/// under which poll_window, replayed on each run's waits, tells the two
-/// kinds apart best (the mean over the runs; the shortest among equals,
-/// and none if it does no better than calling every batch slow). The
-/// curve: a point at wait 0 for the batches sent ahead (their median
-/// hand-off, where at least 30 were), then the slower batches (all of
-/// them without a poll), sorted by wait, in up to eight groups of at least
-/// 30 each, a point per group at its median wait (to the microsecond, at
-/// least 1 us) and median hand-off (to 0.1 us), made non-decreasing with
-/// the wait (a core that slept longer does not wake sooner; the groups'
-/// medians wobble by a few microseconds). Empty when fewer than 30
-/// batches were dispatched to a waiting replica.
-wake_fit fit_wake(const std::vector<std::vector<served_pass>>& runs);
+/// A core's wake curve and poll from serving runs' messages to it: those
+/// sent ahead (the core did not wait: `ahead_ms`, their hand-offs), and
+/// each run's messages to the core while it waited, in the order sent.
+/// The woken messages fall into two kinds by their hand-off (the cut that
+/// best splits the logarithms in two, kept where each side has 30 and the
+/// slower side's median is at least 1.5 times the faster's): the faster
+/// found the core polling. The poll's longest window is the one under which
+/// poll_window, replayed on each run's waits, tells the two kinds apart
+/// best (the mean over the runs; the shortest among equals, and none if it
+/// does no better than calling every message slow). The curve: a point at
+/// wait 0 for the messages sent ahead (their median hand-off, where at
+/// least 30 were), then the slower messages (all of them without a poll),
+/// sorted by wait, in up to eight groups of at least 30 each, a point per
+/// group at its median wait (to the microsecond, at least 1 us) and median
+/// hand-off (to 0.1 us), made non-decreasing with the wait (a core that
+/// slept longer does not wake sooner; the groups' medians wobble by a few
+/// microseconds). Not modelled when fewer than 30 messages woke the core.
+wake_time fit_wake(const std::vector<double>& ahead_ms,
+                   const std::vector<std::vector<woken_message>>& runs);
+
+/// A replica's core's wake-ups from serving runs' passes (each run's in the
+/// order served; served_pass has their hand-offs and waits): the batches
+/// sent ahead, and those dispatched to a waiting replica (its wait: the
+/// pass's wait less its hand-off).
+wake_time fit_replica_wake(const std::vector<std::vector<served_pass>>& runs);
 
 } // namespace troupe

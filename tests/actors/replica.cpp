@@ -75,14 +75,14 @@ BOOST_AUTO_TEST_CASE(a_batch_reaches_a_polling_core_sooner_than_a_sleeping_one) 
   // Without a curve: the handoff, and none for a batch sent ahead.
   BOOST_CHECK(st.brought_by(1ms, false).median == 30us);
   BOOST_CHECK(st.brought_by(1ms, true).median == 0us);
-  st.options.service.wake_curve = {{0us, 15us}, {50us, 55us}, {800us, 62us}};
+  st.options.service.wake.curve = {{0us, 15us}, {50us, 55us}, {800us, 62us}};
   BOOST_CHECK(st.brought_by(1ms, true).median == 15us);
   // No poll measured: a core that waited always slept. The first batch
   // comes after the longest wait.
   BOOST_CHECK(st.brought_by(1ms, false).median == 62us);
   st.last_finish = 1ms;
   BOOST_CHECK(st.brought_by(1030us, false).median == 39us);
-  st.options.service.wake_poll = {17us, 200us};
+  st.options.service.wake.poll = {17us, 200us};
   st.start_draws();
   // Brief waits open the core's poll (10, 20, then 40 us), and then a
   // batch finds it polling; the idle wait that the pass sees counts the
@@ -100,6 +100,27 @@ BOOST_AUTO_TEST_CASE(a_batch_reaches_a_polling_core_sooner_than_a_sleeping_one) 
   // A batch sent ahead leaves the window as it is.
   BOOST_CHECK(st.brought_by(1ms, true).median == 15us);
   BOOST_CHECK(st.poll.window() == 20us);
+}
+
+BOOST_AUTO_TEST_CASE(results_leave_as_the_schedulers_core_wakes) {
+  replica_state st;
+  st.options.handoff = {30us, 0us};
+  st.hold(0ms, false, 1ms);
+  st.leave(1ms);
+  // Without the run's scheduler core: the hand-off drawn.
+  BOOST_CHECK(st.leaving == 30us);
+  // With it: by how long that core waited when the batch is done.
+  wake_time wake;
+  wake.curve = {{10us, 20us}, {510us, 60us}};
+  st.options.scheduler = std::make_shared<scheduler_core>(wake);
+  st.options.scheduler->busy_at(740us);
+  st.hold(1ms, false, 1ms);
+  st.leave(2ms);
+  BOOST_CHECK(st.leaving == 60us);
+  st.options.scheduler->busy_at(2500us);
+  st.hold(2ms, false, 1ms);
+  st.leave(2760us);
+  BOOST_CHECK(st.leaving == 40us);
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_beyond_the_profile_is_an_error) {
@@ -220,6 +241,7 @@ BOOST_AUTO_TEST_CASE(stalls_hold_the_hand_off_the_pass_and_the_leaving) {
     spec.scheduler_stalls = scheduler;
     st.service_times = service_time_model{spec};
     auto held = st.hold(0ms, false, 100ms);
+    st.leave(held.held);
     return std::tuple{held.held - held.compute, held.compute, st.leaving};
   };
   // The same draws without stalls and with them.

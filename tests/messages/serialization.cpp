@@ -167,7 +167,7 @@ BOOST_AUTO_TEST_CASE(skipped_batches_round_trip) {
 BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   auto log = std::make_shared<std::vector<test::received_batch>>();
   stage_input_actor next = vs.sys.spawn(test::recorder, log, vs.epoch);
-  auto sink_handle = vs.sys.spawn(sink, sink_options{2, 10});
+  auto sink_handle = vs.sys.spawn(sink, sink_options{2, 10, nullptr});
   profile service{"CPU", 2.5, {{1, 10, 100}, {4, 20, 200}}, {}, {}, {}};
   service.idle_rows = {{1, 15, 80}, {4, 25, 150}};
   service.idle_curve = {{50us, 0.2}, {400us, 1.0}};
@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   BOOST_CHECK(round_trip(vs.sys, frontend_opts) == frontend_opts);
   join_options join_opts{4, 3, combine_kind::vote, {next}};
   BOOST_CHECK(round_trip(vs.sys, join_opts) == join_opts);
-  sink_options sink_opts{2, 1000};
+  sink_options sink_opts{2, 1000, nullptr};
   BOOST_CHECK(round_trip(vs.sys, sink_opts) == sink_opts);
   client_options client_opts;
   client_opts.arrivals = {0ms, 1ms, 5ms};
@@ -247,7 +247,7 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
 BOOST_AUTO_TEST_CASE(cluster_messages_round_trip) {
   served_batch done{3, 17, batch{1, {sample_request(4)}}};
   BOOST_CHECK(round_trip(vs.sys, done) == done);
-  auto sink_handle = vs.sys.spawn(sink, sink_options{1, 1});
+  auto sink_handle = vs.sys.spawn(sink, sink_options{1, 1, nullptr});
   replica_joined joined{2, caf::actor_cast<caf::actor>(sink_handle)};
   BOOST_CHECK(round_trip(vs.sys, joined) == joined);
   replica_lost lost{1, 2, caf::actor_cast<caf::actor>(sink_handle), 5ms,

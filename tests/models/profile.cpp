@@ -138,17 +138,17 @@ BOOST_AUTO_TEST_CASE(an_ensemble_pays_one_hand_off_and_one_machines_spell) {
   BOOST_CHECK(swapped.spell == sum.spell);
   // Wake-ups: at each member's wait the longer hand-off (a member without
   // a curve adds nothing), and the longer poll.
-  a.wake_curve = {{0us, 15us}, {100us, 55us}};
-  b.wake_curve = {{50us, 50us}, {500us, 70us}};
-  b.wake_poll = {18us, 150us};
+  a.wake.curve = {{0us, 15us}, {100us, 55us}};
+  b.wake.curve = {{50us, 50us}, {500us, 70us}};
+  b.wake.poll = {18us, 150us};
   auto woken = sequential_sum({a, b});
-  BOOST_REQUIRE_EQUAL(woken.wake_curve.size(), 4u);
-  BOOST_CHECK(woken.wake_curve[0] == (wake_point{0us, 15us}));
-  BOOST_CHECK(woken.wake_curve[1] == (wake_point{50us, 50us}));
-  BOOST_CHECK(woken.wake_curve[2] == (wake_point{100us, 55us}));
-  BOOST_CHECK(woken.wake_curve[3] == (wake_point{500us, 70us}));
-  BOOST_CHECK(woken.wake_poll == (wake_poll_time{18us, 150us}));
-  BOOST_CHECK(sequential_sum({b, a}).wake_curve == woken.wake_curve);
+  BOOST_REQUIRE_EQUAL(woken.wake.curve.size(), 4u);
+  BOOST_CHECK(woken.wake.curve[0] == (wake_point{0us, 15us}));
+  BOOST_CHECK(woken.wake.curve[1] == (wake_point{50us, 50us}));
+  BOOST_CHECK(woken.wake.curve[2] == (wake_point{100us, 55us}));
+  BOOST_CHECK(woken.wake.curve[3] == (wake_point{500us, 70us}));
+  BOOST_CHECK(woken.wake.poll == (wake_poll_time{18us, 150us}));
+  BOOST_CHECK(sequential_sum({b, a}).wake.curve == woken.wake.curve);
 }
 
 BOOST_AUTO_TEST_CASE(a_wake_curve_reads_between_its_points) {
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(a_wake_curve_reads_between_its_points) {
   // No curve: the handoff, none for a batch sent ahead.
   BOOST_CHECK(p.handoff_after(0us).median == 0us);
   BOOST_CHECK(p.handoff_after(1us).median == 25us);
-  p.wake_curve = {{10us, 40us}, {50us, 60us}, {450us, 70us}};
+  p.wake.curve = {{10us, 40us}, {50us, 60us}, {450us, 70us}};
   // The first point's before it, linearly between, the last's beyond; none
   // for a batch sent ahead without a point at wait 0.
   BOOST_CHECK(p.handoff_after(0us).median == 0us);

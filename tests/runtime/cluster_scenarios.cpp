@@ -312,7 +312,7 @@ BOOST_AUTO_TEST_CASE(a_replica_that_holds_a_batch_too_long_counts_as_lost) {
   test::virtual_system vs;
   auto log = std::make_shared<std::vector<test::received_batch>>();
   stage_input_actor next = vs.sys.spawn(test::recorder, log, vs.epoch);
-  auto the_sink = vs.sys.spawn(sink, sink_options{1, 4});
+  auto the_sink = vs.sys.spawn(sink, sink_options{1, 4, nullptr});
   frontend_options opts;
   opts.max_batch = 4;
   opts.replicas.resize(2);

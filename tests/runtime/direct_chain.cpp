@@ -177,6 +177,18 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
                                    std::numeric_limits<size_t>::max());
   };
   BOOST_CHECK(all_latencies(woken("")) != all_latencies(with_handoff("")));
+  // The scheduler's core: one for the run, told alike by the client and
+  // the frontends in both, and its wake-ups change when results arrive.
+  auto scheduler_woken = [&](const std::string& keys) {
+    return with_handoff(keys, "",
+                        "  scheduler_wake_curve = [[0.01, 0.1], [1, 0.5]]\n"
+                        "  scheduler_polled_handoff_ms = 0.05\n"
+                        "  scheduler_poll_longest_ms = 0.5\n");
+  };
+  check_same_latencies(scheduler_woken(""));
+  check_same_latencies(scheduler_woken("routing = \"round_robin\"\n"));
+  BOOST_CHECK(all_latencies(scheduler_woken(""))
+              != all_latencies(with_handoff("")));
   // The client's hop and timer are the root stage's profile's.
   auto hop = client_hop_for(load_scenario(dir.write("h.toml", drawn(""))), 5);
   BOOST_CHECK(hop.time == (handoff_time{100us, 900us}));

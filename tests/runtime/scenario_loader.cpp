@@ -345,7 +345,7 @@ BOOST_AUTO_TEST_CASE(an_idle_curve_reads_writes_back_and_is_checked) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(a_wake_curve_and_poll_read_write_back_and_are_checked) {
+BOOST_AUTO_TEST_CASE(wake_curves_and_polls_read_write_back_and_are_checked) {
   auto rows = std::string{
     "[[1, 10.0, 100.0], [2, 12.0, 160.0], [4, 20.0, 200.0]]"};
   auto with = [&](const std::string& keys, bool handoff = true) {
@@ -353,53 +353,76 @@ BOOST_AUTO_TEST_CASE(a_wake_curve_and_poll_read_write_back_and_are_checked) {
                    rows + (handoff ? "\n  handoff_ms = 0.03" : "") + "\n  "
                      + keys);
   };
-  auto curve = std::string{"wake_curve = [[0, 0.015], [0.05, 0.055], "
-                           "[0.8, 0.062]]"};
-  auto poll = std::string{"\n  polled_handoff_ms = 0.017\n  "
-                          "poll_longest_ms = 0.2"};
-  auto sc = load_scenario(dir.write("s.toml", with(curve + poll)));
-  const auto& p = *sc.models[0].profiles[0];
-  BOOST_REQUIRE_EQUAL(p.wake_curve.size(), 3u);
-  BOOST_CHECK(p.wake_curve[0].wait == 0us);
-  BOOST_CHECK(p.wake_curve[1].wait == 50us);
-  BOOST_CHECK(p.wake_curve[2].handoff == 62us);
-  BOOST_CHECK(p.wake_poll.polled == 17us);
-  BOOST_CHECK(p.wake_poll.longest == 200us);
-  write_scenario(sc, dir.path("back.toml"));
-  BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0] == p);
-  auto at = std::string{"models.fast.profiles[0]."};
-  auto without_handoff = with(curve, false);
-  expect_error(without_handoff, line_of(without_handoff, "wake_curve"),
-               at + "wake_curve", "needs handoff_ms");
-  auto without_curve = with("polled_handoff_ms = 0.017\n  "
-                            "poll_longest_ms = 0.2");
-  expect_error(without_curve, line_of(without_curve, "polled_handoff_ms"),
-               at + "polled_handoff_ms", "needs wake_curve");
-  auto half = with(curve + "\n  poll_longest_ms = 0.2");
-  expect_error(half, line_of(half, "poll_longest_ms"), at + "poll_longest_ms",
-               "needs polled_handoff_ms");
-  auto other_half = with(curve + "\n  polled_handoff_ms = 0.017");
-  expect_error(other_half, line_of(other_half, "polled_handoff_ms"),
-               at + "polled_handoff_ms", "needs poll_longest_ms");
-  auto zero = with(curve + "\n  polled_handoff_ms = 0.017\n  "
-                           "poll_longest_ms = 0");
-  expect_error(zero, line_of(zero, "poll_longest_ms"), at + "poll_longest_ms",
-               "positive");
-  struct refused {
-    const char* curve;
-    const char* at;
-    const char* message;
-  };
-  for (auto [points, where, message] :
-       {refused{"[[0.2, 0.05], [0.1, 0.06]]", "[1]", "strictly increasing"},
-        refused{"[[0.1, 0]]", "[0]", "positive"},
-        refused{"[[-0.1, 0.05]]", "[0]", "must not be negative"},
-        refused{"[[0.1, 0.05, 2]]", "[0]", "got 3 values"},
-        refused{"[[0.1, 1e30]]", "[0]", "longer than the clock holds"},
-        refused{"[]", "", "at least one point"}}) {
-    auto bad = with(std::string{"wake_curve = "} + points);
-    expect_error(bad, line_of(bad, "wake_curve"), at + "wake_curve" + where,
-                 message);
+  // A replica's core's keys, and the scheduler's core's, alike.
+  for (auto [prefix, member] :
+       {std::pair{std::string{}, &profile::wake},
+        std::pair{std::string{"scheduler_"}, &profile::scheduler_wake}}) {
+    BOOST_TEST_CONTEXT(prefix + "wake_curve") {
+      auto key = [&, prefix = prefix](const char* name) {
+        return prefix + name;
+      };
+      auto curve = key("wake_curve") + " = [[0, 0.015], [0.05, 0.055], "
+                                       "[0.8, 0.062]]";
+      auto poll = "\n  " + key("polled_handoff_ms") + " = 0.017\n  "
+                  + key("poll_longest_ms") + " = 0.2";
+      auto sc = load_scenario(dir.write("s.toml", with(curve + poll)));
+      const auto& p = *sc.models[0].profiles[0];
+      const auto& wake = p.*member;
+      BOOST_REQUIRE_EQUAL(wake.curve.size(), 3u);
+      BOOST_CHECK(wake.curve[0].wait == 0us);
+      BOOST_CHECK(wake.curve[1].wait == 50us);
+      BOOST_CHECK(wake.curve[2].handoff == 62us);
+      BOOST_CHECK(wake.poll.polled == 17us);
+      BOOST_CHECK(wake.poll.longest == 200us);
+      // Only the keys' own core.
+      BOOST_CHECK(!(p.*(member == &profile::wake ? &profile::scheduler_wake
+                                                 : &profile::wake))
+                     .modelled());
+      write_scenario(sc, dir.path("back.toml"));
+      BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0]
+                  == p);
+      auto at = std::string{"models.fast.profiles[0]."};
+      auto without_handoff = with(curve, false);
+      expect_error(without_handoff,
+                   line_of(without_handoff, key("wake_curve")),
+                   at + key("wake_curve"), "needs handoff_ms");
+      auto without_curve = with(key("polled_handoff_ms") + " = 0.017\n  "
+                                + key("poll_longest_ms") + " = 0.2");
+      expect_error(without_curve,
+                   line_of(without_curve, key("polled_handoff_ms")),
+                   at + key("polled_handoff_ms"),
+                   "needs " + key("wake_curve"));
+      auto half = with(curve + "\n  " + key("poll_longest_ms") + " = 0.2");
+      expect_error(half, line_of(half, key("poll_longest_ms")),
+                   at + key("poll_longest_ms"),
+                   "needs " + key("polled_handoff_ms"));
+      auto other_half = with(curve + "\n  " + key("polled_handoff_ms")
+                             + " = 0.017");
+      expect_error(other_half, line_of(other_half, key("polled_handoff_ms")),
+                   at + key("polled_handoff_ms"),
+                   "needs " + key("poll_longest_ms"));
+      auto zero = with(curve + "\n  " + key("polled_handoff_ms")
+                       + " = 0.017\n  " + key("poll_longest_ms") + " = 0");
+      expect_error(zero, line_of(zero, key("poll_longest_ms")),
+                   at + key("poll_longest_ms"), "positive");
+      struct refused {
+        const char* curve;
+        const char* at;
+        const char* message;
+      };
+      for (auto [points, where, message] :
+           {refused{"[[0.2, 0.05], [0.1, 0.06]]", "[1]",
+                    "strictly increasing"},
+            refused{"[[0.1, 0]]", "[0]", "positive"},
+            refused{"[[-0.1, 0.05]]", "[0]", "must not be negative"},
+            refused{"[[0.1, 0.05, 2]]", "[0]", "got 3 values"},
+            refused{"[[0.1, 1e30]]", "[0]", "longer than the clock holds"},
+            refused{"[]", "", "at least one point"}}) {
+        auto bad = with(key("wake_curve") + " = " + points);
+        expect_error(bad, line_of(bad, key("wake_curve")),
+                     at + key("wake_curve") + where, message);
+      }
+    }
   }
 }
 

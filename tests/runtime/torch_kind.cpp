@@ -24,6 +24,7 @@
 #include "models/input_error.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "policies/combining/combine.hpp"
+#include "runtime/handoff_probe.hpp"
 #include "runtime/model_profiler.hpp"
 #include "runtime/planning.hpp"
 #include "runtime/report.hpp"
@@ -772,6 +773,22 @@ BOOST_AUTO_TEST_CASE(the_serving_probe_lasts_its_seconds_within_bounds) {
   BOOST_CHECK_EQUAL(serving_probe_requests(options, 2500), 0u);
 }
 
+BOOST_AUTO_TEST_CASE(the_serving_probe_times_every_batchs_results_to_the_sink) {
+  auto model = find_model(test::tiny_zoo::repository(), "logreg");
+  handoff_options probe;
+  probe.requests = 60;
+  probe.rate_qps = 1000;
+  auto served = probe_serving(model, probe);
+  // Batches of one: each one's results, with how long the scheduler's core
+  // had waited when the replica finished (its own request reached the
+  // frontend before) and their hand-off to the sink.
+  BOOST_CHECK_EQUAL(served.results.size(), 60u);
+  for (const auto& results : served.results) {
+    BOOST_CHECK_GE(results.wait_ms, 0);
+    BOOST_CHECK_GT(results.handoff_ms, 0);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   test::temp_dir dir;
   auto model = find_model(test::tiny_zoo::repository(), "logreg");
@@ -844,10 +861,11 @@ BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
   // common), and its wake-ups (none where under 30 batches reached a
   // waiting replica), each point's hand-off positive.
   BOOST_CHECK(sc.stages[0].service->spell == measured.spell);
-  BOOST_CHECK(sc.stages[0].service->wake_curve == measured.wake_curve);
-  BOOST_CHECK(sc.stages[0].service->wake_poll == measured.wake_poll);
-  for (const auto& point : measured.wake_curve)
-    BOOST_CHECK_GT(point.handoff.count(), 0);
+  BOOST_CHECK(sc.stages[0].service->wake == measured.wake);
+  BOOST_CHECK(sc.stages[0].service->scheduler_wake == measured.scheduler_wake);
+  for (const auto* wake : {&measured.wake, &measured.scheduler_wake})
+    for (const auto& point : wake->curve)
+      BOOST_CHECK_GT(point.handoff.count(), 0);
   // Beyond the model's max_batch, or without batch size 1: refused.
   options.batch_sizes = {1, 512};
   BOOST_CHECK_THROW(measure_profile(model, options), std::invalid_argument);

@@ -86,7 +86,7 @@ BOOST_AUTO_TEST_CASE(a_core_polls_longer_after_brief_waits_and_less_after_long) 
 }
 
 BOOST_AUTO_TEST_CASE(the_fit_finds_the_poll_the_two_kinds_and_the_curve) {
-  auto fit = fit_wake({serving_run(1, 2000), serving_run(2, 2000)});
+  auto fit = fit_replica_wake({serving_run(1, 2000), serving_run(2, 2000)});
   BOOST_CHECK(fit.poll.longest == 200us);
   BOOST_CHECK_CLOSE(to_ms(fit.poll.polled), 0.017, 5);
   BOOST_REQUIRE_GE(fit.curve.size(), 3u);
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(one_kind_of_hand_off_has_no_poll) {
   std::vector<served_pass> passes;
   for (int i = 0; i < 400; ++i)
     passes.push_back(woken(wait(gen), 0.050 + 0.002 * noise(gen)));
-  auto fit = fit_wake({passes});
+  auto fit = fit_replica_wake({passes});
   BOOST_CHECK(!fit.poll.modelled());
   // No batch sent ahead: no point at wait 0; eight groups of 50.
   BOOST_REQUIRE_EQUAL(fit.curve.size(), 8u);
@@ -123,11 +123,31 @@ BOOST_AUTO_TEST_CASE(one_kind_of_hand_off_has_no_poll) {
     BOOST_CHECK(fit.curve[i].handoff >= fit.curve[i - 1].handoff);
 }
 
+BOOST_AUTO_TEST_CASE(messages_to_the_scheduler_have_no_point_sent_ahead) {
+  // The results' hand-offs to the scheduler's core: 50 us plus 20 us per
+  // ms of its wait (+-1), none sent ahead.
+  std::mt19937 gen{4};
+  std::uniform_real_distribution<double> wait{0.005, 1.0};
+  std::uniform_real_distribution<double> noise{-1, 1};
+  std::vector<woken_message> results;
+  for (int i = 0; i < 600; ++i) {
+    auto wait_ms = wait(gen);
+    results.push_back({wait_ms, 0.050 + 0.020 * wait_ms + 0.001 * noise(gen)});
+  }
+  auto fit = fit_wake({}, {results});
+  BOOST_CHECK(!fit.poll.modelled());
+  BOOST_REQUIRE_EQUAL(fit.curve.size(), 8u);
+  BOOST_CHECK(fit.curve.front().wait > 0us);
+  for (const auto& point : fit.curve)
+    BOOST_CHECK_CLOSE(to_ms(point.handoff), 0.050 + 0.020 * to_ms(point.wait),
+                      5);
+}
+
 BOOST_AUTO_TEST_CASE(too_few_woken_batches_give_no_curve) {
   std::vector<served_pass> passes(100, sent_ahead(0.014));
   for (int i = 0; i < 29; ++i)
     passes.push_back(woken(0.5, 0.05));
-  auto fit = fit_wake({passes});
+  auto fit = fit_replica_wake({passes});
   BOOST_CHECK(fit.curve.empty());
   BOOST_CHECK(!fit.poll.modelled());
 }

@@ -1,0 +1,23 @@
+#include "models/scheduler_core.hpp"
+
+#include <algorithm>
+
+namespace troupe {
+
+scheduler_core::scheduler_core(wake_time wake)
+  : wake_(std::move(wake)), poll_(wake_.poll.longest) {
+}
+
+void scheduler_core::busy_at(caf::timespan t) {
+  last_busy_ = last_busy_ ? std::max(*last_busy_, t) : t;
+}
+
+caf::timespan scheduler_core::woken_at(caf::timespan t) {
+  auto wait = !last_busy_ ? caf::timespan::max()
+                          : std::max(caf::timespan{0}, t - *last_busy_);
+  auto handoff = poll_.polled(wait) ? wake_.poll.polled : wake_.slept(wait);
+  busy_at(t + handoff);
+  return handoff;
+}
+
+} // namespace troupe

@@ -1,0 +1,57 @@
+#include <boost/test/unit_test.hpp>
+
+#include "models/scheduler_core.hpp"
+
+using namespace troupe;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// 20 us after a wait of 10 us, rising to 60 us after 510 us.
+wake_time slept_only() {
+  wake_time wake;
+  wake.curve = {{10us, 20us}, {510us, 60us}};
+  return wake;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(scheduler_cores)
+
+BOOST_AUTO_TEST_CASE(results_wake_the_core_by_how_long_it_waited) {
+  scheduler_core core{slept_only()};
+  // Nothing handled yet: the longest wait.
+  BOOST_CHECK(core.woken_at(1ms) == 60us);
+  // The results arrive 60 us later, and the core is busy then.
+  BOOST_CHECK(core.woken_at(1060us) == 20us);
+  BOOST_CHECK(core.woken_at(1080us + 260us) == 40us);
+  // Any actor on it keeps it awake.
+  core.busy_at(2ms);
+  BOOST_CHECK(core.woken_at(2ms + 135us) == 30us);
+  // Results that come while earlier ones still wake it follow them.
+  BOOST_CHECK(core.woken_at(2ms + 140us) == 20us);
+  // An earlier moment does not undo a later one.
+  core.busy_at(3ms);
+  core.busy_at(2500us);
+  BOOST_CHECK(core.woken_at(3ms + 260us) == 40us);
+}
+
+BOOST_AUTO_TEST_CASE(a_core_that_still_polls_takes_the_polled_hand_off) {
+  auto wake = slept_only();
+  wake.poll = {15us, 200us};
+  scheduler_core core{wake};
+  // Brief waits open the poll window (10, 20, 40 us), then one finds the
+  // core polling; a long wait halves the window again.
+  auto t = 1ms;
+  for (int i = 0; i < 3; ++i) {
+    core.busy_at(t);
+    BOOST_CHECK(core.woken_at(t + 30us) != 15us);
+    t += 1ms;
+  }
+  core.busy_at(t);
+  BOOST_CHECK(core.woken_at(t + 30us) == 15us);
+  core.busy_at(t + 1ms);
+  BOOST_CHECK(core.woken_at(t + 2ms) == 60us);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
