@@ -6,6 +6,7 @@
 
 #include "models/durations.hpp"
 #include "models/poll_window.hpp"
+#include "runtime/stall_fit.hpp"
 
 namespace troupe {
 
@@ -108,13 +109,36 @@ void add_groups(std::vector<woken_message> woken, std::vector<wake_point>& curve
 
 } // namespace
 
-wake_time fit_wake(const std::vector<double>& ahead_ms,
-                   const std::vector<std::vector<woken_message>>& woken_runs) {
+wake_time fit_wake(std::vector<double> ahead_ms,
+                   std::vector<std::vector<woken_message>> woken_runs) {
+  // A hand-off that a stall held is the stalls' (the profile places them
+  // apart: runtime/stall_fit.hpp), not a kind of wake-up.
+  if (!ahead_ms.empty()) {
+    auto median = median_of(ahead_ms);
+    ahead_ms.erase(std::remove_if(ahead_ms.begin(), ahead_ms.end(),
+                                  [median](double ms) {
+                                    return marks_stall(ms, median);
+                                  }),
+                   ahead_ms.end());
+  }
   std::vector<double> woken_ms;
   for (const auto& run : woken_runs)
     for (const auto& m : run)
       woken_ms.push_back(m.handoff_ms);
   wake_time result;
+  if (woken_ms.size() < min_group_passes)
+    return result;
+  auto woken_median = median_of(woken_ms);
+  woken_ms.clear();
+  for (auto& run : woken_runs) {
+    run.erase(std::remove_if(run.begin(), run.end(),
+                             [woken_median](const woken_message& m) {
+                               return marks_stall(m.handoff_ms, woken_median);
+                             }),
+              run.end());
+    for (const auto& m : run)
+      woken_ms.push_back(m.handoff_ms);
+  }
   if (woken_ms.size() < min_group_passes)
     return result;
   if (ahead_ms.size() >= min_group_passes)
@@ -123,7 +147,8 @@ wake_time fit_wake(const std::vector<double>& ahead_ms,
   std::vector<woken_message> slept;
   if (auto cut = polled_below(woken_ms)) {
     // The window that tells the kinds apart best, against calling every
-    // message slow.
+    // message slow or every one polled (a window that only calls the
+    // most of them polled has found no poll: a tail, not a kind).
     auto score = [&](caf::timespan longest) {
       double total = 0;
       size_t counted = 0;
@@ -134,7 +159,12 @@ wake_time fit_wake(const std::vector<double>& ahead_ms,
         }
       return total / double(counted);
     };
-    auto best = score(caf::timespan{0});
+    auto polled_share = double(std::count_if(woken_ms.begin(), woken_ms.end(),
+                                             [&](double ms) {
+                                               return ms < *cut;
+                                             }))
+                        / double(woken_ms.size());
+    auto best = std::max(score(caf::timespan{0}), polled_share);
     for (auto us : longest_windows_us) {
       auto longest = std::chrono::duration_cast<caf::timespan>(
         std::chrono::microseconds{us});

@@ -143,6 +143,29 @@ BOOST_AUTO_TEST_CASE(messages_to_the_scheduler_have_no_point_sent_ahead) {
                       5);
 }
 
+BOOST_AUTO_TEST_CASE(a_tail_and_stalls_are_no_second_kind) {
+  // Results that all wake a sleeping core, 60 us +-2, but one in twenty
+  // takes 150 to 300 us and one in fifty meets a stall of a millisecond or
+  // two: neither is a poll's faster kind, nor a kind of its own.
+  std::mt19937 gen{5};
+  std::uniform_real_distribution<double> wait{0.02, 1.0};
+  std::uniform_real_distribution<double> noise{-1, 1};
+  std::uniform_real_distribution<double> tail{0.15, 0.3};
+  std::uniform_real_distribution<double> stall{1.0, 2.0};
+  std::vector<woken_message> results;
+  for (int i = 0; i < 1000; ++i) {
+    auto handoff_ms = i % 50 == 7   ? stall(gen)
+                      : i % 20 == 3 ? tail(gen)
+                                    : 0.060 + 0.002 * noise(gen);
+    results.push_back({wait(gen), handoff_ms});
+  }
+  auto fit = fit_wake({}, {results});
+  BOOST_CHECK(!fit.poll.modelled());
+  BOOST_REQUIRE(!fit.curve.empty());
+  for (const auto& point : fit.curve)
+    BOOST_CHECK_CLOSE(to_ms(point.handoff), 0.060, 5);
+}
+
 BOOST_AUTO_TEST_CASE(too_few_woken_batches_give_no_curve) {
   std::vector<served_pass> passes(100, sent_ahead(0.014));
   for (int i = 0; i < 29; ++i)
