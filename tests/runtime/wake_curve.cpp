@@ -103,6 +103,23 @@ BOOST_AUTO_TEST_CASE(the_fit_finds_the_poll_the_two_kinds_and_the_curve) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(stalls_do_not_hide_the_poll) {
+  // One woken batch in ten meets a stall of 1 to 2 ms: the two kinds
+  // are still the poll's.
+  std::mt19937 gen{6};
+  std::uniform_real_distribution<double> stall{1.0, 2.0};
+  std::vector<std::vector<served_pass>> runs{serving_run(1, 2000),
+                                             serving_run(2, 2000)};
+  for (auto& run : runs)
+    for (size_t i = 0; i < run.size(); i += 10) {
+      auto wait_ms = run[i].wait_ms - run[i].handoff_ms;
+      run[i] = woken(wait_ms, stall(gen));
+    }
+  auto fit = fit_replica_wake(runs);
+  BOOST_CHECK(fit.poll.longest == 200us);
+  BOOST_CHECK_CLOSE(to_ms(fit.poll.polled), 0.017, 5);
+}
+
 BOOST_AUTO_TEST_CASE(one_kind_of_hand_off_has_no_poll) {
   // Every woken batch alike: 50 us +-2, whatever the wait.
   std::mt19937 gen{3};
