@@ -19,11 +19,12 @@ namespace troupe {
 
 namespace {
 
-/// One core's wake-ups, as measured: `what`'s hand-off to `to_whom`.
+/// One core's wake-ups as measured, under the name `what`: the hand-off
+/// of a message to `core`, handled there by `to_whom`.
 void print_wake(const std::string& what, const std::string& core,
                 const std::string& to_whom, const wake_time& wake) {
   if (!wake.modelled()) {
-    std::cout << what << ": none measured (under 30 messages reached "
+    std::cout << what << "-ups: none measured (under 30 messages reached "
               << core << " while it waited)\n";
     return;
   }
@@ -35,7 +36,7 @@ void print_wake(const std::string& what, const std::string& core,
                 : fmt::format(" {:.0f} us {:.1f} us,", to_ms(point.wait) * 1000,
                               to_ms(point.handoff) * 1000);
   points.pop_back();
-  std::cout << what << " (the hand-off to " << core
+  std::cout << what << "-ups (the hand-off to " << core
             << " once it slept, after a wait of):" << points << "\n";
   if (wake.poll.modelled())
     std::cout << fmt::format(
@@ -108,9 +109,9 @@ int profile_command(const profile_command_options& options) {
                              to_ms(measured.client_hop.p99) * 1000,
                              to_ms(measured.timer_late.median) * 1000,
                              to_ms(measured.timer_late.p99) * 1000);
-    print_wake("wake-ups", "a replica", "the replica", measured.wake);
-    print_wake("scheduler wake-ups", "the scheduler's core (the sink)",
-               "the sink", measured.scheduler_wake);
+    print_wake("wake", "a replica", "the replica", measured.wake);
+    print_wake("scheduler wake", "the scheduler's core", "the sink",
+               measured.scheduler_wake);
     if (measured.idle_curve.empty()) {
       std::cout << "idle curve: none (idle rows under 5% over the rows, or "
                    "under 30 served passes waited)\n";
