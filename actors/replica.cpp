@@ -37,7 +37,7 @@ handoff_time replica_state::handoff_after(caf::timespan wait,
     return {};
   const auto& p = options.service;
   // Without a curve, the options' hand-off (the profile's, in a run).
-  if (p.wake.curve.empty())
+  if (!p.wake.modelled())
     return wait.count() > 0 ? options.handoff : handoff_time{};
   if (polled)
     return {p.wake.poll.polled, caf::timespan{0}};

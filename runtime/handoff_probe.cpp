@@ -74,8 +74,10 @@ serving_probe probe_serving(const repository_model& model,
   // the sink together.
   std::vector<stage_visit> visits;
   std::vector<caf::timespan> at_sink;
-  // When the actors on the scheduler's core handled a message (the
-  // dispatch follows one of these at once).
+  // When the actors on the scheduler's core handled a message: a send, a
+  // request reaching the frontend, results reaching the sink (a dispatch
+  // follows one of these at once; a batch sent ahead has its dequeue
+  // stamped at the replica's finish, which is not the scheduler's).
   std::vector<caf::timespan> scheduler_busy;
   std::set<uint32_t> batches;
   for (const auto& rec : run.outcomes.records) {

@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "models/durations.hpp"
 #include "runtime/direct_chain.hpp"
 #include "runtime/runner.hpp"
@@ -161,34 +163,29 @@ BOOST_AUTO_TEST_CASE(a_modelled_handoff_matches_the_graph) {
   BOOST_CHECK_CLOSE(first_latency(with_handoff("")) - first_latency(
                       chain_text("", "")),
                     0.1 + 3 * 2 * 0.4, 1e-6);
-  // Wake-ups: each replica's core keeps its poll window alike in both, and
-  // they change what a batch pays.
-  auto woken = [&](const std::string& keys) {
-    return with_handoff(keys, "",
-                        "  wake_curve = [[0, 0.1], [0.5, 0.3], [5, 0.6]]\n"
-                        "  polled_handoff_ms = 0.05\n"
-                        "  poll_longest_ms = 2\n");
-  };
-  check_same_latencies(woken(""));
-  check_same_latencies(woken("routing = \"round_robin\"\n"));
   auto all_latencies = [&](const std::string& text) {
     auto sc = load_scenario(dir.write("w.toml", text));
     return *direct_chain_latencies(sc, make_arrivals(sc, sc.seed),
                                    std::numeric_limits<size_t>::max());
   };
-  BOOST_CHECK(all_latencies(woken("")) != all_latencies(with_handoff("")));
-  // The scheduler's core: one for the run, told alike by the client and
-  // the frontends in both, and its wake-ups change when results arrive.
-  auto scheduler_woken = [&](const std::string& keys) {
-    return with_handoff(keys, "",
-                        "  scheduler_wake_curve = [[0.01, 0.1], [1, 0.5]]\n"
-                        "  scheduler_polled_handoff_ms = 0.05\n"
-                        "  scheduler_poll_longest_ms = 0.5\n");
-  };
-  check_same_latencies(scheduler_woken(""));
-  check_same_latencies(scheduler_woken("routing = \"round_robin\"\n"));
-  BOOST_CHECK(all_latencies(scheduler_woken(""))
-              != all_latencies(with_handoff("")));
+  // Wake-ups: each replica's core keeps its poll window alike in both; the
+  // scheduler's core is one for the run, told alike by the client and the
+  // frontends. Either changes what a batch pays.
+  for (auto prefix : {"", "scheduler_"}) {
+    BOOST_TEST_CONTEXT(prefix << "wake_curve") {
+      auto woken = [&](const std::string& keys) {
+        return with_handoff(keys, "",
+                            fmt::format("  {0}wake_curve = [[0, 0.1], [0.5, "
+                                        "0.3], [5, 0.6]]\n"
+                                        "  {0}polled_handoff_ms = 0.05\n"
+                                        "  {0}poll_longest_ms = 2\n",
+                                        prefix));
+      };
+      check_same_latencies(woken(""));
+      check_same_latencies(woken("routing = \"round_robin\"\n"));
+      BOOST_CHECK(all_latencies(woken("")) != all_latencies(with_handoff("")));
+    }
+  }
   // The client's hop and timer are the root stage's profile's.
   auto hop = client_hop_for(load_scenario(dir.write("h.toml", drawn(""))), 5);
   BOOST_CHECK(hop.time == (handoff_time{100us, 900us}));
