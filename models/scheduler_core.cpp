@@ -9,14 +9,20 @@ scheduler_core::scheduler_core(wake_time wake)
 }
 
 void scheduler_core::busy_at(caf::timespan t) {
-  last_busy_ = last_busy_ ? std::max(*last_busy_, t) : t;
+  if (last_busy_ && t <= *last_busy_)
+    return;
+  // The message woke the core: its poll adapts to the wait.
+  if (last_busy_)
+    poll_.polled(t - *last_busy_);
+  last_busy_ = t;
 }
 
 caf::timespan scheduler_core::woken_at(caf::timespan t) {
   auto wait = !last_busy_ ? caf::timespan::max()
                           : std::max(caf::timespan{0}, t - *last_busy_);
   auto handoff = poll_.polled(wait) ? wake_.poll.polled : wake_.slept(wait);
-  busy_at(t + handoff);
+  // Awake from now on: busy when the results arrive, without a wait.
+  last_busy_ = last_busy_ ? std::max(*last_busy_, t + handoff) : t + handoff;
   return handoff;
 }
 

@@ -27,7 +27,10 @@ public:
   /// A core whose wake-ups cost `wake` (precondition: modelled).
   explicit scheduler_core(wake_time wake);
 
-  /// An actor on the scheduler handled a message at `t`.
+  /// An actor on the scheduler handled a message at `t`: where the core
+  /// had waited, the message woke it, and its poll adapts to that wait (as
+  /// the host's does at every wake-up; the fit replays the same:
+  /// runtime/wake_curve.hpp).
   void busy_at(caf::timespan t);
 
   /// The hand-off of results done at `t` (a replica's message to the

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
@@ -156,19 +157,37 @@ serving_probe probe_serving(const repository_model& model,
   result.handoff = median_and_p99(handoffs_ms);
   result.client_hop = median_and_p99(hops_ms);
   result.timer_late = median_and_p99(timer_late_ms);
-  // Each batch's results, by the scheduler core's wait before them.
-  std::sort(scheduler_busy.begin(), scheduler_busy.end());
-  std::vector<std::pair<caf::timespan, caf::timespan>> finished;
+  // The scheduler's core, in time order: each message its actors handled
+  // after a wait woke it (its hand-off unknown here), and each batch's
+  // results woke it after its wait then (their hand-off: to the sink); it
+  // is busy until they arrive.
+  struct on_scheduler {
+    caf::timespan at;
+    std::optional<caf::timespan> reached; // results: when at the sink
+    bool operator<(const on_scheduler& x) const {
+      return at < x.at;
+    }
+  };
+  std::vector<on_scheduler> day;
+  for (auto at : scheduler_busy)
+    day.push_back({at, std::nullopt});
   for (size_t i = 0; i < visits.size(); ++i)
-    finished.emplace_back(visits[i].finish, at_sink[i]);
-  std::sort(finished.begin(), finished.end());
-  for (const auto& [finish, reached] : finished) {
-    auto before = std::lower_bound(scheduler_busy.begin(),
-                                   scheduler_busy.end(), finish);
-    if (before == scheduler_busy.begin())
+    day.push_back({visits[i].finish, at_sink[i]});
+  std::stable_sort(day.begin(), day.end());
+  std::optional<caf::timespan> busy_until;
+  for (const auto& x : day) {
+    if (!busy_until) {
+      busy_until = x.reached.value_or(x.at);
       continue;
-    result.results.push_back(
-      {to_ms(finish - *std::prev(before)), to_ms(reached - finish)});
+    }
+    auto wait = std::max(caf::timespan{0}, x.at - *busy_until);
+    if (x.reached) {
+      result.results.push_back({to_ms(wait), to_ms(*x.reached - x.at)});
+      busy_until = std::max(*busy_until, *x.reached);
+    } else if (x.at > *busy_until) {
+      result.results.push_back({to_ms(wait), 0, false});
+      busy_until = x.at;
+    }
   }
   // The passes in the order the replica served them (one request each). A
   // batch sent ahead had its dequeue stamped at the finish before it.

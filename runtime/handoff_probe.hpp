@@ -64,10 +64,10 @@ struct serving_probe {
   /// the idle curve's data, and with batches of more than one, the switch
   /// rows' (runtime/switch_cost.hpp).
   std::vector<served_pass> passes;
-  /// Each batch's results, in the order the replica finished them: how long
-  /// the scheduler's core had waited then (since the last message its
-  /// actors handled: a send, a request reaching the frontend, results
-  /// reaching the sink), and their hand-off to the sink.
+  /// The scheduler's core's wake-ups, in time order, each after how long
+  /// it had waited: for each batch's results (measured: their hand-off to
+  /// the sink), and for each message its actors handled after a wait (a
+  /// send, a request reaching the frontend; not measured).
   std::vector<woken_message> results;
   /// The stalls that the serving threads met: on the replica's core, and
   /// on the scheduler's.

@@ -70,16 +70,31 @@ std::optional<double> polled_below(std::vector<double> handoffs_ms) {
   return std::exp((logs[*cut - 1] + logs[*cut]) / 2);
 }
 
-/// How often poll_window with `longest` tells the kinds apart on a run's
-/// waits (in order).
+/// How often poll_window with `longest`, replayed on a run's waits (in
+/// order), tells the kinds of its measured messages apart.
 double told_apart(const std::vector<woken_message>& run, caf::timespan longest,
                   double polled_below_ms) {
   poll_window window{longest};
   size_t right = 0;
-  for (const auto& b : run)
-    right += window.polled(from_ms(b.wait_ms))
-             == (b.handoff_ms < polled_below_ms);
-  return double(right) / double(run.size());
+  size_t measured = 0;
+  for (const auto& m : run) {
+    auto polled = window.polled(from_ms(m.wait_ms));
+    if (!m.measured)
+      continue;
+    ++measured;
+    right += polled == (m.handoff_ms < polled_below_ms);
+  }
+  return measured == 0 ? 0 : double(right) / double(measured);
+}
+
+/// The measured hand-offs of `runs`.
+std::vector<double> measured_ms(const std::vector<std::vector<woken_message>>& runs) {
+  std::vector<double> result;
+  for (const auto& run : runs)
+    for (const auto& m : run)
+      if (m.measured)
+        result.push_back(m.handoff_ms);
+  return result;
 }
 
 /// The curve's points for the woken batches `woken`, after `curve`'s.
@@ -121,24 +136,16 @@ wake_time fit_wake(std::vector<double> ahead_ms,
                                   }),
                    ahead_ms.end());
   }
-  std::vector<double> woken_ms;
-  for (const auto& run : woken_runs)
-    for (const auto& m : run)
-      woken_ms.push_back(m.handoff_ms);
   wake_time result;
+  auto woken_ms = measured_ms(woken_runs);
   if (woken_ms.size() < min_group_passes)
     return result;
+  // Its wait still adapted the poll.
   auto woken_median = median_of(woken_ms);
-  woken_ms.clear();
-  for (auto& run : woken_runs) {
-    run.erase(std::remove_if(run.begin(), run.end(),
-                             [woken_median](const woken_message& m) {
-                               return marks_stall(m.handoff_ms, woken_median);
-                             }),
-              run.end());
-    for (const auto& m : run)
-      woken_ms.push_back(m.handoff_ms);
-  }
+  for (auto& run : woken_runs)
+    for (auto& m : run)
+      m.measured = m.measured && !marks_stall(m.handoff_ms, woken_median);
+  woken_ms = measured_ms(woken_runs);
   if (woken_ms.size() < min_group_passes)
     return result;
   if (ahead_ms.size() >= min_group_passes)
@@ -148,7 +155,8 @@ wake_time fit_wake(std::vector<double> ahead_ms,
   if (auto cut = polled_below(woken_ms)) {
     // The window that tells the kinds apart best, against calling every
     // message slow or every one polled (a window that only calls the
-    // most of them polled has found no poll: a tail, not a kind).
+    // most of them polled has found no poll: a tail, not a kind), by more
+    // than chance does: two standard errors of a share of that many.
     auto score = [&](caf::timespan longest) {
       double total = 0;
       size_t counted = 0;
@@ -164,7 +172,10 @@ wake_time fit_wake(std::vector<double> ahead_ms,
                                                return ms < *cut;
                                              }))
                         / double(woken_ms.size());
-    auto best = std::max(score(caf::timespan{0}), polled_share);
+    auto trivial = std::max(score(caf::timespan{0}), polled_share);
+    auto best = trivial
+                + 2 * std::sqrt(trivial * (1 - trivial)
+                                / double(woken_ms.size()));
     for (auto us : longest_windows_us) {
       auto longest = std::chrono::duration_cast<caf::timespan>(
         std::chrono::microseconds{us});
@@ -176,18 +187,22 @@ wake_time fit_wake(std::vector<double> ahead_ms,
     if (result.poll.modelled()) {
       std::vector<double> polled;
       for (const auto& run : woken_runs)
-        for (const auto& b : run) {
-          if (b.handoff_ms < *cut)
-            polled.push_back(b.handoff_ms);
+        for (const auto& m : run) {
+          if (!m.measured)
+            continue;
+          if (m.handoff_ms < *cut)
+            polled.push_back(m.handoff_ms);
           else
-            slept.push_back(b);
+            slept.push_back(m);
         }
       result.poll.polled = rounded(median_of(polled), 0.1, 0.1);
     }
   }
   if (!result.poll.modelled())
     for (const auto& run : woken_runs)
-      slept.insert(slept.end(), run.begin(), run.end());
+      for (const auto& m : run)
+        if (m.measured)
+          slept.push_back(m);
   add_groups(std::move(slept), result.curve);
   return result;
 }

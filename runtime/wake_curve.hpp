@@ -25,33 +25,38 @@
 namespace troupe {
 
 /// A message to a waiting core: how long the core had waited, and the
-/// message's hand-off (from its send to its handling there), in ms.
+/// message's hand-off (from its send to its handling there), in ms. Not
+/// `measured`: the core woke for something whose hand-off is not known
+/// (the client's timer, a message between two of its actors), which
+/// adapted its poll all the same.
 struct woken_message {
   double wait_ms = 0;
   double handoff_ms = 0;
+  bool measured = true;
 };
 
 /// A core's wake curve and poll from serving runs' messages to it: those
 /// sent ahead (the core did not wait: `ahead_ms`, their hand-offs), and
-/// each run's messages to the core while it waited, in the order sent.
-/// A hand-off that marks a stall against its series' median is left out
-/// (the profile's stalls place those: runtime/stall_fit.hpp). The woken
-/// messages fall into two kinds by their hand-off (the cut that
-/// best splits the logarithms in two, kept where each side has 30 and the
-/// slower side's median is at least 1.5 times the faster's): the faster
-/// found the core polling. The poll's longest window is the one under which
-/// poll_window, replayed on each run's waits, tells the two kinds apart
-/// best (the mean over the runs; the shortest among equals, and none if it
-/// does no better than calling every message slow, or every one polled:
-/// then the faster kind is the bulk and the slower a tail). The curve: a
-/// point at
-/// wait 0 for the messages sent ahead (their median hand-off, where at
-/// least 30 were), then the slower messages (all of them without a poll),
-/// sorted by wait, in up to eight groups of at least 30 each, a point per
-/// group at its median wait (to the microsecond, at least 1 us) and median
-/// hand-off (to 0.1 us), made non-decreasing with the wait (a core that
-/// slept longer does not wake sooner; the groups' medians wobble by a few
-/// microseconds). Not modelled when fewer than 30 messages woke the core.
+/// each run's wake-ups of the core, in time order. A hand-off that marks a
+/// stall against its series' median counts as not measured (the profile's
+/// stalls place those: runtime/stall_fit.hpp). The measured messages fall
+/// into two kinds by their hand-off (the cut that best splits the
+/// logarithms in two, kept where each side has 30 and the slower side's
+/// median is at least 1.5 times the faster's): the faster found the core
+/// polling. The poll's longest window is the one under which poll_window,
+/// replayed on each run's waits (every wake-up adapts it), tells the two
+/// kinds apart best (the mean over the runs; the shortest among equals;
+/// none unless it beats calling every message slow, or every one polled
+/// (then the faster kind is the bulk and the slower a tail), by two
+/// standard errors of a share of the measured messages). The curve: a
+/// point at wait 0 for the messages sent ahead (their median hand-off,
+/// where at least 30 were), then the slower messages (all of them without
+/// a poll), sorted by wait, in up to eight groups of at least 30 each, a
+/// point per group at its median wait (to the microsecond, at least 1 us)
+/// and median hand-off (to 0.1 us), made non-decreasing with the wait (a
+/// core that slept longer does not wake sooner; the groups' medians wobble
+/// by a few microseconds). Not modelled when fewer than 30 measured
+/// messages woke the core.
 wake_time fit_wake(std::vector<double> ahead_ms,
                    std::vector<std::vector<woken_message>> runs);
 

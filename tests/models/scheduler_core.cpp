@@ -40,18 +40,17 @@ BOOST_AUTO_TEST_CASE(a_core_that_still_polls_takes_the_polled_hand_off) {
   auto wake = slept_only();
   wake.poll = {15us, 200us};
   scheduler_core core{wake};
-  // Brief waits open the poll window (10, 20, 40 us), then one finds the
-  // core polling; a long wait halves the window again.
-  auto t = 1ms;
-  for (int i = 0; i < 3; ++i) {
+  // Messages 30 us apart wake it and open its poll window (10, 20, then
+  // 40 us): results 30 us later find it polling.
+  for (auto t : {1000us, 1030us, 1060us, 1090us})
     core.busy_at(t);
-    BOOST_CHECK(core.woken_at(t + 30us) != 15us);
-    t += 1ms;
-  }
-  core.busy_at(t);
-  BOOST_CHECK(core.woken_at(t + 30us) == 15us);
-  core.busy_at(t + 1ms);
-  BOOST_CHECK(core.woken_at(t + 2ms) == 60us);
+  BOOST_CHECK(core.woken_at(1120us) == 15us);
+  // A long wait halves the window (to 20 us): then they find it asleep.
+  core.busy_at(3ms);
+  BOOST_CHECK(core.woken_at(3030us) == 21600ns);
+  // Results adapt it too (to 40 us again): the next, 30 us after those
+  // arrived, find it polling.
+  BOOST_CHECK(core.woken_at(3030us + 21600ns + 30us) == 15us);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -780,13 +780,20 @@ BOOST_AUTO_TEST_CASE(the_serving_probe_times_every_batchs_results_to_the_sink) {
   probe.rate_qps = 1000;
   auto served = probe_serving(model, probe);
   // Batches of one: each one's results, with how long the scheduler's core
-  // had waited when the replica finished (its own request reached the
-  // frontend before) and their hand-off to the sink.
-  BOOST_CHECK_EQUAL(served.results.size(), 60u);
-  for (const auto& results : served.results) {
-    BOOST_CHECK_GE(results.wait_ms, 0);
-    BOOST_CHECK_GT(results.handoff_ms, 0);
+  // had waited when the replica finished and their hand-off to the sink,
+  // among the other messages that woke that core.
+  size_t measured = 0;
+  for (const auto& woken : served.results) {
+    BOOST_CHECK_GE(woken.wait_ms, 0);
+    if (woken.measured) {
+      ++measured;
+      BOOST_CHECK_GT(woken.handoff_ms, 0);
+    }
   }
+  BOOST_CHECK_EQUAL(measured, 60u);
+  // Each request was sent and reached the frontend: at least one message
+  // woke the core between two results, mostly.
+  BOOST_CHECK_GT(served.results.size(), 60u);
 }
 
 BOOST_AUTO_TEST_CASE(a_measured_profile_reads_back_as_a_model_file) {
