@@ -822,7 +822,8 @@ private:
     if (auto curve = t.get(key("wake_curve"))) {
       auto field = at + "." + key("wake_curve");
       if (!handoff.modelled())
-        fail(curve, field, "needs handoff_ms (the results' hand-off beside it)");
+        fail(curve, field,
+             "needs handoff_ms (the results' hand-off beside it)");
       wake.curve = load_wake_curve(array(*curve, field), field);
     }
     auto polled = t.get(key("polled_handoff_ms"));
@@ -841,7 +842,8 @@ private:
              + " (how long the core polls at most)");
     if (!wake.modelled())
       fail(polled, polled_field,
-           "needs " + key("wake_curve") + " (the hand-off once the core slept)");
+           "needs " + key("wake_curve")
+             + " (the hand-off once the core slept)");
     wake.poll.polled = duration(*polled, polled_field, 1e-3, false);
     wake.poll.longest = duration(*longest, longest_field, 1e-3, false);
     return wake;

@@ -88,7 +88,8 @@ double told_apart(const std::vector<woken_message>& run, caf::timespan longest,
 }
 
 /// The measured hand-offs of `runs`.
-std::vector<double> measured_ms(const std::vector<std::vector<woken_message>>& runs) {
+std::vector<double>
+measured_ms(const std::vector<std::vector<woken_message>>& runs) {
   std::vector<double> result;
   for (const auto& run : runs)
     for (const auto& m : run)
@@ -97,8 +98,9 @@ std::vector<double> measured_ms(const std::vector<std::vector<woken_message>>& r
   return result;
 }
 
-/// The curve's points for the woken batches `woken`, after `curve`'s.
-void add_groups(std::vector<woken_message> woken, std::vector<wake_point>& curve) {
+/// The curve's points for the woken messages `woken`, after `curve`'s.
+void add_groups(std::vector<woken_message> woken,
+                std::vector<wake_point>& curve) {
   std::sort(woken.begin(), woken.end(),
             [](const woken_message& x, const woken_message& y) {
               return x.wait_ms < y.wait_ms;
@@ -127,7 +129,9 @@ void add_groups(std::vector<woken_message> woken, std::vector<wake_point>& curve
 wake_time fit_wake(std::vector<double> ahead_ms,
                    std::vector<std::vector<woken_message>> woken_runs) {
   // A hand-off that a stall held is the stalls' (the profile places them
-  // apart: runtime/stall_fit.hpp), not a kind of wake-up.
+  // apart: runtime/stall_fit.hpp), not a kind of wake-up: left out of those
+  // sent ahead, and not measured among the woken (its wait still adapted
+  // the poll).
   if (!ahead_ms.empty()) {
     auto median = median_of(ahead_ms);
     ahead_ms.erase(std::remove_if(ahead_ms.begin(), ahead_ms.end(),
@@ -140,7 +144,6 @@ wake_time fit_wake(std::vector<double> ahead_ms,
   auto woken_ms = measured_ms(woken_runs);
   if (woken_ms.size() < min_group_passes)
     return result;
-  // Its wait still adapted the poll.
   auto woken_median = median_of(woken_ms);
   for (auto& run : woken_runs)
     for (auto& m : run)
