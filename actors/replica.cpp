@@ -81,6 +81,8 @@ void replica_state::leave(caf::timespan finish) {
   if (options.scheduler)
     leaving = options.scheduler->woken_at(finish);
   leaving = service_times.on_scheduler(finish, leaving);
+  if (options.scheduler)
+    options.scheduler->awake_until(finish + leaving);
 }
 
 void replica_state::stamp_compute(batch& work, caf::timespan compute) const {

@@ -22,8 +22,12 @@ caf::timespan scheduler_core::woken_at(caf::timespan t) {
                           : std::max(caf::timespan{0}, t - *last_busy_);
   auto handoff = poll_.polled(wait) ? wake_.poll.polled : wake_.slept(wait);
   // Awake from now on: busy when the results arrive, without a wait.
-  last_busy_ = last_busy_ ? std::max(*last_busy_, t + handoff) : t + handoff;
+  awake_until(t + handoff);
   return handoff;
+}
+
+void scheduler_core::awake_until(caf::timespan t) {
+  last_busy_ = last_busy_ ? std::max(*last_busy_, t) : t;
 }
 
 } // namespace troupe

@@ -40,6 +40,10 @@ public:
   /// from when they arrive.
   caf::timespan woken_at(caf::timespan t);
 
+  /// Results woken for at `woken_at` arrive only at `t` (a stall held
+  /// them): the core counts as busy until then, without a wait.
+  void awake_until(caf::timespan t);
+
 private:
   wake_time wake_;
   poll_window poll_;

@@ -51,6 +51,12 @@ BOOST_AUTO_TEST_CASE(a_core_that_still_polls_takes_the_polled_hand_off) {
   // Results adapt it too (to 40 us again): the next, 30 us after those
   // arrived, find it polling.
   BOOST_CHECK(core.woken_at(3030us + 21600ns + 30us) == 15us);
+  // Results that a stall held until 4 ms: the core was busy meanwhile,
+  // not waiting, and its window stays (40 us).
+  BOOST_CHECK(core.woken_at(3126600ns) == 15us);
+  core.awake_until(4ms);
+  core.busy_at(4ms);
+  BOOST_CHECK(core.woken_at(4030us) == 15us);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
