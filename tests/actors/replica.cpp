@@ -121,6 +121,19 @@ BOOST_AUTO_TEST_CASE(results_leave_as_the_schedulers_core_wakes) {
   st.hold(2ms, false, 1ms);
   st.leave(2760us);
   BOOST_CHECK(st.leaving == 40us);
+  // Results that the scheduler's stalls held (0.1 ms, a tenth of its
+  // time) keep its core busy until they arrive: results right then find it
+  // awake, not after a wait.
+  service_time_spec spec{service_time_kind::lognormal, 1, {}, 2, {}};
+  spec.scheduler_stalls = {1000, {100us}};
+  st.service_times = service_time_model{spec};
+  int held = 0;
+  for (auto finish = 3ms; finish < 60ms; finish += 1ms) {
+    st.leave(finish);
+    held += st.leaving > 60us ? 1 : 0;
+    BOOST_CHECK(st.options.scheduler->woken_at(finish + st.leaving) == 20us);
+  }
+  BOOST_CHECK_GT(held, 0);
 }
 
 BOOST_AUTO_TEST_CASE(a_batch_beyond_the_profile_is_an_error) {
