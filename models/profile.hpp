@@ -190,10 +190,10 @@ struct profile {
   /// point's share beyond it). Empty: a pass after any idle wait takes the
   /// idle rows' time.
   std::vector<idle_point> idle_curve;
-  /// The runtime's hand-off on this hardware: in virtual time a batch's
-  /// results leave one hand-off after its service time, and, without a wake
-  /// curve, a batch reaches an idle replica one hand-off after its
-  /// dispatch.
+  /// The runtime's hand-off on this hardware: in virtual time, without
+  /// scheduler wake-ups, a batch's results leave one hand-off after its
+  /// service time, and, without wake-ups, a batch reaches an idle replica
+  /// one hand-off after its dispatch.
   handoff_time handoff{};
   /// The hand-off to a replica whose core slept, by how long it waited; at
   /// wait 0, a batch sent ahead (the replica goes straight on). Not
