@@ -74,12 +74,20 @@ serving_probe probe_serving(const repository_model& model,
   // One visit per batch: its requests share the batch's stamps, and reach
   // the sink together.
   std::vector<stage_visit> visits;
-  std::vector<caf::timespan> at_sink;
-  // When the actors on the scheduler's core handled a message: a send, a
-  // request reaching the frontend, results reaching the sink (a dispatch
-  // follows one of these at once; a batch sent ahead has its dequeue
-  // stamped at the replica's finish, which is not the scheduler's).
-  std::vector<caf::timespan> scheduler_busy;
+  // The scheduler's core: when its actors handled a message (a send, a
+  // request reaching the frontend, results reaching the sink; a dispatch
+  // follows one of these at once, and a batch sent ahead has its dequeue
+  // stamped at the replica's finish, which is not the scheduler's), and
+  // when each batch's results were done and reached the sink.
+  struct on_scheduler {
+    caf::timespan at;
+    std::optional<caf::timespan> reached; // results: when at the sink
+    // At one instant, messages before results.
+    bool operator<(const on_scheduler& x) const {
+      return at < x.at || (at == x.at && !reached && x.reached);
+    }
+  };
+  std::vector<on_scheduler> day;
   std::set<uint32_t> batches;
   for (const auto& rec : run.outcomes.records) {
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
@@ -88,11 +96,11 @@ serving_probe probe_serving(const repository_model& model,
     auto started = visit.finish - visit.compute;
     if (batches.insert(visit.batch_id).second) {
       visits.push_back(visit);
-      at_sink.push_back(rec.finish);
+      day.push_back({visit.finish, rec.finish});
       compute_ms.emplace_back(started, to_ms(visit.compute));
     }
-    scheduler_busy.insert(scheduler_busy.end(),
-                          {sent_time(rec.req), visit.enqueue, rec.finish});
+    for (auto at : {sent_time(rec.req), visit.enqueue, rec.finish})
+      day.push_back({at, std::nullopt});
     to_replica_ms.emplace_back(visit.dequeue, to_ms(started - visit.dequeue));
     to_sink_ms.emplace_back(visit.finish, to_ms(rec.finish - visit.finish));
     hops_ms.emplace_back(sent_time(rec.req),
@@ -157,23 +165,11 @@ serving_probe probe_serving(const repository_model& model,
   result.handoff = median_and_p99(handoffs_ms);
   result.client_hop = median_and_p99(hops_ms);
   result.timer_late = median_and_p99(timer_late_ms);
-  // The scheduler's core, in time order: each message its actors handled
+  // The scheduler's core in time order: each message its actors handled
   // after a wait woke it (its hand-off unknown here), and each batch's
   // results woke it after its wait then (their hand-off: to the sink); it
   // is busy until they arrive.
-  struct on_scheduler {
-    caf::timespan at;
-    std::optional<caf::timespan> reached; // results: when at the sink
-    bool operator<(const on_scheduler& x) const {
-      return at < x.at;
-    }
-  };
-  std::vector<on_scheduler> day;
-  for (auto at : scheduler_busy)
-    day.push_back({at, std::nullopt});
-  for (size_t i = 0; i < visits.size(); ++i)
-    day.push_back({visits[i].finish, at_sink[i]});
-  std::stable_sort(day.begin(), day.end());
+  std::sort(day.begin(), day.end());
   std::optional<caf::timespan> busy_until;
   for (const auto& x : day) {
     if (!busy_until) {
