@@ -25,14 +25,58 @@ double stall_time::share() const {
   return per_s * sum_ns / static_cast<double>(n - 1) * 1e-9;
 }
 
+namespace {
+
+/// The mean gap between calm stalls that keeps the rate at `per_s` with
+/// `bursts`' share and gap.
+double calm_gap_s(const stall_bursts& bursts, double per_s) {
+  return (1 / per_s - bursts.share * to_seconds(bursts.gap))
+         / (1 - bursts.share);
+}
+
+/// How often a calm stretch turns into a burst, per stall: as often as
+/// bursts end (1 / gaps_per_burst), in the proportion that keeps `share`
+/// of the gaps in bursts.
+double burst_start_chance(const stall_bursts& bursts) {
+  return bursts.share / (bursts.gaps_per_burst * (1 - bursts.share));
+}
+
+} // namespace
+
+std::string burst_conflict(const stall_bursts& bursts, double per_s) {
+  if (!bursts.modelled())
+    return {};
+  if (bursts.share >= 1)
+    return "the share of gaps in bursts must be below 1 (some are calm)";
+  if (bursts.gaps_per_burst < 1)
+    return "a burst holds at least one gap";
+  if (bursts.gap.count() <= 0)
+    return "a burst's gap must be positive";
+  if (to_seconds(bursts.gap) >= 1 / per_s)
+    return fmt::format("a burst's gap ({:g} ms) must be shorter than the "
+                       "mean gap of {:g} stalls a second ({:g} ms)",
+                       to_ms(bursts.gap), per_s, 1e3 / per_s);
+  if (burst_start_chance(bursts) > 1)
+    return fmt::format("with {:g} of the gaps in bursts, a burst holds at "
+                       "least {:g} gaps on average",
+                       bursts.share, bursts.share / (1 - bursts.share));
+  return {};
+}
+
 std::string to_string(const stall_time& x) {
   if (!x.modelled())
     return "none";
   const auto& d = x.durations;
-  return fmt::format("{:.1f} a second, {:.2f} to {:.2f} ms (median "
-                     "{:.2f} ms), {:.2f}% of a core's time",
-                     x.per_s, to_ms(d.front()), to_ms(d.back()),
-                     to_ms(d[d.size() / 2]), 100 * x.share());
+  auto result = fmt::format("{:.1f} a second, {:.2f} to {:.2f} ms (median "
+                            "{:.2f} ms), {:.2f}% of a core's time",
+                            x.per_s, to_ms(d.front()), to_ms(d.back()),
+                            to_ms(d[d.size() / 2]), 100 * x.share());
+  if (x.bursts.modelled())
+    result += fmt::format(", in bursts of {:.1f} stalls {:.2f} ms apart: "
+                          "{:.0f}% of the gaps",
+                          x.bursts.gaps_per_burst + 1, to_ms(x.bursts.gap),
+                          100 * x.bursts.share);
+  return result;
 }
 
 machine_stalls::machine_stalls(uint64_t seed, stall_time time)
@@ -46,6 +90,10 @@ void machine_stalls::restart() {
   ahead_.clear();
   last_start_ = caf::timespan{0};
   frontier_ = caf::timespan{0};
+  // The first stall's state as the chain holds it in the long run.
+  in_burst_ = time_.bursts.modelled()
+              && std::uniform_real_distribution<double>{0, 1}(random_)
+                   < time_.bursts.share;
 }
 
 caf::timespan machine_stalls::draw_duration() {
@@ -62,8 +110,22 @@ caf::timespan machine_stalls::draw_duration() {
   return caf::timespan{static_cast<int64_t>(std::llround(ns))};
 }
 
+double machine_stalls::draw_gap_s() {
+  const auto& bursts = time_.bursts;
+  if (!bursts.modelled())
+    return std::exponential_distribution<double>{time_.per_s}(random_);
+  auto mean_s = in_burst_ ? to_seconds(bursts.gap)
+                          : calm_gap_s(bursts, time_.per_s);
+  auto gap_s = std::exponential_distribution<double>{1 / mean_s}(random_);
+  auto change = in_burst_ ? 1 / bursts.gaps_per_burst
+                         : burst_start_chance(bursts);
+  if (std::uniform_real_distribution<double>{0, 1}(random_) < change)
+    in_burst_ = !in_burst_;
+  return gap_s;
+}
+
 void machine_stalls::generate_next() {
-  auto gap_s = std::exponential_distribution<double>{time_.per_s}(random_);
+  auto gap_s = draw_gap_s();
   // A gap beyond an hour ends the path for any run this clock holds.
   gap_s = std::min(gap_s, 3600.0);
   auto begin = frontier_ + caf::timespan{static_cast<int64_t>(gap_s * 1e9)};

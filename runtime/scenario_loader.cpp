@@ -636,7 +636,11 @@ private:
                 "handoff_ms", "handoff_p99_ms", "client_hop_ms",
                 "client_hop_p99_ms", "timer_late_ms", "timer_late_p99_ms",
                 "spell_share", "spell_ms", "stall_per_s", "stall_ms",
-                "scheduler_stall_per_s", "scheduler_stall_ms"},
+                "stall_burst_share", "stall_burst_gap_ms",
+                "stall_burst_gaps", "scheduler_stall_per_s",
+                "scheduler_stall_ms", "scheduler_stall_burst_share",
+                "scheduler_stall_burst_gap_ms",
+                "scheduler_stall_burst_gaps"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -686,7 +690,7 @@ private:
   /// A profile's machine stalls: how often a core stalls (at most one per
   /// 100 us) and the durations at evenly spaced quantiles, sorted, taking
   /// at most half of a core's time (else work would hardly move): the keys
-  /// `prefix`_per_s and `prefix`_ms.
+  /// `prefix`_per_s and `prefix`_ms; their bursts where given.
   stall_time load_stalls(const toml::table& t, const std::string& at,
                          const std::string& prefix) const {
     stall_time stalls;
@@ -694,8 +698,14 @@ private:
     auto lasts_key = prefix + "_ms";
     auto rate = t.get(rate_key);
     auto lasts = t.get(lasts_key);
-    if (!rate && !lasts)
+    if (!rate && !lasts) {
+      for (auto key : {"_burst_share", "_burst_gap_ms", "_burst_gaps"})
+        if (auto x = t.get(prefix + key))
+          fail(x, at + "." + prefix + key,
+               "needs " + rate_key + " and " + lasts_key
+                 + " (the stalls that come in bursts)");
       return stalls;
+    }
     if (!rate)
       fail(lasts, at + "." + lasts_key,
            "needs " + rate_key + " (how often they come)");
@@ -725,7 +735,47 @@ private:
            fmt::format("stalls would take {:.0f}% of a core's time (at most "
                        "{:.0f}%)",
                        100 * stalls.share(), 100 * max_stall_share));
+    stalls.bursts = load_bursts(t, at, prefix, stalls.per_s);
     return stalls;
+  }
+
+  /// Bursts of stalls at `per_s` a second: `prefix`_burst_share (of the
+  /// gaps, below 1), `prefix`_burst_gap_ms (shorter than the mean gap) and
+  /// `prefix`_burst_gaps (in a row, at least 1), all three or none.
+  stall_bursts load_bursts(const toml::table& t, const std::string& at,
+                           const std::string& prefix, double per_s) const {
+    stall_bursts bursts;
+    auto share_key = prefix + "_burst_share";
+    auto gap_key = prefix + "_burst_gap_ms";
+    auto in_row_key = prefix + "_burst_gaps";
+    auto share = t.get(share_key);
+    auto gap = t.get(gap_key);
+    auto in_row = t.get(in_row_key);
+    if (!share && !gap && !in_row)
+      return bursts;
+    const toml::node* given = share ? share : gap ? gap : in_row;
+    auto given_key = share ? share_key : gap ? gap_key : in_row_key;
+    for (const auto& [node, key] : {std::pair{share, share_key},
+                                    std::pair{gap, gap_key},
+                                    std::pair{in_row, in_row_key}})
+      if (!node)
+        fail(given, at + "." + given_key,
+             "needs " + key + " (bursts are their share, gap and gaps)");
+    bursts.share = positive(*share, at + "." + share_key);
+    if (bursts.share >= 1)
+      fail(share, at + "." + share_key,
+           "must be below 1 (some gaps are calm)");
+    bursts.gap = duration(*gap, at + "." + gap_key, 1e-3, false);
+    bursts.gaps_per_burst = positive(*in_row, at + "." + in_row_key);
+    if (bursts.gaps_per_burst < 1)
+      fail(in_row, at + "." + in_row_key,
+           "must be at least 1 (a burst holds a gap)");
+    if (auto why = burst_conflict(bursts, per_s); !why.empty())
+      fail(to_seconds(bursts.gap) >= 1 / per_s ? gap : in_row,
+           at + "."
+             + (to_seconds(bursts.gap) >= 1 / per_s ? gap_key : in_row_key),
+           why);
+    return bursts;
   }
 
   /// A profile's optional second set of rows `key` (empty when absent), at

@@ -190,7 +190,7 @@ void write_wake(std::ostream& out, const std::string& prefix,
         << "poll_longest_ms = " << number(to_ms(x.poll.longest)) << "\n";
 }
 
-/// `<name>_per_s` and `<name>_ms`, where measured.
+/// `<name>_per_s` and `<name>_ms`, where measured, and their bursts.
 void write_stalls(std::ostream& out, const std::string& name,
                   const stall_time& x) {
   if (!x.modelled())
@@ -202,6 +202,11 @@ void write_stalls(std::ostream& out, const std::string& name,
     out << (i == 0 ? "" : i % 8 == 0 ? ",\n    " : ", ")
         << number(to_ms(x.durations[i]));
   out << "]\n";
+  if (x.bursts.modelled())
+    out << "  " << name << "_burst_share = " << number(x.bursts.share)
+        << "\n  " << name << "_burst_gap_ms = " << number(to_ms(x.bursts.gap))
+        << "\n  " << name << "_burst_gaps = " << number(x.bursts.gaps_per_burst)
+        << "\n";
 }
 
 } // namespace

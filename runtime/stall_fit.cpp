@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/durations.hpp"
+#include "runtime/burst_fit.hpp"
 
 namespace troupe {
 
@@ -13,7 +14,10 @@ stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
   if (cores.empty() || to_seconds(span) < min_stall_span_s || points < 2)
     return result;
   std::vector<double> stalls_ms;
+  // Each core's gaps from a stall's end to the next one's start.
+  std::vector<std::vector<double>> gaps_s;
   for (auto delays : cores) {
+    auto& gaps = gaps_s.emplace_back();
     std::sort(delays.begin(), delays.end(),
               [](const auto& x, const auto& y) { return x.at < y.at; });
     // The stall under way: when its delay ends, and its largest delay.
@@ -25,8 +29,10 @@ stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
         ends = std::max(ends, d.at + from_ms(d.excess_ms));
         continue;
       }
-      if (longest > 0)
+      if (longest > 0) {
         stalls_ms.push_back(longest);
+        gaps.push_back(to_seconds(d.at - ends));
+      }
       longest = d.excess_ms;
       ends = d.at + from_ms(d.excess_ms);
     }
@@ -48,6 +54,7 @@ stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
   }
   auto per_s = double(n) / (to_seconds(span) * double(cores.size()));
   result.per_s = std::round(per_s * 1000) / 1000;
+  result.bursts = fit_bursts(gaps_s, result.per_s).bursts;
   return result;
 }
 

@@ -11,7 +11,8 @@
 // everything on its core until it ends, so the marks that fall within the
 // time one mark's delay covers are one stall, as long as its largest delay.
 // The rate is the stalls per second of each core's time, the durations
-// their quantiles.
+// their quantiles, and the gaps between them tell whether they come in
+// bursts (runtime/burst_fit.hpp).
 
 #include <vector>
 

@@ -98,6 +98,48 @@ BOOST_AUTO_TEST_CASE(stalls_read_as_rate_range_median_and_share) {
   BOOST_CHECK_EQUAL(to_string(stall_time{}), "none");
 }
 
+BOOST_AUTO_TEST_CASE(bursts_bring_stalls_close_and_keep_their_rate) {
+  // 20 stalls a second of 0.1 ms (a mean gap of 50 ms); with bursts, 60%
+  // of the gaps 2 ms, 4 in a row on average, the calm ones 122 ms.
+  stall_time alone{20, {100us}};
+  auto bursty = alone;
+  bursty.bursts = {0.6, 2ms, 4};
+  BOOST_CHECK(burst_conflict(bursty.bursts, bursty.per_s).empty());
+  BOOST_CHECK_EQUAL(to_string(bursty),
+                    "20.0 a second, 0.10 to 0.10 ms (median 0.10 ms), 0.20% "
+                    "of a core's time, in bursts of 5.0 stalls 2.00 ms apart: "
+                    "60% of the gaps");
+  auto short_gaps = [](const stall_time& time) {
+    machine_stalls path{5, time};
+    // Stalls of 0.1 ms, found by looking every 50 us.
+    std::vector<caf::timespan> begins;
+    for (auto t = caf::timespan{0}; t < 100s; t += 50us)
+      if (path.stretch(t, 1ns) > 1ns) {
+        begins.push_back(t);
+        t += 100us;
+      }
+    size_t within_10ms = 0;
+    for (size_t i = 1; i < begins.size(); ++i)
+      within_10ms += begins[i] - begins[i - 1] < 10ms;
+    return std::pair{begins.size(), double(within_10ms) / double(begins.size())};
+  };
+  auto [poisson_count, poisson_close] = short_gaps(alone);
+  auto [burst_count, burst_close] = short_gaps(bursty);
+  // Both about 2,000 in 100 s.
+  BOOST_CHECK_CLOSE(double(poisson_count), 2000, 10);
+  BOOST_CHECK_CLOSE(double(burst_count), 2000, 15);
+  // Within 10 ms of the one before: 18% of exponential gaps at 50 ms;
+  // with bursts the 60% in them and 8% of the calm ones.
+  BOOST_CHECK_CLOSE(poisson_close, 0.18, 15);
+  BOOST_CHECK_CLOSE(burst_close, 0.63, 10);
+  // Without bursts a path is the one it always was (no draw for a state).
+  machine_stalls a{5, alone};
+  auto with_none = alone;
+  with_none.bursts = {};
+  machine_stalls b{5, with_none};
+  BOOST_CHECK(stalls_of(a, 1s) == stalls_of(b, 1s));
+}
+
 BOOST_AUTO_TEST_CASE(only_lognormal_draws_meet_stalls) {
   service_time_spec spec;
   spec.seed = 1;

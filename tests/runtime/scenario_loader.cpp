@@ -243,6 +243,58 @@ BOOST_AUTO_TEST_CASE(the_scheduler_s_core_stalls_as_measured_else_as_a_replica_s
                field + "scheduler_stall_ms[1]", "sorted");
 }
 
+BOOST_AUTO_TEST_CASE(stall_bursts_read_and_write_back) {
+  auto at = good.find("rows = ");
+  auto with = [&](const std::string& keys) {
+    return std::string{good}.insert(at, keys);
+  };
+  // 10 stalls a second (a mean gap of 100 ms), 60% of the gaps in bursts
+  // of 4, 2.5 ms each; the scheduler's core alike under its own keys.
+  for (std::string prefix : {"", "scheduler_"}) {
+    auto stalls = prefix + "stall_per_s = 10\n" + prefix + "stall_ms = [1]\n";
+    auto bursts = [&](const std::string& share, const std::string& gap,
+                      const std::string& in_row) {
+      return with(stalls + prefix + "stall_burst_share = " + share + "\n"
+                  + prefix + "stall_burst_gap_ms = " + gap + "\n" + prefix
+                  + "stall_burst_gaps = " + in_row + "\n");
+    };
+    auto sc = load_scenario(dir.write("s.toml", bursts("0.6", "2.5", "4")));
+    const auto& p = *sc.stages[0].service;
+    const auto& read = prefix.empty() ? p.stalls : p.scheduler_stalls;
+    BOOST_CHECK_EQUAL(read.bursts.share, 0.6);
+    BOOST_CHECK(read.bursts.gap == 2500us);
+    BOOST_CHECK_EQUAL(read.bursts.gaps_per_burst, 4.0);
+    write_scenario(sc, dir.path("back.toml"));
+    BOOST_CHECK(*load_scenario(dir.path("back.toml")).stages[0].service == p);
+    auto field = std::string{"models.fast.profiles[0]."} + prefix;
+    auto key = prefix + "stall_burst_";
+    auto no_stalls = with(key + "share = 0.5\n");
+    expect_error(no_stalls, line_of(no_stalls, key + "share"),
+                 field + "stall_burst_share", "needs " + prefix + "stall_per_s");
+    auto partial = with(stalls + key + "gap_ms = 2\n");
+    expect_error(partial, line_of(partial, key + "gap_ms"),
+                 field + "stall_burst_gap_ms", "needs " + key + "share");
+    auto all = bursts("1", "2.5", "4");
+    expect_error(all, line_of(all, key + "share"), field + "stall_burst_share",
+                 "must be below 1");
+    auto none = bursts("0", "2.5", "4");
+    expect_error(none, line_of(none, key + "share"), field + "stall_burst_share",
+                 "positive");
+    auto empty = bursts("0.6", "2.5", "0.5");
+    expect_error(empty, line_of(empty, key + "gaps"),
+                 field + "stall_burst_gaps", "at least 1");
+    // A burst's gap as long as the mean gap leaves the calm ones no longer.
+    auto slow = bursts("0.6", "100", "4");
+    expect_error(slow, line_of(slow, key + "gap_ms"),
+                 field + "stall_burst_gap_ms", "shorter than the mean gap");
+    // 90% of the gaps in bursts of 2: calm stretches would turn into bursts
+    // 4.5 times a stall.
+    auto short_bursts = bursts("0.9", "2.5", "2");
+    expect_error(short_bursts, line_of(short_bursts, key + "gaps"),
+                 field + "stall_burst_gaps", "at least 9 gaps");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(send_ahead_is_on_where_the_policies_allow_it) {
   BOOST_CHECK(load_scenario(dir.write("s.toml", good)).stages[0].send_ahead);
   auto off = replace(good, "max_batch = 4", "max_batch = 4\nsend_ahead = false");
