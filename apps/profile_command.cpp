@@ -180,8 +180,9 @@ int profile_command(const profile_command_options& options) {
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"
         "how much passes close in time have in common; stall_per_s and\n"
         "stall_ms: how often a replica's core stalls, per second, and for\n"
-        "how long (quantiles), scheduler_stall_per_s and scheduler_stall_ms\n"
-        "the scheduler's core; switch_rows: passes right after a batch of\n"
+        "how long (quantiles), stall_burst_share, stall_burst_gap_ms and\n"
+        "stall_burst_gaps: how they come in bursts, scheduler_stall_* the\n"
+        "scheduler's core; switch_rows: passes right after a batch of\n"
         "another size (docs/models.md). Name this file in a scenario's\n"
         "model_files, and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
