@@ -18,10 +18,9 @@ struct two_state_gaps {
   std::array<double, 2> first{};               // a list's first state
 };
 
-/// One list's pass of forward-backward: adds its expected counts to
-/// `counts` and returns its log-likelihood. Each step's probabilities are
-/// scaled to sum to one, and each gap's densities are taken relative to
-/// the larger, so that neither underflows.
+/// What the gaps say of the states, summed over the lists: the gaps
+/// expected in each state, their sum, the moves from j to k, and the
+/// lists' first states.
 struct expected_counts {
   std::array<double, 2> in_state{};
   std::array<double, 2> gap_sum{};
@@ -29,6 +28,10 @@ struct expected_counts {
   std::array<double, 2> first{};
 };
 
+/// One list's pass of forward-backward: adds its expected counts to
+/// `counts` and returns its log-likelihood. Each step's probabilities are
+/// scaled to sum to one, and each gap's densities are taken relative to
+/// the larger, so that neither underflows.
 double forward_backward(const two_state_gaps& m,
                         const std::vector<double>& gaps,
                         expected_counts& counts) {

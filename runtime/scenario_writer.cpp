@@ -202,10 +202,11 @@ void write_stalls(std::ostream& out, const std::string& name,
     out << (i == 0 ? "" : i % 8 == 0 ? ",\n    " : ", ")
         << number(to_ms(x.durations[i]));
   out << "]\n";
-  if (x.bursts.modelled())
-    out << "  " << name << "_burst_share = " << number(x.bursts.share)
-        << "\n  " << name << "_burst_gap_ms = " << number(to_ms(x.bursts.gap))
-        << "\n  " << name << "_burst_gaps = " << number(x.bursts.gaps_per_burst)
+  const auto& bursts = x.bursts;
+  if (bursts.modelled())
+    out << "  " << name << "_burst_share = " << number(bursts.share)
+        << "\n  " << name << "_burst_gap_ms = " << number(to_ms(bursts.gap))
+        << "\n  " << name << "_burst_gaps = " << number(bursts.gaps_per_burst)
         << "\n";
 }
 

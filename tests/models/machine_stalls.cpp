@@ -121,7 +121,8 @@ BOOST_AUTO_TEST_CASE(bursts_bring_stalls_close_and_keep_their_rate) {
     size_t within_10ms = 0;
     for (size_t i = 1; i < begins.size(); ++i)
       within_10ms += begins[i] - begins[i - 1] < 10ms;
-    return std::pair{begins.size(), double(within_10ms) / double(begins.size())};
+    auto found = double(begins.size());
+    return std::pair{begins.size(), double(within_10ms) / found};
   };
   auto [poisson_count, poisson_close] = short_gaps(alone);
   auto [burst_count, burst_close] = short_gaps(bursty);

@@ -270,16 +270,17 @@ BOOST_AUTO_TEST_CASE(stall_bursts_read_and_write_back) {
     auto key = prefix + "stall_burst_";
     auto no_stalls = with(key + "share = 0.5\n");
     expect_error(no_stalls, line_of(no_stalls, key + "share"),
-                 field + "stall_burst_share", "needs " + prefix + "stall_per_s");
+                 field + "stall_burst_share",
+                 "needs " + prefix + "stall_per_s");
     auto partial = with(stalls + key + "gap_ms = 2\n");
     expect_error(partial, line_of(partial, key + "gap_ms"),
                  field + "stall_burst_gap_ms", "needs " + key + "share");
     auto all = bursts("1", "2.5", "4");
-    expect_error(all, line_of(all, key + "share"), field + "stall_burst_share",
-                 "must be below 1");
+    expect_error(all, line_of(all, key + "share"),
+                 field + "stall_burst_share", "must be below 1");
     auto none = bursts("0", "2.5", "4");
-    expect_error(none, line_of(none, key + "share"), field + "stall_burst_share",
-                 "positive");
+    expect_error(none, line_of(none, key + "share"),
+                 field + "stall_burst_share", "positive");
     auto empty = bursts("0.6", "2.5", "0.5");
     expect_error(empty, line_of(empty, key + "gaps"),
                  field + "stall_burst_gaps", "at least 1");
