@@ -174,12 +174,16 @@ BOOST_AUTO_TEST_CASE(spawn_options_round_trip) {
   service.handoff = {20us, 90us};
   service.timer_late = {80us, 200us};
   service.spell = {0.4, 3ms};
+  service.stalls = {20, {1ms, 3ms}};
+  service.stalls.bursts = {0.5, 2ms, 3};
+  service.scheduler_stalls = {30, {2ms}};
   replica_options replica_opts;
   replica_opts.stage = 1;
   replica_opts.index = 3;
   replica_opts.service = service;
   replica_opts.service_time = {service_time_kind::lognormal, 77, {0.4, 3ms},
                                78};
+  replica_opts.service_time.stalls = service.stalls;
   replica_opts.successors = {next, next};
   replica_opts.sink = sink_handle;
   inference_spec inference;

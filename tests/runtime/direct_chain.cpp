@@ -215,6 +215,11 @@ BOOST_AUTO_TEST_CASE(stalls_match_the_graph_and_lengthen_the_tail) {
   check_same_latencies(drawn("", stalled));
   check_same_latencies(drawn("routing = \"round_robin\"\n", stalled));
   check_same_latencies(drawn("drop = \"estimate\"\n", stalled));
+  // And in bursts: half the gaps 5 ms, three in a row.
+  auto bursty = std::string{stalled}
+                + "  stall_burst_share = 0.5\n  stall_burst_gap_ms = 5\n"
+                  "  stall_burst_gaps = 3\n";
+  check_same_latencies(drawn("", bursty));
   test::temp_dir dir;
   auto p99 = [&](const std::string& text) {
     auto sc = load_scenario(dir.write("s.toml", text));
@@ -226,6 +231,7 @@ BOOST_AUTO_TEST_CASE(stalls_match_the_graph_and_lengthen_the_tail) {
   };
   // A request that meets a stall waits for it, and so do those behind it.
   BOOST_CHECK_GT(p99(drawn("", stalled)), p99(drawn("", "")) + 10);
+  BOOST_CHECK_NE(p99(drawn("", bursty)), p99(drawn("", stalled)));
   // The client and every replica get the root profile's stalls, each
   // replica on its own path (its own seed).
   auto sc = load_scenario(dir.write("s.toml", drawn("", stalled)));
