@@ -231,7 +231,9 @@ BOOST_AUTO_TEST_CASE(stalls_match_the_graph_and_lengthen_the_tail) {
   };
   // A request that meets a stall waits for it, and so do those behind it.
   BOOST_CHECK_GT(p99(drawn("", stalled)), p99(drawn("", "")) + 10);
-  BOOST_CHECK_NE(p99(drawn("", bursty)), p99(drawn("", stalled)));
+  // Stalls close together hold the requests behind them longer (190 ms
+  // against 106 ms here; 116 ms with the same keys drawn as one rate).
+  BOOST_CHECK_GT(p99(drawn("", bursty)), 1.4 * p99(drawn("", stalled)));
   // The client and every replica get the root profile's stalls, each
   // replica on its own path (its own seed).
   auto sc = load_scenario(dir.write("s.toml", drawn("", stalled)));
