@@ -51,7 +51,7 @@ constexpr double max_stall_share = 0.5;
 /// bursts on 13 of their 14 cores: 23% to 70% of the gaps, 0.7 to 8 ms
 /// each, in bursts of 2.4 to 12.6 stalls, where the calm gaps were 47 to
 /// 141 ms. Exponential gaps at one rate count stalls in 10 ms windows with
-/// a variance equal to their mean; real runs had 2 to 4 times it.
+/// a variance equal to their mean; real runs had 1.5 to 4 times it.
 struct stall_bursts {
   double share = 0;
   caf::timespan gap{0};
@@ -108,8 +108,7 @@ typename Inspector::result_type inspect(Inspector& f, stall_time& x) {
 
 /// "12.0 a second, 0.51 to 3.54 ms (median 0.90 ms), 1.95% of a
 /// core's time" (and ", in bursts of 3.1 stalls 2.40 ms apart: 45% of
-/// the gaps");
-/// "none" when not modelled.
+/// the gaps" where they come in bursts); "none" when not modelled.
 std::string to_string(const stall_time& x);
 
 /// Of two measurements on one machine, the one whose stalls take more time.
@@ -123,7 +122,7 @@ public:
   machine_stalls() = default;
 
   /// One core's stalls, from its seed. Precondition: durations sorted and
-  /// positive.
+  /// positive, bursts that go with the rate (burst_conflict).
   machine_stalls(uint64_t seed, stall_time time);
 
   bool modelled() const {
