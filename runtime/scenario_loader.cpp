@@ -699,11 +699,8 @@ private:
     auto rate = t.get(rate_key);
     auto lasts = t.get(lasts_key);
     if (!rate && !lasts) {
-      for (auto key : {"_burst_share", "_burst_gap_ms", "_burst_gaps"})
-        if (auto x = t.get(prefix + key))
-          fail(x, at + "." + prefix + key,
-               "needs " + rate_key + " and " + lasts_key
-                 + " (the stalls that come in bursts)");
+      // Bursts of no stalls are refused there.
+      load_bursts(t, at, prefix, 0);
       return stalls;
     }
     if (!rate)
@@ -741,7 +738,8 @@ private:
 
   /// Bursts of stalls at `per_s` a second: `prefix`_burst_share (of the
   /// gaps, below 1), `prefix`_burst_gap_ms (shorter than the mean gap) and
-  /// `prefix`_burst_gaps (in a row, at least 1), all three or none.
+  /// `prefix`_burst_gaps (in a row, at least 1), all three or none, and
+  /// none without stalls (`per_s` 0).
   stall_bursts load_bursts(const toml::table& t, const std::string& at,
                            const std::string& prefix, double per_s) const {
     stall_bursts bursts;
@@ -755,6 +753,10 @@ private:
       return bursts;
     const toml::node* given = share ? share : gap ? gap : in_row;
     auto given_key = share ? share_key : gap ? gap_key : in_row_key;
+    if (per_s <= 0)
+      fail(given, at + "." + given_key,
+           "needs " + prefix + "_per_s and " + prefix
+             + "_ms (the stalls that come in bursts)");
     for (const auto& [node, key] : {std::pair{share, share_key},
                                     std::pair{gap, gap_key},
                                     std::pair{in_row, in_row_key}})
@@ -770,11 +772,13 @@ private:
     if (bursts.gaps_per_burst < 1)
       fail(in_row, at + "." + in_row_key,
            "must be at least 1 (a burst holds a gap)");
-    if (auto why = burst_conflict(bursts, per_s); !why.empty())
-      fail(to_seconds(bursts.gap) >= 1 / per_s ? gap : in_row,
-           at + "."
-             + (to_seconds(bursts.gap) >= 1 / per_s ? gap_key : in_row_key),
-           why);
+    // What is left to conflict: a gap too long for the rate, else too few
+    // gaps in a row for the share.
+    if (auto why = burst_conflict(bursts, per_s); !why.empty()) {
+      auto gap_too_long = to_seconds(bursts.gap) >= 1 / per_s;
+      fail(gap_too_long ? gap : in_row,
+           at + "." + (gap_too_long ? gap_key : in_row_key), why);
+    }
     return bursts;
   }
 
