@@ -154,7 +154,8 @@ wake_time fit_wake(std::vector<double> ahead_ms,
   if (ahead_ms.size() >= min_group_passes)
     result.curve.push_back({caf::timespan{0},
                             rounded(median_of(ahead_ms), 0.1, 0.1)});
-  std::vector<woken_message> slept;
+  // Where a poll is found, the hand-offs below this found it polling.
+  std::optional<double> polled_cut;
   if (auto cut = polled_below(woken_ms)) {
     // The window that tells the kinds apart best, against calling every
     // message slow or every one polled (a window that only calls the
@@ -187,25 +188,22 @@ wake_time fit_wake(std::vector<double> ahead_ms,
         result.poll.longest = longest;
       }
     }
-    if (result.poll.modelled()) {
-      std::vector<double> polled;
-      for (const auto& run : woken_runs)
-        for (const auto& m : run) {
-          if (!m.measured)
-            continue;
-          if (m.handoff_ms < *cut)
-            polled.push_back(m.handoff_ms);
-          else
-            slept.push_back(m);
-        }
-      result.poll.polled = rounded(median_of(polled), 0.1, 0.1);
-    }
+    if (result.poll.modelled())
+      polled_cut = cut;
   }
-  if (!result.poll.modelled())
-    for (const auto& run : woken_runs)
-      for (const auto& m : run)
-        if (m.measured)
-          slept.push_back(m);
+  std::vector<double> polled;
+  std::vector<woken_message> slept;
+  for (const auto& run : woken_runs)
+    for (const auto& m : run) {
+      if (!m.measured)
+        continue;
+      if (polled_cut && m.handoff_ms < *polled_cut)
+        polled.push_back(m.handoff_ms);
+      else
+        slept.push_back(m);
+    }
+  if (!polled.empty())
+    result.poll.polled = rounded(median_of(polled), 0.1, 0.1);
   add_groups(std::move(slept), result.curve);
   return result;
 }
