@@ -38,6 +38,7 @@
 #include "models/durations.hpp"
 #include "models/output_file.hpp"
 #include "models/torch/batch_classifier.hpp"
+#include "runtime/handoff_probe.hpp"
 #include "runtime/model_profiler.hpp"
 #include "runtime/statistics.hpp"
 #include "runtime/zoo.hpp"
@@ -376,6 +377,10 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
            && steady(p.speed_after) && steady(p.passes_vs_virtual);
   };
   auto gap = [](double v, double r) { return 100.0 * (r - v) / v; };
+  auto both_cores = [](const stall_time& replica, const stall_time& sched) {
+    return to_string(replica) + " (the scheduler's: " + to_string(sched)
+           + ")";
+  };
   int quiet_so_far = 0;
   for (int i = 0; i < options.real_runs
                   && (options.quiet_pairs == 0
@@ -427,20 +432,29 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                           / summary_of(p.virtual_parts.compute_vs_rows).mean;
     auto quiet = is_quiet(p);
     quiet_so_far += quiet ? 1 : 0;
+    // The stalls the real run met and those the median virtual run placed,
+    // both read as the profile reads its own run (what the reading misses,
+    // such as a stall while a core had nothing to do, it misses alike on
+    // both sides): a real run that met other stalls than virtual time
+    // placed was served by another machine than the one profiled.
+    auto met = read_serving_run(real_run.outcomes.records);
+    auto placed = read_serving_run(median_run.outcomes.records);
     // Progress: a row takes minutes, most of them waiting and profiling.
     fmt::print(stderr,
                "  {}, {} ({:.0f} q/s), pair {} of at most {}: p99 {:.2f} ms "
                "virtual, {:.2f} ms real ({:+.0f}%); {} ({:.1f}% stolen, "
                "{:.1f}% lost, speed {:.2f}/{:.2f}, passes {:.2f}); {} quiet "
-               "so far; the profile's stalls: {}\n",
+               "so far; the profile's stalls: {}; read from the real run: {}; from "
+               "the median virtual run: {}\n",
                m.name, load_name, load, i + 1, options.real_runs,
                p.virtual_ms.p99, p.real_ms.p99,
                gap(p.virtual_ms.p99, p.real_ms.p99),
                quiet ? "quiet" : "not quiet", 100 * p.stolen, 100 * p.lost,
                p.speed_before, p.speed_after, p.passes_vs_virtual,
                quiet_so_far,
-               to_string(measured.stalls) + " (the scheduler's: "
-                 + to_string(measured.scheduler_stalls) + ")");
+               both_cores(measured.stalls, measured.scheduler_stalls),
+               both_cores(met.stalls, met.scheduler_stalls),
+               both_cores(placed.stalls, placed.scheduler_stalls));
     pairs.push_back(std::move(p));
   }
   std::sort(pairs.begin(), pairs.end(), [&](const pair& x, const pair& y) {

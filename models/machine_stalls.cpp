@@ -63,6 +63,18 @@ std::string burst_conflict(const stall_bursts& bursts, double per_s) {
   return {};
 }
 
+caf::timespan stall_duration_at(const stall_time& x, double q) {
+  const auto& d = x.durations;
+  auto at = std::clamp(q, 0.0, 1.0) * static_cast<double>(d.size() - 1);
+  auto k = static_cast<size_t>(at);
+  if (k + 1 >= d.size())
+    return d.back();
+  auto frac = at - static_cast<double>(k);
+  auto ns = static_cast<double>(d[k].count())
+            + frac * static_cast<double>((d[k + 1] - d[k]).count());
+  return caf::timespan{static_cast<int64_t>(std::llround(ns))};
+}
+
 std::string to_string(const stall_time& x) {
   if (!x.modelled())
     return "none";
@@ -97,17 +109,8 @@ void machine_stalls::restart() {
 }
 
 caf::timespan machine_stalls::draw_duration() {
-  // The quantile function through the points at k / (n - 1).
-  const auto& d = time_.durations;
-  auto u = std::uniform_real_distribution<double>{0, 1}(random_);
-  auto x = u * static_cast<double>(d.size() - 1);
-  auto k = static_cast<size_t>(x);
-  if (k + 1 >= d.size())
-    return d.back();
-  auto frac = x - static_cast<double>(k);
-  auto ns = static_cast<double>(d[k].count())
-            + frac * static_cast<double>((d[k + 1] - d[k]).count());
-  return caf::timespan{static_cast<int64_t>(std::llround(ns))};
+  return stall_duration_at(
+    time_, std::uniform_real_distribution<double>{0, 1}(random_));
 }
 
 double machine_stalls::draw_gap_s() {

@@ -106,6 +106,10 @@ typename Inspector::result_type inspect(Inspector& f, stall_time& x) {
            x.bursts);
 }
 
+/// The duration at quantile `q` (0 to 1) of `x`'s stalls, linear between
+/// its points, as virtual time draws them (precondition: modelled).
+caf::timespan stall_duration_at(const stall_time& x, double q);
+
 /// "12.0 a second, 0.51 to 3.54 ms (median 0.90 ms), 1.95% of a
 /// core's time" (and ", in bursts of 3.1 stalls 2.40 ms apart: 45% of
 /// the gaps" where they come in bursts); "none" when not modelled.

@@ -8,12 +8,9 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
 #include <fmt/format.h>
 
 #include "models/durations.hpp"
-#include "models/output_file.hpp"
 #include "runtime/runner.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/statistics.hpp"
@@ -44,30 +41,23 @@ std::string probe_scenario(const repository_model& model,
 
 serving_probe probe_serving(const repository_model& model,
                             const handoff_options& options) {
-  namespace fs = std::filesystem;
-  auto folder = fs::temp_directory_path()
-                / fmt::format("troupe-handoff-{}", ::getpid());
-  fs::create_directories(folder);
-  auto file = (folder / "probe.toml").string();
-  run_result run;
-  try {
-    write_file_atomically(file, probe_scenario(model, options));
-    auto sc = load_scenario(file);
-    run_options ro;
-    ro.clock = clock_kind::real_time;
-    run = run_scenario(sc, ro);
-  } catch (...) {
-    fs::remove_all(folder);
-    throw;
-  }
-  fs::remove_all(folder);
+  run_options real;
+  real.clock = clock_kind::real_time;
+  auto run = run_scenario_text(probe_scenario(model, options), real);
+  return read_serving_run(run.outcomes.records);
+}
+
+serving_probe
+read_serving_run(const std::vector<request_outcome>& records) {
   // Each sample with when it was taken: the tails are read in time order,
   // and stalls are found by time on each core.
   using timed = std::pair<caf::timespan, double>;
   std::vector<timed> to_replica_ms;
   std::vector<timed> to_sink_ms;
   std::vector<timed> hops_ms;
-  std::vector<timed> compute_ms;
+  // The passes by their batch's size: a larger batch's pass is longer, not
+  // stalled.
+  std::map<uint32_t, std::vector<timed>> compute_ms;
   // Per wake-up of the client, the first request it sent: the one its timer
   // was set for (requests sent together share the send's stamp).
   std::map<caf::timespan, caf::timespan> first_arrival_by_send;
@@ -89,7 +79,7 @@ serving_probe probe_serving(const repository_model& model,
   };
   std::vector<on_scheduler> day;
   std::set<uint32_t> batches;
-  for (const auto& rec : run.outcomes.records) {
+  for (const auto& rec : records) {
     if (rec.kind != outcome_kind::completed || rec.req.trace.empty())
       continue;
     const auto& visit = rec.req.trace.back();
@@ -97,7 +87,8 @@ serving_probe probe_serving(const repository_model& model,
     if (batches.insert(visit.batch_id).second) {
       visits.push_back(visit);
       day.push_back({visit.finish, rec.finish});
-      compute_ms.emplace_back(started, to_ms(visit.compute));
+      compute_ms[visit.batch_size].emplace_back(started,
+                                                to_ms(visit.compute));
     }
     for (auto at : {sent_time(rec.req), visit.enqueue, rec.finish})
       day.push_back({at, std::nullopt});
@@ -134,7 +125,8 @@ serving_probe probe_serving(const repository_model& model,
         core.push_back({at, value - median});
   };
   add_delays(to_replica_ms, cores[0]);
-  add_delays(compute_ms, cores[0]);
+  for (const auto& [size, passes] : compute_ms)
+    add_delays(passes, cores[0]);
   add_delays(timer_late_ms, cores[1]);
   add_delays(hops_ms, cores[1]);
   add_delays(to_sink_ms, cores[1]);

@@ -36,6 +36,7 @@
 
 #include <caf/timespan.hpp>
 
+#include "messages/ids.hpp"
 #include "models/model_repository.hpp"
 #include "models/profile.hpp"
 #include "runtime/idle_curve.hpp"
@@ -79,5 +80,11 @@ struct serving_probe {
 /// (a model that does not load).
 serving_probe probe_serving(const repository_model& model,
                             const handoff_options& options);
+
+/// What a run of one stage of one replica shows, read from its requests'
+/// traces (the completed ones): the probe's measurements, of any such run
+/// in either clock (the bench reads its real runs' stalls with it; a
+/// virtual run's give back the stalls its profile placed).
+serving_probe read_serving_run(const std::vector<request_outcome>& records);
 
 } // namespace troupe

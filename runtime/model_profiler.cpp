@@ -15,9 +15,11 @@
 #include "models/durations.hpp"
 #include "models/torch/batch_classifier.hpp"
 #include "runtime/handoff_probe.hpp"
+#include "runtime/runner.hpp"
 #include "runtime/profile_refinement.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/spell_fit.hpp"
+#include "runtime/stall_calibration.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
 #include "runtime/switch_cost.hpp"
@@ -32,6 +34,40 @@ uint32_t serving_probe_requests(const profiler_options& options,
     std::min(double(options.handoff_requests),
              std::max(50.0, std::ceil(options.serving_seconds * rate_qps))));
 }
+
+namespace {
+
+/// The serving probe's scenario in virtual time, served by a replica of
+/// `p` (its stalls placed), 20 times as long as the probe: a reading of
+/// its stalls as probe_serving reads them.
+run_stalls read_back_stalls(const profile& p, const handoff_options& probe) {
+  auto text = fmt::format(
+    "name = \"stall reading\"\nslo_ms = 60000\nseed = 1\n"
+    "service_time = \"lognormal\"\n"
+    "[workload]\nkind = \"poisson\"\nrate_qps = {}\ncount = {}\n"
+    "{}[[stages]]\nname = \"m\"\nmodel = \"m\"\nhardware = {}\n"
+    "max_batch = {}\ninputs = [\"source\"]\n",
+    probe.rate_qps, 20 * probe.requests, model_file_toml("m", p, ""),
+    toml_quoted(p.hardware), probe.max_batch);
+  auto read = read_serving_run(run_scenario_text(text, {}).outcomes.records);
+  return {read.stalls, read.scheduler_stalls};
+}
+
+/// `p`'s stalls, read from its serving probe, as the machine had them
+/// (runtime/stall_calibration.hpp).
+void calibrate_profile_stalls(profile& p, const handoff_options& probe) {
+  auto placed = calibrate_stalls(
+    {p.stalls, p.scheduler_stalls}, [&](const run_stalls& candidate) {
+      auto trial = p;
+      trial.stalls = candidate.replica;
+      trial.scheduler_stalls = candidate.scheduler;
+      return read_back_stalls(trial, probe);
+    });
+  p.stalls = placed.replica;
+  p.scheduler_stalls = placed.scheduler;
+}
+
+} // namespace
 
 profile measure_profile(const repository_model& model,
                         const profiler_options& options,
@@ -206,6 +242,7 @@ profile measure_profile(const repository_model& model,
       result.wake = fit_replica_wake(runs);
       result.scheduler_wake = fit_wake({}, results);
     }
+    calibrate_profile_stalls(result, probe);
   }
   return result;
 }

@@ -1,7 +1,9 @@
 #include "runtime/runner.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <stdexcept>
 
 #include <caf/actor_system.hpp>
@@ -9,9 +11,12 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include "models/data/data_set_cache.hpp"
 #include "models/durations.hpp"
 #include "models/input_error.hpp"
+#include "models/output_file.hpp"
 #include "runtime/graph.hpp"
 #include "runtime/run_protocol.hpp"
 #include "runtime/stage_kind.hpp"
@@ -425,6 +430,27 @@ run_result run_scenario(const scenario& sc, const run_options& options) {
   else
     run_real(ctx);
   return result;
+}
+
+run_result run_scenario_text(const std::string& text,
+                             const run_options& options) {
+  namespace fs = std::filesystem;
+  // One folder per call: measurements may run one after another, and
+  // processes side by side.
+  static std::atomic<uint64_t> calls{0};
+  auto folder = fs::temp_directory_path()
+                / fmt::format("troupe-scenario-{}-{}", ::getpid(), calls++);
+  fs::create_directories(folder);
+  try {
+    auto file = (folder / "scenario.toml").string();
+    write_file_atomically(file, text);
+    auto run = run_scenario(load_scenario(file), options);
+    fs::remove_all(folder);
+    return run;
+  } catch (...) {
+    fs::remove_all(folder);
+    throw;
+  }
 }
 
 } // namespace troupe

@@ -112,4 +112,10 @@ struct run_result {
 /// stalls with requests unaccounted for.
 run_result run_scenario(const scenario& sc, const run_options& options);
 
+/// Runs a scenario given as the text of its file (a measurement's own
+/// scenario): through a file of a temporary folder, removed after, so that
+/// the loader checks it as any file. Throws what loading and running throw.
+run_result run_scenario_text(const std::string& text,
+                             const run_options& options);
+
 } // namespace troupe

@@ -1,0 +1,42 @@
+#pragma once
+
+// A profile's stalls as the machine had them, not as its serving run shows
+// them. A run shows a stall only where work met it (one while its core had
+// nothing to do and nothing came leaves no trace), only what was left of it
+// when work met it, and not at all where that was under the mark's
+// threshold (runtime/stall_fit.hpp): fit_stalls reads fewer and shorter
+// stalls than the core had. A virtual run of 10 s that placed 15 stalls a
+// second of 0.6 to 3 ms on the scheduler's core read back 10.4 a second,
+// 1.4% of the core's time for 2.1%; virtual time that places what a real
+// run read places too few. Virtual time, reading its own run of the same
+// scenario the same way (runtime/handoff_probe.hpp: read_serving_run),
+// shows by how much: the stalls to place are those whose virtual run reads
+// back as the real one read, found in a few rounds, each scaling the rate
+// and each duration by what the real reading has over the virtual one.
+
+#include <functional>
+
+#include <caf/timespan.hpp>
+
+#include "models/machine_stalls.hpp"
+
+namespace troupe {
+
+/// The stalls of a run's two kinds of core: a replica's and the scheduler's.
+struct run_stalls {
+  stall_time replica;
+  stall_time scheduler;
+};
+
+/// What a virtual run that placed `placed` reads back.
+using stall_reader = std::function<run_stalls(const run_stalls& placed)>;
+
+/// The stalls to place so that `read_back` reads what a real run read
+/// (`read`): `rounds` rounds from `read` itself, each moving the rate and
+/// each duration by at most a factor of 4 (a rate within max_stalls_per_s,
+/// a share within max_stall_share). A core whose real run read no stalls
+/// gets none; bursts stay as read, where they still go with the rate.
+run_stalls calibrate_stalls(const run_stalls& read,
+                            const stall_reader& read_back, int rounds = 4);
+
+} // namespace troupe

@@ -1,0 +1,123 @@
+// What a served run's requests show (runtime/handoff_probe.hpp:
+// read_serving_run), read back from virtual runs whose profile placed the
+// machine's stalls: the reading is what `troupe profile` fits a profile
+// from, so it must find again what virtual time drew from one.
+
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "models/durations.hpp"
+#include "runtime/handoff_probe.hpp"
+#include "runtime/runner.hpp"
+#include "runtime/stall_calibration.hpp"
+
+using namespace troupe;
+
+namespace {
+
+/// One replica of a small CNN's speed (batch 1 in 0.25 ms) at about half
+/// its load, greedy batching to 8, hand-offs of 20 us; `keys` adds to its
+/// profile.
+std::string served(const std::string& keys, uint32_t requests) {
+  return R"(
+name = "read back"
+slo_ms = 1000
+seed = 3
+service_time = "lognormal"
+[workload]
+kind = "poisson"
+rate_qps = 2000
+count = )" + std::to_string(requests)
+         + R"(
+[[models]]
+name = "m"
+  [[models.profiles]]
+  hardware = "cpu"
+  cost = 1
+  rows = [[1, 0.4, 4000.0], [2, 0.6, 6000.0], [4, 0.9, 8000.0], [8, 1.5, 9000.0]]
+  handoff_ms = 0.02
+  handoff_p99_ms = 0.06
+  client_hop_ms = 0.01
+  client_hop_p99_ms = 0.03
+)" + keys + R"(
+[[stages]]
+name = "m"
+model = "m"
+hardware = "cpu"
+inputs = ["source"]
+max_batch = 8
+)";
+}
+
+serving_probe read_back(const std::string& text, uint64_t seed = 3) {
+  run_options options;
+  options.seed = seed;
+  return read_serving_run(run_scenario_text(text, options).outcomes.records);
+}
+
+/// A profile's keys for `x`'s stalls.
+std::string stall_keys(const run_stalls& x) {
+  auto keys = [](const std::string& name, const stall_time& s) {
+    if (!s.modelled())
+      return std::string{};
+    std::string ms;
+    for (auto d : s.durations)
+      ms += (ms.empty() ? "" : ", ") + std::to_string(to_ms(d));
+    return "  " + name + "_per_s = " + std::to_string(s.per_s) + "\n  "
+           + name + "_ms = [" + ms + "]\n";
+  };
+  return keys("stall", x.replica) + keys("scheduler_stall", x.scheduler);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(serving_reads)
+
+BOOST_AUTO_TEST_CASE(a_run_without_stalls_shows_hardly_any) {
+  // A pass far in its lognormal tail is read as a stall now and then (one
+  // of batch 4 at twice its size's median, in 10 s): nothing more.
+  auto read = read_back(served("", 20000));
+  BOOST_CHECK_LT(read.stalls.share(), 0.001);
+  BOOST_CHECK(!read.scheduler_stalls.modelled());
+  BOOST_CHECK_CLOSE(to_ms(read.handoff.median), 0.02, 15);
+}
+
+BOOST_AUTO_TEST_CASE(the_stalls_a_profile_placed_are_read_back) {
+  // 20 stalls a second of 0.6 to 4 ms on the replica's core, 15 of 0.6 to
+  // 3 ms on the scheduler's, placed in 40 s of serving.
+  run_stalls placed{
+    {20, {from_ms(0.6), from_ms(1.0), from_ms(2.0), from_ms(4.0)}},
+    {15, {from_ms(0.6), from_ms(1.0), from_ms(3.0)}}};
+  auto read = read_back(served(stall_keys(placed), 80000));
+  BOOST_TEST_MESSAGE("read back: " << to_string(read.stalls)
+                     << "; the scheduler's: "
+                     << to_string(read.scheduler_stalls));
+  BOOST_REQUIRE(read.stalls.modelled());
+  BOOST_REQUIRE(read.scheduler_stalls.modelled());
+  // The reading misses what met no work, and what was left of a stall
+  // under the mark's threshold: fewer and shorter stalls.
+  BOOST_CHECK_LT(read.scheduler_stalls.per_s, 0.8 * 15);
+  BOOST_CHECK_LT(read.scheduler_stalls.share(),
+                 0.8 * placed.scheduler.share());
+  // Calibrated against virtual runs of their own (another seed), the
+  // stalls are those placed.
+  auto calibrated = calibrate_stalls(
+    {read.stalls, read.scheduler_stalls}, [](const run_stalls& candidate) {
+      auto back = read_back(served(stall_keys(candidate), 80000), 11);
+      return run_stalls{back.stalls, back.scheduler_stalls};
+    });
+  BOOST_TEST_MESSAGE("calibrated: " << to_string(calibrated.replica)
+                     << "; the scheduler's: "
+                     << to_string(calibrated.scheduler));
+  // Over seeds of the reading, the time the stalls take comes within 7%;
+  // how it splits into rate and length moves more (a few more stalls,
+  // shorter, read back alike).
+  BOOST_CHECK_CLOSE(calibrated.replica.share(), placed.replica.share(), 10);
+  BOOST_CHECK_CLOSE(calibrated.scheduler.share(), placed.scheduler.share(),
+                    10);
+  BOOST_CHECK_CLOSE(calibrated.replica.per_s, 20, 20);
+  BOOST_CHECK_CLOSE(calibrated.scheduler.per_s, 15, 20);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
