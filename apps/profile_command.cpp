@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <iostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -13,6 +14,7 @@
 #include "models/input_error.hpp"
 #include "models/output_file.hpp"
 #include "runtime/model_profiler.hpp"
+#include "runtime/scenario.hpp"
 #include "runtime/stall_fit.hpp"
 
 namespace troupe {
@@ -79,6 +81,7 @@ int profile_command(const profile_command_options& options) {
     std::cout << fmt::format("{:>6} {:>10} {:>10} {:>14} {:>15} {:>15} {:>6}\n",
                              "batch", "p50 ms", "p99 ms", "throughput q/s",
                              "idle: p99 ms", "throughput q/s", "runs");
+    run_stalls read;
     auto measured = measure_profile(model, po, [](const profiled_size& x) {
       std::cout << fmt::format(
         "{:>6} {:>10.3f} {:>10.3f} {:>14.1f} {:>15.3f} {:>15.1f} {:>6}{}\n",
@@ -89,7 +92,7 @@ int profile_command(const profile_command_options& options) {
                                 100 * x.departure)
                   : "")
                 << std::flush;
-    });
+    }, &read);
     auto peak = measured.peak_batch();
     if (peak < measured.max_batch())
       std::cout << fmt::format(
@@ -137,7 +140,12 @@ int profile_command(const profile_command_options& options) {
     if (measured.stalls.modelled() || measured.scheduler_stalls.modelled())
       std::cout << "machine stalls: the replica's core "
                 << to_string(measured.stalls) << "; the scheduler's "
-                << to_string(measured.scheduler_stalls) << '\n';
+                << to_string(measured.scheduler_stalls)
+                << "\n  (as the serving run showed them: the replica's core "
+                << to_string(read.replica) << "; the scheduler's "
+                << to_string(read.scheduler)
+                << "; a run shows only the stalls its work met, and of "
+                   "each what was left)\n";
     else
       std::cout << fmt::format("machine stalls: none (no delay of {} ms "
                                "beyond its median in the serving run, or "
@@ -187,6 +195,17 @@ int profile_command(const profile_command_options& options) {
         "model_files, and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
+      if (read.replica.modelled() || read.scheduler.modelled()) {
+        // What was measured beside what is placed: a reader can compare
+        // (runtime/stall_calibration.hpp).
+        std::ostringstream as_read;
+        write_stall_keys(as_read, "stall", read.replica);
+        write_stall_keys(as_read, "scheduler_stall", read.scheduler);
+        comment += "\n\nThe stall keys are placed so that a virtual run of "
+                   "the serving run shows the\nstalls the real one showed, "
+                   "which were:\n" + as_read.str();
+        comment.pop_back();
+      }
       write_file_atomically(options.out_file,
                             model_file_toml(model.name, measured, comment));
       std::cout << "wrote " << options.out_file << "\n";

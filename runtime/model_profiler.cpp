@@ -19,7 +19,6 @@
 #include "runtime/profile_refinement.hpp"
 #include "runtime/scenario.hpp"
 #include "runtime/spell_fit.hpp"
-#include "runtime/stall_calibration.hpp"
 #include "runtime/stage_kind.hpp"
 #include "runtime/statistics.hpp"
 #include "runtime/switch_cost.hpp"
@@ -72,7 +71,8 @@ void calibrate_profile_stalls(profile& p, const handoff_options& probe) {
 profile measure_profile(const repository_model& model,
                         const profiler_options& options,
                         const std::function<void(const profiled_size&)>&
-                          on_size) {
+                          on_size,
+                        run_stalls* read_stalls) {
   auto sizes = options.batch_sizes;
   if (sizes.empty())
     for (uint32_t b = 1; b <= model.config.max_batch; b *= 2)
@@ -242,6 +242,8 @@ profile measure_profile(const repository_model& model,
       result.wake = fit_replica_wake(runs);
       result.scheduler_wake = fit_wake({}, results);
     }
+    if (read_stalls)
+      *read_stalls = {result.stalls, result.scheduler_stalls};
     calibrate_profile_stalls(result, probe);
   }
   return result;

@@ -16,6 +16,7 @@
 
 #include "models/model_repository.hpp"
 #include "models/profile.hpp"
+#include "runtime/stall_calibration.hpp"
 #include "runtime/profile_refinement.hpp"
 
 namespace troupe {
@@ -83,12 +84,16 @@ struct profiled_size {
 uint32_t serving_probe_requests(const profiler_options& options,
                                 double rate_qps);
 
-/// Measures `model`. Throws input_error for bad data or a model that does
-/// not load, std::invalid_argument for batch sizes beyond its max_batch.
+/// Measures `model`; where `read_stalls` is given, it gets the stalls as
+/// the serving run read them, before their calibration
+/// (runtime/stall_calibration.hpp). Throws input_error for bad data or a
+/// model that does not load, std::invalid_argument for batch sizes beyond
+/// its max_batch.
 profile measure_profile(const repository_model& model,
                         const profiler_options& options,
                         const std::function<void(const profiled_size&)>&
-                          on_size = {});
+                          on_size = {},
+                        run_stalls* read_stalls = nullptr);
 
 /// `profile` as a model file: a [[models]] table named `name` that a
 /// scenario's model_files reads.

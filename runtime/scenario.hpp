@@ -198,6 +198,13 @@ void write_comment(std::ostream& out, const std::string& text);
 /// `models` as [[models]] tables, as a scenario or a model file holds them.
 void write_models(std::ostream& out, const std::vector<model_spec>& models);
 
+/// A profile's keys for the stalls `x` (`name`_per_s, `name`_ms and the
+/// bursts' keys: "stall" for a replica's core, "scheduler_stall" for the
+/// scheduler's), two spaces in, as write_models writes them; nothing when
+/// not modelled.
+void write_stall_keys(std::ostream& out, const std::string& name,
+                      const stall_time& x);
+
 /// The workload's arrival times with `seed` (for generated workloads);
 /// `count` caps the number of requests. Throws input_error for bad files.
 arrival_times make_arrivals(const scenario& sc, uint64_t seed,

@@ -191,8 +191,10 @@ void write_wake(std::ostream& out, const std::string& prefix,
 }
 
 /// `<name>_per_s` and `<name>_ms`, where measured, and their bursts.
-void write_stalls(std::ostream& out, const std::string& name,
-                  const stall_time& x) {
+} // namespace
+
+void write_stall_keys(std::ostream& out, const std::string& name,
+                      const stall_time& x) {
   if (!x.modelled())
     return;
   out << "  " << name << "_per_s = " << number(x.per_s) << "\n  " << name
@@ -209,8 +211,6 @@ void write_stalls(std::ostream& out, const std::string& name,
         << "\n  " << name << "_burst_gaps = " << number(bursts.gaps_per_burst)
         << "\n";
 }
-
-} // namespace
 
 void write_comment(std::ostream& out, const std::string& text) {
   std::istringstream lines{text};
@@ -246,8 +246,8 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
       if (p->spell.modelled())
         out << "  spell_share = " << number(p->spell.share)
             << "\n  spell_ms = " << number(to_ms(p->spell.duration)) << "\n";
-      write_stalls(out, "stall", p->stalls);
-      write_stalls(out, "scheduler_stall", p->scheduler_stalls);
+      write_stall_keys(out, "stall", p->stalls);
+      write_stall_keys(out, "scheduler_stall", p->scheduler_stalls);
     }
   }
 }

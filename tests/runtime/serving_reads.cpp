@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <sstream>
 #include <string>
 
 #include "models/durations.hpp"
@@ -58,16 +59,10 @@ serving_probe read_back(const std::string& text, uint64_t seed = 3) {
 
 /// A profile's keys for `x`'s stalls.
 std::string stall_keys(const run_stalls& x) {
-  auto keys = [](const std::string& name, const stall_time& s) {
-    if (!s.modelled())
-      return std::string{};
-    std::string ms;
-    for (auto d : s.durations)
-      ms += (ms.empty() ? "" : ", ") + std::to_string(to_ms(d));
-    return "  " + name + "_per_s = " + std::to_string(s.per_s) + "\n  "
-           + name + "_ms = [" + ms + "]\n";
-  };
-  return keys("stall", x.replica) + keys("scheduler_stall", x.scheduler);
+  std::ostringstream keys;
+  write_stall_keys(keys, "stall", x.replica);
+  write_stall_keys(keys, "scheduler_stall", x.scheduler);
+  return keys.str();
 }
 
 } // namespace
