@@ -20,7 +20,8 @@ namespace {
 /// One replica of a small CNN's speed (batch 1 in 0.25 ms) at about half
 /// its load, greedy batching to 8, hand-offs of 20 us; `keys` adds to its
 /// profile.
-std::string served(const std::string& keys, uint32_t requests) {
+std::string served(const std::string& keys, uint32_t requests,
+                   double rate_qps = 2000) {
   return R"(
 name = "read back"
 slo_ms = 1000
@@ -28,7 +29,7 @@ seed = 3
 service_time = "lognormal"
 [workload]
 kind = "poisson"
-rate_qps = 2000
+rate_qps = )" + std::to_string(rate_qps) + R"(
 count = )" + std::to_string(requests)
          + R"(
 [[models]]
@@ -76,6 +77,10 @@ BOOST_AUTO_TEST_CASE(a_run_without_stalls_shows_hardly_any) {
   BOOST_CHECK_LT(read.stalls.share(), 0.001);
   BOOST_CHECK(!read.scheduler_stalls.modelled());
   BOOST_CHECK_CLOSE(to_ms(read.handoff.median), 0.02, 15);
+  // Near saturation, where batches of every size form: a batch of 8 is
+  // three times as long as one of 1, not stalled.
+  auto busy = read_back(served("", 60000, 7500));
+  BOOST_CHECK_LT(busy.stalls.share(), 0.001);
 }
 
 BOOST_AUTO_TEST_CASE(the_stalls_a_profile_placed_are_read_back) {
