@@ -78,9 +78,11 @@ BOOST_AUTO_TEST_CASE(a_run_without_stalls_shows_hardly_any) {
   BOOST_CHECK(!read.scheduler_stalls.modelled());
   BOOST_CHECK_CLOSE(to_ms(read.handoff.median), 0.02, 15);
   // Near saturation, where batches of every size form: a batch of 8 is
-  // three times as long as one of 1, not stalled.
+  // three times as long as one of 1, not stalled (read against every
+  // size's median, a few passes of a size a second are in its tail: 0.2%
+  // of the core; against one median, larger batches read as 6%).
   auto busy = read_back(served("", 60000, 7500));
-  BOOST_CHECK_LT(busy.stalls.share(), 0.001);
+  BOOST_CHECK_LT(busy.stalls.share(), 0.005);
 }
 
 BOOST_AUTO_TEST_CASE(the_stalls_a_profile_placed_are_read_back) {
