@@ -37,16 +37,20 @@ uint32_t serving_probe_requests(const profiler_options& options,
 namespace {
 
 /// The serving probe's scenario in virtual time, served by a replica of
-/// `p` (its stalls placed), 20 times as long as the probe: a reading of
-/// its stalls as probe_serving reads them.
+/// `p` (its stalls placed), 20 times as long as the probe (up to 200,000
+/// requests, a second or so of virtual time's work; a fast model's probe
+/// holds 50,000 already): a reading of its stalls as probe_serving reads
+/// them.
 run_stalls read_back_stalls(const profile& p, const handoff_options& probe) {
+  auto requests = std::max<uint64_t>(
+    probe.requests, std::min<uint64_t>(20 * uint64_t{probe.requests}, 200000));
   auto text = fmt::format(
     "name = \"stall reading\"\nslo_ms = 60000\nseed = 1\n"
     "service_time = \"lognormal\"\n"
     "[workload]\nkind = \"poisson\"\nrate_qps = {}\ncount = {}\n"
     "{}[[stages]]\nname = \"m\"\nmodel = \"m\"\nhardware = {}\n"
     "max_batch = {}\ninputs = [\"source\"]\n",
-    probe.rate_qps, 20 * probe.requests, model_file_toml("m", p, ""),
+    probe.rate_qps, requests, model_file_toml("m", p, ""),
     toml_quoted(p.hardware), probe.max_batch);
   auto read = read_serving_run(run_scenario_text(text, {}).outcomes.records);
   return {read.stalls, read.scheduler_stalls};
