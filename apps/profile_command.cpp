@@ -204,7 +204,7 @@ int profile_command(const profile_command_options& options) {
         comment += "\n\nThe stall keys are placed so that a virtual run of "
                    "the serving run shows the\nstalls the real one showed, "
                    "which were:\n" + as_read.str();
-        comment.pop_back();
+        comment.pop_back(); // the keys' last newline: no empty "#" line
       }
       write_file_atomically(options.out_file,
                             model_file_toml(model.name, measured, comment));

@@ -444,8 +444,8 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                "  {}, {} ({:.0f} q/s), pair {} of at most {}: p99 {:.2f} ms "
                "virtual, {:.2f} ms real ({:+.0f}%); {} ({:.1f}% stolen, "
                "{:.1f}% lost, speed {:.2f}/{:.2f}, passes {:.2f}); {} quiet "
-               "so far; the profile's stalls: {}; read from the real run: {}; from "
-               "the median virtual run: {}\n",
+               "so far; the profile's stalls: {}; read from the real run: "
+               "{}; from the median virtual run: {}\n",
                m.name, load_name, load, i + 1, options.real_runs,
                p.virtual_ms.p99, p.real_ms.p99,
                gap(p.virtual_ms.p99, p.real_ms.p99),

@@ -16,8 +16,8 @@
 
 #include "models/model_repository.hpp"
 #include "models/profile.hpp"
-#include "runtime/stall_calibration.hpp"
 #include "runtime/profile_refinement.hpp"
+#include "runtime/stall_calibration.hpp"
 
 namespace troupe {
 
