@@ -5,14 +5,16 @@
 // nothing to do and nothing came leaves no trace), only what was left of it
 // when work met it, and not at all where that was under the mark's
 // threshold (runtime/stall_fit.hpp): fit_stalls reads fewer and shorter
-// stalls than the core had. A virtual run of 10 s that placed 15 stalls a
-// second of 0.6 to 3 ms on the scheduler's core read back 10.4 a second,
-// 1.4% of the core's time for 2.1%; virtual time that places what a real
-// run read places too few. Virtual time, reading its own run of the same
-// scenario the same way (runtime/handoff_probe.hpp: read_serving_run),
-// shows by how much: the stalls to place are those whose virtual run reads
-// back as the real one read, found in a few rounds, each scaling the rate
-// and each duration by what the real reading has over the virtual one.
+// stalls than the core had. A virtual run of 40 s that placed 15 stalls a
+// second of 0.6 to 3 ms on the scheduler's core read back 9.7 a second,
+// 1.3% of the core's time for 2.1% (3.3 a second at a light load); virtual
+// time that places what a real run read places too few. Virtual time,
+// reading its own run of the same scenario the same way
+// (runtime/handoff_probe.hpp: read_serving_run), shows by how much: the
+// stalls to place are those whose virtual run reads back as the real one
+// read, found in a few rounds, each scaling the rate by the ratio of the
+// rates read and lengthening every stall by the difference of their mean
+// durations read.
 
 #include <functional>
 
