@@ -70,14 +70,14 @@ struct core_calibration {
 
 run_stalls calibrate_stalls(const run_stalls& read,
                             const stall_reader& read_back, int rounds) {
+  if (!read.replica.modelled() && !read.scheduler.modelled())
+    return {};
   core_calibration replica{read.replica};
   core_calibration scheduler{read.scheduler};
   auto placed = [&] {
     return run_stalls{replica.placed(), scheduler.placed()};
   };
   for (int round = 0; round < rounds; ++round) {
-    if (!read.replica.modelled() && !read.scheduler.modelled())
-      break;
     auto back = read_back(placed());
     replica.adjust(back.replica);
     scheduler.adjust(back.scheduler);
