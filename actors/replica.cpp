@@ -44,11 +44,15 @@ handoff_time replica_state::handoff_after(caf::timespan wait,
   return p.handoff_after(wait);
 }
 
+caf::timespan replica_state::waited(caf::timespan now) const {
+  return last_finish ? std::max(caf::timespan{0}, now - *last_finish)
+                     : caf::timespan::max();
+}
+
 handoff_time replica_state::brought_by(caf::timespan now, bool queued) {
   if (queued)
     return handoff_after(caf::timespan{0}, false);
-  auto wait = last_finish ? std::max(caf::timespan{0}, now - *last_finish)
-                          : caf::timespan::max();
+  auto wait = waited(now);
   // Only a core that waited adapts its poll (one sent ahead went straight
   // on); without a poll in the profile the window stays shut.
   return handoff_after(wait, poll.polled(wait));
@@ -70,6 +74,11 @@ replica_state::service_time(const batch& work, caf::timespan idle) {
 replica_state::held_time
 replica_state::hold(caf::timespan now, bool queued, caf::timespan pass) {
   auto arrival = service_times.handoff(brought_by(now, queued));
+  // A core that slept past its poll may wake into a stall
+  // (models/wake_stalls.hpp); one sent ahead did not sleep.
+  if (!queued && options.handoff.modelled())
+    arrival += service_times.wake_stall(options.service.wake.stalls,
+                                        waited(now));
   leaving = service_times.handoff(options.handoff);
   auto brought = service_times.on_own_core(now, arrival);
   auto compute = service_times.on_own_core(now + brought, pass);

@@ -219,6 +219,10 @@ struct replica_state : run_member {
   /// options' handoff, none for a batch sent ahead; none in real time.
   handoff_time handoff_after(caf::timespan wait, bool polled) const;
 
+  /// How long the replica had waited for a batch that starts at `now`:
+  /// since its last batch finished; the longest wait before the first.
+  caf::timespan waited(caf::timespan now) const;
+
   /// The same for a batch that starts at `now` in virtual time (`queued`:
   /// sent ahead); a batch that waited adapts the core's poll window.
   handoff_time brought_by(caf::timespan now, bool queued);

@@ -13,16 +13,20 @@ namespace troupe {
 double stall_time::share() const {
   if (!modelled())
     return 0;
+  return per_s * mean_duration_ns(durations) * 1e-9;
+}
+
+double mean_duration_ns(const std::vector<caf::timespan>& d) {
   // The mean of the piecewise-linear quantile function (the trapezoids
   // between its points).
-  auto n = durations.size();
-  if (n == 1)
-    return per_s * to_seconds(durations.front());
+  auto n = d.size();
+  if (n <= 1)
+    return n == 0 ? 0.0 : static_cast<double>(d.front().count());
   double sum_ns = 0;
   for (size_t i = 0; i < n; ++i)
-    sum_ns += static_cast<double>(durations[i].count())
+    sum_ns += static_cast<double>(d[i].count())
               * (i == 0 || i + 1 == n ? 0.5 : 1.0);
-  return per_s * sum_ns / static_cast<double>(n - 1) * 1e-9;
+  return sum_ns / static_cast<double>(n - 1);
 }
 
 namespace {
@@ -64,7 +68,10 @@ std::string burst_conflict(const stall_bursts& bursts, double per_s) {
 }
 
 caf::timespan stall_duration_at(const stall_time& x, double q) {
-  const auto& d = x.durations;
+  return duration_at(x.durations, q);
+}
+
+caf::timespan duration_at(const std::vector<caf::timespan>& d, double q) {
   auto at = std::clamp(q, 0.0, 1.0) * static_cast<double>(d.size() - 1);
   auto k = static_cast<size_t>(at);
   if (k + 1 >= d.size())

@@ -110,6 +110,15 @@ typename Inspector::result_type inspect(Inspector& f, stall_time& x) {
 /// its points, as virtual time draws them (precondition: modelled).
 caf::timespan stall_duration_at(const stall_time& x, double q);
 
+/// The mean, in nanoseconds, of the durations at the quantiles k / (n - 1)
+/// of n, sorted, linear between them (0 where there are none).
+double mean_duration_ns(const std::vector<caf::timespan>& durations);
+
+/// The duration at quantile `q` of `durations`, the quantiles k / (n - 1)
+/// of n, sorted (precondition: not empty); linear between them.
+caf::timespan duration_at(const std::vector<caf::timespan>& durations,
+                          double q);
+
 /// "12.0 a second, 0.51 to 3.54 ms (median 0.90 ms), 1.95% of a
 /// core's time" (and ", in bursts of 3.1 stalls 2.40 ms apart: 45% of
 /// the gaps" where they come in bursts); "none" when not modelled.

@@ -129,6 +129,7 @@ wake_time longer(const wake_time& x, const wake_time& y) {
     if (w->poll.modelled())
       result.poll = {std::max(result.poll.polled, w->poll.polled),
                      std::max(result.poll.longest, w->poll.longest)};
+  result.stalls = busier(x.stalls, y.stalls);
   return result;
 }
 

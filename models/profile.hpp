@@ -19,6 +19,7 @@
 
 #include "models/machine_spell.hpp"
 #include "models/machine_stalls.hpp"
+#include "models/wake_stalls.hpp"
 
 namespace troupe {
 
@@ -152,6 +153,9 @@ struct wake_time {
   std::vector<wake_point> curve;
   /// 0: no poll measured (every message pays the curve). Needs a curve.
   wake_poll_time poll{};
+  /// The stalls a wake-up after a sleep past the poll meets
+  /// (models/wake_stalls.hpp); not modelled: none.
+  wake_stalls stalls{};
 
   bool modelled() const {
     return !curve.empty();
@@ -162,17 +166,18 @@ struct wake_time {
 };
 
 inline bool operator==(const wake_time& x, const wake_time& y) {
-  return x.curve == y.curve && x.poll == y.poll;
+  return x.curve == y.curve && x.poll == y.poll && x.stalls == y.stalls;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wake_time& x) {
-  return f(caf::meta::type_name("wake_time"), x.curve, x.poll);
+  return f(caf::meta::type_name("wake_time"), x.curve, x.poll, x.stalls);
 }
 
 /// Of two measurements of one core's wake-ups, the longer hand-off at each
 /// wait either has a point at (at wait 0 only those with a point there: a
-/// replica's batch sent ahead), and the longer poll.
+/// replica's batch sent ahead), the longer poll and the busier wake
+/// stalls.
 wake_time longer(const wake_time& x, const wake_time& y);
 
 struct profile {

@@ -4,8 +4,8 @@
 
 namespace troupe {
 
-scheduler_core::scheduler_core(wake_time wake)
-  : wake_(std::move(wake)), poll_(wake_.poll.longest) {
+scheduler_core::scheduler_core(wake_time wake, uint64_t seed)
+  : wake_(std::move(wake)), poll_(wake_.poll.longest), random_(seed) {
 }
 
 void scheduler_core::busy_at(caf::timespan t) {
@@ -21,6 +21,7 @@ caf::timespan scheduler_core::woken_at(caf::timespan t) {
   auto wait = !last_busy_ ? caf::timespan::max()
                           : std::max(caf::timespan{0}, t - *last_busy_);
   auto handoff = poll_.polled(wait) ? wake_.poll.polled : wake_.slept(wait);
+  handoff += draw_wake_stall(wake_.stalls, wait, random_);
   // Awake from now on: busy when the results arrive, without a wait.
   awake_until(t + handoff);
   return handoff;

@@ -13,7 +13,9 @@
 // (runtime/direct_chain.hpp) calls both in the order the actor graph does,
 // so a run stays deterministic.
 
+#include <cstdint>
 #include <optional>
+#include <random>
 
 #include <caf/timespan.hpp>
 
@@ -24,8 +26,9 @@ namespace troupe {
 
 class scheduler_core {
 public:
-  /// A core whose wake-ups cost `wake` (precondition: modelled).
-  explicit scheduler_core(wake_time wake);
+  /// A core whose wake-ups cost `wake` (precondition: modelled); its wake
+  /// stalls are drawn from a generator seeded with `seed`.
+  scheduler_core(wake_time wake, uint64_t seed);
 
   /// An actor on the scheduler handled a message at `t`: where the core
   /// had waited, the message woke it, and its poll adapts to that wait (as
@@ -36,8 +39,9 @@ public:
   /// The hand-off of results done at `t` (a replica's message to the
   /// scheduler), by how long the core had waited since it was last busy:
   /// the poll's where it still polled, else the wake curve's (at wait 0
-  /// where it was busy, or being woken by results before). The core is busy
-  /// from when they arrive.
+  /// where it was busy, or being woken by results before), and the stall a
+  /// wake-up after that wait may meet (models/wake_stalls.hpp). The core
+  /// is busy from when they arrive.
   caf::timespan woken_at(caf::timespan t);
 
   /// Results woken for at `woken_at` arrive only at `t` (a stall held
@@ -47,6 +51,7 @@ public:
 private:
   wake_time wake_;
   poll_window poll_;
+  std::mt19937_64 random_;
   std::optional<caf::timespan> last_busy_;
 };
 

@@ -53,6 +53,13 @@ service_time_model::service_time_model(service_time_spec spec)
   }
 }
 
+caf::timespan service_time_model::wake_stall(const wake_stalls& x,
+                                             caf::timespan wait) {
+  if (kind_ != service_time_kind::lognormal)
+    return caf::timespan{0};
+  return draw_wake_stall(x, wait, random_);
+}
+
 double service_time_model::normal() {
   auto own = normal_(random_);
   if (!spell_.modelled())

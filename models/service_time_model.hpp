@@ -24,6 +24,7 @@
 
 #include "models/machine_spell.hpp"
 #include "models/machine_stalls.hpp"
+#include "models/wake_stalls.hpp"
 #include "models/profile.hpp"
 
 namespace troupe {
@@ -90,6 +91,11 @@ public:
   /// measured p99, a draw from the lognormal distribution with that median
   /// and 99th percentile (from the same generator as the service times).
   caf::timespan handoff(const handoff_time& h);
+
+  /// The stall a wake-up after `wait` meets (models/wake_stalls.hpp):
+  /// with the lognormal model, drawn from the same generator as the
+  /// service times; else none.
+  caf::timespan wake_stall(const wake_stalls& x, caf::timespan wait);
 
   /// The draws that follow happen at time `t` (the machine's spell then).
   void at(caf::timespan t) {

@@ -150,7 +150,7 @@ direct_chain_latencies(const scenario& sc, const arrival_times& arrivals,
   };
   constexpr size_t npos = std::numeric_limits<size_t>::max();
   std::vector<owner> owners{{npos, npos}};
-  auto scheduler = run_scheduler_core(sc);
+  auto scheduler = run_scheduler_core(sc, sc.seed);
   for (size_t k = 0; k < n_stages; ++k) {
     const auto& spec = sc.stages[k];
     frontend_actor[k] = owners.size();

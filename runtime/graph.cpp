@@ -68,7 +68,7 @@ graph spawn_graph(caf::actor_system& sys, const scenario& sc,
   };
   // Virtual time: the scheduler's core, whose wake-ups the replicas'
   // results pay (where the profiles measured them).
-  auto scheduler = clock == clock_kind::virtual_time ? run_scheduler_core(sc)
+  auto scheduler = clock == clock_kind::virtual_time ? run_scheduler_core(sc, settings.seed)
                                                      : nullptr;
   g.sink = sys.spawn(sink, sink_options{sc.leaves().size(), arrivals->size(),
                                         scheduler});

@@ -640,7 +640,9 @@ private:
                 "stall_burst_gaps", "scheduler_stall_per_s",
                 "scheduler_stall_ms", "scheduler_stall_burst_share",
                 "scheduler_stall_burst_gap_ms",
-                "scheduler_stall_burst_gaps"},
+                "scheduler_stall_burst_gaps", "wake_stall_share",
+                "wake_stall_ms", "scheduler_wake_stall_share",
+                "scheduler_wake_stall_ms"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -715,18 +717,7 @@ private:
       fail(rate, rate_field,
            fmt::format("{:g} stalls a second is more than {:g}",
                        stalls.per_s, max_stalls_per_s));
-    auto field = at + "." + lasts_key;
-    const auto& list = array(*lasts, field);
-    if (list.empty())
-      fail(&list, field, "needs at least one duration");
-    for (size_t i = 0; i < list.size(); ++i) {
-      auto item = field + "[" + std::to_string(i) + "]";
-      auto d = duration(list[i], item, 1e-3, false);
-      if (!stalls.durations.empty() && d < stalls.durations.back())
-        fail(&list[i], item,
-             "durations must be sorted (they are quantiles)");
-      stalls.durations.push_back(d);
-    }
+    stalls.durations = load_durations(*lasts, at + "." + lasts_key);
     if (stalls.share() > max_stall_share)
       fail(rate, rate_field,
            fmt::format("stalls would take {:.0f}% of a core's time (at most "
@@ -865,9 +856,9 @@ private:
 
   /// A profile's wake-ups of one core, under keys that start with
   /// `prefix`: a wake curve, [wait ms, hand-off ms] by increasing wait, that
-  /// needs the hand-off beside it; and polled_handoff_ms with
-  /// poll_longest_ms, both or neither, that need the curve (the hand-off
-  /// once the core slept).
+  /// needs the hand-off beside it; polled_handoff_ms with poll_longest_ms,
+  /// and wake_stall_share with wake_stall_ms, each pair both or neither,
+  /// that need the curve (the hand-off once the core slept).
   wake_time load_wake(const toml::table& t, const std::string& at,
                       const std::string& prefix,
                       const handoff_time& handoff) const {
@@ -880,6 +871,7 @@ private:
              "needs handoff_ms (the results' hand-off beside it)");
       wake.curve = load_wake_curve(array(*curve, field), field);
     }
+    wake.stalls = load_wake_stalls(t, at, prefix, wake.modelled());
     auto polled = t.get(key("polled_handoff_ms"));
     auto longest = t.get(key("poll_longest_ms"));
     auto polled_field = at + "." + key("polled_handoff_ms");
@@ -901,6 +893,56 @@ private:
     wake.poll.polled = duration(*polled, polled_field, 1e-3, false);
     wake.poll.longest = duration(*longest, longest_field, 1e-3, false);
     return wake;
+  }
+
+  /// The stalls of a core's wake-ups past its poll: `prefix`
+  /// wake_stall_share (of those wake-ups, 0 to 1) and wake_stall_ms
+  /// (durations at evenly spaced quantiles, sorted), both or neither; they
+  /// need the core's wake curve (`curved`).
+  wake_stalls load_wake_stalls(const toml::table& t, const std::string& at,
+                               const std::string& prefix,
+                               bool curved) const {
+    wake_stalls stalls;
+    auto share_key = prefix + "wake_stall_share";
+    auto lasts_key = prefix + "wake_stall_ms";
+    auto share = t.get(share_key);
+    auto lasts = t.get(lasts_key);
+    if (!share && !lasts)
+      return stalls;
+    if (!share)
+      fail(lasts, at + "." + lasts_key,
+           "needs " + share_key + " (how many wake-ups stall)");
+    if (!lasts)
+      fail(share, at + "." + share_key,
+           "needs " + lasts_key + " (how long they last)");
+    if (!curved)
+      fail(share, at + "." + share_key,
+           "needs " + prefix + "wake_curve (the wake-ups they stall)");
+    stalls.share = non_negative(*share, at + "." + share_key);
+    if (stalls.share > 1)
+      fail(share, at + "." + share_key,
+           "is a share of wake-ups: at most 1");
+    stalls.durations = load_durations(*lasts, at + "." + lasts_key);
+    return stalls;
+  }
+
+  /// Durations in ms at evenly spaced quantiles: at least one, each
+  /// positive, sorted.
+  std::vector<caf::timespan> load_durations(const toml::node& n,
+                                            const std::string& field) const {
+    const auto& list = array(n, field);
+    if (list.empty())
+      fail(&list, field, "needs at least one duration");
+    std::vector<caf::timespan> result;
+    for (size_t i = 0; i < list.size(); ++i) {
+      auto item = field + "[" + std::to_string(i) + "]";
+      auto d = duration(list[i], item, 1e-3, false);
+      if (!result.empty() && d < result.back())
+        fail(&list[i], item,
+             "durations must be sorted (they are quantiles)");
+      result.push_back(d);
+    }
+    return result;
   }
 
   std::vector<wake_point> load_wake_curve(const toml::array& points,

@@ -174,6 +174,16 @@ void write_handoff(std::ostream& out, const std::string& name,
 
 /// `<prefix>wake_curve`, `<prefix>polled_handoff_ms` and
 /// `<prefix>poll_longest_ms`, where measured.
+/// Durations in ms as a TOML array: up to 65 numbers, eight to a line.
+void write_durations(std::ostream& out,
+                     const std::vector<caf::timespan>& durations) {
+  out << "[";
+  for (size_t i = 0; i < durations.size(); ++i)
+    out << (i == 0 ? "" : i % 8 == 0 ? ",\n    " : ", ")
+        << number(to_ms(durations[i]));
+  out << "]\n";
+}
+
 void write_wake(std::ostream& out, const std::string& prefix,
                 const wake_time& x) {
   if (!x.modelled())
@@ -188,6 +198,11 @@ void write_wake(std::ostream& out, const std::string& prefix,
     out << "  " << prefix << "polled_handoff_ms = "
         << number(to_ms(x.poll.polled)) << "\n  " << prefix
         << "poll_longest_ms = " << number(to_ms(x.poll.longest)) << "\n";
+  if (x.stalls.modelled()) {
+    out << "  " << prefix << "wake_stall_share = " << number(x.stalls.share)
+        << "\n  " << prefix << "wake_stall_ms = ";
+    write_durations(out, x.stalls.durations);
+  }
 }
 
 /// `<name>_per_s` and `<name>_ms`, where measured, and their bursts.
@@ -198,12 +213,8 @@ void write_stall_keys(std::ostream& out, const std::string& name,
   if (!x.modelled())
     return;
   out << "  " << name << "_per_s = " << number(x.per_s) << "\n  " << name
-      << "_ms = [";
-  // Up to 65 numbers: eight to a line.
-  for (size_t i = 0; i < x.durations.size(); ++i)
-    out << (i == 0 ? "" : i % 8 == 0 ? ",\n    " : ", ")
-        << number(to_ms(x.durations[i]));
-  out << "]\n";
+      << "_ms = ";
+  write_durations(out, x.durations);
   const auto& bursts = x.bursts;
   if (bursts.modelled())
     out << "  " << name << "_burst_share = " << number(bursts.share)

@@ -105,14 +105,22 @@ client_hop_spec client_hop_for(const scenario& sc, uint64_t seed) {
           of_roots(sc, &profile::timer_late, longer)};
 }
 
-std::shared_ptr<scheduler_core> run_scheduler_core(const scenario& sc) {
+std::shared_ptr<scheduler_core> run_scheduler_core(const scenario& sc,
+                                                   uint64_t seed) {
   wake_time wake;
   for (const auto& stage : sc.stages)
     if (stage.service)
       wake = longer(wake, stage.service->scheduler_wake);
   if (!wake.modelled())
     return nullptr;
-  return std::make_shared<scheduler_core>(std::move(wake));
+  // Stalls are drawn with the lognormal model only, as the time-placed
+  // ones (models/service_time_model.hpp).
+  if (sc.service_time != service_time_kind::lognormal)
+    wake.stalls = {};
+  // A path of its own beside the spell's (any odd constant scatters it).
+  constexpr uint64_t scatter = 0xbf58476d1ce4e5b9ULL;
+  return std::make_shared<scheduler_core>(std::move(wake),
+                                          spell_seed(seed) ^ scatter);
 }
 
 replica_options replica_base_options(const stage_spawn_context& ctx,

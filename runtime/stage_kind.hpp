@@ -158,8 +158,10 @@ client_hop_spec client_hop_for(const scenario& sc, uint64_t seed);
 
 /// A virtual run's scheduler core (models/scheduler_core.hpp), with the
 /// stages' profiles' scheduler wake-ups (the longest hand-off at each wait
-/// where several measured them); none where none did.
-std::shared_ptr<scheduler_core> run_scheduler_core(const scenario& sc);
+/// where several measured them, and the busiest wake stalls); none where
+/// none did. `seed` is the run's.
+std::shared_ptr<scheduler_core> run_scheduler_core(const scenario& sc,
+                                                   uint64_t seed);
 
 /// What every replica of the stage is spawned with, whatever its kind:
 /// stage, index, profile (if any), successors, sink, and its own seed for

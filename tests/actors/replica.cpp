@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(results_leave_as_the_schedulers_core_wakes) {
   // With it: by how long that core waited when the batch is done.
   wake_time wake;
   wake.curve = {{10us, 20us}, {510us, 60us}};
-  st.options.scheduler = std::make_shared<scheduler_core>(wake);
+  st.options.scheduler = std::make_shared<scheduler_core>(wake, 1);
   st.options.scheduler->busy_at(740us);
   st.hold(1ms, false, 1ms);
   st.leave(2ms);
@@ -275,6 +275,32 @@ BOOST_AUTO_TEST_CASE(stalls_hold_the_hand_off_the_pass_and_the_leaving) {
   BOOST_CHECK(shared_pass == pass);
   BOOST_CHECK(shared_brought == brought);
   BOOST_CHECK(shared_leaving > leaving);
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_that_wakes_a_core_past_its_poll_may_meet_a_stall) {
+  replica_state st;
+  st.options.service = cpu_profile();
+  st.options.service.handoff = {30us, 0us};
+  st.options.handoff = st.options.service.handoff;
+  st.options.service.wake.curve = {{0us, 15us}, {800us, 60us}};
+  st.options.service.wake.stalls = {1.0, {3ms}};
+  service_time_spec spec{service_time_kind::lognormal, 1, {}, 2, {}};
+  st.service_times = service_time_model{spec};
+  auto brought = [&](caf::timespan now, bool queued) {
+    auto held = st.hold(now, queued, 1ms);
+    return held.held - held.compute;
+  };
+  // The first batch: the core waited since the start.
+  BOOST_CHECK(brought(1ms, false) == 60us + 3ms);
+  st.last_finish = 1ms;
+  // Sent ahead, or after a wait under 200 us: the curve alone.
+  BOOST_CHECK(brought(1ms, true) == 15us);
+  BOOST_CHECK(brought(1150us, false) < 1ms);
+  // After 200 us or more: the stall too.
+  BOOST_CHECK(brought(1200us, false) > 3ms);
+  // With the mean model, no stalls are drawn (as the time-placed ones).
+  st.service_times = service_time_model{};
+  BOOST_CHECK(brought(5ms, false) < 1ms);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

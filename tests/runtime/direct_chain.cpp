@@ -234,6 +234,25 @@ BOOST_AUTO_TEST_CASE(stalls_match_the_graph_and_lengthen_the_tail) {
   // Stalls close together hold the requests behind them longer (190 ms
   // against 106 ms here; 116 ms with the same keys drawn as one rate).
   BOOST_CHECK_GT(p99(drawn("", bursty)), 1.4 * p99(drawn("", stalled)));
+  // Wake stalls: a wake-up past the poll (200 us or more) stalls one time
+  // in ten, for 10 to 40 ms, on each replica's core and on the
+  // scheduler's; drawn alike in both, and the tail lengthens.
+  for (auto prefix : {"", "scheduler_"}) {
+    BOOST_TEST_CONTEXT(prefix << "wake_stall_share") {
+      auto woken = drawn("", fmt::format("  {0}wake_curve = [[0, 0.1], "
+                                         "[0.5, 0.3]]\n"
+                                         "  {0}wake_stall_share = 0.1\n"
+                                         "  {0}wake_stall_ms = [10, 40]\n",
+                                         prefix));
+      check_same_latencies(woken);
+      check_same_latencies(drawn("routing = \"round_robin\"\n",
+                                 fmt::format("  {0}wake_curve = [[0, 0.1]]\n"
+                                             "  {0}wake_stall_share = 0.1\n"
+                                             "  {0}wake_stall_ms = [10, 40]\n",
+                                             prefix)));
+      BOOST_CHECK_GT(p99(woken), p99(drawn("", "")) + 10);
+    }
+  }
   // The client and every replica get the root profile's stalls, each
   // replica on its own path (its own seed).
   auto sc = load_scenario(dir.write("s.toml", drawn("", stalled)));

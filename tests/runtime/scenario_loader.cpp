@@ -475,6 +475,42 @@ BOOST_AUTO_TEST_CASE(wake_curves_and_polls_read_write_back_and_are_checked) {
         expect_error(bad, line_of(bad, key("wake_curve")),
                      at + key("wake_curve") + where, message);
       }
+      // Wake stalls: a share of the wake-ups past the poll, with their
+      // durations; both or neither, beside the curve.
+      auto stalls = "\n  " + key("wake_stall_share") + " = 0.0045\n  "
+                    + key("wake_stall_ms") + " = [0.52, 1.1, 3.1]";
+      auto stalled = load_scenario(dir.write("s.toml", with(curve + stalls)));
+      const auto& stalled_wake = stalled.models[0].profiles[0].get()->*member;
+      BOOST_CHECK_EQUAL(stalled_wake.stalls.share, 0.0045);
+      BOOST_REQUIRE_EQUAL(stalled_wake.stalls.durations.size(), 3u);
+      BOOST_CHECK(stalled_wake.stalls.durations[1] == 1100us);
+      write_scenario(stalled, dir.path("back.toml"));
+      BOOST_CHECK(*load_scenario(dir.path("back.toml")).models[0].profiles[0]
+                  == *stalled.models[0].profiles[0]);
+      auto stalls_alone = with(key("wake_stall_share") + " = 0.0045\n  "
+                               + key("wake_stall_ms") + " = [1]");
+      expect_error(stalls_alone,
+                   line_of(stalls_alone, key("wake_stall_share")),
+                   at + key("wake_stall_share"), "needs " + key("wake_curve"));
+      auto no_durations = with(curve + "\n  " + key("wake_stall_share")
+                               + " = 0.0045");
+      expect_error(no_durations,
+                   line_of(no_durations, key("wake_stall_share")),
+                   at + key("wake_stall_share"),
+                   "needs " + key("wake_stall_ms"));
+      auto no_share = with(curve + "\n  " + key("wake_stall_ms") + " = [1]");
+      expect_error(no_share, line_of(no_share, key("wake_stall_ms")),
+                   at + key("wake_stall_ms"),
+                   "needs " + key("wake_stall_share"));
+      auto beyond = with(curve + "\n  " + key("wake_stall_share")
+                         + " = 1.5\n  " + key("wake_stall_ms") + " = [1]");
+      expect_error(beyond, line_of(beyond, key("wake_stall_share")),
+                   at + key("wake_stall_share"), "at most 1");
+      auto unsorted = with(curve + "\n  " + key("wake_stall_share")
+                           + " = 0.01\n  " + key("wake_stall_ms")
+                           + " = [2, 1]");
+      expect_error(unsorted, line_of(unsorted, key("wake_stall_ms")),
+                   at + key("wake_stall_ms") + "[1]", "sorted");
     }
   }
 }
