@@ -293,8 +293,10 @@ BOOST_AUTO_TEST_CASE(a_batch_that_wakes_a_core_past_its_poll_may_meet_a_stall) {
   // The first batch: the core waited since the start.
   BOOST_CHECK(brought(1ms, false) == 60us + 3ms);
   st.last_finish = 1ms;
-  // Sent ahead, or after a wait under 200 us: the curve alone.
+  // Sent ahead (it did not sleep, however long ago the batch before
+  // finished), or after a wait under 200 us: the curve alone.
   BOOST_CHECK(brought(1ms, true) == 15us);
+  BOOST_CHECK(brought(5ms, true) == 15us);
   BOOST_CHECK(brought(1150us, false) < 1ms);
   // After 200 us or more: the stall too.
   BOOST_CHECK(brought(1200us, false) > 3ms);
