@@ -151,6 +151,14 @@ int profile_command(const profile_command_options& options) {
                                "beyond its median in the serving run, or "
                                "a run under {} s)\n",
                                stall_threshold_ms, min_stall_span_s);
+    std::cout << "wake stalls (a wake-up after a sleep past the poll "
+                 "that met a stall; not in the machine stalls above): "
+                 "the replica's core "
+              << to_string(measured.wake.stalls) << "; the scheduler's "
+              << to_string(measured.scheduler_wake.stalls)
+              << "\n  (as the serving run showed them: the replica's core "
+              << to_string(read.replica_wake) << "; the scheduler's "
+              << to_string(read.scheduler_wake) << ")\n";
     if (measured.switch_rows.empty()) {
       std::cout << "switch rows: none (under 30 passes after a pass of the "
                    "same size and 30 after one of another, at every size)\n";
@@ -179,16 +187,19 @@ int profile_command(const profile_command_options& options) {
         "hand-off ms], the hand-off that brings a batch to a replica whose\n"
         "core slept, by how long it waited (wait 0: sent ahead);\n"
         "polled_handoff_ms and poll_longest_ms: the hand-off while the core\n"
-        "still polls, and how long it polls at most; scheduler_wake_curve\n"
-        "(and scheduler_polled_handoff_ms, scheduler_poll_longest_ms): the\n"
+        "still polls, and how long it polls at most; wake_stall_share and\n"
+        "wake_stall_ms: how many of the wake-ups after 0.2 ms or more met a\n"
+        "stall, and for how long (quantiles); scheduler_wake_curve (and\n"
+        "scheduler_polled_handoff_ms, scheduler_poll_longest_ms,\n"
+        "scheduler_wake_stall_share, scheduler_wake_stall_ms): the\n"
         "same for a batch's results to the scheduler's core, by how long it\n"
         "waited since its actors last handled a message; client_hop_ms and\n"
         "client_hop_p99_ms: the client's send to the frontend, charged once\n"
         "per request; timer_late_ms and timer_late_p99_ms: how late the\n"
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"
         "how much passes close in time have in common; stall_per_s and\n"
-        "stall_ms: how often a replica's core stalls, per second, and for\n"
-        "how long (quantiles), stall_burst_share, stall_burst_gap_ms and\n"
+        "stall_ms: how often a replica's core stalls otherwise, per second,\n"
+        "and for how long (quantiles), stall_burst_share, stall_burst_gap_ms and\n"
         "stall_burst_gaps: how they come in bursts, scheduler_stall_* the\n"
         "scheduler's core; switch_rows: passes right after a batch of\n"
         "another size (docs/models.md). Name this file in a scenario's\n"

@@ -396,6 +396,11 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     return to_string(replica) + " (the scheduler's: " + to_string(sched)
            + ")";
   };
+  auto read_on_both = [&](const serving_probe& x) {
+    return both_cores(x.stalls, x.scheduler_stalls) + ", at wake-ups "
+           + to_string(x.replica_wake_stalls) + " (the scheduler's: "
+           + to_string(x.scheduler_wake_stalls) + ")";
+  };
   int quiet_so_far = 0;
   for (int i = 0; i < options.real_runs
                   && (options.quiet_pairs == 0
@@ -454,10 +459,12 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     // placed was served by another machine than the one profiled.
     auto met = read_serving_run(real_run.outcomes.records);
     auto placed = read_serving_run(median_run.outcomes.records);
-    p.stalls_real_less_virtual
-      = 100
-        * (met.stalls.share() + met.scheduler_stalls.share()
-           - placed.stalls.share() - placed.scheduler_stalls.share());
+    // Both kinds: by time, and at wake-ups past the poll.
+    auto in_all = [](const serving_probe& x) {
+      return x.stalls.share() + x.scheduler_stalls.share()
+             + x.replica_wake_time + x.scheduler_wake_time;
+    };
+    p.stalls_real_less_virtual = 100 * (in_all(met) - in_all(placed));
     // Progress: a row takes minutes, most of them waiting and profiling.
     fmt::print(stderr,
                "  {}, {} ({:.0f} q/s), pair {} of at most {}: p99 {:.2f} ms "
@@ -473,9 +480,11 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                p.speed_before, p.speed_after, p.passes_vs_virtual,
                quiet_so_far, stalls_matched(p) ? "matched" : "differed",
                p.stalls_real_less_virtual,
-               both_cores(measured.stalls, measured.scheduler_stalls),
-               both_cores(met.stalls, met.scheduler_stalls),
-               both_cores(placed.stalls, placed.scheduler_stalls));
+               both_cores(measured.stalls, measured.scheduler_stalls)
+                 + ", at wake-ups " + to_string(measured.wake.stalls)
+                 + " (the scheduler's: "
+                 + to_string(measured.scheduler_wake.stalls) + ")",
+               read_on_both(met), read_on_both(placed));
     pairs.push_back(std::move(p));
   }
   std::sort(pairs.begin(), pairs.end(), [&](const pair& x, const pair& y) {

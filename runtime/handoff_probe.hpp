@@ -74,6 +74,16 @@ struct serving_probe {
   /// on the scheduler's.
   stall_time stalls;
   stall_time scheduler_stalls;
+  /// The stalls of wake-ups after a sleep past the poll
+  /// (models/wake_stalls.hpp), which `stalls` and `scheduler_stalls` then
+  /// leave out: of batches reaching the replica, of results reaching the
+  /// sink.
+  wake_stalls replica_wake_stalls;
+  wake_stalls scheduler_wake_stalls;
+  /// The share of the run's time that those wake stalls took, per core:
+  /// beside stall_time::share(), what a run met in all.
+  double replica_wake_time = 0;
+  double scheduler_wake_time = 0;
 };
 
 /// The hand-off's median and p99, and the passes; throws what a run throws

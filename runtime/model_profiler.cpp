@@ -53,21 +53,27 @@ run_stalls read_back_stalls(const profile& p, const handoff_options& probe) {
     probe.rate_qps, requests, model_file_toml("m", p, ""),
     toml_quoted(p.hardware), probe.max_batch);
   auto read = read_serving_run(run_scenario_text(text, {}).outcomes.records);
-  return {read.stalls, read.scheduler_stalls};
+  return {read.stalls, read.scheduler_stalls, read.replica_wake_stalls,
+          read.scheduler_wake_stalls};
 }
 
 /// `p`'s stalls, read from its serving probe, as the machine had them
 /// (runtime/stall_calibration.hpp).
 void calibrate_profile_stalls(profile& p, const handoff_options& probe) {
   auto placed = calibrate_stalls(
-    {p.stalls, p.scheduler_stalls}, [&](const run_stalls& candidate) {
+    {p.stalls, p.scheduler_stalls, p.wake.stalls, p.scheduler_wake.stalls},
+    [&](const run_stalls& candidate) {
       auto trial = p;
       trial.stalls = candidate.replica;
       trial.scheduler_stalls = candidate.scheduler;
+      trial.wake.stalls = candidate.replica_wake;
+      trial.scheduler_wake.stalls = candidate.scheduler_wake;
       return read_back_stalls(trial, probe);
     });
   p.stalls = placed.replica;
   p.scheduler_stalls = placed.scheduler;
+  p.wake.stalls = placed.replica_wake;
+  p.scheduler_wake.stalls = placed.scheduler_wake;
 }
 
 } // namespace
@@ -245,9 +251,17 @@ profile measure_profile(const repository_model& model,
     if (result.handoff.modelled()) {
       result.wake = fit_replica_wake(runs);
       result.scheduler_wake = fit_wake({}, results);
+      // The stalls of wake-ups past the poll, from the first run (the
+      // stalls' own): they go with a core's wake curve (a probe too short
+      // for one is too short for them).
+      if (result.wake.modelled())
+        result.wake.stalls = served.replica_wake_stalls;
+      if (result.scheduler_wake.modelled())
+        result.scheduler_wake.stalls = served.scheduler_wake_stalls;
     }
     if (read_stalls)
-      *read_stalls = {result.stalls, result.scheduler_stalls};
+      *read_stalls = {result.stalls, result.scheduler_stalls, result.wake.stalls,
+                      result.scheduler_wake.stalls};
     calibrate_profile_stalls(result, probe);
   }
   return result;

@@ -66,21 +66,51 @@ struct core_calibration {
   }
 };
 
+/// One core's wake stalls: those read, and the share's factor so far.
+struct wake_calibration {
+  wake_stalls read;
+  double share_factor = 1;
+
+  wake_stalls placed() const {
+    if (!read.modelled())
+      return {};
+    auto result = read;
+    // Rounded as a file shows it (a millionth).
+    result.share = std::clamp(
+      std::round(read.share * share_factor * 1e6) / 1e6, 1e-6, 1.0);
+    return result;
+  }
+
+  void adjust(const wake_stalls& back) {
+    if (!read.modelled())
+      return;
+    share_factor *= back.modelled() ? std::clamp(read.share / back.share,
+                                                 1 / max_step, max_step)
+                                    : max_step;
+  }
+};
+
 } // namespace
 
 run_stalls calibrate_stalls(const run_stalls& read,
                             const stall_reader& read_back, int rounds) {
-  if (!read.replica.modelled() && !read.scheduler.modelled())
+  if (!read.replica.modelled() && !read.scheduler.modelled()
+      && !read.replica_wake.modelled() && !read.scheduler_wake.modelled())
     return {};
   core_calibration replica{read.replica};
   core_calibration scheduler{read.scheduler};
+  wake_calibration replica_wake{read.replica_wake};
+  wake_calibration scheduler_wake{read.scheduler_wake};
   auto placed = [&] {
-    return run_stalls{replica.placed(), scheduler.placed()};
+    return run_stalls{replica.placed(), scheduler.placed(),
+                      replica_wake.placed(), scheduler_wake.placed()};
   };
   for (int round = 0; round < rounds; ++round) {
     auto back = read_back(placed());
     replica.adjust(back.replica);
     scheduler.adjust(back.scheduler);
+    replica_wake.adjust(back.replica_wake);
+    scheduler_wake.adjust(back.scheduler_wake);
   }
   return placed();
 }

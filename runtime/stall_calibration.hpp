@@ -21,13 +21,17 @@
 #include <caf/timespan.hpp>
 
 #include "models/machine_stalls.hpp"
+#include "models/wake_stalls.hpp"
 
 namespace troupe {
 
-/// The stalls of a run's two kinds of core: a replica's and the scheduler's.
+/// The stalls of a run's two kinds of core: a replica's and the
+/// scheduler's, by time, and at their wake-ups past the poll.
 struct run_stalls {
   stall_time replica;
   stall_time scheduler;
+  wake_stalls replica_wake{};
+  wake_stalls scheduler_wake{};
 };
 
 /// What a virtual run that placed `placed` reads back.
@@ -38,7 +42,11 @@ using stall_reader = std::function<run_stalls(const run_stalls& placed)>;
 /// each duration by at most a factor of 4 (a rate within max_stalls_per_s,
 /// a share within max_stall_share). A core whose real run read no stalls
 /// gets none; bursts stay as read, where they still go with the rate.
+/// The wake stalls' share moves by the ratio of the shares read (the
+/// stalls by time fall on wake-ups too, and a reading counts those among
+/// the wake-ups' stalls), their durations stay as read (a wake stall is
+/// read whole).
 run_stalls calibrate_stalls(const run_stalls& read,
-                            const stall_reader& read_back, int rounds = 4);
+                            const stall_reader& read_back, int rounds = 6);
 
 } // namespace troupe

@@ -8,6 +8,36 @@
 
 namespace troupe {
 
+std::vector<caf::timespan> quantile_points(std::vector<double> ms,
+                                           size_t points) {
+  std::vector<caf::timespan> result;
+  if (ms.empty() || points == 0)
+    return result;
+  std::sort(ms.begin(), ms.end());
+  auto n = ms.size();
+  auto kept = std::min(n, points);
+  for (size_t k = 0; k < kept; ++k) {
+    // Rounded to the microsecond, as a profile file shows it.
+    auto at = kept == 1 ? n - 1
+                        : static_cast<size_t>(std::llround(
+                          double(k) * double(n - 1) / double(kept - 1)));
+    result.push_back(from_ms(std::round(ms[at] * 1000) / 1000));
+  }
+  return result;
+}
+
+wake_stalls fit_wake_stalls(const std::vector<double>& excess_ms,
+                            size_t wake_ups, size_t points) {
+  wake_stalls result;
+  if (excess_ms.empty() || wake_ups == 0)
+    return result;
+  // Rounded to a millionth, as a profile file shows it.
+  result.share = std::round(1e6 * double(excess_ms.size()) / double(wake_ups))
+                 / 1e6;
+  result.durations = quantile_points(excess_ms, points);
+  return result;
+}
+
 stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
                       caf::timespan span, size_t points) {
   stall_time result;
@@ -41,17 +71,8 @@ stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
   }
   if (stalls_ms.empty())
     return result;
-  std::sort(stalls_ms.begin(), stalls_ms.end());
   auto n = stalls_ms.size();
-  auto kept = std::min(n, points);
-  for (size_t k = 0; k < kept; ++k) {
-    // Rounded to the microsecond, as a profile file shows it.
-    auto at = kept == 1 ? n - 1
-                        : static_cast<size_t>(std::llround(
-                          double(k) * double(n - 1) / double(kept - 1)));
-    result.durations.push_back(
-      from_ms(std::round(stalls_ms[at] * 1000) / 1000));
-  }
+  result.durations = quantile_points(std::move(stalls_ms), points);
   auto per_s = double(n) / (to_seconds(span) * double(cores.size()));
   result.per_s = std::round(per_s * 1000) / 1000;
   result.bursts = fit_bursts(gaps_s, result.per_s).bursts;

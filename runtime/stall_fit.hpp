@@ -19,6 +19,7 @@
 #include <caf/timespan.hpp>
 
 #include "models/machine_stalls.hpp"
+#include "models/wake_stalls.hpp"
 
 namespace troupe {
 
@@ -59,5 +60,18 @@ struct core_delay {
 /// duration gave 2.7 ms; 65 points gave 2.8 ms.
 stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
                       caf::timespan span, size_t points = 65);
+
+/// The wake stalls (models/wake_stalls.hpp) of one core from its
+/// `wake_ups` after a wait of wake_stall_after or more, of which those in
+/// `excess_ms` marked a stall (their excess over the hand-off's median):
+/// their share, and their durations as fit_stalls keeps them. Not modelled
+/// where none marked one.
+wake_stalls fit_wake_stalls(const std::vector<double>& excess_ms,
+                            size_t wake_ups, size_t points = 65);
+
+/// At most `points` of `ms`: the quantiles k / (points - 1), every value
+/// where fewer; sorted, rounded to the microsecond.
+std::vector<caf::timespan> quantile_points(std::vector<double> ms,
+                                           size_t points);
 
 } // namespace troupe
