@@ -199,11 +199,11 @@ int profile_command(const profile_command_options& options) {
         "client's timer wakes it for an arrival; spell_share and spell_ms:\n"
         "how much passes close in time have in common; stall_per_s and\n"
         "stall_ms: how often a replica's core stalls otherwise, per second,\n"
-        "and for how long (quantiles), stall_burst_share, stall_burst_gap_ms and\n"
-        "stall_burst_gaps: how they come in bursts, scheduler_stall_* the\n"
-        "scheduler's core; switch_rows: passes right after a batch of\n"
-        "another size (docs/models.md). Name this file in a scenario's\n"
-        "model_files, and set `hardware = \"{}\"` on the stage.",
+        "and for how long (quantiles), stall_burst_share,\n"
+        "stall_burst_gap_ms and stall_burst_gaps: how they come in bursts,\n"
+        "scheduler_stall_* the scheduler's core; switch_rows: passes right\n"
+        "after a batch of another size (docs/models.md). Name this file in a\n"
+        "scenario's model_files, and set `hardware = \"{}\"` on the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       if (read.replica.modelled() || read.scheduler.modelled()) {

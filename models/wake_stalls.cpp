@@ -36,8 +36,9 @@ std::string to_string(const wake_stalls& x) {
   const auto& d = x.durations;
   return fmt::format("{:.1f} in 1,000 wake-ups after {:.0f} us or more, "
                      "{:.2f} to {:.2f} ms (median {:.2f} ms)",
-                     1000 * x.share, 1000 * to_ms(wake_stall_after), to_ms(d.front()),
-                     to_ms(d.back()), to_ms(d[d.size() / 2]));
+                     1000 * x.share, 1000 * to_ms(wake_stall_after),
+                     to_ms(d.front()), to_ms(d.back()),
+                     to_ms(d[d.size() / 2]));
 }
 
 } // namespace troupe

@@ -260,8 +260,8 @@ profile measure_profile(const repository_model& model,
         result.scheduler_wake.stalls = served.scheduler_wake_stalls;
     }
     if (read_stalls)
-      *read_stalls = {result.stalls, result.scheduler_stalls, result.wake.stalls,
-                      result.scheduler_wake.stalls};
+      *read_stalls = {result.stalls, result.scheduler_stalls,
+                      result.wake.stalls, result.scheduler_wake.stalls};
     calibrate_profile_stalls(result, probe);
   }
   return result;
