@@ -7,7 +7,8 @@
 // threshold (runtime/stall_fit.hpp): fit_stalls reads fewer and shorter
 // stalls than the core had. A virtual run of 40 s that placed 15 stalls a
 // second of 0.6 to 3 ms on the scheduler's core read back 9.7 a second,
-// 1.3% of the core's time for 2.1% (3.3 a second at a light load); virtual
+// 1.3% of the core's time for 2.1% (3.3 a second at a light load; with the
+// stalls at wake-ups past the poll read apart, 3.3 a second); virtual
 // time that places what a real run read places too few. Virtual time,
 // reading its own run of the same scenario the same way
 // (runtime/handoff_probe.hpp: read_serving_run), shows by how much: the
