@@ -392,14 +392,17 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     return std::abs(p.stalls_real_less_virtual) <= 0.1;
   };
   auto gap = [](double v, double r) { return 100.0 * (r - v) / v; };
-  auto both_cores = [](const stall_time& replica, const stall_time& sched) {
+  // Both kinds of stall on both cores: by time, and at wake-ups.
+  auto all_stalls = [](const stall_time& replica, const stall_time& sched,
+                       const wake_stalls& replica_wake,
+                       const wake_stalls& sched_wake) {
     return to_string(replica) + " (the scheduler's: " + to_string(sched)
-           + ")";
+           + "), at wake-ups " + to_string(replica_wake)
+           + " (the scheduler's: " + to_string(sched_wake) + ")";
   };
   auto read_on_both = [&](const serving_probe& x) {
-    return both_cores(x.stalls, x.scheduler_stalls) + ", at wake-ups "
-           + to_string(x.replica_wake_stalls) + " (the scheduler's: "
-           + to_string(x.scheduler_wake_stalls) + ")";
+    return all_stalls(x.stalls, x.scheduler_stalls, x.replica_wake_stalls,
+                      x.scheduler_wake_stalls);
   };
   int quiet_so_far = 0;
   for (int i = 0; i < options.real_runs
@@ -480,10 +483,9 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                p.speed_before, p.speed_after, p.passes_vs_virtual,
                quiet_so_far, stalls_matched(p) ? "matched" : "differed",
                p.stalls_real_less_virtual,
-               both_cores(measured.stalls, measured.scheduler_stalls)
-                 + ", at wake-ups " + to_string(measured.wake.stalls)
-                 + " (the scheduler's: "
-                 + to_string(measured.scheduler_wake.stalls) + ")",
+               all_stalls(measured.stalls, measured.scheduler_stalls,
+                          measured.wake.stalls,
+                          measured.scheduler_wake.stalls),
                read_on_both(met), read_on_both(placed));
     pairs.push_back(std::move(p));
   }
