@@ -80,8 +80,16 @@ replica_state::hold(caf::timespan now, bool queued, caf::timespan pass) {
     arrival += service_times.wake_stall(options.service.wake.stalls,
                                         waited(now));
   leaving = service_times.handoff(options.handoff);
-  auto brought = service_times.on_own_core(now, arrival);
-  auto compute = service_times.on_own_core(now + brought, pass);
+  // The core slept from its poll's end to this batch (before the first
+  // one, all along).
+  if (!queued) {
+    auto fell_asleep = last_finish ? *last_finish + wake_stall_after
+                                   : now - recent_sleep_window;
+    sleep.slept(fell_asleep, now);
+  }
+  auto met = stalls_met_share(sleep.share(now));
+  auto brought = service_times.on_own_core(now, arrival, met);
+  auto compute = service_times.on_own_core(now + brought, pass, met);
   return {brought + compute, compute};
 }
 

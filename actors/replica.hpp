@@ -42,6 +42,7 @@
 #include "messages/control.hpp"
 #include "models/profile.hpp"
 #include "models/poll_window.hpp"
+#include "models/recent_sleep.hpp"
 #include "models/scheduler_core.hpp"
 #include "models/service_time_model.hpp"
 #include "models/torch/batch_classifier.hpp"
@@ -165,6 +166,9 @@ struct replica_state : run_member {
   service_time_model service_times;
   /// How long the replica's waiting core polls (the profile's wake poll).
   poll_window poll;
+  /// The core's sleeps past its poll: the share of the stalls by time that
+  /// it meets (models/recent_sleep.hpp).
+  recent_sleep sleep;
   /// When the last batch finished (none yet: the first batch comes after
   /// an idle wait). A batch that arrives later follows an idle wait.
   std::optional<caf::timespan> last_finish;
@@ -185,8 +189,9 @@ struct replica_state : run_member {
 
   /// Draws the hand-offs of a batch that starts at `now` in virtual time,
   /// in a fixed order (the direct chain draws the same), and places those
-  /// on the replica's core, each waiting out the stalls it meets: the
-  /// hand-off that brought the batch (brought_by) and its pass of `pass`.
+  /// on the replica's core, each waiting out the stalls it meets (as many
+  /// as its recent sleep says): the hand-off that brought the batch
+  /// (brought_by) and its pass of `pass`.
   /// Returns the time from `now` to the pass's end, and the pass's share of
   /// it. `leaving` is drawn too, and placed by `leave`.
   held_time hold(caf::timespan now, bool queued, caf::timespan pass);

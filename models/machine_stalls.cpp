@@ -106,6 +106,7 @@ machine_stalls::machine_stalls(uint64_t seed, stall_time time)
 
 void machine_stalls::restart() {
   random_.seed(seed_);
+  met_random_.seed(~seed_);
   ahead_.clear();
   last_start_ = caf::timespan{0};
   frontier_ = caf::timespan{0};
@@ -140,11 +141,13 @@ void machine_stalls::generate_next() {
   gap_s = std::min(gap_s, 3600.0);
   auto begin = frontier_ + caf::timespan{static_cast<int64_t>(gap_s * 1e9)};
   frontier_ = begin + draw_duration();
-  ahead_.push_back({begin, frontier_});
+  ahead_.push_back(
+    {begin, frontier_,
+     std::uniform_real_distribution<double>{0, 1}(met_random_)});
 }
 
 caf::timespan machine_stalls::stretch(caf::timespan start,
-                                      caf::timespan work) {
+                                      caf::timespan work, double met) {
   if (!modelled() || work.count() < 0)
     return work;
   if (start < last_start_)
@@ -161,6 +164,8 @@ caf::timespan machine_stalls::stretch(caf::timespan start,
     const auto& s = ahead_[i];
     if (s.begin >= t + left)
       break;
+    if (s.met_above >= met)
+      continue;
     if (s.begin > t)
       left -= s.begin - t;
     t = std::max(t, s.end);

@@ -144,18 +144,27 @@ public:
 
   /// The wall time that `work` takes from `start` on, waiting out every
   /// stall it meets (one under way at `start` included). Calls with an
-  /// earlier `start` than the call before walk again from zero.
-  caf::timespan stretch(caf::timespan start, caf::timespan work);
+  /// earlier `start` than the call before walk again from zero. A core
+  /// that meets only a share `met` of the stalls (models/recent_sleep.hpp)
+  /// meets each of the path's with that probability, by a draw of its own:
+  /// the path is the same whatever shares the calls pass.
+  caf::timespan stretch(caf::timespan start, caf::timespan work,
+                        double met = 1);
 
 private:
   struct stall {
     caf::timespan begin;
     caf::timespan end;
+    /// Met by a core that meets a share above this (uniform, 0 to 1).
+    double met_above;
   };
 
   stall_time time_;
   uint64_t seed_ = 0;
   std::mt19937_64 random_;
+  /// Draws each stall's met_above, apart from random_ so that the path
+  /// stays the one runs drew before shares were met.
+  std::mt19937_64 met_random_;
   /// The stalls generated and not yet behind the last call's start.
   std::deque<stall> ahead_;
   caf::timespan last_start_{0};

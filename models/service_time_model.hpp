@@ -104,10 +104,12 @@ public:
 
   /// The wall time that `work` takes from `start` on the draws' own core
   /// (a replica's thread): `work` itself, or with the lognormal model and
-  /// measured stalls, that and every stall it meets. Starts must not go
-  /// back in time (an earlier one walks the stalls again from zero).
-  caf::timespan on_own_core(caf::timespan start, caf::timespan work) {
-    return own_stalls_.stretch(start, work);
+  /// measured stalls, that and every stall it meets, of a share `met` of
+  /// them (models/recent_sleep.hpp). Starts must not go back in time (an
+  /// earlier one walks the stalls again from zero).
+  caf::timespan on_own_core(caf::timespan start, caf::timespan work,
+                            double met = 1) {
+    return own_stalls_.stretch(start, work, met);
   }
 
   /// Likewise on the scheduler's core, whose stalls every replica and the

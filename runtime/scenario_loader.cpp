@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include <toml++/toml.h>
 
@@ -669,18 +670,32 @@ private:
     return p;
   }
 
+  /// Two keys of `t` that go together: both nodes, or neither (both null);
+  /// one without the other is refused, naming the missing key and what it
+  /// says (`first_says`, `second_says`).
+  std::pair<const toml::node*, const toml::node*>
+  both_or_neither(const toml::table& t, const std::string& at,
+                  const std::string& first, const std::string& first_says,
+                  const std::string& second,
+                  const std::string& second_says) const {
+    auto x = t.get(first);
+    auto y = t.get(second);
+    if (y && !x)
+      fail(y, at + "." + second, "needs " + first + " (" + first_says + ")");
+    if (x && !y)
+      fail(x, at + "." + first, "needs " + second + " (" + second_says + ")");
+    return {x, y};
+  }
+
   /// A profile's machine spell: a share of a draw's variance below 1, with
   /// the time it lasts.
   spell_time load_spell(const toml::table& t, const std::string& at) const {
     spell_time spell;
-    auto share = t.get("spell_share");
-    auto lasts = t.get("spell_ms");
-    if (!share && !lasts)
-      return spell;
+    auto [share, lasts] = both_or_neither(t, at, "spell_share",
+                                          "what the spell sets", "spell_ms",
+                                          "how long it lasts");
     if (!share)
-      fail(lasts, at + ".spell_ms", "needs spell_share (what the spell sets)");
-    if (!lasts)
-      fail(share, at + ".spell_share", "needs spell_ms (how long it lasts)");
+      return spell;
     spell.share = non_negative(*share, at + ".spell_share");
     if (spell.share >= 1)
       fail(share, at + ".spell_share",
@@ -698,19 +713,14 @@ private:
     stall_time stalls;
     auto rate_key = prefix + "_per_s";
     auto lasts_key = prefix + "_ms";
-    auto rate = t.get(rate_key);
-    auto lasts = t.get(lasts_key);
-    if (!rate && !lasts) {
+    auto [rate, lasts] = both_or_neither(t, at, rate_key,
+                                         "how often they come", lasts_key,
+                                         "how long they last");
+    if (!rate) {
       // Bursts of no stalls are refused there.
       load_bursts(t, at, prefix, 0);
       return stalls;
     }
-    if (!rate)
-      fail(lasts, at + "." + lasts_key,
-           "needs " + rate_key + " (how often they come)");
-    if (!lasts)
-      fail(rate, at + "." + rate_key,
-           "needs " + lasts_key + " (how long they last)");
     auto rate_field = at + "." + rate_key;
     stalls.per_s = positive(*rate, rate_field);
     if (stalls.per_s > max_stalls_per_s)
@@ -872,20 +882,13 @@ private:
       wake.curve = load_wake_curve(array(*curve, field), field);
     }
     wake.stalls = load_wake_stalls(t, at, prefix, wake.modelled());
-    auto polled = t.get(key("polled_handoff_ms"));
-    auto longest = t.get(key("poll_longest_ms"));
+    auto [polled, longest] = both_or_neither(
+      t, at, key("polled_handoff_ms"), "the hand-off while the core polls",
+      key("poll_longest_ms"), "how long the core polls at most");
+    if (!polled)
+      return wake;
     auto polled_field = at + "." + key("polled_handoff_ms");
     auto longest_field = at + "." + key("poll_longest_ms");
-    if (!polled && !longest)
-      return wake;
-    if (!polled)
-      fail(longest, longest_field,
-           "needs " + key("polled_handoff_ms")
-             + " (the hand-off while the core polls)");
-    if (!longest)
-      fail(polled, polled_field,
-           "needs " + key("poll_longest_ms")
-             + " (how long the core polls at most)");
     if (!wake.modelled())
       fail(polled, polled_field,
            "needs " + key("wake_curve")
@@ -905,16 +908,11 @@ private:
     wake_stalls stalls;
     auto share_key = prefix + "wake_stall_share";
     auto lasts_key = prefix + "wake_stall_ms";
-    auto share = t.get(share_key);
-    auto lasts = t.get(lasts_key);
-    if (!share && !lasts)
-      return stalls;
+    auto [share, lasts] = both_or_neither(t, at, share_key,
+                                          "how many wake-ups stall", lasts_key,
+                                          "how long they last");
     if (!share)
-      fail(lasts, at + "." + lasts_key,
-           "needs " + share_key + " (how many wake-ups stall)");
-    if (!lasts)
-      fail(share, at + "." + share_key,
-           "needs " + lasts_key + " (how long they last)");
+      return stalls;
     if (!curved)
       fail(share, at + "." + share_key,
            "needs " + prefix + "wake_curve (the wake-ups they stall)");

@@ -277,6 +277,31 @@ BOOST_AUTO_TEST_CASE(stalls_hold_the_hand_off_the_pass_and_the_leaving) {
   BOOST_CHECK(shared_leaving > leaving);
 }
 
+BOOST_AUTO_TEST_CASE(a_core_that_has_not_slept_lately_meets_fewer_stalls) {
+  // A stall of 0.1 ms every millisecond or so of the replica's core.
+  replica_state st;
+  service_time_spec spec{service_time_kind::lognormal, 1, {}, 2, {}};
+  spec.stalls = stall_time{1000, {100us}};
+  st.service_times = service_time_model{spec};
+  auto compute = [&](caf::timespan now, bool queued) {
+    auto held = st.hold(now, queued, 100ms);
+    st.last_finish = now + held.held;
+    return held.compute;
+  };
+  // The first batch: the core slept all along, and meets them all.
+  BOOST_CHECK(compute(0ms, false) > 105ms);
+  // Sent ahead, 100 ms after the core last slept: it meets none.
+  BOOST_CHECK(compute(*st.last_finish, true) == 100ms);
+  // Awake but for 2 ms of its last 32 ms (2 ms after its poll): it meets
+  // about 6 in 10 (stalls_met_share).
+  auto met_some = compute(*st.last_finish + 2200us, false);
+  BOOST_CHECK(met_some > 102ms);
+  // After a sleep of 50 ms, all of them again.
+  auto met_all = compute(*st.last_finish + 50ms, false);
+  BOOST_CHECK(met_all > 105ms);
+  BOOST_CHECK(met_some < met_all);
+}
+
 BOOST_AUTO_TEST_CASE(a_batch_that_wakes_a_core_past_its_poll_may_meet_a_stall) {
   replica_state st;
   st.options.service = cpu_profile();

@@ -90,6 +90,30 @@ BOOST_AUTO_TEST_CASE(stalls_take_their_share_of_a_core_over_a_long_run) {
   BOOST_CHECK_CLOSE(to_seconds(t), 104.0, 1.0);
 }
 
+BOOST_AUTO_TEST_CASE(a_core_meets_its_share_of_the_path_s_stalls) {
+  stall_time busy{20, {1ms, 2ms, 3ms}};
+  // 100 s of work in 1 ms pieces, meeting all, half or none of the stalls.
+  auto run = [&](double met) {
+    machine_stalls path{11, busy};
+    auto t = caf::timespan{0};
+    for (int i = 0; i < 100000; ++i)
+      t += path.stretch(t, 1ms, met);
+    return to_seconds(t);
+  };
+  BOOST_CHECK_CLOSE(run(1), 104.0, 1.0);
+  BOOST_CHECK_CLOSE(run(0.5), 102.0, 1.0);
+  BOOST_CHECK_EQUAL(run(0), 100.0);
+  // The stalls met at a share are among those met at a larger one: the
+  // path is the same, each stall met below a draw of its own.
+  machine_stalls all{5, busy};
+  machine_stalls some{5, busy};
+  for (auto t = caf::timespan{0}; t < 10s; t += 1ms) {
+    auto took_some = some.stretch(t, 1us, 0.3);
+    if (took_some > 1us)
+      BOOST_CHECK(all.stretch(t, 1us, 0.6) == took_some);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(stalls_read_as_rate_range_median_and_share) {
   stall_time busy{20, {1ms, 2ms, 3500us}};
   BOOST_CHECK_EQUAL(to_string(busy),

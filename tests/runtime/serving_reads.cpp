@@ -139,6 +139,17 @@ BOOST_AUTO_TEST_CASE(the_stalls_a_profile_placed_are_read_back) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_replica_that_hardly_sleeps_meets_few_stalls_by_time) {
+  // The stalls of the test above on the replica's core, near saturation:
+  // its core seldom sleeps past its poll, and meets a share of them
+  // (models/recent_sleep.hpp).
+  run_stalls placed{
+    {20, {from_ms(0.6), from_ms(1.0), from_ms(2.0), from_ms(4.0)}}, {}};
+  auto read = read_back(served(stall_keys(placed), 60000, 7500));
+  BOOST_TEST_MESSAGE("read back near saturation: " << to_string(read.stalls));
+  BOOST_CHECK_LT(read.stalls.share(), 0.3 * placed.replica.share());
+}
+
 BOOST_AUTO_TEST_CASE(a_wake_stall_share_is_calibrated_by_what_time_adds) {
   // Virtual time's stalls by time fall on wake-ups too: here they add 4 in
   // 1,000 to whatever share is placed. A real reading of 10 in 1,000 then
