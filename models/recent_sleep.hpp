@@ -7,7 +7,7 @@
 // from it now and then while it runs too; a core that hardly halts keeps
 // its physical core. In nine real runs of the small CNN at 1,000, 2,800
 // and 9,700 requests/s (docs/sim-to-real-log.md "A busy core keeps its
-// core"), a replica's short passes met a stall 3.5 to 4.7 times a second
+// core"), a replica's short passes met a stall 3.3 to 5.8 times a second
 // of compute where its core had slept past its poll for 10% or more of the
 // 32 ms before, and 0.2 to 0.8 times where under 5%: a rate in time,
 // measured by a profile whose replica sleeps a third of the time, placed
