@@ -292,8 +292,8 @@ BOOST_AUTO_TEST_CASE(a_core_that_has_not_slept_lately_meets_fewer_stalls) {
   BOOST_CHECK(compute(0ms, false) > 105ms);
   // Sent ahead, 100 ms after the core last slept: it meets none.
   BOOST_CHECK(compute(*st.last_finish, true) == 100ms);
-  // Awake but for 2 ms of its last 32 ms (2 ms after its poll): it meets
-  // about 6 in 10 (stalls_met_share).
+  // After a wait of 2.2 ms, asleep 2 ms of its last 32 ms (the first
+  // 0.2 ms it polled): it meets about 6 in 10 (stalls_met_share).
   auto met_some = compute(*st.last_finish + 2200us, false);
   BOOST_CHECK(met_some > 102ms);
   // After a sleep of 50 ms, all of them again.
