@@ -81,13 +81,16 @@ replica_state::hold(caf::timespan now, bool queued, caf::timespan pass) {
                                         waited(now));
   leaving = service_times.handoff(options.handoff);
   // The core slept from its poll's end to this batch (before the first
-  // one, all along).
-  if (!queued) {
-    auto fell_asleep = last_finish ? *last_finish + wake_stall_after
-                                   : now - recent_sleep_window;
-    sleep.slept(fell_asleep, now);
+  // one, all along); kept only where it has stalls to meet.
+  auto met = 1.0;
+  if (service_times.own_core_stalls()) {
+    if (!queued) {
+      auto fell_asleep = last_finish ? *last_finish + wake_stall_after
+                                     : now - recent_sleep_window;
+      sleep.slept(fell_asleep, now);
+    }
+    met = stalls_met_share(sleep.share(now));
   }
-  auto met = stalls_met_share(sleep.share(now));
   auto brought = service_times.on_own_core(now, arrival, met);
   auto compute = service_times.on_own_core(now + brought, pass, met);
   return {brought + compute, compute};

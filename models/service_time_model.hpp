@@ -112,6 +112,11 @@ public:
     return own_stalls_.stretch(start, work, met);
   }
 
+  /// Whether work on the draws' own core meets stalls at all.
+  bool own_core_stalls() const {
+    return own_stalls_.modelled();
+  }
+
   /// Likewise on the scheduler's core, whose stalls every replica and the
   /// client of a run meet alike (the client's timer, the sink's
   /// wake-up).
