@@ -31,7 +31,7 @@ constexpr caf::timespan recent_sleep_window = std::chrono::milliseconds{32};
 
 /// Sleeps in `recent_sleep_window` from which a core begins to meet its
 /// stalls by time, and from which it meets them in full.
-constexpr std::size_t stalls_met_from_sleeps = 3;
+constexpr std::size_t stalls_met_from_sleeps = 7;
 constexpr std::size_t full_stalls_sleeps = 10;
 
 /// The same by the share of `recent_sleep_window` asleep.

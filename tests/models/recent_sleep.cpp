@@ -44,7 +44,7 @@ BOOST_AUTO_TEST_CASE(a_core_that_slept_seldom_and_little_meets_few_stalls) {
   BOOST_CHECK_EQUAL(met(0, 0), 0.0);
   BOOST_CHECK_EQUAL(met(0.05, stalls_met_from_sleeps), 0.0);
   // Often: by the count, whatever the time asleep.
-  BOOST_CHECK_CLOSE(met(0.05, 5), 2.0 / 7, 1e-9);
+  BOOST_CHECK_CLOSE(met(0.05, 8), 1.0 / 3, 1e-9);
   BOOST_CHECK_EQUAL(met(0.02, full_stalls_sleeps), 1.0);
   BOOST_CHECK_EQUAL(met(0.02, 40), 1.0);
   // Long: by the time asleep, however seldom.
@@ -52,7 +52,8 @@ BOOST_AUTO_TEST_CASE(a_core_that_slept_seldom_and_little_meets_few_stalls) {
   BOOST_CHECK_EQUAL(met(full_stalls_sleep_share, 1), 1.0);
   BOOST_CHECK_EQUAL(met(1.0, 1), 1.0);
   // Both part way: the larger.
-  BOOST_CHECK_CLOSE(met(0.15, 8), 5.0 / 7, 1e-9);
+  BOOST_CHECK_CLOSE(met(0.15, 9), 2.0 / 3, 1e-9);
+  BOOST_CHECK_CLOSE(met(0.25, 8), 0.75, 1e-9);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
