@@ -5,17 +5,17 @@
 // shared host a virtual machine's core that halts leaves room that the
 // host fills with another tenant's thread, which then takes the core from
 // it now and then while it runs too; a core that hardly halts keeps its
-// physical core. Real runs of two models (docs/sim-to-real-log.md "A busy
-// core keeps its core" and "How often, not how long"): a replica's passes
-// met their stalls in full where its core had slept 10 or more times in
-// the 32 ms before, or where it had slept a third of that time or more
-// (a lightly loaded replica that sleeps long between rare batches), and
-// hardly at all where it slept fewer than 3 times and under a tenth of
-// the time (a replica near saturation). By the share of time asleep
-// alone, the two models' knees lay apart (a tenth for the small CNN's
-// 0.2 ms passes, a third for the wide CNN's 1 ms ones); by the count of
-// sleeps they lie together: each halt is one chance for the host to put
-// a thread there. So a core meets the larger of the two shares below.
+// physical core. Real runs of two models (docs/sim-to-real-log.md "How
+// often, not how long"): a replica's passes met their stalls in full
+// where its core had slept 9 or more times in the 32 ms before, or a
+// fifth of that time or more (a lightly loaded replica that sleeps long
+// between rare batches), and a tenth of them or none where it had slept
+// fewer than 9 times and under a tenth of the time (a replica near
+// saturation). By the share of time asleep alone, the two models' knees
+// lay apart (5% for the small CNN's 0.2 ms passes, 20% for the wide
+// CNN's 1 ms ones); by the count of sleeps they lie together: each halt
+// is a chance for the host to put a thread there. So a core meets the
+// larger of the two shares below.
 
 #include <chrono>
 #include <cstddef>
