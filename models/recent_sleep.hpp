@@ -15,7 +15,8 @@
 // lay apart (5% for the small CNN's 0.2 ms passes, 20% for the wide
 // CNN's 1 ms ones); by the count of sleeps they lie together: each halt
 // is a chance for the host to put a thread there. So a core meets the
-// larger of the two shares below.
+// larger of the two shares below; the one by time ramps from 10% to 30%,
+// around the wide CNN's knee, which half a second of compute placed.
 
 #include <chrono>
 #include <cstddef>
