@@ -13,20 +13,44 @@ namespace troupe {
 double stall_time::share() const {
   if (!modelled())
     return 0;
-  return per_s * mean_duration_ns(durations) * 1e-9;
+  return per_s * mean_duration_ns(durations, tail_index) * 1e-9;
 }
 
-double mean_duration_ns(const std::vector<caf::timespan>& d) {
-  // The mean of the piecewise-linear quantile function (the trapezoids
-  // between its points).
+namespace {
+
+/// The share of the stalls beyond the longest of `n` durations.
+double tail_mass(size_t n, double tail_index) {
+  return tail_index > 0 ? 1.0 / (static_cast<double>(n) + 1) : 0.0;
+}
+
+} // namespace
+
+double mean_duration_ns(const std::vector<caf::timespan>& d,
+                        double tail_index) {
   auto n = d.size();
-  if (n <= 1)
-    return n == 0 ? 0.0 : static_cast<double>(d.front().count());
-  double sum_ns = 0;
-  for (size_t i = 0; i < n; ++i)
-    sum_ns += static_cast<double>(d[i].count())
-              * (i == 0 || i + 1 == n ? 0.5 : 1.0);
-  return sum_ns / static_cast<double>(n - 1);
+  if (n == 0)
+    return 0.0;
+  // The body: the mean of the piecewise-linear quantile function (the
+  // trapezoids between its points); one point is its own body.
+  double body_ns = static_cast<double>(d.front().count());
+  if (n > 1) {
+    body_ns = 0;
+    for (size_t i = 0; i < n; ++i)
+      body_ns += static_cast<double>(d[i].count())
+                 * (i == 0 || i + 1 == n ? 0.5 : 1.0);
+    body_ns /= static_cast<double>(n - 1);
+  }
+  auto tail = tail_mass(n, tail_index);
+  if (tail == 0)
+    return body_ns;
+  // The tail beyond the longest point: a Pareto from it, cut at
+  // longest_stall. E[min(X, c)] = m + m / (a - 1) * (1 - (m / c)^(a - 1)).
+  auto m = static_cast<double>(d.back().count());
+  auto c = static_cast<double>(longest_stall.count());
+  auto a = tail_index;
+  auto tail_ns = m >= c ? m
+                        : m + m / (a - 1) * (1 - std::pow(m / c, a - 1));
+  return (1 - tail) * body_ns + tail * tail_ns;
 }
 
 namespace {
@@ -68,13 +92,27 @@ std::string burst_conflict(const stall_bursts& bursts, double per_s) {
 }
 
 caf::timespan stall_duration_at(const stall_time& x, double q) {
-  return duration_at(x.durations, q);
+  return duration_at(x.durations, q, x.tail_index);
 }
 
-caf::timespan duration_at(const std::vector<caf::timespan>& d, double q) {
-  auto at = std::clamp(q, 0.0, 1.0) * static_cast<double>(d.size() - 1);
+caf::timespan duration_at(const std::vector<caf::timespan>& d, double q,
+                          double tail_index) {
+  auto n = d.size();
+  q = std::clamp(q, 0.0, 1.0);
+  auto tail = tail_mass(n, tail_index);
+  if (tail > 0 && q >= 1 - tail) {
+    // Beyond the longest point: how far into the tail, (0, 1].
+    auto beyond = std::max((1 - q) / tail, 1e-12);
+    auto ns = static_cast<double>(d.back().count())
+              * std::pow(beyond, -1 / tail_index);
+    ns = std::min(ns, static_cast<double>(longest_stall.count()));
+    // (A point read beyond longest_stall stays the longest.)
+    return std::max(d.back(), caf::timespan{static_cast<int64_t>(
+                                std::llround(ns))});
+  }
+  auto at = q / (1 - tail) * static_cast<double>(n - 1);
   auto k = static_cast<size_t>(at);
-  if (k + 1 >= d.size())
+  if (k + 1 >= n)
     return d.back();
   auto frac = at - static_cast<double>(k);
   auto ns = static_cast<double>(d[k].count())

@@ -13,7 +13,7 @@ caf::timespan wake_stalls::mean() const {
   if (!modelled())
     return caf::timespan{0};
   return caf::timespan{static_cast<int64_t>(
-    std::llround(share * mean_duration_ns(durations)))};
+    std::llround(share * mean_duration_ns(durations, tail_index)))};
 }
 
 caf::timespan draw_wake_stall(const wake_stalls& x, caf::timespan wait,
@@ -23,7 +23,7 @@ caf::timespan draw_wake_stall(const wake_stalls& x, caf::timespan wait,
   std::uniform_real_distribution<double> unit{0, 1};
   if (unit(random) >= x.share)
     return caf::timespan{0};
-  return duration_at(x.durations, unit(random));
+  return duration_at(x.durations, unit(random), x.tail_index);
 }
 
 wake_stalls busier(const wake_stalls& x, const wake_stalls& y) {

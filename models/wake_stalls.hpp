@@ -12,7 +12,8 @@
 // (models/machine_stalls.hpp) cannot make that: they fall on a busy core
 // as often as on a sleeping one. So a wake-up after a wait of at least
 // `wake_stall_after` stalls with the measured probability, for a duration
-// drawn from the measured quantiles (linear between them).
+// drawn from the measured quantiles (linear between them; beyond the
+// longest, a measured profile's tail).
 
 #include <chrono>
 #include <random>
@@ -30,11 +31,13 @@ namespace troupe {
 constexpr caf::timespan wake_stall_after = std::chrono::microseconds{200};
 
 /// How often a wake-up after `wake_stall_after` or more stalls (`share`,
-/// 0 to 1) and for how long: the durations at the quantiles k / (n - 1) of
-/// n, sorted.
+/// 0 to 1) and for how long: n durations, sorted, with a tail beyond the
+/// longest where `tail_index` is not 0, drawn as the stalls by time draw
+/// theirs (models/machine_stalls.hpp: duration_at).
 struct wake_stalls {
   double share = 0;
   std::vector<caf::timespan> durations;
+  double tail_index = 0;
 
   bool modelled() const {
     return share > 0 && !durations.empty();
@@ -45,12 +48,14 @@ struct wake_stalls {
 };
 
 inline bool operator==(const wake_stalls& x, const wake_stalls& y) {
-  return x.share == y.share && x.durations == y.durations;
+  return x.share == y.share && x.durations == y.durations
+         && x.tail_index == y.tail_index;
 }
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, wake_stalls& x) {
-  return f(caf::meta::type_name("wake_stalls"), x.share, x.durations);
+  return f(caf::meta::type_name("wake_stalls"), x.share, x.durations,
+           x.tail_index);
 }
 
 /// The stall that a wake-up after `wait` meets: none where `x` is not

@@ -643,7 +643,7 @@ private:
                 "scheduler_stall_burst_gap_ms",
                 "scheduler_stall_burst_gaps", "wake_stall_share",
                 "wake_stall_ms", "scheduler_wake_stall_share",
-                "scheduler_wake_stall_ms"},
+                "scheduler_wake_stall_ms", "stall_tail_index"},
                at + ".");
     profile p;
     p.hardware = string(require(t, "hardware", at + ".hardware"),
@@ -665,9 +665,35 @@ private:
     p.client_hop = load_handoff(t, at, "client_hop");
     p.timer_late = load_handoff(t, at, "timer_late");
     p.spell = load_spell(t, at);
-    p.stalls = load_stalls(t, at, "stall");
-    p.scheduler_stalls = load_stalls(t, at, "scheduler_stall");
+    auto tail_index = load_tail_index(t, at);
+    p.stalls = load_stalls(t, at, "stall", tail_index);
+    p.scheduler_stalls = load_stalls(t, at, "scheduler_stall", tail_index);
+    p.wake.stalls.tail_index = p.wake.stalls.modelled() ? tail_index : 0;
+    p.scheduler_wake.stalls.tail_index
+      = p.scheduler_wake.stalls.modelled() ? tail_index : 0;
+    if (tail_index > 0 && !p.stalls.modelled()
+        && !p.scheduler_stalls.modelled() && !p.wake.stalls.modelled()
+        && !p.scheduler_wake.stalls.modelled())
+      fail(t.get("stall_tail_index"), at + ".stall_tail_index",
+           "needs stalls to extend (stall_ms, scheduler_stall_ms, "
+           "wake_stall_ms or scheduler_wake_stall_ms)");
     return p;
+  }
+
+  /// The index of the tail beyond a profile's longest stalls
+  /// (models/machine_stalls.hpp): above 1, so that their mean is finite;
+  /// 0 where not given (no tail).
+  double load_tail_index(const toml::table& t, const std::string& at) const {
+    auto index = t.get("stall_tail_index");
+    if (!index)
+      return 0;
+    auto field = at + ".stall_tail_index";
+    auto x = number(*index, field);
+    if (x <= 1)
+      fail(index, field,
+           fmt::format("must be above 1 (a tail of a finite mean), got {:g}",
+                       x));
+    return x;
   }
 
   /// Two keys of `t` that go together: both nodes, or neither (both null);
@@ -705,11 +731,13 @@ private:
   }
 
   /// A profile's machine stalls: how often a core stalls (at most one per
-  /// 100 us) and the durations at evenly spaced quantiles, sorted, taking
-  /// at most half of a core's time (else work would hardly move): the keys
-  /// `prefix`_per_s and `prefix`_ms; their bursts where given.
+  /// 100 us) and their durations, sorted, taking with their tail
+  /// (`tail_index`, 0 for none) at most half of a core's time (else work
+  /// would hardly move): the keys `prefix`_per_s and `prefix`_ms; their
+  /// bursts where given.
   stall_time load_stalls(const toml::table& t, const std::string& at,
-                         const std::string& prefix) const {
+                         const std::string& prefix,
+                         double tail_index) const {
     stall_time stalls;
     auto rate_key = prefix + "_per_s";
     auto lasts_key = prefix + "_ms";
@@ -728,6 +756,7 @@ private:
            fmt::format("{:g} stalls a second is more than {:g}",
                        stalls.per_s, max_stalls_per_s));
     stalls.durations = load_durations(*lasts, at + "." + lasts_key);
+    stalls.tail_index = tail_index;
     if (stalls.share() > max_stall_share)
       fail(rate, rate_field,
            fmt::format("stalls would take {:.0f}% of a core's time (at most "
@@ -924,7 +953,7 @@ private:
     return stalls;
   }
 
-  /// Durations in ms at evenly spaced quantiles: at least one, each
+  /// Durations in ms, the quantiles of a core's stalls: at least one, each
   /// positive, sorted.
   std::vector<caf::timespan> load_durations(const toml::node& n,
                                             const std::string& field) const {

@@ -259,6 +259,14 @@ void write_models(std::ostream& out, const std::vector<model_spec>& models) {
             << "\n  spell_ms = " << number(to_ms(p->spell.duration)) << "\n";
       write_stall_keys(out, "stall", p->stalls);
       write_stall_keys(out, "scheduler_stall", p->scheduler_stalls);
+      // One tail for all of a profile's stalls (they are measured alike).
+      for (auto index : {p->stalls.tail_index, p->scheduler_stalls.tail_index,
+                         p->wake.stalls.tail_index,
+                         p->scheduler_wake.stalls.tail_index})
+        if (index > 0) {
+          out << "  stall_tail_index = " << number(index) << "\n";
+          break;
+        }
     }
   }
 }

@@ -14,13 +14,18 @@ std::vector<caf::timespan> quantile_points(std::vector<double> ms,
   if (ms.empty() || points == 0)
     return result;
   std::sort(ms.begin(), ms.end());
-  auto n = ms.size();
-  auto kept = std::min(n, points);
+  auto n = double(ms.size());
+  auto kept = std::min(ms.size(), points);
+  // Virtual time draws the m points kept as the quantiles up to m / (m + 1)
+  // and a tail beyond (models/machine_stalls.hpp: duration_at), so the
+  // points run from the shortest stall to the one at rank (n + 1) m /
+  // (m + 1) of n: every stall where m = n.
+  auto top_rank = std::min(n, (n + 1) * double(kept) / double(kept + 1));
   for (size_t k = 0; k < kept; ++k) {
+    auto rank = kept == 1 ? top_rank
+                          : 1 + double(k) * (top_rank - 1) / double(kept - 1);
+    auto at = static_cast<size_t>(std::llround(rank)) - 1;
     // Rounded to the microsecond, as a profile file shows it.
-    auto at = kept == 1 ? n - 1
-                        : static_cast<size_t>(std::llround(
-                          double(k) * double(n - 1) / double(kept - 1)));
     result.push_back(from_ms(std::round(ms[at] * 1000) / 1000));
   }
   return result;
@@ -35,6 +40,7 @@ wake_stalls fit_wake_stalls(const std::vector<double>& excess_ms,
   result.share = std::round(1e6 * double(excess_ms.size()) / double(wake_ups))
                  / 1e6;
   result.durations = quantile_points(excess_ms, points);
+  result.tail_index = measured_stall_tail_index;
   return result;
 }
 
@@ -73,6 +79,7 @@ stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
     return result;
   auto n = stalls_ms.size();
   result.durations = quantile_points(std::move(stalls_ms), points);
+  result.tail_index = measured_stall_tail_index;
   auto per_s = double(n) / (to_seconds(span) * double(cores.size()));
   result.per_s = std::round(per_s * 1000) / 1000;
   result.bursts = fit_bursts(gaps_s, result.per_s).bursts;

@@ -49,28 +49,31 @@ struct core_delay {
 
 /// The stalls of `cores` (each core's stall marks, in any order) over
 /// `span` of each core's time: not modelled where there are none (or the
-/// span is under min_stall_span_s). At most `points` durations (the quantiles
-/// k / (points - 1), from the shortest to the longest; every stall's where
-/// fewer). Virtual time draws a duration linearly between two points, so
-/// the last step, from the quantile (points - 2) / (points - 1) to the
-/// longest stall, holds a 1 / (points - 1) share of the stalls: with 17
-/// points, where one stall of 15.8 ms stood above 250 of 0.5 to 3 ms (a
-/// real run of the small CNN at a busy hour), virtual time drew one in 16
-/// between 2.8 and 15.8 ms and its p99 came to 6.3 ms where every stall's
-/// duration gave 2.7 ms; 65 points gave 2.8 ms.
+/// span is under min_stall_span_s). At most `points` durations
+/// (quantile_points) and the tail beyond the longest that a run of `span`
+/// cannot read (measured_stall_tail_index). Virtual time draws a duration linearly between two
+/// points, so the last step, up to the longest point, holds about a
+/// 1 / points share of the stalls: with 17 points, where one stall of
+/// 15.8 ms stood above 250 of 0.5 to 3 ms (a real run of the small CNN at
+/// a busy hour), virtual time drew one in 16 between 2.8 and 15.8 ms and
+/// its p99 came to 6.3 ms where every stall's duration gave 2.7 ms; 65
+/// points gave 2.8 ms.
 stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
                       caf::timespan span, size_t points = 65);
 
 /// The wake stalls (models/wake_stalls.hpp) of one core from its
 /// `wake_ups` after a wait of wake_stall_after or more, of which those in
 /// `excess_ms` marked a stall (their excess over the hand-off's median):
-/// their share, and their durations as fit_stalls keeps them. Not modelled
-/// where none marked one.
+/// their share, and their durations and tail as fit_stalls keeps them.
+/// Not modelled where none marked one.
 wake_stalls fit_wake_stalls(const std::vector<double>& excess_ms,
                             size_t wake_ups, size_t points = 65);
 
-/// At most `points` of `ms`: the quantiles k / (points - 1), every value
-/// where fewer; sorted, rounded to the microsecond.
+/// At most m = `points` of the n durations `ms`, sorted, rounded to the
+/// microsecond: all of them where n <= m; else m of them evenly by rank
+/// from the shortest to the one at rank (n + 1) m / (m + 1), as virtual
+/// time draws m points (the quantiles up to m / (m + 1), a tail beyond:
+/// models/machine_stalls.hpp, duration_at).
 std::vector<caf::timespan> quantile_points(std::vector<double> ms,
                                            size_t points);
 

@@ -114,6 +114,48 @@ BOOST_AUTO_TEST_CASE(a_core_meets_its_share_of_the_path_s_stalls) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_measured_tail_draws_stalls_beyond_the_longest_read) {
+  // Three durations read: without a tail every draw lies between them;
+  // with one, a quarter lie beyond the longest, Pareto from it (of index
+  // 3: one in 8 of those beyond twice its length), none beyond
+  // longest_stall.
+  stall_time read{20, {1ms, 2ms, 3ms}};
+  auto tailed = read;
+  tailed.tail_index = 3;
+  size_t n = 200000;
+  size_t beyond = 0;
+  size_t beyond_twice = 0;
+  double sum_ns = 0;
+  caf::timespan longest{0};
+  for (size_t i = 0; i < n; ++i) {
+    auto q = (double(i) + 0.5) / double(n);
+    BOOST_CHECK(stall_duration_at(read, q) <= 3ms);
+    auto d = stall_duration_at(tailed, q);
+    beyond += d > 3ms ? 1 : 0;
+    beyond_twice += d > 6ms ? 1 : 0;
+    sum_ns += double(d.count());
+    longest = std::max(longest, d);
+  }
+  BOOST_CHECK_CLOSE(double(beyond) / double(n), 0.25, 1);
+  BOOST_CHECK_CLOSE(double(beyond_twice) / double(beyond), 0.125, 2);
+  BOOST_CHECK(longest <= longest_stall);
+  BOOST_CHECK(stall_duration_at(tailed, 1) == longest_stall);
+  // The body keeps its points: the shortest at 0, the longest at 3 / 4.
+  BOOST_CHECK(stall_duration_at(tailed, 0) == 1ms);
+  BOOST_CHECK(stall_duration_at(tailed, 0.375) == 2ms);
+  BOOST_CHECK(stall_duration_at(tailed, 0.75) == 3ms);
+  // The mean (and so the share of a core) is the draws' mean: 2 ms for
+  // three quarters, 4.5 ms less the cut for the quarter beyond.
+  BOOST_CHECK_CLOSE(sum_ns / double(n), mean_duration_ns(tailed.durations, 3),
+                    0.5);
+  BOOST_CHECK_CLOSE(mean_duration_ns(tailed.durations, 3) / 1e6,
+                    0.75 * 2 + 0.25 * (3 + 1.5 * (1 - 0.03 * 0.03)), 1e-6);
+  BOOST_CHECK_CLOSE(tailed.share(), 20 * 2.6246625e-3, 1e-6);
+  // A point read beyond longest_stall stays the longest.
+  stall_time beyond_cut{1, {200ms}, {}, 3};
+  BOOST_CHECK(stall_duration_at(beyond_cut, 0.99) == 200ms);
+}
+
 BOOST_AUTO_TEST_CASE(stalls_read_as_rate_range_median_and_share) {
   stall_time busy{20, {1ms, 2ms, 3500us}};
   BOOST_CHECK_EQUAL(to_string(busy),
@@ -244,12 +286,19 @@ BOOST_AUTO_TEST_CASE(many_stalls_keep_their_quantiles) {
     marks.push_back({std::chrono::seconds{i}, double(i)});
   auto fit = fit_stalls({marks}, 200s, 4);
   BOOST_CHECK_CLOSE(fit.per_s, 0.5, 1e-9);
-  // The quantiles k / 3: the shortest, the 34th, the 67th and the longest.
+  // Four points hold the quantiles up to 4 / 5 and the tail the rest: by
+  // rank, evenly from the shortest to the one at 101 * 4 / 5: the 1st,
+  // 28th, 54th and 81st.
   BOOST_REQUIRE_EQUAL(fit.durations.size(), 4u);
   BOOST_CHECK(fit.durations[0] == 1ms);
-  BOOST_CHECK(fit.durations[1] == 34ms);
-  BOOST_CHECK(fit.durations[2] == 67ms);
-  BOOST_CHECK(fit.durations[3] == 100ms);
+  BOOST_CHECK(fit.durations[1] == 28ms);
+  BOOST_CHECK(fit.durations[2] == 54ms);
+  BOOST_CHECK(fit.durations[3] == 81ms);
+  BOOST_CHECK_EQUAL(fit.tail_index, measured_stall_tail_index);
+  // Fewer stalls than points: every one, the longest the last.
+  auto all = fit_stalls({marks}, 200s, 200);
+  BOOST_REQUIRE_EQUAL(all.durations.size(), 100u);
+  BOOST_CHECK(all.durations.back() == 100ms);
 }
 
 BOOST_AUTO_TEST_CASE(one_long_stall_among_many_short_ones_stays_rare) {

@@ -205,6 +205,48 @@ BOOST_AUTO_TEST_CASE(a_profile_s_stalls_read_and_write_back) {
                "60% of a core's time");
 }
 
+BOOST_AUTO_TEST_CASE(a_profile_s_stall_tail_reads_and_writes_back) {
+  auto at = good.find("rows = ");
+  BOOST_REQUIRE(at != std::string::npos);
+  auto with = [&](const std::string& keys) {
+    return std::string{good}.insert(at, keys);
+  };
+  // One index for every stall of the profile, by time and at wake-ups.
+  auto sc = load_scenario(dir.write(
+    "s.toml", with("stall_per_s = 3\nstall_ms = [1, 2]\n"
+                   "scheduler_stall_per_s = 9\nscheduler_stall_ms = [4]\n"
+                   "stall_tail_index = 3\n")));
+  const auto& service = *sc.stages[0].service;
+  BOOST_CHECK_EQUAL(service.stalls.tail_index, 3.0);
+  BOOST_CHECK_EQUAL(service.scheduler_stalls.tail_index, 3.0);
+  // Its share counts the tail: a third of the stalls beyond 2 ms, 3 ms
+  // on average (cut at 100 ms), where 1.5 ms were all without it.
+  BOOST_CHECK_CLOSE(service.stalls.share(),
+                    3 * (2.0 / 3 * 1.5 + 1.0 / 3 * (2 + 1 - 0.0004)) / 1000,
+                    0.01);
+  write_scenario(sc, dir.path("back.toml"));
+  BOOST_CHECK(*load_scenario(dir.path("back.toml")).stages[0].service
+              == service);
+  // Without the key, none: the durations hold every stall.
+  auto none = load_scenario(dir.write(
+    "s.toml", with("stall_per_s = 3\nstall_ms = [1, 2]\n")));
+  BOOST_CHECK_EQUAL(none.stages[0].service->stalls.tail_index, 0.0);
+  auto field = std::string{"models.fast.profiles[0].stall_tail_index"};
+  auto infinite_mean = with("stall_per_s = 3\nstall_ms = [1]\n"
+                            "stall_tail_index = 1\n");
+  expect_error(infinite_mean, line_of(infinite_mean, "stall_tail_index"),
+               field, "above 1");
+  auto nothing = with("stall_tail_index = 3\n");
+  expect_error(nothing, line_of(nothing, "stall_tail_index"), field,
+               "needs stalls");
+  // 280 a second of 1 ms take 28% of a core; with a tail of index 1.5,
+  // half of them beyond, 2.8 ms on average: 53%.
+  auto most = with("stall_per_s = 280\nstall_ms = [1]\n"
+                   "stall_tail_index = 1.5\n");
+  expect_error(most, line_of(most, "stall_per_s"),
+               "models.fast.profiles[0].stall_per_s", "53% of a core's time");
+}
+
 BOOST_AUTO_TEST_CASE(the_scheduler_s_core_stalls_as_measured_else_as_a_replica_s) {
   auto at = good.find("rows = ");
   auto with = [&](const std::string& keys) {

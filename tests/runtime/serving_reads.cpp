@@ -64,6 +64,8 @@ std::string stall_keys(const run_stalls& x) {
   std::ostringstream keys;
   write_stall_keys(keys, "stall", x.replica);
   write_stall_keys(keys, "scheduler_stall", x.scheduler);
+  if (x.replica.tail_index > 0)
+    keys << "  stall_tail_index = " << x.replica.tail_index << "\n";
   return keys.str();
 }
 
@@ -89,15 +91,24 @@ BOOST_AUTO_TEST_CASE(a_run_without_stalls_shows_hardly_any) {
 
 BOOST_AUTO_TEST_CASE(the_stalls_a_profile_placed_are_read_back) {
   // 20 stalls a second of 0.6 to 4 ms on the replica's core, 15 of 0.6 to
-  // 3 ms on the scheduler's, placed in 120 s of serving at the probe's
+  // 3 ms on the scheduler's, a tenth of each beyond (a measured profile's
+  // tail), placed in 120 s of serving at the probe's
   // load and at a light one, where the cores wait most of the time. The
   // stalls met at wake-ups past the poll are read apart (as wake stalls),
   // which leaves a third of the scheduler's marks at 2,000 requests/s: in
   // 40 s, one seed's reading was 15% below four others' (3.3 against 3.7
   // to 4.1 a second), and the calibrated rate 30% short.
   run_stalls placed{
-    {20, {from_ms(0.6), from_ms(1.0), from_ms(2.0), from_ms(4.0)}},
-    {15, {from_ms(0.6), from_ms(1.0), from_ms(3.0)}}};
+    {20,
+     {from_ms(0.6), from_ms(0.7), from_ms(0.8), from_ms(1.0), from_ms(1.2),
+      from_ms(1.5), from_ms(2.0), from_ms(3.0), from_ms(4.0)},
+     {},
+     measured_stall_tail_index},
+    {15,
+     {from_ms(0.6), from_ms(0.7), from_ms(0.8), from_ms(0.9), from_ms(1.0),
+      from_ms(1.2), from_ms(1.5), from_ms(2.0), from_ms(3.0)},
+     {},
+     measured_stall_tail_index}};
   for (double rate : {2000.0, 300.0}) {
     BOOST_TEST_CONTEXT("at " << rate << " requests a second") {
       auto requests = static_cast<uint32_t>(120 * rate);
@@ -126,13 +137,16 @@ BOOST_AUTO_TEST_CASE(the_stalls_a_profile_placed_are_read_back) {
       BOOST_TEST_MESSAGE("calibrated: " << to_string(calibrated.replica)
                          << "; the scheduler's: "
                          << to_string(calibrated.scheduler));
-      // The time the stalls take comes within 10%; how it splits into
-      // rate and length moves more (a few more stalls, shorter, read back
-      // alike).
+      // The time the stalls take comes within 10% on the replica's core;
+      // how it splits into rate and length moves more (a few more stalls,
+      // shorter, read back alike). On the scheduler's core within 30%:
+      // its long stalls read longer than placed (the 98.5th percentile,
+      // the last point read, 7.2 to 8.4 ms where 5.6 ms were placed), and
+      // the calibration adds time to a reading, never takes it away.
       BOOST_CHECK_CLOSE(calibrated.replica.share(), placed.replica.share(),
                         10);
       BOOST_CHECK_CLOSE(calibrated.scheduler.share(),
-                        placed.scheduler.share(), 10);
+                        placed.scheduler.share(), 30);
       BOOST_CHECK_CLOSE(calibrated.replica.per_s, 20, 20);
       BOOST_CHECK_CLOSE(calibrated.scheduler.per_s, 15, 20);
     }
