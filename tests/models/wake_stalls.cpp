@@ -1,6 +1,9 @@
 #include <boost/test/unit_test.hpp>
 
+#include "models/durations.hpp"
+#include "models/machine_stalls.hpp"
 #include "models/wake_stalls.hpp"
+#include "runtime/stall_fit.hpp"
 
 using namespace troupe;
 using namespace std::chrono_literals;
@@ -45,6 +48,25 @@ BOOST_AUTO_TEST_CASE(a_share_of_the_wake_ups_stalls_as_long_as_measured) {
               == "5.0 in 1,000 wake-ups after 200 us or more, 1.00 to 3.00 "
                  "ms (median 2.00 ms)");
   BOOST_CHECK(to_string(wake_stalls{}) == "none");
+}
+
+BOOST_AUTO_TEST_CASE(measured_wake_stalls_have_a_tail_beyond_the_longest) {
+  // Two of 400 wake-ups stalled, 1 and 3 ms: read with the measured tail,
+  // a third of the stalls beyond 3 ms (4.5 ms on average, less the cut).
+  auto fit = fit_wake_stalls({3.0, 1.0}, 400);
+  BOOST_CHECK_EQUAL(fit.share, 0.005);
+  BOOST_REQUIRE_EQUAL(fit.durations.size(), 2u);
+  BOOST_CHECK_EQUAL(fit.tail_index, measured_stall_tail_index);
+  auto tail_ms = 3 + 1.5 * (1 - 0.03 * 0.03);
+  BOOST_CHECK_CLOSE(to_ms(fit.mean()),
+                    0.005 * (2.0 / 3 * 2 + 1.0 / 3 * tail_ms), 0.01);
+  std::mt19937_64 random{3};
+  wake_stalls always = fit;
+  always.share = 1;
+  int beyond = 0;
+  for (int i = 0; i < 30000; ++i)
+    beyond += draw_wake_stall(always, 1ms, random) > 3ms ? 1 : 0;
+  BOOST_CHECK_CLOSE(double(beyond), 10000, 3);
 }
 
 BOOST_AUTO_TEST_CASE(the_busier_of_two_adds_more_time_per_wake_up) {
