@@ -20,8 +20,9 @@
 // between them; beyond the longest, a measured profile's tail). At a
 // busy hour stalls also come in bursts, a few milliseconds apart, between
 // calm stretches (`stall_bursts`): then the gaps follow a chain of two
-// states, a burst's and a calm stretch's, each with its own mean gap. Work on a stalled core waits for the stall to end:
-// `stretch` turns work into the wall time it takes from a moment on.
+// states, a burst's and a calm stretch's, each with its own mean gap.
+// Work on a stalled core waits for the stall to end: `stretch` turns work
+// into the wall time it takes from a moment on.
 // runtime/stall_fit.hpp says how a profile measures them.
 
 #include <cstdint>
