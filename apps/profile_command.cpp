@@ -203,8 +203,9 @@ int profile_command(const profile_command_options& options) {
         "stall_burst_gap_ms and stall_burst_gaps: how they come in bursts,\n"
         "scheduler_stall_* the scheduler's core; stall_tail_index: the\n"
         "tail of every stall beyond the longest read; switch_rows: passes\n"
-        "right after a batch of another size (docs/models.md). Name this file in a\n"
-        "scenario's model_files, and set `hardware = \"{}\"` on the stage.",
+        "right after a batch of another size (docs/models.md). Name this\n"
+        "file in a scenario's model_files, and set `hardware = \"{}\"` on\n"
+        "the stage.",
         model.name, options.threads, options.threads == 1 ? "" : "s",
         options.hardware);
       if (read.replica.modelled() || read.scheduler.modelled()) {

@@ -51,13 +51,13 @@ struct core_delay {
 /// `span` of each core's time: not modelled where there are none (or the
 /// span is under min_stall_span_s). At most `points` durations
 /// (quantile_points) and the tail beyond the longest that a run of `span`
-/// cannot read (measured_stall_tail_index). Virtual time draws a duration linearly between two
-/// points, so the last step, up to the longest point, holds about a
-/// 1 / points share of the stalls: with 17 points, where one stall of
-/// 15.8 ms stood above 250 of 0.5 to 3 ms (a real run of the small CNN at
-/// a busy hour), virtual time drew one in 16 between 2.8 and 15.8 ms and
-/// its p99 came to 6.3 ms where every stall's duration gave 2.7 ms; 65
-/// points gave 2.8 ms.
+/// cannot read (measured_stall_tail_index). Virtual time draws a duration
+/// linearly between two points, so the last step, up to the longest
+/// point, holds about a 1 / points share of the stalls: with 17 points,
+/// where one stall of 15.8 ms stood above 250 of 0.5 to 3 ms (a real run
+/// of the small CNN at a busy hour), virtual time drew one in 16 between
+/// 2.8 and 15.8 ms and its p99 came to 6.3 ms where every stall's
+/// duration gave 2.7 ms; 65 points gave 2.8 ms.
 stall_time fit_stalls(const std::vector<std::vector<core_delay>>& cores,
                       caf::timespan span, size_t points = 65);
 
