@@ -18,9 +18,10 @@ double stall_time::share() const {
 
 namespace {
 
-/// The share of the stalls beyond the longest of `n` durations.
+/// The share of the stalls beyond the longest of `n` durations: none
+/// without a tail.
 double tail_mass(size_t n, double tail_index) {
-  return tail_index > 0 ? 1.0 / (static_cast<double>(n) + 1) : 0.0;
+  return tail_index > 0 ? share_beyond_longest(n) : 0.0;
 }
 
 } // namespace

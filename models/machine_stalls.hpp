@@ -131,6 +131,12 @@ constexpr double measured_stall_tail_index = 3;
 /// here ever read (96 ms, the scheduler's core at a busy hour).
 constexpr caf::timespan longest_stall = std::chrono::milliseconds{100};
 
+/// The share of the stalls that lies beyond the longest of `n` durations
+/// where they have a tail: 1 / (n + 1).
+inline double share_beyond_longest(size_t n) {
+  return 1.0 / (static_cast<double>(n) + 1);
+}
+
 /// The duration at quantile `q` (0 to 1) of `x`'s stalls, as virtual time
 /// draws them (duration_at; precondition: modelled).
 caf::timespan stall_duration_at(const stall_time& x, double q);

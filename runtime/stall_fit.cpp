@@ -16,11 +16,13 @@ std::vector<caf::timespan> quantile_points(std::vector<double> ms,
   std::sort(ms.begin(), ms.end());
   auto n = double(ms.size());
   auto kept = std::min(ms.size(), points);
-  // Virtual time draws the m points kept as the quantiles up to m / (m + 1)
-  // and a tail beyond (models/machine_stalls.hpp: duration_at), so the
-  // points run from the shortest stall to the one at rank (n + 1) m /
-  // (m + 1) of n: every stall where m = n.
-  auto top_rank = std::min(n, (n + 1) * double(kept) / double(kept + 1));
+  // Virtual time draws the m points kept as the quantiles up to
+  // 1 - share_beyond_longest(m) = m / (m + 1) and a tail beyond
+  // (models/machine_stalls.hpp: duration_at), so the points run from the
+  // shortest stall to the one at rank (n + 1) m / (m + 1) of n: every
+  // stall where m = n.
+  auto top_rank
+    = std::min(n, (n + 1) * (1 - share_beyond_longest(kept)));
   for (size_t k = 0; k < kept; ++k) {
     auto rank = kept == 1 ? top_rank
                           : 1 + double(k) * (top_rank - 1) / double(kept - 1);

@@ -58,6 +58,13 @@ struct fixture {
 
 const std::string good = test::deltas_scenario(test::one_fast_stage);
 
+/// `good` with `keys` added to its model's profile (before its rows).
+std::string with(const std::string& keys) {
+  auto at = good.find("rows = ");
+  BOOST_REQUIRE(at != std::string::npos);
+  return std::string{good}.insert(at, keys);
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(scenario_validation, fixture)
@@ -159,11 +166,6 @@ BOOST_AUTO_TEST_CASE(a_profile_s_spell_reads_and_writes_back) {
 }
 
 BOOST_AUTO_TEST_CASE(a_profile_s_stalls_read_and_write_back) {
-  auto at = good.find("rows = ");
-  BOOST_REQUIRE(at != std::string::npos);
-  auto with = [&](const std::string& keys) {
-    return std::string{good}.insert(at, keys);
-  };
   // More durations than the writer puts on one line.
   auto sc = load_scenario(dir.write(
     "s.toml", with("stall_per_s = 3.5\nstall_ms = [0.6, 0.7, 0.8, 0.9, 1, "
@@ -206,11 +208,6 @@ BOOST_AUTO_TEST_CASE(a_profile_s_stalls_read_and_write_back) {
 }
 
 BOOST_AUTO_TEST_CASE(a_profile_s_stall_tail_reads_and_writes_back) {
-  auto at = good.find("rows = ");
-  BOOST_REQUIRE(at != std::string::npos);
-  auto with = [&](const std::string& keys) {
-    return std::string{good}.insert(at, keys);
-  };
   // One index for every stall of the profile, by time and at wake-ups.
   auto sc = load_scenario(dir.write(
     "s.toml", with("stall_per_s = 3\nstall_ms = [1, 2]\n"
@@ -248,10 +245,6 @@ BOOST_AUTO_TEST_CASE(a_profile_s_stall_tail_reads_and_writes_back) {
 }
 
 BOOST_AUTO_TEST_CASE(the_scheduler_s_core_stalls_as_measured_else_as_a_replica_s) {
-  auto at = good.find("rows = ");
-  auto with = [&](const std::string& keys) {
-    return std::string{good}.insert(at, keys);
-  };
   // Only a replica's core measured: the scheduler's stalls alike.
   auto one = load_scenario(dir.write("s.toml", with("stall_per_s = 3\n"
                                                     "stall_ms = [1, 2]\n")));
@@ -286,10 +279,6 @@ BOOST_AUTO_TEST_CASE(the_scheduler_s_core_stalls_as_measured_else_as_a_replica_s
 }
 
 BOOST_AUTO_TEST_CASE(stall_bursts_read_and_write_back) {
-  auto at = good.find("rows = ");
-  auto with = [&](const std::string& keys) {
-    return std::string{good}.insert(at, keys);
-  };
   // 10 stalls a second (a mean gap of 100 ms), 60% of the gaps in bursts
   // of 4, 2.5 ms each; the scheduler's core alike under its own keys.
   for (std::string prefix : {"", "scheduler_"}) {
