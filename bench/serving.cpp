@@ -535,6 +535,18 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                   summarize_latencies(simulated.from_send)};
   };
   auto row = pool(counted);
+  // Where each real run's p99 fell among its own virtual seeds' p99s: if
+  // virtual time were the machine, the real run would be one more seed,
+  // below all of them in one pair of virtual_seeds + 1, above all in one,
+  // among them in the rest. A real run above or below all of them more
+  // often than that varied more than virtual time knew: the machine moved
+  // between the profile and the run (its stalls, its speed).
+  int below_all = 0;
+  int above_all = 0;
+  for (const auto& p : pairs) {
+    below_all += p.real_ms.p99 < p.virtual_low * p.virtual_ms.p99 ? 1 : 0;
+    above_all += p.real_ms.p99 > p.virtual_high * p.virtual_ms.p99 ? 1 : 0;
+  }
   // The pairs whose stalls matched, pooled the same way: "-" where none.
   std::vector<const pair*> matched;
   for (const auto& p : pairs)
@@ -548,7 +560,7 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
   }
   fmt::print("| {}, {} | {:.0f} | {:.0f}% | {:.3f} / {:.3f} | {:.3f} / {:.3f} "
              "| {:+.1f}% | {:+.1f}% | {:+.1f}% / {:+.1f}% | {:+.1f}% "
-             "| {} of {} | {} of {}: {} | {} |\n",
+             "| {} of {} | {} of {}: {} | {} / {} / {} | {} |\n",
              m.name, load_name, load, 100 * mid.utilisation,
              row.virtual_ms.p50, row.virtual_ms.p99, row.real_ms.p50,
              row.real_ms.p99, gap(row.virtual_ms.p50, row.real_ms.p50),
@@ -556,7 +568,8 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
              gap(row.virtual_sent_ms.p50, row.real_sent_ms.p50),
              gap(row.virtual_sent_ms.p99, row.real_sent_ms.p99),
              gap(mid.virtual_ms.p99, mid.real_ms.p99), quiet.size(),
-             pairs.size(), matched.size(), pairs.size(), matched_gap, each);
+             pairs.size(), matched.size(), pairs.size(), matched_gap,
+             below_all, pairs.size() - below_all - above_all, above_all, each);
   auto part = [](const std::vector<double>& v, const std::vector<double>& r,
                  int decimals = 0) {
     auto x = summary_of(v);
@@ -605,13 +618,16 @@ void sim_to_real(const setup& s, const serving_options& options,
              "pair (virtual: its median seed) | quiet pairs (< 1% "
              "stolen, < 5% lost, speeds within 5%) | pairs whose stalls "
              "matched (read within 0.1 point of both cores' time, real and "
-             "median virtual run): their pooled gap p99 | every pair's p99 "
+             "median virtual run): their pooled gap p99 | pairs whose real "
+             "p99 was below all / among / above all their virtual seeds' "
+             "(virtual time as the machine: 1 / {1} / 1 in {2}) "
+             "| every pair's p99 "
              "gap (CPU stolen, time lost to interruptions, speed against "
              "the profile before/after, the run's passes against virtual "
              "time's, the lowest/highest virtual p99 of {0} seeds against "
              "their median, stalls read real less virtual in points) |\n"
-             "|---|---|---|---|---|---|---|---|---|---|---|---|\n",
-             virtual_seeds);
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
+             virtual_seeds, virtual_seeds - 1, virtual_seeds + 1);
   std::string parts;
   for (const auto& model : options.sim_models)
     parts += sim_to_real_rows(s, model, threads, options);
