@@ -15,8 +15,9 @@
 //     saturation): real runs, each against the scenario in virtual time on
 //     a profile measured just before it (lognormal service times), the
 //     quiet pairs' requests pooled on each side, with the CPU time the
-//     hypervisor stole meanwhile, and where the median pair's requests
-//     spent their time in each.
+//     hypervisor stole meanwhile, where each real run's p99 fell among
+//     its virtual seeds', and where the median pair's requests spent
+//     their time in each.
 // Every real-time measurement waits for a quiet machine first
 // (wait_for_quiet_machine). LibTorch gets the threads a served replica gets
 // (runtime/runner.cpp): (cores - 1), at least one, for one replica.
