@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <random>
 
 namespace troupe {
 
@@ -55,6 +56,50 @@ double typical_percentile(const std::vector<double>& values,
   }
   std::sort(tails.begin(), tails.end());
   return tails[tails.size() / 2];
+}
+
+namespace {
+
+/// The nearest-rank percentile of values in any order (reordered).
+double nearest_rank_unsorted(std::vector<double>& values, double percent) {
+  if (values.empty())
+    return 0;
+  auto rank = static_cast<size_t>(std::ceil(percent * double(values.size())
+                                            / 100.0
+                                            - 1e-9));
+  rank = std::clamp<size_t>(rank, 1, values.size());
+  auto at = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
+}
+
+} // namespace
+
+gap_interval resampled_percentile_gap(const std::vector<paired_samples>& pairs,
+                                      double percent, double level, int draws,
+                                      uint64_t seed) {
+  if (pairs.empty() || draws < 1)
+    return {};
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<size_t> pick(0, pairs.size() - 1);
+  std::vector<double> gaps;
+  std::vector<double> first;
+  std::vector<double> second;
+  for (int draw = 0; draw < draws; ++draw) {
+    first.clear();
+    second.clear();
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const auto& p = pairs[pick(random)];
+      first.insert(first.end(), p.first->begin(), p.first->end());
+      second.insert(second.end(), p.second->begin(), p.second->end());
+    }
+    auto a = nearest_rank_unsorted(first, percent);
+    auto b = nearest_rank_unsorted(second, percent);
+    gaps.push_back(100.0 * (b - a) / a);
+  }
+  std::sort(gaps.begin(), gaps.end());
+  auto tail = 100.0 * (1 - level) / 2;
+  return {nearest_rank(gaps, tail), nearest_rank(gaps, 100 - tail)};
 }
 
 } // namespace troupe

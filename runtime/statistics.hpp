@@ -4,6 +4,7 @@
 // nearest rank, pXX = the value at rank ceil(XX/100 * n) of the sorted values.
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace troupe {
@@ -39,5 +40,28 @@ latency_summary summarize_latencies(std::vector<double>& values);
 /// values: it sets one window's tail, and in a measurement of a second or
 /// two the whole's p99, but not the typical window's.
 double typical_percentile(const std::vector<double>& values, double percent);
+
+/// Two samples of one quantity taken at the same moment: a real run's
+/// latencies and its virtual seeds', say.
+struct paired_samples {
+  const std::vector<double>* first = nullptr;
+  const std::vector<double>* second = nullptr;
+};
+
+struct gap_interval {
+  double low = 0;
+  double high = 0;
+};
+
+/// How sure a gap between pooled percentiles is: the pairs drawn again
+/// with replacement `draws` times (a fixed seed), each draw's firsts and
+/// seconds pooled, its gap 100 * (second's - first's) / first's `percent`
+/// percentile; the central `level` (e.g. 0.9) of those gaps. When each pair
+/// is one moment of a moving machine, the interval is how far other
+/// moments could take the gap; one pair gives its own gap at both ends.
+/// {0, 0} without pairs.
+gap_interval resampled_percentile_gap(const std::vector<paired_samples>& pairs,
+                                      double percent, double level,
+                                      int draws = 200, uint64_t seed = 1);
 
 } // namespace troupe

@@ -68,4 +68,30 @@ BOOST_AUTO_TEST_CASE(a_typical_percentile_leaves_out_one_burst) {
   BOOST_CHECK_EQUAL(typical_percentile({}, 99), 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_resampled_gap_spans_what_its_pairs_spread) {
+  std::vector<double> hundred(100);
+  std::vector<double> doubled(100);
+  for (size_t i = 0; i < hundred.size(); ++i) {
+    hundred[i] = double(i + 1);
+    doubled[i] = 2 * double(i + 1);
+  }
+  // One pair: its own gap at both ends.
+  auto one = resampled_percentile_gap({{&hundred, &doubled}}, 99, 0.9);
+  BOOST_CHECK_EQUAL(one.low, 100);
+  BOOST_CHECK_EQUAL(one.high, 100);
+  // A pair without a gap and one at +100%: a quarter of the draws pool
+  // the first twice (0%), a quarter the second (+100%), so the central 90%
+  // reaches both.
+  std::vector<paired_samples> two{{&hundred, &hundred}, {&hundred, &doubled}};
+  auto spread = resampled_percentile_gap(two, 99, 0.9);
+  BOOST_CHECK_EQUAL(spread.low, 0);
+  BOOST_CHECK_EQUAL(spread.high, 100);
+  // The same draws every time (a fixed seed).
+  auto again = resampled_percentile_gap(two, 99, 0.5);
+  auto once_more = resampled_percentile_gap(two, 99, 0.5);
+  BOOST_CHECK_EQUAL(again.low, once_more.low);
+  BOOST_CHECK_EQUAL(again.high, once_more.high);
+  BOOST_CHECK_EQUAL(resampled_percentile_gap({}, 99, 0.9).high, 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
