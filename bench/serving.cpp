@@ -547,6 +547,10 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
     counted_samples.push_back({&p->virtual_requests.from_arrival,
                                &p->real_requests.from_arrival});
   auto interval = resampled_percentile_gap(counted_samples, 99, 0.9);
+  auto interval_text
+    = counted.size() < 2 ? std::string("one pair")
+                         : fmt::format("{:+.0f}% to {:+.0f}%", interval.low,
+                                       interval.high);
   // Where each real run's p99 fell among its own virtual seeds' p99s: if
   // virtual time were the machine, the real run would be one more seed,
   // below all of them in one pair of virtual_seeds + 1, above all in one,
@@ -571,14 +575,13 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
                                               m_row.real_ms.p99));
   }
   fmt::print("| {}, {} | {:.0f} | {:.0f}% | {:.3f} / {:.3f} | {:.3f} / {:.3f} "
-             "| {:+.1f}% | {:+.1f}% | {:+.0f}% to {:+.0f}% "
+             "| {:+.1f}% | {:+.1f}% | {} "
              "| {:+.1f}% / {:+.1f}% | {:+.1f}% "
              "| {} of {} | {} of {}: {} | {} / {} / {} | {} |\n",
              m.name, load_name, load, 100 * mid.utilisation,
              row.virtual_ms.p50, row.virtual_ms.p99, row.real_ms.p50,
              row.real_ms.p99, gap(row.virtual_ms.p50, row.real_ms.p50),
-             gap(row.virtual_ms.p99, row.real_ms.p99), interval.low,
-             interval.high,
+             gap(row.virtual_ms.p99, row.real_ms.p99), interval_text,
              gap(row.virtual_sent_ms.p50, row.real_sent_ms.p50),
              gap(row.virtual_sent_ms.p99, row.real_sent_ms.p99),
              gap(mid.virtual_ms.p99, mid.real_ms.p99), quiet.size(),
