@@ -8,6 +8,28 @@
 
 namespace troupe {
 
+namespace {
+
+/// The nearest rank of `percent` among `total` values (1-based; total > 0):
+/// ceil(p/100 * n), computed so that e.g. 99.9% of 1000 is exactly 999.
+size_t rank_of(double percent, size_t total) {
+  auto rank = static_cast<size_t>(std::ceil(percent * double(total) / 100.0
+                                            - 1e-9));
+  return std::clamp<size_t>(rank, 1, total);
+}
+
+/// The nearest-rank percentile of values in any order (reordered).
+double nearest_rank_unsorted(std::vector<double>& values, double percent) {
+  if (values.empty())
+    return 0;
+  auto at = values.begin()
+            + static_cast<std::ptrdiff_t>(rank_of(percent, values.size()) - 1);
+  std::nth_element(values.begin(), at, values.end());
+  return *at;
+}
+
+} // namespace
+
 double nearest_rank(const std::vector<double>& sorted, double percent) {
   return nearest_rank_of_all(sorted, sorted.size(), percent);
 }
@@ -16,10 +38,7 @@ double nearest_rank_of_all(const std::vector<double>& sorted, size_t total,
                            double percent) {
   if (total == 0)
     return 0;
-  // ceil(p/100 * n), computed so that e.g. 99.9% of 1000 is exactly rank 999.
-  auto rank = static_cast<size_t>(std::ceil(percent * double(total) / 100.0
-                                            - 1e-9));
-  rank = std::clamp<size_t>(rank, 1, total);
+  auto rank = rank_of(percent, total);
   return rank <= sorted.size() ? sorted[rank - 1]
                                : std::numeric_limits<double>::infinity();
 }
@@ -57,23 +76,6 @@ double typical_percentile(const std::vector<double>& values,
   std::sort(tails.begin(), tails.end());
   return tails[tails.size() / 2];
 }
-
-namespace {
-
-/// The nearest-rank percentile of values in any order (reordered).
-double nearest_rank_unsorted(std::vector<double>& values, double percent) {
-  if (values.empty())
-    return 0;
-  auto rank = static_cast<size_t>(std::ceil(percent * double(values.size())
-                                            / 100.0
-                                            - 1e-9));
-  rank = std::clamp<size_t>(rank, 1, values.size());
-  auto at = values.begin() + static_cast<std::ptrdiff_t>(rank - 1);
-  std::nth_element(values.begin(), at, values.end());
-  return *at;
-}
-
-} // namespace
 
 gap_interval resampled_percentile_gap(const std::vector<paired_samples>& pairs,
                                       double percent, double level, int draws,
