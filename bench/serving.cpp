@@ -542,15 +542,16 @@ std::string sim_to_real_row(const setup& s, const repository_model& m,
   // gaps. Each pair is one moment of a moving machine, so few pairs leave
   // the gap wide, and a row whose interval reaches past 10% either way is
   // not decided by its pairs.
-  std::vector<paired_samples> counted_samples;
-  for (const auto* p : counted)
-    counted_samples.push_back({&p->virtual_requests.from_arrival,
-                               &p->real_requests.from_arrival});
-  auto interval = resampled_percentile_gap(counted_samples, 99, 0.9);
-  auto interval_text
-    = counted.size() < 2 ? std::string("one pair")
-                         : fmt::format("{:+.0f}% to {:+.0f}%", interval.low,
-                                       interval.high);
+  std::string interval_text = "one pair";
+  if (counted.size() > 1) {
+    std::vector<paired_samples> counted_samples;
+    for (const auto* p : counted)
+      counted_samples.push_back({&p->virtual_requests.from_arrival,
+                                 &p->real_requests.from_arrival});
+    auto interval = resampled_percentile_gap(counted_samples, 99, 0.9);
+    interval_text = fmt::format("{:+.0f}% to {:+.0f}%", interval.low,
+                                interval.high);
+  }
   // Where each real run's p99 fell among its own virtual seeds' p99s: if
   // virtual time were the machine, the real run would be one more seed,
   // below all of them in one pair of virtual_seeds + 1, above all in one,
